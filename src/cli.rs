@@ -1,0 +1,501 @@
+//! The command-line interface: `check`, `at`, `lineage`, `import`, and the window.
+//!
+//! Exit codes: 0 success (a valid file for `check`), 1 an invalid snapshot, 2 a usage
+//! or I/O error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::model::format::EventKind;
+use crate::model::load::{LoadError, Loaded, load_str};
+use crate::model::timeline::LineageStep;
+use crate::model::{Date, OrgKind, Snapshot, Timeline, human_date};
+
+/// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
+#[derive(Debug, Parser)]
+#[command(name = "ccg-explorer", version, about)]
+pub struct Cli {
+    /// A subcommand; with none, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A snapshot to open in the window instead of the embedded England record.
+    pub file: Option<PathBuf>,
+    /// Open the window, save a PNG of it to PATH, and exit.
+    #[arg(long, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
+    /// The date to show first (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Date>,
+    /// Window size for --screenshot, as WxH (for example 1600x1000).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<[f32; 2]>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a snapshot: print a summary, or every problem. Exit 0 if valid, 1 if not.
+    Check {
+        /// The RON snapshot to check.
+        file: PathBuf,
+    },
+    /// The tree and the counts on a date.
+    At {
+        /// The date (YYYY-MM-DD).
+        date: Date,
+        /// A snapshot file instead of the embedded England record.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Predecessors and successors of an organisation.
+    Lineage {
+        /// Its code (ODS, or ONS for systems and places).
+        code: String,
+        /// A snapshot file instead of the embedded England record.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Rebuild the England snapshot from the sourced CSVs.
+    Import {
+        /// Folder with the CSVs.
+        #[arg(long, default_value = "assets/sources")]
+        sources: PathBuf,
+        /// Where to write the RON snapshot.
+        #[arg(long, default_value = "assets/england.ron")]
+        out: PathBuf,
+    },
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+    /// For spreadsheets.
+    Csv,
+}
+
+fn parse_size(s: &str) -> Result<[f32; 2], String> {
+    let bad = || format!("'{s}' is not a size; write it as WIDTHxHEIGHT, for example 1600x1000");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let w: f32 = w.trim().parse().map_err(|_| bad())?;
+    let h: f32 = h.trim().parse().map_err(|_| bad())?;
+    if !(200.0..=8000.0).contains(&w) || !(200.0..=8000.0).contains(&h) {
+        return Err(format!(
+            "size {s} is out of range: each side must be 200 to 8000"
+        ));
+    }
+    Ok([w, h])
+}
+
+/// Runs a subcommand, writing to `out`; returns the process exit code.
+pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
+    match run_inner(command, out) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ccg-explorer: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Opened {
+    Ok(Loaded),
+    Invalid(LoadError),
+}
+
+fn open(path: Option<&Path>) -> Result<Opened> {
+    let text = match path {
+        None => crate::ENGLAND_RON.to_string(),
+        Some(p) => read_text(p)?,
+    };
+    Ok(match load_str(&text) {
+        Ok(l) => Opened::Ok(l),
+        Err(e) => Opened::Invalid(e),
+    })
+}
+
+/// Reads a file as UTF-8 text with a message that says what to do.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 and try again",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()> {
+    let errors = err.errors().count();
+    writeln!(
+        out,
+        "{name}: invalid: {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    )?;
+    for p in &err.problems {
+        writeln!(out, "  {p}")?;
+    }
+    Ok(())
+}
+
+fn load_timeline(path: Option<&Path>) -> Result<std::result::Result<Timeline, LoadError>> {
+    Ok(match open(path)? {
+        Opened::Ok(l) => Ok(Timeline::new(l.snapshot)),
+        Opened::Invalid(e) => Err(e),
+    })
+}
+
+fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
+    match command {
+        Command::Check { file } => {
+            let name = file.display().to_string();
+            match open(Some(&file))? {
+                Opened::Invalid(e) => {
+                    print_problems(out, &name, &e)?;
+                    Ok(ExitCode::from(1))
+                }
+                Opened::Ok(l) => {
+                    let s = &l.snapshot;
+                    let parts: Vec<String> = OrgKind::ALL
+                        .iter()
+                        .map(|k| format!("{} {}", s.count_kind(*k), k.section().replace('_', " ")))
+                        .collect();
+                    let (a, b) = s.span();
+                    writeln!(out, "{name}: valid: \"{}\"", s.title)?;
+                    writeln!(out, "  {}", parts.join(", "))?;
+                    writeln!(
+                        out,
+                        "  {} relations, {} events, from {} to {}",
+                        s.links.len(),
+                        s.events.len(),
+                        a,
+                        b
+                    )?;
+                    writeln!(
+                        out,
+                        "  {} warning{}",
+                        l.warnings.len(),
+                        if l.warnings.len() == 1 { "" } else { "s" }
+                    )?;
+                    for w in &l.warnings {
+                        writeln!(out, "  {w}")?;
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        Command::At {
+            date,
+            snapshot,
+            format,
+        } => {
+            let tl = match load_timeline(snapshot.as_deref())? {
+                Ok(t) => t,
+                Err(e) => {
+                    let name = snapshot
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    print_problems(out, &name, &e)?;
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            write_at(out, &tl, date, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lineage {
+            code,
+            snapshot,
+            format,
+        } => {
+            let tl = match load_timeline(snapshot.as_deref())? {
+                Ok(t) => t,
+                Err(e) => {
+                    let name = snapshot
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    print_problems(out, &name, &e)?;
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let found = tl.snapshot().find_any(&code);
+            let Some(id) = found.first() else {
+                anyhow::bail!(
+                    "no organisation has the code '{code}'; try `ccg-explorer at DATE` to list codes"
+                );
+            };
+            write_lineage(out, &tl, *id, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { sources, out: dest } => {
+            let snap = crate::import::build_england(&sources)?;
+            let text = crate::import::to_ron(&snap)?;
+            if let Err(e) = load_str(&text) {
+                let mut msg = Vec::new();
+                print_problems(&mut msg, "imported snapshot", &e)?;
+                anyhow::bail!(
+                    "the importer built an invalid snapshot:\n{}",
+                    String::from_utf8_lossy(&msg)
+                );
+            }
+            write_atomic(&dest, text.as_bytes())?;
+            writeln!(out, "wrote {} ({} bytes)", dest.display(), text.len())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Writes a file atomically: write beside it, sync, then rename over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "snapshot".to_string());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut f = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("cannot sync {}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn org_json(s: &Snapshot, id: crate::model::OrgId) -> serde_json::Value {
+    let o = s.org(id);
+    json!({ "code": o.code, "name": o.name, "kind": o.kind.label() })
+}
+
+/// The tree and counts on `date`.
+pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) -> Result<()> {
+    let s = tl.snapshot();
+    let state = tl.state_at(date);
+    let counts = state.counts();
+    let tree = state.tree();
+    match format {
+        Format::Json => {
+            let systems: Vec<_> = tree
+                .systems
+                .iter()
+                .map(|sys| {
+                    let places: Vec<_> = sys
+                        .places
+                        .iter()
+                        .map(|p| {
+                            let place = s.org(p.place);
+                            json!({
+                                "code": place.code,
+                                "name": place.name,
+                                "share_in_system": round4(p.share_in_system),
+                                "served_by": p.served_by.iter().map(|c| {
+                                    let mut v = org_json(s, c.commissioner);
+                                    v["share"] = json!(round4(c.share));
+                                    v
+                                }).collect::<Vec<_>>(),
+                                "neighbourhoods": p.neighbourhoods.iter().map(|n| {
+                                    let mut v = org_json(s, n.commissioner);
+                                    v["share"] = json!(round4(n.share));
+                                    v
+                                }).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    let head = match sys.system {
+                        Some(id) => org_json(s, id),
+                        None => json!({ "code": null, "name": "No system (STPs from April 2017)", "kind": null }),
+                    };
+                    json!({ "system": head, "places": places })
+                })
+                .collect();
+            let v = json!({
+                "date": date.to_string(),
+                "counts": counts,
+                "systems": systems,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "date",
+                "system_code",
+                "system_name",
+                "place_code",
+                "place_name",
+                "commissioner_kind",
+                "commissioner_code",
+                "commissioner_name",
+                "share_of_place",
+            ])?;
+            for sys in &tree.systems {
+                let (sc, sn) = match sys.system {
+                    Some(id) => (s.org(id).code.as_str(), s.org(id).name.as_str()),
+                    None => ("", "No system"),
+                };
+                for p in &sys.places {
+                    let place = s.org(p.place);
+                    for c in &p.served_by {
+                        let o = s.org(c.commissioner);
+                        w.write_record([
+                            &date.to_string(),
+                            sc,
+                            sn,
+                            &place.code,
+                            &place.name,
+                            o.kind.label(),
+                            &o.code,
+                            &o.name,
+                            &format!("{:.4}", c.share),
+                        ])?;
+                    }
+                }
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        Format::Text => {
+            writeln!(
+                out,
+                "{}: {} CCGs, {} systems, {} ICBs, {} sub-ICB locations, {} places, {} neighbourhoods, {} regions",
+                human_date(date),
+                counts.ccg,
+                counts.system,
+                counts.icb,
+                counts.sub_icb_location,
+                counts.place,
+                counts.neighbourhood,
+                counts.region
+            )?;
+            for sys in &tree.systems {
+                writeln!(out)?;
+                match sys.system {
+                    Some(id) => writeln!(out, "{}", s.org(id).label())?,
+                    None => writeln!(out, "No system (STPs from April 2017)")?,
+                }
+                for p in &sys.places {
+                    let served: Vec<String> = p
+                        .served_by
+                        .iter()
+                        .map(|c| {
+                            let o = s.org(c.commissioner);
+                            if c.share < 0.9995 {
+                                format!("{} {:.1}%", o.label(), c.share * 100.0)
+                            } else {
+                                o.label()
+                            }
+                        })
+                        .collect();
+                    writeln!(out, "  {}: {}", s.org(p.place).label(), served.join(", "))?;
+                    for n in &p.neighbourhoods {
+                        writeln!(out, "    {}", s.org(n.commissioner).label())?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn step_text(s: &Snapshot, step: &LineageStep) -> String {
+    let names: Vec<String> = step.from.iter().map(|f| s.org(*f).label()).collect();
+    let to = s.org(step.to).label();
+    match step.kind {
+        EventKind::AbolishIntoIcb => {
+            let via = step
+                .sub_icb
+                .map(|x| format!(" as sub-ICB location {} ({})", s.org(x).code, s.org(x).name))
+                .unwrap_or_default();
+            let from: Vec<String> = step
+                .from
+                .iter()
+                .filter(|f| {
+                    step.sub_icb
+                        .is_none_or(|x| s.org(x).code == s.org(**f).code)
+                })
+                .map(|f| s.org(*f).label())
+                .collect();
+            format!("{} abolished: {} -> {to}{via}", step.date, from.join(" + "))
+        }
+        _ => format!("{} merger: {} -> {to}", step.date, names.join(" + ")),
+    }
+}
+
+/// The lineage of one organisation.
+pub fn write_lineage(
+    out: &mut dyn Write,
+    tl: &Timeline,
+    id: crate::model::OrgId,
+    format: Format,
+) -> Result<()> {
+    let s = tl.snapshot();
+    let lineage = tl.lineage(id);
+    let o = s.org(id);
+    if format == Format::Json {
+        let steps: Vec<_> = lineage
+            .steps
+            .iter()
+            .map(|st| {
+                json!({
+                    "date": st.date.to_string(),
+                    "kind": st.kind.label(),
+                    "from": st.from.iter().map(|f| s.org(*f).code.clone()).collect::<Vec<_>>(),
+                    "to": s.org(st.to).code,
+                    "to_name": s.org(st.to).name,
+                    "sub_icb_location": st.sub_icb.map(|x| s.org(x).code.clone()),
+                })
+            })
+            .collect();
+        let v = json!({
+            "code": o.code,
+            "name": o.name,
+            "kind": o.kind.label(),
+            "from": o.from.to_string(),
+            "to": (o.to != crate::model::FOREVER).then(|| o.to.to_string()),
+            "steps": steps,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(());
+    }
+    let life = if o.to == crate::model::FOREVER {
+        format!("from {}", human_date(o.from))
+    } else {
+        format!("{} to {}", human_date(o.from), human_date(o.to))
+    };
+    writeln!(out, "{} — {}, {life}", o.label(), o.kind.label())?;
+    if lineage.steps.is_empty() {
+        writeln!(out, "  no mergers or abolitions")?;
+    }
+    for step in &lineage.steps {
+        writeln!(out, "  {}", step_text(s, step))?;
+    }
+    Ok(())
+}

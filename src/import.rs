@@ -1,0 +1,887 @@
+//! Builds the England snapshot from the sourced CSVs in `assets/sources`.
+//!
+//! `ccg-explorer import` runs this and writes `assets/england.ron`; a test checks that
+//! the committed file is byte for byte what this produces. Every figure keeps its
+//! basis from the sources: LSOA-count shares are derived, the 2013 boundary overlay is
+//! estimated, 2022 neighbourhood membership carried back to 2019 is estimated.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::de::DeserializeOwned;
+
+use crate::model::format::{
+    EventKind, RawEvent, RawFigure, RawLink, RawMoney, RawOrg, RawPopulation, RawShare,
+    RawSnapshot, RawSource, RawTarget, RawYearAmount,
+};
+use crate::model::{Date, FinancialYear, Provenance};
+
+/// The day CCGs were abolished and ICBs began.
+fn icb_day() -> Date {
+    ymd(2022, 7, 1)
+}
+
+/// The last day of CCGs.
+fn ccg_last_day() -> Date {
+    ymd(2022, 6, 30)
+}
+
+/// The day primary care networks began.
+fn pcn_day() -> Date {
+    ymd(2019, 7, 1)
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Date {
+    Date::from_ymd_opt(y, m, d).unwrap_or(Date::MIN)
+}
+
+fn date(s: &str, what: &str) -> Result<Date> {
+    Date::parse_from_str(s.trim(), "%Y-%m-%d").with_context(|| format!("{what}: bad date '{s}'"))
+}
+
+fn read_csv<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>> {
+    let path = dir.join(name);
+    let mut rdr =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (i, row) in rdr.deserialize().enumerate() {
+        rows.push(row.with_context(|| format!("{}: row {}", path.display(), i + 2))?);
+    }
+    Ok(rows)
+}
+
+type Row = HashMap<String, String>;
+
+fn get<'a>(row: &'a Row, col: &str) -> &'a str {
+    row.get(col).map(|s| s.trim()).unwrap_or("")
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn parse_f64(s: &str, what: &str) -> Result<f64> {
+    s.trim()
+        .parse()
+        .with_context(|| format!("{what}: not a number '{s}'"))
+}
+
+/// Source keys and what they are (from SOURCES.md and RUNNING_COSTS.md).
+const SOURCES: &[(&str, &str, &str)] = &[
+    (
+        "ODS_SUCC",
+        "ODS successor records (CCG rows): predecessor, successor, legal start",
+        "tomjemmett/odsProcessing ods_successors.csv @ 75fc309",
+    ),
+    (
+        "ONS_CCG13",
+        "ONS CCG names and codes, April 2013 (211 CCGs)",
+        "ebmdatalab/openprescribing CCG_APR_2013.csv @ 2aab031",
+    ),
+    (
+        "ODS_ECCG",
+        "ODS eccg.csv extracts: CCG open and close dates (2016, Nov 2018)",
+        "ebmdatalab/openprescribing eccg.csv",
+    ),
+    (
+        "ONS_CCG_STP",
+        "ONS CCG to STP lookups, April 2017 (066), 2018 (065), 2019 (028), 2020 (031), 2021 (CCG21/STP21/NHSER21)",
+        "jtrim-ons/ons-lookups @ 85d0ba6; open-innovations/mental-health-data-map",
+    ),
+    (
+        "ONS_CCG_NHSER",
+        "ONS CCG to NHS England region lookups 2017 (222), 2018 (202); 2019-2020 regions derived from the 2021 file",
+        "jtrim-ons/ons-lookups @ 85d0ba6",
+    ),
+    (
+        "NHSBSA_LISTSIZE_2015Q1",
+        "NHSBSA prescribing patient list sizes by practice, Jan-Mar 2015, summed by CCG",
+        "ebmdatalab/openprescribing Patient_List_Size_2015_01-03.csv",
+    ),
+    (
+        "NHSBSA_LISTSIZE_2016Q1",
+        "NHSBSA prescribing patient list sizes by practice, Jan-Mar 2016, summed by CCG",
+        "ebmdatalab/openprescribing Patient_List_Size_2016_01-03.csv",
+    ),
+    (
+        "NHSD_GPREG_2021_01",
+        "NHS Digital patients registered at a GP practice, 1 Jan 2021, summed by CCG, PCN or place",
+        "gp-reg-pat-prac-all.csv (Jan 2021)",
+    ),
+    (
+        "NHSD_PRACMAP_2022_01",
+        "NHS Digital practice to PCN to CCG to STP map, 1 Jan 2022",
+        "nhsx-mirror/SystemHierarchies gp-reg-pat-prac-map.csv @ c4d6cff",
+    ),
+    (
+        "PRACTICE_POSTCODE_LISTSIZE",
+        "PCN to place shares: practice sites (NHS England x-boundary mapping 2023/24) weighted by Jan 2021 list sizes",
+        "SOURCES.md section 9",
+    ),
+    (
+        "ONS_LSOA_SICBL22_ICB22_LAD22",
+        "ONS LSOA to sub-ICB location to ICB lookup, July 2022",
+        "humaniverse/geographr lookup_lsoa11_sicbl22_icb22_ltla22.rda @ ae07d1e",
+    ),
+    (
+        "RCPCH_ICB",
+        "ICB names, ODS codes and regions (RCPCH audit engine constants)",
+        "rcpch/rcpch-audit-engine @ 176c371",
+    ),
+    (
+        "DERIVED_BY_LINEAGE",
+        "2013-15 CCG to place cells carried back from the July 2015 lookup for CCGs whose ONS code did not change",
+        "SOURCES.md section 5.3",
+    ),
+    (
+        "ESTIMATED_BY_2013_BOUNDARY_OVERLAY",
+        "2013-15 CCG to place cells for 00F, 00G, 00H, 09G, 09N: LSOA centroids in Feb 2013 CCG boundaries",
+        "SOURCES.md section 5.3",
+    ),
+    (
+        "LOOKUP_2015",
+        "ONS LSOA to CCG to LAD lookup, July 2015 (212): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/212.csv",
+    ),
+    (
+        "LOOKUP_2016",
+        "ONS LSOA to CCG to LAD lookup, April 2016 (211): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/211.csv",
+    ),
+    (
+        "LOOKUP_2017",
+        "ONS LSOA to CCG to LAD lookup, April 2017 (226): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/226.csv",
+    ),
+    (
+        "LOOKUP_2018",
+        "ONS LSOA to CCG to LAD lookup, April 2018 (216): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/216.csv",
+    ),
+    (
+        "LOOKUP_2019",
+        "ONS LSOA to CCG to LAD lookup, April 2019 (217): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/217.csv",
+    ),
+    (
+        "LOOKUP_2020",
+        "ONS LSOA to CCG to LAD lookup, April 2020 (219): shares of LSOA counts",
+        "jtrim-ons/ons-lookups csv/219.csv",
+    ),
+    (
+        "LOOKUP_2021",
+        "ONS LSOA to CCG to LAD lookup, April 2021: shares of LSOA counts",
+        "open-innovations/mental-health-data-map",
+    ),
+];
+
+/// Reads every CSV in `dir` and builds the England snapshot.
+pub fn build_england(dir: &Path) -> Result<RawSnapshot> {
+    let mut snap = RawSnapshot {
+        format: crate::model::format::FORMAT_VERSION,
+        title: "England CCGs 2013–2022".to_string(),
+        description:
+            "Every clinical commissioning group in England from their creation on 1 April 2013 \
+to their abolition on 1 July 2022, with STP/ICS membership (April 2017 onwards), the places \
+(upper-tier councils) each served, primary care networks, and the ICBs and sub-ICB locations \
+that replaced them. Built by `ccg-explorer import` from assets/sources."
+                .to_string(),
+        ..RawSnapshot::default()
+    };
+    snap.sources = SOURCES
+        .iter()
+        .map(|(k, t, r)| RawSource {
+            key: k.to_string(),
+            title: t.to_string(),
+            reference: r.to_string(),
+        })
+        .collect();
+    snap.sources.extend(running_cost_sources(dir)?);
+    snap.sources
+        .sort_by(|a, b| natural_key(&a.key).cmp(&natural_key(&b.key)));
+
+    regions_and_systems(dir, &mut snap)?;
+    ccgs(dir, &mut snap)?;
+    icbs(dir, &mut snap)?;
+    places(dir, &mut snap)?;
+    neighbourhoods(dir, &mut snap)?;
+    events(dir, &mut snap)?;
+    snap.money = money(dir)?;
+    Ok(snap)
+}
+
+/// Sorts `S2` before `S10`.
+fn natural_key(s: &str) -> (String, u32) {
+    let digits: String = s.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    let n: u32 = digits
+        .chars()
+        .rev()
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0);
+    let stem = s[..s.len() - digits.len()].to_string();
+    (stem, n)
+}
+
+/// The `- S1 https://...` lines at the end of RUNNING_COSTS.md.
+fn running_cost_sources(dir: &Path) -> Result<Vec<RawSource>> {
+    let path = dir.join("RUNNING_COSTS.md");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("- S") else {
+            continue;
+        };
+        let Some((num, reference)) = rest.split_once(' ') else {
+            continue;
+        };
+        if num.chars().all(|c| c.is_ascii_digit()) && !num.is_empty() {
+            out.push(RawSource {
+                key: format!("S{num}"),
+                title: format!("Running costs source S{num} (RUNNING_COSTS.md)"),
+                reference: reference.trim().to_string(),
+            });
+        }
+    }
+    if out.is_empty() {
+        bail!("{}: no source lines (- S1 ...) found", path.display());
+    }
+    Ok(out)
+}
+
+/// The interval a yearly April lookup covers: 1 April of `year` to 31 March next, or to
+/// the CCGs' last day for the final year.
+fn year_interval(year: i32, last_year: i32) -> (Date, Date) {
+    let from = ymd(year, 4, 1);
+    let to = if year >= last_year {
+        ccg_last_day()
+    } else {
+        ymd(year + 1, 3, 31)
+    };
+    (from, to)
+}
+
+/// Joins runs of consecutive years with the same value into intervals.
+fn runs<K: Ord + Clone>(years: &BTreeMap<K, BTreeSet<i32>>) -> Vec<(K, i32, i32)> {
+    let mut out = Vec::new();
+    for (k, ys) in years {
+        let mut iter = ys.iter().copied();
+        let Some(mut start) = iter.next() else {
+            continue;
+        };
+        let mut prev = start;
+        for y in iter {
+            if y != prev + 1 {
+                out.push((k.clone(), start, prev));
+                start = y;
+            }
+            prev = y;
+        }
+        out.push((k.clone(), start, prev));
+    }
+    out
+}
+
+fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let membership: Vec<Row> = read_csv(dir, "ccg_stp_membership.csv")?;
+    let icbs: Vec<Row> = read_csv(dir, "icbs_2022.csv")?;
+    let last_year = membership
+        .iter()
+        .filter_map(|r| get(r, "year").parse::<i32>().ok())
+        .max()
+        .ok_or_else(|| anyhow!("ccg_stp_membership.csv is empty"))?;
+
+    // Regions: named by their latest appearance.
+    let mut region_years: BTreeMap<String, BTreeSet<i32>> = BTreeMap::new();
+    let mut region_name: BTreeMap<String, String> = BTreeMap::new();
+    let mut system_region_years: BTreeMap<(String, String), BTreeSet<i32>> = BTreeMap::new();
+    let mut ccg_system_years: BTreeMap<(String, String), BTreeSet<i32>> = BTreeMap::new();
+    for r in &membership {
+        let year: i32 = get(r, "year")
+            .parse()
+            .context("ccg_stp_membership.csv: bad year")?;
+        let reg = get(r, "nhs_region_ons_code").to_string();
+        region_years.entry(reg.clone()).or_default().insert(year);
+        region_name.insert(reg.clone(), get(r, "nhs_region_name").to_string());
+        let stp = get(r, "stp_ons_code").to_string();
+        system_region_years
+            .entry((stp.clone(), reg))
+            .or_default()
+            .insert(year);
+        ccg_system_years
+            .entry((get(r, "ccg_ods_code").to_string(), stp))
+            .or_default()
+            .insert(year);
+    }
+    let mut icb_regions: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for r in &icbs {
+        icb_regions.insert(
+            get(r, "nhs_region_ons_code").to_string(),
+            (
+                get(r, "nhs_region_name").to_string(),
+                get(r, "nhs_region_ods_code").to_string(),
+            ),
+        );
+    }
+    let mut all_regions: BTreeSet<String> = region_years.keys().cloned().collect();
+    all_regions.extend(icb_regions.keys().cloned());
+    for code in all_regions {
+        let years = region_years.get(&code);
+        let in_2022 = icb_regions.get(&code);
+        let from = match years.and_then(|y| y.first()) {
+            Some(y) => ymd(*y, 4, 1),
+            None => icb_day(),
+        };
+        let to = match (years.and_then(|y| y.last()), in_2022) {
+            (_, Some(_)) => None,
+            (Some(y), None) => Some(year_interval(*y, last_year).1),
+            (None, None) => None,
+        };
+        let name = in_2022
+            .map(|(n, _)| n.clone())
+            .or_else(|| region_name.get(&code).cloned())
+            .unwrap_or_default();
+        let mut note = String::new();
+        if let Some((_, ods)) = in_2022 {
+            note = format!("ODS code {ods} (July 2022)");
+        }
+        if years.is_some_and(|y| y.len() < 5 || y.first() != Some(&2017))
+            || (in_2022.is_some() && years.is_none())
+        {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            note.push_str("region structure changed: 4 regions in 2017, 5 in 2018, 7 from 2019; two codes reissued in July 2022");
+        }
+        snap.regions.push(RawOrg {
+            code: code.clone(),
+            name,
+            ons: Some(code),
+            from,
+            to,
+            population: None,
+            note,
+        });
+    }
+
+    // Systems.
+    let ics: Vec<Row> = read_csv(dir, "ics.csv")?;
+    for r in &ics {
+        let code = get(r, "ons_code").to_string();
+        let first: i32 = get(r, "first_lookup_year")
+            .parse()
+            .context("ics.csv: first_lookup_year")?;
+        let last: i32 = get(r, "last_lookup_year")
+            .parse()
+            .context("ics.csv: last_lookup_year")?;
+        let replaced = get(r, "status") == "replaced";
+        let to = if replaced {
+            ymd(last + 1, 3, 31)
+        } else {
+            ccg_last_day()
+        };
+        let mut notes = vec![format!(
+            "in the ONS CCG to STP lookups {first} to {last}; STPs were announced in 2016 but the first lookup is April 2017"
+        )];
+        if let Some(ods) = opt(get(r, "ods_code")) {
+            notes.push(format!("ODS code {ods} (2020 to 2022)"));
+        }
+        if replaced {
+            notes.push(format!(
+                "replaced from April {} by {}",
+                get(r, "replaced_from_year"),
+                get(r, "replaced_by_ons_code").replace(';', " and ")
+            ));
+        } else {
+            notes.push("became an integrated care board on 1 July 2022".to_string());
+        }
+        let population = opt(get(r, "registered_population_2021_01"))
+            .map(|p| -> Result<RawPopulation> {
+                Ok(RawPopulation {
+                    count: p.parse().context("ics.csv: population")?,
+                    as_at: ymd(2021, 1, 1),
+                    period: String::new(),
+                    basis: Provenance::Derived,
+                    source: "NHSD_GPREG_2021_01".to_string(),
+                })
+            })
+            .transpose()?;
+        snap.systems.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "name").to_string(),
+            ons: Some(code),
+            from: ymd(first, 4, 1),
+            to: Some(to),
+            population,
+            note: notes.join("; "),
+        });
+    }
+    for ((stp, reg), from_y, to_y) in runs(&system_region_years) {
+        snap.system_regions.push(RawLink {
+            member: stp,
+            of: reg,
+            from: year_interval(from_y, last_year).0,
+            to: Some(year_interval(to_y, last_year).1),
+            basis: None,
+            source: "ONS_CCG_NHSER".to_string(),
+        });
+    }
+    // CCG lives clip the last year of each run.
+    let ccg_rows: Vec<Row> = read_csv(dir, "ccgs.csv")?;
+    let ccg_end: HashMap<String, Date> = ccg_rows
+        .iter()
+        .map(|r| {
+            let end = opt(get(r, "end_date"))
+                .map(|d| date(&d, "ccgs.csv end_date"))
+                .transpose()?
+                .unwrap_or(ccg_last_day());
+            Ok((get(r, "ods_code").to_string(), end))
+        })
+        .collect::<Result<_>>()?;
+    for ((ccg, stp), from_y, to_y) in runs(&ccg_system_years) {
+        let mut to = year_interval(to_y, last_year).1;
+        if let Some(end) = ccg_end.get(&ccg) {
+            to = to.min(*end);
+        }
+        snap.ccg_systems.push(RawLink {
+            member: ccg,
+            of: stp,
+            from: year_interval(from_y, last_year).0,
+            to: Some(to),
+            basis: None,
+            source: "ONS_CCG_STP".to_string(),
+        });
+    }
+    snap.system_regions
+        .sort_by(|a, b| (&a.member, a.from).cmp(&(&b.member, b.from)));
+    snap.ccg_systems
+        .sort_by(|a, b| (&a.member, a.from).cmp(&(&b.member, b.from)));
+    Ok(())
+}
+
+fn population_of_ccg(r: &Row) -> Result<Option<RawPopulation>> {
+    let Some(count) = opt(get(r, "registered_population")) else {
+        return Ok(None);
+    };
+    let when = get(r, "registered_population_date");
+    let source = get(r, "registered_population_source");
+    let (as_at, period) = if let Some(y) = when.strip_suffix(" (Jan-Mar 2016)") {
+        (ymd(2016, 1, 1), format!("{y} (Jan-Mar 2016)"))
+    } else if let Some(y) = when.strip_suffix(" (Jan-Mar 2015)") {
+        (ymd(2015, 1, 1), format!("{y} (Jan-Mar 2015)"))
+    } else {
+        (
+            date(when, "ccgs.csv registered_population_date")?,
+            String::new(),
+        )
+    };
+    let (basis, key, period) =
+        if let Some(rest) = source.strip_prefix("DERIVED_SUM_OF_PREDECESSORS_") {
+            let key = rest.split_whitespace().next().unwrap_or(rest).to_string();
+            let of = rest.trim_start_matches(&key).trim();
+            (
+                Provenance::Derived,
+                key,
+                format!("sum of predecessors {of}"),
+            )
+        } else {
+            (Provenance::Published, source.to_string(), period)
+        };
+    Ok(Some(RawPopulation {
+        count: count.parse().context("ccgs.csv: registered_population")?,
+        as_at,
+        period,
+        basis,
+        source: key,
+    }))
+}
+
+fn ccgs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let rows: Vec<Row> = read_csv(dir, "ccgs.csv")?;
+    for r in &rows {
+        let code = get(r, "ods_code").to_string();
+        let mut notes = Vec::new();
+        if let Some(n) = opt(get(r, "notes")) {
+            notes.push(n);
+        }
+        if let Some(v) = opt(get(r, "name_variants")) {
+            notes.push(format!("also published as: {v}"));
+        }
+        if let Some(h) = opt(get(r, "ons_code_history")) {
+            notes.push(format!("ONS codes: {h}"));
+        }
+        snap.ccgs.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "name").to_string(),
+            ons: opt(get(r, "ons_code")),
+            from: date(get(r, "start_date"), &format!("ccgs.csv {code} start_date"))?,
+            to: Some(match opt(get(r, "end_date")) {
+                Some(d) => date(&d, &format!("ccgs.csv {code} end_date"))?,
+                None => ccg_last_day(),
+            }),
+            population: population_of_ccg(r)?,
+            note: notes.join("; "),
+        });
+    }
+    Ok(())
+}
+
+fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let rows: Vec<Row> = read_csv(dir, "icbs_2022.csv")?;
+    for r in &rows {
+        let code = get(r, "icb_ods_code").to_string();
+        let note = format!(
+            "predecessor STP/ICS {} ({}); {}",
+            get(r, "predecessor_stp21_ons_code"),
+            get(r, "predecessor_stp21_name"),
+            get(r, "boundary_change_vs_stp21")
+        );
+        snap.icbs.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "icb_name").to_string(),
+            ons: opt(get(r, "icb_ons_code")),
+            from: date(get(r, "established"), "icbs_2022.csv established")?,
+            to: None,
+            population: None,
+            note,
+        });
+        snap.icb_regions.push(RawLink {
+            member: code,
+            of: get(r, "nhs_region_ons_code").to_string(),
+            from: icb_day(),
+            to: None,
+            basis: None,
+            source: "RCPCH_ICB".to_string(),
+        });
+    }
+    let rows: Vec<Row> = read_csv(dir, "sub_icb_locations_2022.csv")?;
+    for r in &rows {
+        let code = get(r, "sicbl_ods_code").to_string();
+        let mut note = format!(
+            "carries on {} ({})",
+            get(r, "predecessor_ccg_name"),
+            get(r, "predecessor_ccg_ods_code")
+        );
+        if let Some(c) = opt(get(r, "change_note")) {
+            note.push_str("; ");
+            note.push_str(&c);
+        }
+        snap.sub_icb_locations.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "sicbl_name").to_string(),
+            ons: opt(get(r, "sicbl_ons_code")),
+            from: icb_day(),
+            to: None,
+            population: None,
+            note,
+        });
+        snap.sub_icb_icbs.push(RawLink {
+            member: code,
+            of: get(r, "icb_ods_code").to_string(),
+            from: icb_day(),
+            to: None,
+            basis: None,
+            source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let rows: Vec<Row> = read_csv(dir, "places.csv")?;
+    let pcn_places: Vec<Row> = read_csv(dir, "pcn_places.csv")?;
+    let mut list_size: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &pcn_places {
+        *list_size
+            .entry(get(r, "utla_code").to_string())
+            .or_default() += get(r, "list_size_2021_01")
+            .parse::<i64>()
+            .context("pcn_places.csv: list_size_2021_01")?;
+    }
+    let mut seen = BTreeSet::new();
+    for r in &rows {
+        let code = get(r, "utla_code").to_string();
+        if !seen.insert(code.clone()) {
+            continue;
+        }
+        snap.places.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "utla_name").to_string(),
+            ons: Some(code.clone()),
+            from: ymd(2013, 4, 1),
+            to: None,
+            population: list_size.get(&code).map(|n| RawPopulation {
+                count: *n,
+                as_at: ymd(2021, 1, 1),
+                period: "patients registered at practices sited in the place".to_string(),
+                basis: Provenance::Derived,
+                source: "NHSD_GPREG_2021_01".to_string(),
+            }),
+            note: "upper-tier local authority on its April 2021 boundary, used for every era"
+                .to_string(),
+        });
+    }
+    snap.places.sort_by(|a, b| a.code.cmp(&b.code));
+
+    let eras: Vec<Row> = read_csv(dir, "ccg_places_by_era.csv")?;
+    let mut last_era: Vec<&Row> = Vec::new();
+    let last_from = eras
+        .iter()
+        .map(|r| get(r, "valid_from"))
+        .max()
+        .unwrap_or_default()
+        .to_string();
+    for r in &eras {
+        let basis_key = get(r, "basis").to_string();
+        let basis = match basis_key.as_str() {
+            "ESTIMATED_BY_2013_BOUNDARY_OVERLAY" => Provenance::Estimated,
+            _ => Provenance::Derived,
+        };
+        let note = opt(get(r, "note")).unwrap_or_default();
+        snap.ccg_places.push(RawShare {
+            by: get(r, "ccg_ods_code").to_string(),
+            place: get(r, "utla_code").to_string(),
+            share: parse_f64(
+                get(r, "share_of_utla_lsoas"),
+                "ccg_places_by_era.csv share_of_utla_lsoas",
+            )?,
+            from: date(get(r, "valid_from"), "ccg_places_by_era.csv valid_from")?,
+            to: Some(date(get(r, "valid_to"), "ccg_places_by_era.csv valid_to")?),
+            basis,
+            source: basis_key,
+            note,
+        });
+        if get(r, "valid_from") == last_from {
+            last_era.push(r);
+        }
+    }
+    // From 1 July 2022 each sub-ICB location serves what its CCG served.
+    for r in last_era {
+        snap.sub_icb_places.push(RawShare {
+            by: get(r, "ccg_ods_code").to_string(),
+            place: get(r, "utla_code").to_string(),
+            share: parse_f64(get(r, "share_of_utla_lsoas"), "ccg_places_by_era.csv share_of_utla_lsoas")?,
+            from: icb_day(),
+            to: None,
+            basis: Provenance::Estimated,
+            source: "LOOKUP_2021".to_string(),
+            note: "carried forward from the April 2021 CCG cells; the 1 July 2022 moves of West Birmingham, \
+Glossop and 9 Cambridgeshire LSOAs are not reflected"
+                .to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let rows: Vec<Row> = read_csv(dir, "pcns.csv")?;
+    let ccg_from: HashMap<&str, Date> = snap
+        .ccgs
+        .iter()
+        .map(|c| (c.code.as_str(), c.from))
+        .collect();
+    let sub_icbs: BTreeSet<&str> = snap
+        .sub_icb_locations
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    let mut ccg_links = Vec::new();
+    let mut sub_links = Vec::new();
+    for r in &rows {
+        let code = get(r, "pcn_code").to_string();
+        let ccg = get(r, "ccg_ods_code").to_string();
+        let mut note =
+            "PCNs began on 1 July 2019; membership as at 1 Jan 2022 is used for every day"
+                .to_string();
+        if let Some(m) = opt(get(r, "multi_ccg")) {
+            note.push_str(&format!("; practices in more than one CCG: {m}"));
+        }
+        snap.neighbourhoods.push(RawOrg {
+            code: code.clone(),
+            name: get(r, "pcn_name").to_string(),
+            ons: None,
+            from: pcn_day(),
+            to: None,
+            population: Some(RawPopulation {
+                count: get(r, "list_size_derived")
+                    .parse()
+                    .context("pcns.csv: list_size_derived")?,
+                as_at: ymd(2021, 1, 1),
+                period: "Jan 2021 list sizes of the practices in the PCN in Jan 2022".to_string(),
+                basis: Provenance::Derived,
+                source: "NHSD_GPREG_2021_01".to_string(),
+            }),
+            note,
+        });
+        let start = ccg_from
+            .get(ccg.as_str())
+            .copied()
+            .ok_or_else(|| anyhow!("pcns.csv: {code} names unknown CCG {ccg}"))?
+            .max(pcn_day());
+        ccg_links.push(RawLink {
+            member: code.clone(),
+            of: ccg.clone(),
+            from: start,
+            to: Some(ccg_last_day()),
+            basis: Some(Provenance::Estimated),
+            source: "NHSD_PRACMAP_2022_01".to_string(),
+        });
+        if sub_icbs.contains(ccg.as_str()) {
+            sub_links.push(RawLink {
+                member: code,
+                of: ccg,
+                from: icb_day(),
+                to: None,
+                basis: Some(Provenance::Estimated),
+                source: "NHSD_PRACMAP_2022_01".to_string(),
+            });
+        }
+    }
+    snap.neighbourhood_ccgs = ccg_links;
+    snap.neighbourhood_sub_icbs = sub_links;
+    let rows: Vec<Row> = read_csv(dir, "pcn_places.csv")?;
+    for r in &rows {
+        snap.neighbourhood_places.push(RawShare {
+            by: get(r, "pcn_code").to_string(),
+            place: get(r, "utla_code").to_string(),
+            share: parse_f64(get(r, "share"), "pcn_places.csv share")?,
+            from: pcn_day(),
+            to: None,
+            basis: Provenance::Estimated,
+            source: "PRACTICE_POSTCODE_LISTSIZE".to_string(),
+            note: opt(get(r, "note")).unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
+fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    let rows: Vec<Row> = read_csv(dir, "events.csv")?;
+    for r in &rows {
+        let id = get(r, "event_id").to_string();
+        let kind = match get(r, "kind") {
+            "establish" => EventKind::Establish,
+            "merge" => EventKind::Merge,
+            "boundary-change" => EventKind::BoundaryChange,
+            "rename" => EventKind::Rename,
+            "abolish-into-ICB" => EventKind::AbolishIntoIcb,
+            other => bail!("events.csv {id}: unknown kind '{other}'"),
+        };
+        // The CSV repeats the CCG's own code in `from_codes` for renames and boundary
+        // changes; only mergers and abolitions end CCGs.
+        let ends = matches!(kind, EventKind::Merge | EventKind::AbolishIntoIcb);
+        snap.events.push(RawEvent {
+            id: id.clone(),
+            date: date(get(r, "date"), &format!("events.csv {id}"))?,
+            kind,
+            from: get(r, "from_codes")
+                .split(';')
+                .filter(|_| ends)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            to: get(r, "to_code").to_string(),
+            name: get(r, "to_name").to_string(),
+            date_basis: get(r, "date_basis").to_string(),
+            source: get(r, "source").to_string(),
+            note: get(r, "note").to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn provenance(s: &str) -> Result<Provenance> {
+    Ok(match s {
+        "Published" | "SOURCED" => Provenance::Published,
+        "Derived" | "DERIVED" => Provenance::Derived,
+        "Estimated" | "UNVERIFIED" => Provenance::Estimated,
+        "Modelled" | "ASSUMPTION" => Provenance::Modelled,
+        other => bail!("unknown basis '{other}'"),
+    })
+}
+
+fn money(dir: &Path) -> Result<RawMoney> {
+    let mut money = RawMoney::default();
+    let rows: Vec<Row> = read_csv(dir, "rca_national.csv")?;
+    for r in &rows {
+        let year: FinancialYear = get(r, "financial_year")
+            .parse()
+            .map_err(|e: String| anyhow!("rca_national.csv: {e}"))?;
+        let note = get(r, "note").to_string();
+        money.allowance_per_head.push(RawYearAmount {
+            year,
+            gbp: parse_f64(get(r, "per_head_gbp"), "rca_national.csv per_head_gbp")?,
+            basis: provenance(get(r, "per_head_basis"))?,
+            source: get(r, "per_head_source").to_string(),
+            note: note.clone(),
+        });
+        money.national_totals.push(RawYearAmount {
+            year,
+            gbp: parse_f64(
+                get(r, "national_total_gbp"),
+                "rca_national.csv national_total_gbp",
+            )?,
+            basis: provenance(get(r, "total_basis"))?,
+            source: get(r, "total_source").to_string(),
+            note,
+        });
+    }
+    money.target = Some(RawTarget {
+        cut: 0.2,
+        baseline_year: FinancialYear(2017),
+        target_year: FinancialYear(2020),
+        source: "S11; S12".to_string(),
+        note: "20% cut in CCG running cost allowances by 2020/21 versus 2017/18 (NHS England letter, Nov 2018)".to_string(),
+    });
+    let rows: Vec<Row> = read_csv(dir, "running_costs.csv")?;
+    for r in &rows {
+        let period = get(r, "financial_year").to_string();
+        let label = get(r, "label");
+        let mut note = get(r, "notes").to_string();
+        if label == "UNVERIFIED" {
+            note = format!("unverified press claim: {note}");
+        }
+        let who = get(r, "ccg_name");
+        if !who.is_empty() {
+            note = format!("{who}: {note}");
+        }
+        money.figures.push(RawFigure {
+            orgs: get(r, "ods_code")
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            year: period.parse().ok(),
+            period,
+            metric: get(r, "metric").to_string(),
+            gbp: opt(get(r, "value_gbp"))
+                .map(|v| parse_f64(&v, "running_costs.csv value_gbp"))
+                .transpose()?,
+            gbp_per_head: opt(get(r, "per_head_gbp"))
+                .map(|v| parse_f64(&v, "running_costs.csv per_head_gbp"))
+                .transpose()?,
+            basis: provenance(label)?,
+            source: get(r, "source_id").to_string(),
+            note,
+        });
+    }
+    Ok(money)
+}
+
+/// Writes a snapshot as RON the way the project commits it: one organisation, relation
+/// or event per line, so that a diff shows what changed.
+pub fn to_ron(snap: &RawSnapshot) -> Result<String> {
+    let config = ron::ser::PrettyConfig::new()
+        .depth_limit(2)
+        .indentor("  ".to_string())
+        .new_line("\n".to_string())
+        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let mut text = ron::ser::to_string_pretty(snap, config).context("cannot write RON")?;
+    text.push('\n');
+    Ok(text)
+}

@@ -1,0 +1,19 @@
+//! ccg-explorer: explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
+//!
+//! The crate is layered as `../DESIGN.md` describes:
+//! - [`model`]: the snapshot format, loading and validation, and the timeline engine.
+//!   It never imports egui and can be driven from the CLI, tests and benchmarks.
+//! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
+//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `import`).
+//! - [`app`]: the eframe window.
+
+pub mod app;
+pub mod cli;
+pub mod import;
+pub mod model;
+
+/// The embedded England snapshot (RON), built by `ccg-explorer import` from `assets/sources`.
+pub const ENGLAND_RON: &str = include_str!("../assets/england.ron");
+
+/// The file name shown for the embedded snapshot.
+pub const ENGLAND_NAME: &str = "england.ron (embedded)";

@@ -1,0 +1,40 @@
+//! Entry point: parses the command line, then runs a subcommand or opens the window.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use ccg_explorer::app::{App, AppOptions};
+use ccg_explorer::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(command) = cli.command {
+        let mut out = std::io::stdout().lock();
+        return cli::run(command, &mut out);
+    }
+    let options = AppOptions {
+        file: cli.file,
+        date: cli.date,
+        screenshot: cli.screenshot,
+    };
+    let size = cli.size.unwrap_or([1440.0, 900.0]);
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size(size)
+            .with_min_inner_size([640.0, 400.0])
+            .with_title("ccg-explorer"),
+        ..Default::default()
+    };
+    match eframe::run_native(
+        "ccg-explorer",
+        native,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, options)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ccg-explorer: cannot open the window: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

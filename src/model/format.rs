@@ -1,0 +1,347 @@
+//! The snapshot file format, version 1: serde types that mirror the RON file.
+//!
+//! These types are what a person reads and edits. They carry codes as strings; the
+//! loader ([`super::load`]) checks them and lifts them into a [`super::Snapshot`] with
+//! typed ids. The format is documented in `assets/FORMAT.md`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, FinancialYear, Provenance};
+
+/// The only format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole snapshot file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSnapshot {
+    /// Format version; must be 1.
+    pub format: u32,
+    /// Shown in the window title.
+    pub title: String,
+    /// What the snapshot covers, in a sentence or two.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Every source key that figures and relations cite.
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    /// NHS England regions.
+    #[serde(default)]
+    pub regions: Vec<RawOrg>,
+    /// STPs / ICSs.
+    #[serde(default)]
+    pub systems: Vec<RawOrg>,
+    /// Integrated care boards.
+    #[serde(default)]
+    pub icbs: Vec<RawOrg>,
+    /// Sub-ICB locations.
+    #[serde(default)]
+    pub sub_icb_locations: Vec<RawOrg>,
+    /// Clinical commissioning groups.
+    #[serde(default)]
+    pub ccgs: Vec<RawOrg>,
+    /// Places (upper-tier local authorities).
+    #[serde(default)]
+    pub places: Vec<RawOrg>,
+    /// Neighbourhoods (primary care networks).
+    #[serde(default)]
+    pub neighbourhoods: Vec<RawOrg>,
+    /// System in region.
+    #[serde(default)]
+    pub system_regions: Vec<RawLink>,
+    /// ICB in region.
+    #[serde(default)]
+    pub icb_regions: Vec<RawLink>,
+    /// CCG in system.
+    #[serde(default)]
+    pub ccg_systems: Vec<RawLink>,
+    /// Sub-ICB location in ICB.
+    #[serde(default)]
+    pub sub_icb_icbs: Vec<RawLink>,
+    /// Neighbourhood in CCG.
+    #[serde(default)]
+    pub neighbourhood_ccgs: Vec<RawLink>,
+    /// Neighbourhood in sub-ICB location.
+    #[serde(default)]
+    pub neighbourhood_sub_icbs: Vec<RawLink>,
+    /// CCG serving a place, with the share of the place it serves.
+    #[serde(default)]
+    pub ccg_places: Vec<RawShare>,
+    /// Sub-ICB location serving a place.
+    #[serde(default)]
+    pub sub_icb_places: Vec<RawShare>,
+    /// Neighbourhood in a place, with the share of the neighbourhood that lies there.
+    #[serde(default)]
+    pub neighbourhood_places: Vec<RawShare>,
+    /// Organisational changes in date order.
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+    /// Running-cost money: allowances, published figures, the target, model parameters.
+    #[serde(default)]
+    pub money: RawMoney,
+}
+
+/// A source that figures cite by key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Short key, for example `ODS_SUCC`.
+    pub key: String,
+    /// What it is.
+    pub title: String,
+    /// Where it is (publication, repository and path, or web address).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+}
+
+/// An organisation of any kind; the list it sits in gives the kind.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrg {
+    /// The ODS code (ONS code for systems and places, which have no stable ODS code).
+    pub code: String,
+    /// The name, as last published.
+    pub name: String,
+    /// The ONS (GSS) code, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ons: Option<String>,
+    /// First day of life.
+    pub from: Date,
+    /// Last day of life; absent while it still exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    /// Population, with its date and source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<RawPopulation>,
+    /// Anything a reader should know (estimated dates, name variants).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A population figure.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    /// Number of people (registered patients for CCGs and PCNs).
+    pub count: i64,
+    /// The day the figure refers to (the start of its period).
+    pub as_at: Date,
+    /// The period as the source states it, when it is not a single day.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub period: String,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+}
+
+/// Membership of one organisation in another over an interval.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    /// The member's code.
+    pub member: String,
+    /// The code of what it belongs to.
+    pub of: String,
+    /// First day.
+    pub from: Date,
+    /// Last day; absent while it still holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    /// Where it comes from, when not published directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Provenance>,
+    /// Source key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// A share: an organisation covering part of a place, over an interval.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShare {
+    /// The serving organisation (CCG, sub-ICB location or neighbourhood).
+    pub by: String,
+    /// The place's code.
+    pub place: String,
+    /// For commissioners: the share of the place they serve (shares per place sum to 1).
+    /// For neighbourhoods: the share of the neighbourhood inside the place.
+    pub share: f64,
+    /// First day.
+    pub from: Date,
+    /// Last day; absent while it still holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+    /// Caveats for this cell.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// What an event does.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum EventKind {
+    /// A CCG is established (`to`).
+    #[default]
+    Establish,
+    /// CCGs (`from`) merge into a new CCG (`to`).
+    Merge,
+    /// A CCG's (`to`) boundary changes.
+    BoundaryChange,
+    /// A CCG (`to`) takes a new name (`name`).
+    Rename,
+    /// CCGs (`from`) are abolished; their areas become sub-ICB locations of an ICB (`to`).
+    AbolishIntoIcb,
+}
+
+impl EventKind {
+    /// A lower-case label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Establish => "established",
+            EventKind::Merge => "merger",
+            EventKind::BoundaryChange => "boundary change",
+            EventKind::Rename => "rename",
+            EventKind::AbolishIntoIcb => "abolished into ICB",
+        }
+    }
+}
+
+/// An organisational change on a day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// Identifier, unique in the file (for example `E001`).
+    pub id: String,
+    /// The day it takes effect.
+    pub date: Date,
+    /// What happens.
+    pub kind: EventKind,
+    /// The CCGs that end (merge, abolish).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
+    /// The organisation created or changed (a CCG; for an abolition, the ICB).
+    pub to: String,
+    /// The name of `to` after the event.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// How the date is known: `exact`, or why it is inferred.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date_basis: String,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Anything else a reader should know.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Money: the running-cost allowance and what is known of it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMoney {
+    /// Running-cost allowance per head of population, by financial year.
+    #[serde(default)]
+    pub allowance_per_head: Vec<RawYearAmount>,
+    /// National CCG running-cost allowance total, by financial year.
+    #[serde(default)]
+    pub national_totals: Vec<RawYearAmount>,
+    /// The reduction target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<RawTarget>,
+    /// Published figures for organisations.
+    #[serde(default)]
+    pub figures: Vec<RawFigure>,
+    /// Parameters of the cost model, for users to see and change.
+    #[serde(default)]
+    pub parameters: Vec<RawParameter>,
+}
+
+/// An amount in pounds for a financial year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawYearAmount {
+    /// The financial year.
+    pub year: FinancialYear,
+    /// Pounds.
+    pub gbp: f64,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The running-cost reduction target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// The cut as a fraction (0.2 for 20%).
+    pub cut: f64,
+    /// The year the cut is measured against.
+    pub baseline_year: FinancialYear,
+    /// The year by which the cut is due.
+    pub target_year: FinancialYear,
+    /// Source key.
+    pub source: String,
+    /// How to describe it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A published money figure for one or more organisations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFigure {
+    /// The CCG codes the figure covers (empty for an illustrative figure).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orgs: Vec<String>,
+    /// The financial year, where the period is one whole year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<FinancialYear>,
+    /// The period as published (may span years or be approximate).
+    pub period: String,
+    /// What was measured (for example `rca`).
+    pub metric: String,
+    /// Pounds, where the figure is an amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gbp: Option<f64>,
+    /// Pounds per head, where the figure is a rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gbp_per_head: Option<f64>,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A named model parameter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParameter {
+    /// Identifier, for example `fixed_cost_per_body_gbp`.
+    pub name: String,
+    /// The value.
+    pub value: f64,
+    /// What it means and why this value.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Only the version, read before anything else so that a future format gets a clear
+/// message rather than a list of unknown fields.
+#[derive(Deserialize)]
+pub(crate) struct RawHeader {
+    #[serde(default)]
+    pub format: Option<u32>,
+}

@@ -1,0 +1,969 @@
+//! Loading: parse the RON text into [`RawSnapshot`], then check it and lift it into a
+//! [`Snapshot`] with typed ids.
+//!
+//! Validation never stops at the first problem: it collects every one it finds, each
+//! naming the organisation and, where the file is at fault, the line and column.
+//! Warnings (valid but odd) are kept apart from errors.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use super::format::{EventKind, FORMAT_VERSION, RawHeader, RawOrg, RawShare, RawSnapshot};
+use super::locate::{Locator, Pos};
+use super::snapshot::{Event, Link, LinkId, LinkKind, Org, OrgId, Population, Snapshot};
+use super::{Date, FOREVER, OrgKind, Provenance};
+
+/// How far shares of a place may stray from 1 (the sources round to 4 decimals).
+pub const SHARE_TOLERANCE: f64 = 0.002;
+
+/// Whether a problem stops the file loading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The file cannot be used until it is fixed.
+    Error,
+    /// The file loads, but something looks wrong.
+    Warning,
+}
+
+/// One thing wrong with a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where in the file, when known.
+    pub pos: Option<Pos>,
+    /// The organisation (or event id) concerned, when there is one.
+    pub code: Option<String>,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}")?;
+        if let Some(pos) = self.pos {
+            write!(f, " at {pos}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(code) = &self.code {
+            write!(f, "[{code}] ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, " ({})", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// A file that could not be loaded, with every problem found.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}", summary(.problems))]
+pub struct LoadError {
+    /// Errors first, then warnings, each in file order.
+    pub problems: Vec<Problem>,
+}
+
+fn summary(problems: &[Problem]) -> String {
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let mut s = format!(
+        "the snapshot has {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    );
+    if let Some(first) = problems.first() {
+        s.push_str(&format!("; first: {first}"));
+    }
+    s
+}
+
+impl LoadError {
+    fn single(pos: Option<Pos>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        LoadError {
+            problems: vec![Problem {
+                severity: Severity::Error,
+                pos,
+                code: None,
+                message: message.into(),
+                hint: hint.into(),
+            }],
+        }
+    }
+
+    /// Only the errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+    }
+}
+
+/// A snapshot that loaded, with the warnings found on the way.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The checked snapshot.
+    pub snapshot: Snapshot,
+    /// Things that look wrong but do not stop it loading.
+    pub warnings: Vec<Problem>,
+}
+
+/// Parses and validates a snapshot from its text.
+pub fn load_str(text: &str) -> Result<Loaded, LoadError> {
+    let raw = parse_str(text)?;
+    let locator = Locator::new(text);
+    validate(raw, &locator)
+}
+
+/// Parses the text into the raw serde types, checking only syntax, types and version.
+pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(LoadError::single(
+            None,
+            "the file is empty",
+            "a snapshot starts with `(format: 1, title: \"...\", ...)`; see assets/FORMAT.md",
+        ));
+    }
+    let options = ron::Options::default();
+    match options.from_str::<RawHeader>(text) {
+        Err(e) => return Err(syntax_error(&e)),
+        Ok(RawHeader { format: None }) => {
+            return Err(LoadError::single(
+                Some(Pos { line: 1, col: 1 }),
+                "the file has no `format` field, so it is not a ccg-explorer snapshot",
+                "add `format: 1,` as the first field; see assets/FORMAT.md",
+            ));
+        }
+        Ok(RawHeader { format: Some(v) }) if v != FORMAT_VERSION => {
+            let pos = Locator::new(text).field("format");
+            return Err(LoadError::single(
+                pos,
+                format!(
+                    "format version {v} is not supported: this build reads format {FORMAT_VERSION}"
+                ),
+                "open it with the version of ccg-explorer that wrote it, or convert it to format 1",
+            ));
+        }
+        Ok(_) => {}
+    }
+    options
+        .from_str::<RawSnapshot>(text)
+        .map_err(|e| syntax_error(&e))
+}
+
+fn syntax_error(e: &ron::error::SpannedError) -> LoadError {
+    let pos = Pos {
+        line: e.span.start.line.max(1),
+        col: e.span.start.col.max(1),
+    };
+    let message = plain_ron_message(&e.code);
+    LoadError::single(
+        Some(pos),
+        message,
+        "fix the text at that place; assets/FORMAT.md describes every field",
+    )
+}
+
+/// Turns ron's messages into plain words where they are terse.
+fn plain_ron_message(code: &ron::Error) -> String {
+    use ron::Error as E;
+    match code {
+        E::Eof => "the file ends too early (is it truncated?)".to_string(),
+        E::ExpectedStructLikeEnd | E::ExpectedArrayEnd => {
+            format!("{code}: a bracket is missing or a comma is out of place")
+        }
+        E::MissingStructField { field, outer } => match outer {
+            Some(o) => format!(
+                "a required field `{field}` is missing in this {}",
+                plain_type(o)
+            ),
+            None => format!("a required field `{field}` is missing"),
+        },
+        E::NoSuchStructField {
+            found: field,
+            expected,
+            outer,
+        } => {
+            let within = outer
+                .as_ref()
+                .map(|o| format!(" in this {}", plain_type(o)))
+                .unwrap_or_default();
+            format!(
+                "unknown field `{field}`{within}; expected one of: {}",
+                expected.join(", ")
+            )
+        }
+        E::Message(m) if m.contains("input contains invalid characters") => {
+            format!("not a valid date: {m}; write dates as YYYY-MM-DD")
+        }
+        E::Message(m)
+            if m.contains("premature end of input") || m.contains("input is out of range") =>
+        {
+            format!("not a valid date ({m}); write dates as YYYY-MM-DD with a real day")
+        }
+        _ => code.to_string(),
+    }
+}
+
+fn plain_type(name: &str) -> &str {
+    match name {
+        "RawSnapshot" => "snapshot",
+        "RawOrg" => "organisation",
+        "RawPopulation" => "population",
+        "RawLink" => "membership",
+        "RawShare" => "share",
+        "RawEvent" => "event",
+        "RawMoney" => "money section",
+        "RawYearAmount" => "yearly amount",
+        "RawTarget" => "target",
+        "RawFigure" => "figure",
+        "RawParameter" => "parameter",
+        "RawSource" => "source",
+        other => other,
+    }
+}
+
+/// Collects problems while lifting.
+struct Checker<'a> {
+    locator: &'a Locator,
+    problems: Vec<Problem>,
+    sources: HashSet<String>,
+}
+
+impl Checker<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        at: Option<Pos>,
+        code: &str,
+        message: String,
+        hint: &str,
+    ) {
+        self.problems.push(Problem {
+            severity,
+            pos: at,
+            code: (!code.is_empty()).then(|| code.to_string()),
+            message,
+            hint: hint.to_string(),
+        });
+    }
+
+    fn error(&mut self, at: Option<Pos>, code: &str, message: String, hint: &str) {
+        self.push(Severity::Error, at, code, message, hint);
+    }
+
+    fn warn(&mut self, at: Option<Pos>, code: &str, message: String, hint: &str) {
+        self.push(Severity::Warning, at, code, message, hint);
+    }
+
+    fn at(&self, section: &str, index: usize) -> Option<Pos> {
+        self.locator
+            .item(section, index)
+            .or_else(|| self.locator.field(section))
+    }
+
+    fn check_source(&mut self, at: Option<Pos>, code: &str, source: &str) {
+        for key in source.split(';').map(str::trim).filter(|k| !k.is_empty()) {
+            if !self.sources.contains(key) {
+                self.error(
+                    at,
+                    code,
+                    format!("unknown source key `{key}`"),
+                    "add it to `sources`, or use a key that is there",
+                );
+            }
+        }
+    }
+}
+
+fn end(to: Option<Date>) -> Date {
+    to.unwrap_or(FOREVER)
+}
+
+fn show_end(d: Date) -> String {
+    if d == FOREVER {
+        "open-ended".to_string()
+    } else {
+        d.to_string()
+    }
+}
+
+/// Checks a parsed snapshot and lifts it into typed ids.
+pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError> {
+    let mut ck = Checker {
+        locator,
+        problems: Vec::new(),
+        sources: HashSet::new(),
+    };
+    if raw.title.trim().is_empty() {
+        ck.warn(
+            locator.field("title"),
+            "",
+            "the snapshot has no title".to_string(),
+            "give it a `title`; the window shows it",
+        );
+    }
+    for (i, s) in raw.sources.iter().enumerate() {
+        if !ck.sources.insert(s.key.clone()) {
+            let at = ck.at("sources", i);
+            ck.error(
+                at,
+                &s.key,
+                format!("source key `{}` is listed twice", s.key),
+                "keep one entry per key",
+            );
+        }
+    }
+
+    // Organisations.
+    let mut orgs: Vec<Org> = Vec::new();
+    let mut by_code: HashMap<(OrgKind, String), OrgId> = HashMap::new();
+    let lists: [(OrgKind, &Vec<RawOrg>); 7] = [
+        (OrgKind::Region, &raw.regions),
+        (OrgKind::System, &raw.systems),
+        (OrgKind::Icb, &raw.icbs),
+        (OrgKind::SubIcb, &raw.sub_icb_locations),
+        (OrgKind::Ccg, &raw.ccgs),
+        (OrgKind::Place, &raw.places),
+        (OrgKind::Neighbourhood, &raw.neighbourhoods),
+    ];
+    let mut org_pos: Vec<Option<Pos>> = Vec::new();
+    for (kind, list) in lists {
+        for (i, r) in list.iter().enumerate() {
+            let at = ck.at(kind.section(), i);
+            let code = r.code.trim().to_string();
+            if code.is_empty() {
+                ck.error(
+                    at,
+                    "",
+                    format!("a {} has an empty code", kind.label()),
+                    "give every organisation its ODS or ONS code",
+                );
+                continue;
+            }
+            if r.name.trim().is_empty() {
+                ck.warn(
+                    at,
+                    &code,
+                    format!("{} {code} has no name", kind.label()),
+                    "add its `name`",
+                );
+            }
+            let to = end(r.to);
+            if to < r.from {
+                ck.error(
+                    at,
+                    &code,
+                    format!(
+                        "{} {code} ends ({}) before it starts ({})",
+                        kind.label(),
+                        show_end(to),
+                        r.from
+                    ),
+                    "swap or correct `from` and `to`",
+                );
+            }
+            let population = match &r.population {
+                Some(p) if p.count < 0 => {
+                    ck.error(
+                        at,
+                        &code,
+                        format!(
+                            "{} {code} has a negative population ({})",
+                            kind.label(),
+                            p.count
+                        ),
+                        "a population is a count of people, zero or more",
+                    );
+                    None
+                }
+                Some(p) => {
+                    ck.check_source(at, &code, &p.source);
+                    Some(Population {
+                        count: p.count.unsigned_abs(),
+                        as_at: p.as_at,
+                        period: p.period.clone(),
+                        basis: p.basis,
+                        source: p.source.clone(),
+                    })
+                }
+                None => None,
+            };
+            if let Some(first) = by_code.get(&(kind, code.clone())) {
+                let first_at = org_pos[first.ix()];
+                let also = first_at
+                    .map(|p| format!(" (first at {p})"))
+                    .unwrap_or_default();
+                ck.error(
+                    at,
+                    &code,
+                    format!("{} code {code} is used twice{also}", kind.label()),
+                    "codes must be unique within their list; remove or rename one",
+                );
+                continue;
+            }
+            let id = OrgId(orgs.len() as u32);
+            by_code.insert((kind, code.clone()), id);
+            org_pos.push(at);
+            orgs.push(Org {
+                kind,
+                code,
+                name: r.name.trim().to_string(),
+                ons: r.ons.clone(),
+                from: r.from,
+                to,
+                population,
+                note: r.note.clone(),
+            });
+        }
+    }
+
+    let resolve = |ck: &mut Checker, at: Option<Pos>, kind: OrgKind, code: &str, section: &str| {
+        let id = by_code.get(&(kind, code.trim().to_string())).copied();
+        if id.is_none() {
+            ck.error(
+                at,
+                code,
+                format!(
+                    "`{section}` refers to {} `{code}`, which is not in `{}`",
+                    kind.label(),
+                    kind.section()
+                ),
+                "add the organisation, or correct the code",
+            );
+        }
+        id
+    };
+
+    // Relations.
+    let mut links: Vec<Link> = Vec::new();
+    let mut link_pos: Vec<Option<Pos>> = Vec::new();
+    let member_lists = [
+        (LinkKind::SystemRegion, &raw.system_regions),
+        (LinkKind::IcbRegion, &raw.icb_regions),
+        (LinkKind::CcgSystem, &raw.ccg_systems),
+        (LinkKind::SubIcbIcb, &raw.sub_icb_icbs),
+        (LinkKind::NeighbourhoodCcg, &raw.neighbourhood_ccgs),
+        (LinkKind::NeighbourhoodSubIcb, &raw.neighbourhood_sub_icbs),
+    ];
+    let share_lists: [(LinkKind, &Vec<RawShare>); 3] = [
+        (LinkKind::CcgPlace, &raw.ccg_places),
+        (LinkKind::SubIcbPlace, &raw.sub_icb_places),
+        (LinkKind::NeighbourhoodPlace, &raw.neighbourhood_places),
+    ];
+    let mut pending: Vec<(LinkKind, usize, String, String, Link)> = Vec::new();
+    for (kind, list) in member_lists {
+        for (i, r) in list.iter().enumerate() {
+            pending.push((
+                kind,
+                i,
+                r.member.clone(),
+                r.of.clone(),
+                Link {
+                    kind,
+                    a: OrgId(0),
+                    b: OrgId(0),
+                    from: r.from,
+                    to: end(r.to),
+                    share: 1.0,
+                    basis: r.basis.unwrap_or(Provenance::Published),
+                    source: r.source.clone(),
+                    note: String::new(),
+                },
+            ));
+        }
+    }
+    for (kind, list) in share_lists {
+        for (i, r) in list.iter().enumerate() {
+            pending.push((
+                kind,
+                i,
+                r.by.clone(),
+                r.place.clone(),
+                Link {
+                    kind,
+                    a: OrgId(0),
+                    b: OrgId(0),
+                    from: r.from,
+                    to: end(r.to),
+                    share: r.share,
+                    basis: r.basis,
+                    source: r.source.clone(),
+                    note: r.note.clone(),
+                },
+            ));
+        }
+    }
+    for (kind, i, a_code, b_code, mut link) in pending {
+        let section = kind.section();
+        let at = ck.at(section, i);
+        let (ka, kb) = kind.ends();
+        let a = resolve(&mut ck, at, ka, &a_code, section);
+        let b = resolve(&mut ck, at, kb, &b_code, section);
+        if !link.source.is_empty() {
+            ck.check_source(at, &a_code, &link.source);
+        }
+        if link.to < link.from {
+            ck.error(
+                at,
+                &a_code,
+                format!(
+                    "the {section} entry {a_code} -> {b_code} ends ({}) before it starts ({})",
+                    show_end(link.to),
+                    link.from
+                ),
+                "swap or correct `from` and `to`",
+            );
+            continue;
+        }
+        if !(link.share > 0.0 && link.share <= 1.0 + SHARE_TOLERANCE) {
+            ck.error(
+                at,
+                &a_code,
+                format!(
+                    "the share of {a_code} in {b_code} is {}, outside 0 to 1",
+                    link.share
+                ),
+                "a share is a fraction: more than 0 and at most 1",
+            );
+            continue;
+        }
+        let (Some(a), Some(b)) = (a, b) else { continue };
+        link.a = a;
+        link.b = b;
+        for end_id in [a, b] {
+            let o = &orgs[end_id.ix()];
+            if link.from < o.from || link.to > o.to {
+                ck.error(
+                    at,
+                    &o.code,
+                    format!(
+                        "the {section} entry {a_code} -> {b_code} runs {} to {}, outside the life of {} {} ({} to {})",
+                        link.from,
+                        show_end(link.to),
+                        o.kind.label(),
+                        o.code,
+                        o.from,
+                        show_end(o.to)
+                    ),
+                    "shorten the relation to the organisation's life, or correct its dates",
+                );
+            }
+        }
+        links.push(link);
+        link_pos.push(at);
+    }
+    // Keep relations grouped by kind (they already are, by construction).
+
+    // Events.
+    let mut events: Vec<Event> = Vec::new();
+    let mut event_ids: HashSet<String> = HashSet::new();
+    for (i, e) in raw.events.iter().enumerate() {
+        let at = ck.at("events", i);
+        if !e.id.is_empty() && !event_ids.insert(e.id.clone()) {
+            ck.error(
+                at,
+                &e.id,
+                format!("event id {} is used twice", e.id),
+                "give every event its own id",
+            );
+        }
+        let to_kind = if e.kind == EventKind::AbolishIntoIcb {
+            OrgKind::Icb
+        } else {
+            OrgKind::Ccg
+        };
+        let to = resolve(&mut ck, at, to_kind, &e.to, "events");
+        let from: Vec<Option<OrgId>> = e
+            .from
+            .iter()
+            .map(|c| resolve(&mut ck, at, OrgKind::Ccg, c, "events"))
+            .collect();
+        let needs_from = matches!(e.kind, EventKind::Merge | EventKind::AbolishIntoIcb);
+        if needs_from && e.from.is_empty() {
+            ck.error(
+                at,
+                &e.to,
+                format!(
+                    "the {} {} into {} lists no CCGs in `from`",
+                    e.kind.label(),
+                    e.id,
+                    e.to
+                ),
+                "list the CCGs that end in `from`",
+            );
+        }
+        if !needs_from && !e.from.is_empty() {
+            ck.warn(
+                at,
+                &e.to,
+                format!(
+                    "the {} event {} has `from` codes, which this kind ignores",
+                    e.kind.label(),
+                    e.id
+                ),
+                "remove `from`, or change the kind to Merge",
+            );
+        }
+        let Some(to) = to else { continue };
+        if from.iter().any(Option::is_none) {
+            continue;
+        }
+        let from: Vec<OrgId> = from.into_iter().flatten().collect();
+        let day_before = e.date.pred_opt().unwrap_or(e.date);
+        if needs_from {
+            for f in &from {
+                let o = &orgs[f.ix()];
+                if o.to != day_before {
+                    ck.error(
+                        at,
+                        &o.code,
+                        format!(
+                            "CCG {} is in the {} on {}, but its life ends {}, not the day before ({day_before})",
+                            o.code,
+                            e.kind.label(),
+                            e.date,
+                            show_end(o.to)
+                        ),
+                        "set the CCG's `to` to the day before the event, or correct the event's date",
+                    );
+                }
+            }
+        }
+        let t = &orgs[to.ix()];
+        match e.kind {
+            EventKind::Merge | EventKind::Establish if t.from != e.date => {
+                ck.error(
+                    at,
+                    &t.code,
+                    format!(
+                        "CCG {} is created by the {} on {}, but its life starts {}",
+                        t.code,
+                        e.kind.label(),
+                        e.date,
+                        t.from
+                    ),
+                    "set the CCG's `from` to the event's date",
+                );
+            }
+            EventKind::Rename | EventKind::BoundaryChange if !t.alive_on(e.date) => {
+                ck.error(
+                    at,
+                    &t.code,
+                    format!(
+                        "the {} of CCG {} on {} falls outside its life",
+                        e.kind.label(),
+                        t.code,
+                        e.date
+                    ),
+                    "correct the event's date or the CCG's life",
+                );
+            }
+            EventKind::AbolishIntoIcb if !t.alive_on(e.date) => {
+                ck.error(
+                    at,
+                    &t.code,
+                    format!(
+                        "ICB {} does not exist on {}, the day CCGs are abolished into it",
+                        t.code, e.date
+                    ),
+                    "correct the ICB's `from` or the event's date",
+                );
+            }
+            _ => {}
+        }
+        events.push(Event {
+            id: e.id.clone(),
+            date: e.date,
+            kind: e.kind,
+            from,
+            to,
+            name: e.name.clone(),
+            date_basis: e.date_basis.clone(),
+            source: e.source.clone(),
+            note: e.note.clone(),
+        });
+    }
+    events.sort_by_key(|e| e.date);
+    check_cycles(&mut ck, &orgs, &events);
+
+    // Money.
+    let money = &raw.money;
+    for (section, list) in [
+        ("allowance_per_head", &money.allowance_per_head),
+        ("national_totals", &money.national_totals),
+    ] {
+        for a in list {
+            let at = locator.field("money");
+            if !(a.gbp >= 0.0) {
+                ck.error(
+                    at,
+                    "",
+                    format!(
+                        "money.{section} for {} is {} GBP, which is negative or not a number",
+                        a.year, a.gbp
+                    ),
+                    "money amounts are zero or more",
+                );
+            }
+            ck.check_source(at, "", &a.source);
+        }
+    }
+    if let Some(t) = &money.target {
+        let at = locator.field("money");
+        if !(t.cut > 0.0 && t.cut < 1.0) {
+            ck.error(
+                at,
+                "",
+                format!("the target cut is {}, outside 0 to 1", t.cut),
+                "write 20% as 0.2",
+            );
+        }
+        if t.target_year <= t.baseline_year {
+            ck.error(
+                at,
+                "",
+                format!(
+                    "the target year {} is not after the baseline year {}",
+                    t.target_year, t.baseline_year
+                ),
+                "the target year comes after the baseline",
+            );
+        }
+        ck.check_source(at, "", &t.source);
+    }
+    for f in &money.figures {
+        let at = locator.field("money");
+        let who = f.orgs.join(";");
+        for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
+            if !(v >= 0.0) {
+                ck.error(
+                    at,
+                    &who,
+                    format!(
+                        "the {} figure for {} ({}) is {v} GBP, which is negative",
+                        f.metric,
+                        if who.is_empty() {
+                            "an illustrative CCG"
+                        } else {
+                            &who
+                        },
+                        f.period
+                    ),
+                    "money amounts are zero or more",
+                );
+            }
+        }
+        for c in &f.orgs {
+            resolve(&mut ck, at, OrgKind::Ccg, c, "money.figures");
+        }
+        ck.check_source(at, &who, &f.source);
+    }
+
+    let links_of = {
+        let mut v: Vec<Vec<LinkId>> = vec![Vec::new(); orgs.len()];
+        for (i, l) in links.iter().enumerate() {
+            v[l.a.ix()].push(LinkId(i as u32));
+            v[l.b.ix()].push(LinkId(i as u32));
+        }
+        v
+    };
+    check_place_shares(&mut ck, &orgs, &links, &links_of, &org_pos);
+    check_abolitions(&mut ck, &orgs, &links, &links_of, &events);
+
+    let has_errors = ck.problems.iter().any(|p| p.severity == Severity::Error);
+    let mut problems = ck.problems;
+    problems.sort_by_key(|p| (p.severity, p.pos));
+    if has_errors {
+        return Err(LoadError { problems });
+    }
+    let mut sources = raw.sources;
+    sources.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(Loaded {
+        snapshot: Snapshot {
+            title: raw.title,
+            description: raw.description,
+            sources,
+            orgs,
+            links,
+            events,
+            money: raw.money,
+            by_code,
+            links_of,
+        },
+        warnings: problems,
+    })
+}
+
+/// Succession must never loop back: follow every merger forward and look for a cycle.
+fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event]) {
+    let mut next: HashMap<OrgId, Vec<OrgId>> = HashMap::new();
+    for e in events.iter().filter(|e| e.kind == EventKind::Merge) {
+        for f in &e.from {
+            next.entry(*f).or_default().push(e.to);
+        }
+    }
+    // 0 = unseen, 1 = on the stack, 2 = done.
+    let mut mark = vec![0u8; orgs.len()];
+    let mut reported: HashSet<Vec<OrgId>> = HashSet::new();
+    let mut starts: Vec<&OrgId> = next.keys().collect();
+    starts.sort();
+    for &start in starts {
+        if mark[start.ix()] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(OrgId, usize)> = vec![(start, 0)];
+        mark[start.ix()] = 1;
+        while let Some((node, child)) = stack.last().copied() {
+            let kids = next.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if child >= kids.len() {
+                mark[node.ix()] = 2;
+                stack.pop();
+                continue;
+            }
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            let k = kids[child];
+            match mark[k.ix()] {
+                0 => {
+                    mark[k.ix()] = 1;
+                    stack.push((k, 0));
+                }
+                1 => {
+                    let from = stack.iter().position(|(n, _)| *n == k).unwrap_or(0);
+                    let mut cycle: Vec<OrgId> = stack[from..].iter().map(|(n, _)| *n).collect();
+                    let mut key = cycle.clone();
+                    key.sort();
+                    if reported.insert(key) {
+                        cycle.push(k);
+                        let names: Vec<&str> =
+                            cycle.iter().map(|c| orgs[c.ix()].code.as_str()).collect();
+                        ck.error(
+                            None,
+                            &orgs[k.ix()].code,
+                            format!("succession goes round in a circle: {}", names.join(" -> ")),
+                            "a CCG cannot be its own predecessor; correct the merge events",
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// On every day a place is served, the commissioners' shares must sum to 1; a place
+/// left unserved between two served days is odd.
+fn check_place_shares(
+    ck: &mut Checker,
+    orgs: &[Org],
+    links: &[Link],
+    links_of: &[Vec<LinkId>],
+    org_pos: &[Option<Pos>],
+) {
+    for (pi, place) in orgs.iter().enumerate() {
+        if place.kind != OrgKind::Place {
+            continue;
+        }
+        let serving: Vec<&Link> = links_of[pi]
+            .iter()
+            .map(|l| &links[l.ix()])
+            .filter(|l| l.kind.serves_place() && l.b.ix() == pi)
+            .collect();
+        if serving.is_empty() {
+            continue;
+        }
+        // Boundaries where the sum can change.
+        let mut cuts: BTreeMap<Date, f64> = BTreeMap::new();
+        for l in &serving {
+            *cuts.entry(l.from).or_default() += l.share;
+            if let Some(after) = l.to.succ_opt() {
+                *cuts.entry(after).or_default() -= l.share;
+            }
+        }
+        let mut sum = 0.0;
+        let days: Vec<(Date, f64)> = cuts.into_iter().collect();
+        let mut reported_gap = false;
+        for (i, (day, delta)) in days.iter().enumerate() {
+            sum += delta;
+            let until = days
+                .get(i + 1)
+                .and_then(|(d, _)| d.pred_opt())
+                .unwrap_or(FOREVER);
+            if until == FOREVER {
+                break;
+            }
+            if sum.abs() < 1e-9 {
+                if i + 1 < days.len() - 1 && !reported_gap && place.alive_on(*day) {
+                    reported_gap = true;
+                    ck.warn(
+                        org_pos[pi],
+                        &place.code,
+                        format!(
+                            "place {} ({}) is served by no commissioner from {day} to {until}",
+                            place.code, place.name
+                        ),
+                        "add the commissioners serving it then",
+                    );
+                }
+                continue;
+            }
+            if (sum - 1.0).abs() > SHARE_TOLERANCE {
+                ck.error(
+                    org_pos[pi],
+                    &place.code,
+                    format!(
+                        "the shares of place {} ({}) sum to {sum:.4}, not 1, from {day} to {}",
+                        place.code,
+                        place.name,
+                        show_end(until)
+                    ),
+                    "make the commissioners' shares of the place add up to 1 on every day",
+                );
+            }
+        }
+    }
+}
+
+/// Every CCG abolished into an ICB should reappear as a sub-ICB location with its code.
+fn check_abolitions(
+    ck: &mut Checker,
+    orgs: &[Org],
+    links: &[Link],
+    links_of: &[Vec<LinkId>],
+    events: &[Event],
+) {
+    for e in events
+        .iter()
+        .filter(|e| e.kind == EventKind::AbolishIntoIcb)
+    {
+        for f in &e.from {
+            let code = &orgs[f.ix()].code;
+            let found = links_of[e.to.ix()].iter().any(|l| {
+                let l = &links[l.ix()];
+                l.kind == LinkKind::SubIcbIcb && l.b == e.to && &orgs[l.a.ix()].code == code
+            });
+            if !found {
+                ck.warn(
+                    None,
+                    code,
+                    format!(
+                        "CCG {code} is abolished into ICB {} on {}, but that ICB has no sub-ICB location {code}",
+                        orgs[e.to.ix()].code,
+                        e.date
+                    ),
+                    "add the sub-ICB location and its `sub_icb_icbs` entry, or correct the event",
+                );
+            }
+        }
+    }
+}

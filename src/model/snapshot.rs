@@ -1,0 +1,316 @@
+//! The validated snapshot: every organisation and relation with typed ids.
+//!
+//! Built only by [`super::load`], so code that holds a [`Snapshot`] can rely on every
+//! reference resolving, every interval being ordered and every share being in range.
+
+use std::collections::HashMap;
+
+use super::format::{EventKind, RawMoney, RawSource};
+use super::{Date, FOREVER, OrgKind, Provenance};
+
+/// Index of an organisation in [`Snapshot::orgs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OrgId(pub u32);
+
+/// Index of a relation in [`Snapshot::links`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LinkId(pub u32);
+
+impl OrgId {
+    /// As a `usize` index.
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl LinkId {
+    /// As a `usize` index.
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A population figure with its date and source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Population {
+    /// Number of people.
+    pub count: u64,
+    /// The day it refers to.
+    pub as_at: Date,
+    /// The period as published, when not a single day.
+    pub period: String,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+}
+
+/// An organisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Org {
+    /// What kind it is.
+    pub kind: OrgKind,
+    /// Its code (unique within its kind).
+    pub code: String,
+    /// Its name, as last published.
+    pub name: String,
+    /// ONS (GSS) code, where there is one.
+    pub ons: Option<String>,
+    /// First day.
+    pub from: Date,
+    /// Last day, or [`FOREVER`].
+    pub to: Date,
+    /// Population, where known.
+    pub population: Option<Population>,
+    /// Notes.
+    pub note: String,
+}
+
+impl Org {
+    /// Whether it exists on `date`.
+    pub fn alive_on(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// `NHS Devon CCG (15N)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.code)
+    }
+}
+
+/// What a relation means. The first organisation is the member or the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LinkKind {
+    /// System in region.
+    SystemRegion,
+    /// ICB in region.
+    IcbRegion,
+    /// CCG in system.
+    CcgSystem,
+    /// Sub-ICB location in ICB.
+    SubIcbIcb,
+    /// Neighbourhood in CCG.
+    NeighbourhoodCcg,
+    /// Neighbourhood in sub-ICB location.
+    NeighbourhoodSubIcb,
+    /// CCG serving a place (share of the place).
+    CcgPlace,
+    /// Sub-ICB location serving a place (share of the place).
+    SubIcbPlace,
+    /// Neighbourhood in a place (share of the neighbourhood).
+    NeighbourhoodPlace,
+}
+
+impl LinkKind {
+    /// Every kind, in file order.
+    pub const ALL: [LinkKind; 9] = [
+        LinkKind::SystemRegion,
+        LinkKind::IcbRegion,
+        LinkKind::CcgSystem,
+        LinkKind::SubIcbIcb,
+        LinkKind::NeighbourhoodCcg,
+        LinkKind::NeighbourhoodSubIcb,
+        LinkKind::CcgPlace,
+        LinkKind::SubIcbPlace,
+        LinkKind::NeighbourhoodPlace,
+    ];
+
+    /// The kinds of the two ends.
+    pub fn ends(self) -> (OrgKind, OrgKind) {
+        match self {
+            LinkKind::SystemRegion => (OrgKind::System, OrgKind::Region),
+            LinkKind::IcbRegion => (OrgKind::Icb, OrgKind::Region),
+            LinkKind::CcgSystem => (OrgKind::Ccg, OrgKind::System),
+            LinkKind::SubIcbIcb => (OrgKind::SubIcb, OrgKind::Icb),
+            LinkKind::NeighbourhoodCcg => (OrgKind::Neighbourhood, OrgKind::Ccg),
+            LinkKind::NeighbourhoodSubIcb => (OrgKind::Neighbourhood, OrgKind::SubIcb),
+            LinkKind::CcgPlace => (OrgKind::Ccg, OrgKind::Place),
+            LinkKind::SubIcbPlace => (OrgKind::SubIcb, OrgKind::Place),
+            LinkKind::NeighbourhoodPlace => (OrgKind::Neighbourhood, OrgKind::Place),
+        }
+    }
+
+    /// The name of the list that holds this kind in a snapshot file.
+    pub fn section(self) -> &'static str {
+        match self {
+            LinkKind::SystemRegion => "system_regions",
+            LinkKind::IcbRegion => "icb_regions",
+            LinkKind::CcgSystem => "ccg_systems",
+            LinkKind::SubIcbIcb => "sub_icb_icbs",
+            LinkKind::NeighbourhoodCcg => "neighbourhood_ccgs",
+            LinkKind::NeighbourhoodSubIcb => "neighbourhood_sub_icbs",
+            LinkKind::CcgPlace => "ccg_places",
+            LinkKind::SubIcbPlace => "sub_icb_places",
+            LinkKind::NeighbourhoodPlace => "neighbourhood_places",
+        }
+    }
+
+    /// Whether this is a commissioner serving a place (shares per place sum to 1).
+    pub fn serves_place(self) -> bool {
+        matches!(self, LinkKind::CcgPlace | LinkKind::SubIcbPlace)
+    }
+}
+
+/// A relation between two organisations over an interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// What it means.
+    pub kind: LinkKind,
+    /// The member or server.
+    pub a: OrgId,
+    /// The group or the place.
+    pub b: OrgId,
+    /// First day.
+    pub from: Date,
+    /// Last day, or [`FOREVER`].
+    pub to: Date,
+    /// The share, for place relations; 1 for memberships.
+    pub share: f64,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key (may be empty for memberships read from the published record).
+    pub source: String,
+    /// Caveats.
+    pub note: String,
+}
+
+impl Link {
+    /// Whether it holds on `date`.
+    pub fn holds_on(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// An organisational change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Identifier from the file.
+    pub id: String,
+    /// The day it takes effect.
+    pub date: Date,
+    /// What happens.
+    pub kind: EventKind,
+    /// The organisations that end.
+    pub from: Vec<OrgId>,
+    /// The organisation created or changed.
+    pub to: OrgId,
+    /// The name of `to` after the event.
+    pub name: String,
+    /// How the date is known.
+    pub date_basis: String,
+    /// Where it comes from.
+    pub source: String,
+    /// Notes.
+    pub note: String,
+}
+
+/// A checked snapshot with typed ids.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// Title from the file.
+    pub title: String,
+    /// Description from the file.
+    pub description: String,
+    /// Sources, by key.
+    pub sources: Vec<RawSource>,
+    /// Every organisation; ids index this.
+    pub orgs: Vec<Org>,
+    /// Every relation; ids index this. Grouped by kind, in [`LinkKind::ALL`] order.
+    pub links: Vec<Link>,
+    /// Events sorted by date, then by file order.
+    pub events: Vec<Event>,
+    /// Money, as in the file (references checked).
+    pub money: RawMoney,
+    /// `(kind, code)` to id.
+    pub(crate) by_code: HashMap<(OrgKind, String), OrgId>,
+    /// Relations touching each organisation, at either end.
+    pub(crate) links_of: Vec<Vec<LinkId>>,
+}
+
+impl Snapshot {
+    /// A snapshot with nothing in it.
+    pub fn empty() -> Self {
+        Snapshot {
+            title: "Empty snapshot".to_string(),
+            description: String::new(),
+            sources: Vec::new(),
+            orgs: Vec::new(),
+            links: Vec::new(),
+            events: Vec::new(),
+            money: RawMoney::default(),
+            by_code: HashMap::new(),
+            links_of: Vec::new(),
+        }
+    }
+
+    /// The organisation with this id.
+    pub fn org(&self, id: OrgId) -> &Org {
+        &self.orgs[id.ix()]
+    }
+
+    /// The relation with this id.
+    pub fn link(&self, id: LinkId) -> &Link {
+        &self.links[id.ix()]
+    }
+
+    /// The organisation of `kind` with `code`.
+    pub fn find(&self, kind: OrgKind, code: &str) -> Option<OrgId> {
+        self.by_code.get(&(kind, code.to_string())).copied()
+    }
+
+    /// Every organisation with this code, CCGs first (a sub-ICB location keeps its CCG's
+    /// code, and an ICB its system's ODS code).
+    pub fn find_any(&self, code: &str) -> Vec<OrgId> {
+        let code = code.trim();
+        let mut found: Vec<OrgId> = OrgKind::ALL
+            .iter()
+            .filter_map(|k| self.find(*k, code))
+            .collect();
+        if found.is_empty() {
+            let upper = code.to_ascii_uppercase();
+            if upper != code {
+                found = OrgKind::ALL
+                    .iter()
+                    .filter_map(|k| self.find(*k, &upper))
+                    .collect();
+            }
+        }
+        found.sort_by_key(|id| {
+            let k = self.org(*id).kind;
+            (k != OrgKind::Ccg, k)
+        });
+        found
+    }
+
+    /// Relations touching `id`.
+    pub fn links_of(&self, id: OrgId) -> impl Iterator<Item = (LinkId, &Link)> {
+        self.links_of[id.ix()]
+            .iter()
+            .map(move |l| (*l, self.link(*l)))
+    }
+
+    /// The first and last day anything in the snapshot refers to.
+    pub fn span(&self) -> (Date, Date) {
+        let first = self.orgs.iter().map(|o| o.from).min();
+        let mut last = self
+            .orgs
+            .iter()
+            .flat_map(|o| [Some(o.from), (o.to != FOREVER).then_some(o.to)])
+            .chain(self.events.iter().map(|e| Some(e.date)))
+            .flatten()
+            .max();
+        // The day after the last end, so that the state after it can be shown.
+        if let Some(l) = last
+            && self.orgs.iter().any(|o| o.to == l)
+        {
+            last = l.succ_opt();
+        }
+        let first = first.unwrap_or(Date::MIN);
+        (first, last.unwrap_or(first).max(first))
+    }
+
+    /// Number of organisations of each kind, ever.
+    pub fn count_kind(&self, kind: OrgKind) -> usize {
+        self.orgs.iter().filter(|o| o.kind == kind).count()
+    }
+}
