@@ -1,1 +1,71 @@
-fn main() {}
+//! Criterion benchmarks for the model layer at England scale:
+//! parse + validate + index of the embedded snapshot, and `state_at` on random dates.
+//!
+//! Run with `cargo bench --bench engine`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+use ccg_explorer::model::{Date, Timeline, load_str};
+
+fn random_days(n: usize) -> Vec<Date> {
+    // A small deterministic generator (xorshift), so runs are comparable.
+    let first = Date::from_ymd_opt(2013, 4, 1).unwrap_or(Date::MIN);
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            first + chrono::Duration::days((x % 3_380) as i64)
+        })
+        .collect()
+}
+
+fn load(c: &mut Criterion) {
+    let text = ccg_explorer::ENGLAND_RON;
+    c.bench_function("england/parse+validate+index", |b| {
+        b.iter(|| {
+            let loaded = load_str(black_box(text)).expect("valid");
+            Timeline::new(loaded.snapshot)
+        })
+    });
+    c.bench_function("england/parse only", |b| {
+        b.iter(|| ccg_explorer::model::load::parse_str(black_box(text)).expect("valid"))
+    });
+}
+
+fn queries(c: &mut Criterion) {
+    let tl = Timeline::new(load_str(ccg_explorer::ENGLAND_RON).expect("valid").snapshot);
+    let days = random_days(256);
+    c.bench_function("england/state_at (random dates)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % days.len();
+            black_box(tl.state_at(days[i]).counts())
+        })
+    });
+    c.bench_function("england/state_at + tree (random dates)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % days.len();
+            black_box(tl.state_at(days[i]).tree())
+        })
+    });
+    c.bench_function("england/counts_at (random dates)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % days.len();
+            black_box(tl.counts_at(days[i]))
+        })
+    });
+    let s = tl.snapshot();
+    let ids: Vec<_> = s.find_any("99Q");
+    c.bench_function("england/lineage 99Q", |b| {
+        b.iter(|| black_box(tl.lineage(ids[0])))
+    });
+}
+
+criterion_group!(benches, load, queries);
+criterion_main!(benches);

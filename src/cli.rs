@@ -31,6 +31,9 @@ pub struct Cli {
     /// The date to show first (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
+    /// The organisation to select first, by code (for example 15N).
+    #[arg(long, value_name = "CODE")]
+    pub select: Option<String>,
     /// Window size for --screenshot, as WxH (for example 1600x1000).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<[f32; 2]>,

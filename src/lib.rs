@@ -8,6 +8,7 @@
 //! - [`app`]: the eframe window.
 
 pub mod app;
+pub mod view;
 pub mod cli;
 pub mod import;
 pub mod model;

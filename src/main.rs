@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     let options = AppOptions {
         file: cli.file,
         date: cli.date,
+        select: cli.select,
+        fresh: cli.screenshot.is_some(),
         screenshot: cli.screenshot,
     };
     let size = cli.size.unwrap_or([1440.0, 900.0]);

@@ -125,19 +125,29 @@ pub fn load_str(text: &str) -> Result<Loaded, LoadError> {
 /// Parses the text into the raw serde types, checking only syntax, types and version.
 pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
+    let Some(start) = body_start(text) else {
         return Err(LoadError::single(
             None,
-            "the file is empty",
+            if text.trim().is_empty() {
+                "the file is empty"
+            } else {
+                "the file holds no snapshot: it is empty apart from comments"
+            },
             "a snapshot starts with `(format: 1, title: \"...\", ...)`; see assets/FORMAT.md",
         ));
-    }
+    };
     let options = ron::Options::default();
-    match options.from_str::<RawHeader>(text) {
+    // The header is read with `implicit_some` whatever the file enables, so that
+    // `format: 1` is found even in a file that forgot `#![enable(implicit_some)]`.
+    let header = options
+        .clone()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str::<RawHeader>(text);
+    match header {
         Err(e) => return Err(syntax_error(&e)),
         Ok(RawHeader { format: None }) => {
             return Err(LoadError::single(
-                Some(Pos { line: 1, col: 1 }),
+                Some(start),
                 "the file has no `format` field, so it is not a ccg-explorer snapshot",
                 "add `format: 1,` as the first field; see assets/FORMAT.md",
             ));
@@ -157,6 +167,38 @@ pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
     options
         .from_str::<RawSnapshot>(text)
         .map_err(|e| syntax_error(&e))
+}
+
+/// Where the snapshot itself starts: the first character that is not white space, a
+/// comment or a `#![...]` attribute; `None` when there is nothing else.
+fn body_start(text: &str) -> Option<Pos> {
+    let mut at = Pos { line: 1, col: 1 };
+    let mut rest = text;
+    loop {
+        let c = rest.chars().next()?;
+        let skip = if c.is_whitespace() {
+            Some(c.len_utf8())
+        } else if rest.starts_with("//") {
+            Some(rest.find('\n').unwrap_or(rest.len()))
+        } else if rest.starts_with("/*") {
+            rest.find("*/").map(|i| i + 2)
+        } else if rest.starts_with("#!") {
+            rest.find(']').map(|i| i + 1)
+        } else {
+            None
+        };
+        // Anything else, or an unclosed comment or attribute, is for the parser.
+        let Some(skip) = skip else { return Some(at) };
+        for ch in rest[..skip].chars() {
+            if ch == '\n' {
+                at.line += 1;
+                at.col = 1;
+            } else {
+                at.col += 1;
+            }
+        }
+        rest = &rest[skip..];
+    }
 }
 
 fn syntax_error(e: &ron::error::SpannedError) -> LoadError {
@@ -180,6 +222,49 @@ fn plain_ron_message(code: &ron::Error) -> String {
         E::ExpectedStructLikeEnd | E::ExpectedArrayEnd => {
             format!("{code}: a bracket is missing or a comma is out of place")
         }
+        E::ExpectedComma => {
+            "expected a comma here: one is missing, or a bracket or quote before this is not closed"
+                .to_string()
+        }
+        E::ExpectedStringEnd => "a string has no closing `\"` (is the file truncated?)".to_string(),
+        E::ExpectedFloat => "expected a number here, like 0.5".to_string(),
+        E::ExpectedInteger => "expected a whole number here".to_string(),
+        E::IntegerOutOfBounds => {
+            "this number is too large, or negative where it cannot be".to_string()
+        }
+        E::ExpectedString => "expected text in double quotes here".to_string(),
+        E::ExpectedArray => "expected a list in `[` `]` here".to_string(),
+        E::ExpectedStructLike => "expected `(` here".to_string(),
+        E::ExpectedNamedStructLike(name) => {
+            format!("expected `(` to open the {}", plain_type(name))
+        }
+        E::ExpectedDifferentStructName { expected, found } => format!(
+            "expected `(` to open the {}, but found `{found}`",
+            plain_type(expected)
+        ),
+        E::ExpectedOption => concat!(
+            "expected an optional value: put `#![enable(implicit_some)]` at the top of the ",
+            "file (or write `Some(...)`)"
+        )
+        .to_string(),
+        E::TrailingCharacters => "there is more text after the snapshot's closing `)`".to_string(),
+        E::ExceededRecursionLimit => "brackets are nested too deeply".to_string(),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown {} `{found}`; expected one of: {}",
+            outer.as_deref().map(plain_type).unwrap_or("value"),
+            expected.join(", ")
+        ),
+        E::DuplicateStructField { field, outer } => match outer {
+            Some(o) => format!(
+                "the field `{field}` is written twice in this {}",
+                plain_type(o)
+            ),
+            None => format!("the field `{field}` is written twice"),
+        },
         E::MissingStructField { field, outer } => match outer {
             Some(o) => format!(
                 "a required field `{field}` is missing in this {}",
@@ -215,7 +300,7 @@ fn plain_ron_message(code: &ron::Error) -> String {
 
 fn plain_type(name: &str) -> &str {
     match name {
-        "RawSnapshot" => "snapshot",
+        "RawSnapshot" | "RawHeader" => "snapshot",
         "RawOrg" => "organisation",
         "RawPopulation" => "population",
         "RawLink" => "membership",
@@ -227,6 +312,8 @@ fn plain_type(name: &str) -> &str {
         "RawFigure" => "figure",
         "RawParameter" => "parameter",
         "RawSource" => "source",
+        "EventKind" => "event kind",
+        "Provenance" => "basis",
         other => other,
     }
 }
@@ -565,6 +652,7 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
 
     // Events.
     let mut events: Vec<Event> = Vec::new();
+    let mut event_pos: Vec<Option<Pos>> = Vec::new();
     let mut event_ids: HashSet<String> = HashSet::new();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
@@ -691,19 +779,28 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
             source: e.source.clone(),
             note: e.note.clone(),
         });
+        event_pos.push(at);
     }
+    check_cycles(&mut ck, &orgs, &events, &event_pos);
     events.sort_by_key(|e| e.date);
-    check_cycles(&mut ck, &orgs, &events);
 
     // Money.
     let money = &raw.money;
+    let money_at = |path: &str, index: Option<usize>| {
+        let path = format!("money.{path}");
+        match index {
+            Some(i) => locator.item(&path, i),
+            None => locator.field(&path),
+        }
+        .or_else(|| locator.field("money"))
+    };
     for (section, list) in [
         ("allowance_per_head", &money.allowance_per_head),
         ("national_totals", &money.national_totals),
     ] {
-        for a in list {
-            let at = locator.field("money");
-            if !(a.gbp >= 0.0) {
+        for (i, a) in list.iter().enumerate() {
+            let at = money_at(section, Some(i));
+            if a.gbp.is_nan() || a.gbp < 0.0 {
                 ck.error(
                     at,
                     "",
@@ -718,7 +815,7 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
         }
     }
     if let Some(t) = &money.target {
-        let at = locator.field("money");
+        let at = money_at("target", None);
         if !(t.cut > 0.0 && t.cut < 1.0) {
             ck.error(
                 at,
@@ -740,16 +837,16 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
         }
         ck.check_source(at, "", &t.source);
     }
-    for f in &money.figures {
-        let at = locator.field("money");
+    for (i, f) in money.figures.iter().enumerate() {
+        let at = money_at("figures", Some(i));
         let who = f.orgs.join(";");
         for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
-            if !(v >= 0.0) {
+            if v.is_nan() || v < 0.0 {
                 ck.error(
                     at,
                     &who,
                     format!(
-                        "the {} figure for {} ({}) is {v} GBP, which is negative",
+                        "the {} figure for {} ({}) is {v} GBP, which is negative or not a number",
                         f.metric,
                         if who.is_empty() {
                             "an illustrative CCG"
@@ -804,11 +901,16 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
 }
 
 /// Succession must never loop back: follow every merger forward and look for a cycle.
-fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event]) {
-    let mut next: HashMap<OrgId, Vec<OrgId>> = HashMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::Merge) {
+/// A cycle is reported at the merger that closes it (`event_pos` parallels `events`).
+fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[Option<Pos>]) {
+    let mut next: HashMap<OrgId, Vec<(OrgId, Option<Pos>)>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if e.kind != EventKind::Merge {
+            continue;
+        }
         for f in &e.from {
-            next.entry(*f).or_default().push(e.to);
+            let at = event_pos.get(i).copied().flatten();
+            next.entry(*f).or_default().push((e.to, at));
         }
     }
     // 0 = unseen, 1 = on the stack, 2 = done.
@@ -832,7 +934,7 @@ fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event]) {
             if let Some(top) = stack.last_mut() {
                 top.1 += 1;
             }
-            let k = kids[child];
+            let (k, at) = kids[child];
             match mark[k.ix()] {
                 0 => {
                     mark[k.ix()] = 1;
@@ -848,7 +950,7 @@ fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event]) {
                         let names: Vec<&str> =
                             cycle.iter().map(|c| orgs[c.ix()].code.as_str()).collect();
                         ck.error(
-                            None,
+                            at,
                             &orgs[k.ix()].code,
                             format!("succession goes round in a circle: {}", names.join(" -> ")),
                             "a CCG cannot be its own predecessor; correct the merge events",

@@ -1,0 +1,686 @@
+//! The window: menu bar, tree, central area, details and timeline.
+//!
+//! Panels draw view models (see [`crate::view`]) and push [`Command`]s; the app applies
+//! them once at the end of the frame. Files load on a worker thread ([`loader`]); UI
+//! state is persisted with eframe ([`state`]).
+
+pub mod loader;
+mod panels;
+pub mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use crate::model::load::{Problem, load_str};
+use crate::model::{Date, OrgId, Snapshot, Timeline};
+use crate::view::{self, Details, Grouping, TimelineModel, TreeRow};
+
+pub use state::{ThemeChoice, UiState};
+
+/// How the window starts.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// A snapshot to open instead of the embedded England record (or the last file).
+    pub file: Option<PathBuf>,
+    /// The first date to show.
+    pub date: Option<Date>,
+    /// The organisation to select first, by code.
+    pub select: Option<String>,
+    /// Save a PNG of the window here, then exit.
+    pub screenshot: Option<PathBuf>,
+    /// Ignore remembered state (screenshots and tests start the same every time).
+    pub fresh: bool,
+}
+
+/// Something a panel asks the app to do; applied at the end of the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Show this date (clamped to the snapshot).
+    SetDate(Date),
+    /// Go to the previous event day.
+    PrevEvent,
+    /// Go to the next event day.
+    NextEvent,
+    /// Go to the first day.
+    First,
+    /// Go to the last day.
+    Last,
+    /// Start or stop playback.
+    TogglePlay,
+    /// Playback speed in days per second.
+    SetSpeed(f64),
+    /// Snap the scrubber to event days, or not.
+    SetSnap(bool),
+    /// Select an organisation; if it does not exist on the date, move into its life.
+    Select(OrgId),
+    /// Clear the selection.
+    ClearSelection,
+    /// Open or close a tree node.
+    ToggleNode(String),
+    /// Open every tree node.
+    ExpandAll,
+    /// Close every tree node.
+    CollapseAll,
+    /// Change the tree grouping.
+    SetGrouping(Grouping),
+    /// Ask for a file with the native dialog.
+    OpenDialog,
+    /// Open a snapshot file (in the background).
+    Open(PathBuf),
+    /// Read the open file again.
+    Reload,
+    /// Go back to the embedded England record.
+    OpenEmbedded,
+    /// Hide the problems panel.
+    DismissProblems,
+    /// Light, dark or system.
+    SetTheme(ThemeChoice),
+    /// Enter or leave full screen.
+    ToggleFullscreen,
+    /// Show or hide the tree panel.
+    ToggleTree,
+    /// Show or hide the details panel.
+    ToggleDetails,
+    /// Show or hide the keyboard shortcuts window.
+    ShowKeys(bool),
+    /// Put the keyboard focus in the search box.
+    FocusSearch,
+    /// Close the window.
+    Quit,
+}
+
+/// Problems from the last file that failed (or loaded with warnings).
+#[derive(Clone, Debug, Default)]
+pub struct ProblemReport {
+    /// What the report is about.
+    pub title: String,
+    /// Every problem.
+    pub problems: Vec<Problem>,
+}
+
+/// The application.
+pub struct App {
+    timeline: Arc<Timeline>,
+    /// The open file; `None` for the embedded England record.
+    file: Option<PathBuf>,
+    state: UiState,
+    date: Date,
+    selection: Option<OrgId>,
+    report: Option<ProblemReport>,
+    loader: loader::Loader,
+    dialog: Option<Receiver<Option<PathBuf>>>,
+    playing: bool,
+    play_carry: f64,
+    search: String,
+    search_open: bool,
+    search_anchor: Option<egui::Rect>,
+    focus_search: bool,
+    show_keys: bool,
+    commands: Vec<Command>,
+    timeline_model: TimelineModel,
+    rows: RowsCache,
+    details: Option<((OrgId, Date), Details)>,
+    screenshot: Option<PathBuf>,
+    frames: u32,
+    shot_requested: bool,
+    last_title: String,
+    applied_theme: Option<ThemeChoice>,
+    /// Organisation to select once the file being loaded arrives (from --select).
+    pending_select: Option<String>,
+}
+
+#[derive(Default)]
+struct RowsCache {
+    key: Option<(Date, Grouping, u64)>,
+    rows: Vec<TreeRow>,
+    version: u64,
+}
+
+fn england() -> (Timeline, Option<ProblemReport>) {
+    match load_str(crate::ENGLAND_RON) {
+        Ok(l) => (Timeline::new(l.snapshot), None),
+        // The embedded file is checked by tests; this guard only keeps the window up.
+        Err(e) => (
+            Timeline::new(Snapshot::empty()),
+            Some(ProblemReport {
+                title: "The embedded England snapshot is invalid".into(),
+                problems: e.problems,
+            }),
+        ),
+    }
+}
+
+impl App {
+    /// Builds the app for eframe, restoring remembered state unless `options.fresh`.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let remembered = if options.fresh || options.screenshot.is_some() {
+            None
+        } else {
+            cc.storage
+                .and_then(|s| eframe::get_value::<UiState>(s, eframe::APP_KEY))
+        };
+        Self::with_state(&cc.egui_ctx, options, remembered.unwrap_or_default())
+    }
+
+    /// Builds the app from a given UI state (what persistence restores).
+    pub fn with_state(ctx: &egui::Context, options: AppOptions, mut state: UiState) -> Self {
+        let (timeline, report) = england();
+        let timeline_model = view::timeline_model(&timeline);
+        if let Some(d) = options.date {
+            state.date = Some(d);
+        }
+        let file_to_open = options.file.clone().or_else(|| state.last_file.clone());
+        let mut app = App {
+            timeline: Arc::new(timeline),
+            file: None,
+            date: Date::MIN,
+            selection: None,
+            report,
+            loader: loader::Loader::default(),
+            dialog: None,
+            playing: false,
+            play_carry: 0.0,
+            search: String::new(),
+            search_open: false,
+            search_anchor: None,
+            focus_search: false,
+            show_keys: false,
+            commands: Vec::new(),
+            timeline_model,
+            rows: RowsCache::default(),
+            details: None,
+            screenshot: options.screenshot,
+            frames: 0,
+            shot_requested: false,
+            last_title: String::new(),
+            applied_theme: None,
+            pending_select: options.select.clone(),
+            state,
+        };
+        app.date = app.clamp(app.state.date.unwrap_or_else(|| app.default_date()));
+        app.restore_selection();
+        if let Some(code) = app.pending_select.clone()
+            && file_to_open.is_none()
+        {
+            app.select_code(&code);
+        }
+        if let Some(path) = file_to_open {
+            app.start_load(ctx, path);
+        }
+        app
+    }
+
+    /// The date shown.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// The selected organisation.
+    pub fn selection(&self) -> Option<OrgId> {
+        self.selection
+    }
+
+    /// The open snapshot's index.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// Whether playback is running.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Whether a file is loading.
+    pub fn busy(&self) -> bool {
+        self.loader.busy.is_some()
+    }
+
+    /// The problems panel's content, if shown.
+    pub fn report(&self) -> Option<&ProblemReport> {
+        self.report.as_ref()
+    }
+
+    /// The open file (none for the embedded record).
+    pub fn file(&self) -> Option<&PathBuf> {
+        self.file.as_ref()
+    }
+
+    /// The UI state as it would be saved now.
+    pub fn ui_state(&self) -> UiState {
+        let mut st = self.state.clone();
+        st.date = Some(self.date);
+        st.last_file = self.file.clone();
+        st.selection = self.selection.map(|id| {
+            let o = self.timeline.snapshot().org(id);
+            (o.kind, o.code.clone())
+        });
+        st
+    }
+
+    /// Queues a command, as a panel would.
+    pub fn push(&mut self, c: Command) {
+        self.commands.push(c);
+    }
+
+    fn default_date(&self) -> Date {
+        let (first, last) = self.timeline.snapshot().span();
+        Date::from_ymd_opt(2019, 4, 1)
+            .filter(|d| *d >= first && *d <= last)
+            .unwrap_or(first)
+    }
+
+    fn clamp(&self, d: Date) -> Date {
+        let (first, last) = self.timeline.snapshot().span();
+        d.clamp(first, last.max(first))
+    }
+
+    fn restore_selection(&mut self) {
+        self.selection = self
+            .state
+            .selection
+            .as_ref()
+            .and_then(|(kind, code)| self.timeline.snapshot().find(*kind, code));
+    }
+
+    fn select_code(&mut self, code: &str) {
+        if let Some(id) = self.timeline.snapshot().find_any(code).first().copied() {
+            self.reveal(id);
+        } else {
+            self.report = Some(ProblemReport {
+                title: format!("No organisation has the code {code}"),
+                problems: Vec::new(),
+            });
+        }
+    }
+
+    fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let ctx = ctx.clone();
+        self.loader.start(path, move || ctx.request_repaint());
+    }
+
+    /// Selects `id` and, if it did not exist on the date, moves into its life.
+    fn reveal(&mut self, id: OrgId) {
+        let o = self.timeline.snapshot().org(id);
+        if !o.alive_on(self.date) {
+            let d = if self.date < o.from { o.from } else { o.to };
+            self.date = self.clamp(d);
+        }
+        self.selection = Some(id);
+        // Open the tree down to it.
+        let key_parts = self.tree_path(id);
+        for k in key_parts {
+            if !self.state.expansion.is_open(&k) {
+                self.state.expansion.toggle(&k);
+            }
+        }
+        self.rows.version += 1;
+    }
+
+    /// Keys of the tree nodes above `id` on the date.
+    fn tree_path(&self, id: OrgId) -> Vec<String> {
+        let rows = view::tree_rows(
+            &self.timeline,
+            self.date,
+            self.state.grouping,
+            &crate::view::Expansion {
+                all_open: true,
+                toggled: Default::default(),
+            },
+        );
+        let Some(row) = rows.iter().find(|r| r.org == Some(id)) else {
+            return Vec::new();
+        };
+        let mut keys = Vec::new();
+        let mut prefix = String::new();
+        let parts: Vec<&str> = row.key.split('/').collect();
+        for p in &parts[..parts.len().saturating_sub(1)] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(p);
+            keys.push(prefix.clone());
+        }
+        keys
+    }
+
+    fn set_timeline(&mut self, timeline: Timeline, file: Option<PathBuf>) {
+        let selected = self.selection.map(|id| {
+            let o = self.timeline.snapshot().org(id);
+            (o.kind, o.code.clone())
+        });
+        self.timeline_model = view::timeline_model(&timeline);
+        self.timeline = Arc::new(timeline);
+        self.file = file;
+        self.date = self.clamp(self.date);
+        self.selection = selected.and_then(|(k, c)| self.timeline.snapshot().find(k, &c));
+        self.rows.key = None;
+        self.details = None;
+        self.playing = false;
+    }
+
+    fn apply(&mut self, ctx: &egui::Context) {
+        let commands = std::mem::take(&mut self.commands);
+        for c in commands {
+            match c {
+                Command::SetDate(d) => self.date = self.clamp(d),
+                Command::PrevEvent => {
+                    if let Some(d) = self.timeline.prev_event_day(self.date) {
+                        self.date = d;
+                    }
+                }
+                Command::NextEvent => {
+                    if let Some(d) = self.timeline.next_event_day(self.date) {
+                        self.date = d;
+                    }
+                }
+                Command::First => self.date = self.timeline.snapshot().span().0,
+                Command::Last => self.date = self.timeline.snapshot().span().1,
+                Command::TogglePlay => {
+                    self.playing = !self.playing;
+                    self.play_carry = 0.0;
+                    if self.playing && self.date >= self.timeline.snapshot().span().1 {
+                        self.date = self.timeline.snapshot().span().0;
+                    }
+                }
+                Command::SetSpeed(s) => self.state.speed_days_per_s = s,
+                Command::SetSnap(on) => self.state.snap_to_events = on,
+                Command::Select(id) => self.reveal(id),
+                Command::ClearSelection => self.selection = None,
+                Command::ToggleNode(k) => {
+                    self.state.expansion.toggle(&k);
+                    self.rows.version += 1;
+                }
+                Command::ExpandAll => {
+                    self.state.expansion.set_all(true);
+                    self.rows.version += 1;
+                }
+                Command::CollapseAll => {
+                    self.state.expansion.set_all(false);
+                    self.rows.version += 1;
+                }
+                Command::SetGrouping(g) => self.state.grouping = g,
+                Command::OpenDialog => self.open_dialog(ctx),
+                Command::Open(path) => self.start_load(ctx, path),
+                Command::Reload => {
+                    if let Some(p) = self.file.clone() {
+                        self.start_load(ctx, p);
+                    }
+                }
+                Command::OpenEmbedded => {
+                    let (tl, report) = england();
+                    self.set_timeline(tl, None);
+                    self.report = report;
+                }
+                Command::DismissProblems => self.report = None,
+                Command::SetTheme(t) => self.state.theme = t,
+                Command::ToggleFullscreen => {
+                    let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
+                }
+                Command::ToggleTree => self.state.show_tree = !self.state.show_tree,
+                Command::ToggleDetails => self.state.show_details = !self.state.show_details,
+                Command::ShowKeys(on) => self.show_keys = on,
+                Command::FocusSearch => self.focus_search = true,
+                Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            }
+        }
+    }
+
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let start_dir = self
+            .file
+            .as_ref()
+            .and_then(|f| f.parent().map(|p| p.to_path_buf()));
+        let spawned = std::thread::Builder::new()
+            .name("open-dialog".into())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("Open a snapshot")
+                    .add_filter("RON snapshot", &["ron"])
+                    .add_filter("All files", &["*"]);
+                if let Some(dir) = start_dir {
+                    dialog = dialog.set_directory(dir);
+                }
+                let _ = tx.send(dialog.pick_file());
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.dialog = Some(rx),
+            Err(e) => {
+                self.report = Some(ProblemReport {
+                    title: format!("Cannot show the open dialog: {e}"),
+                    problems: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Takes in finished loads, dialog answers and dropped files.
+    fn poll(&mut self, ctx: &egui::Context) {
+        while let Some(done) = self.loader.poll() {
+            match done {
+                loader::Loaded::Ok {
+                    path,
+                    timeline,
+                    warnings,
+                } => {
+                    self.state.remember(path.clone());
+                    let name = path.display().to_string();
+                    self.set_timeline(*timeline, Some(path));
+                    self.report = (!warnings.is_empty()).then(|| ProblemReport {
+                        title: format!("{name} opened with {} warning(s)", warnings.len()),
+                        problems: warnings,
+                    });
+                    if let Some(code) = self.pending_select.take() {
+                        self.select_code(&code);
+                    }
+                }
+                loader::Loaded::Failed { path, problems } => {
+                    let errors = problems
+                        .iter()
+                        .filter(|p| p.severity == crate::model::Severity::Error)
+                        .count();
+                    self.report = Some(ProblemReport {
+                        title: format!(
+                            "Could not open {}: {errors} error{}. The snapshot you had open stays open.",
+                            path.display(),
+                            if errors == 1 { "" } else { "s" }
+                        ),
+                        problems,
+                    });
+                    if self.state.last_file.as_ref() == Some(&path) && self.file.is_none() {
+                        self.state.last_file = None;
+                    }
+                    if let Some(code) = self.pending_select.take() {
+                        self.select_code(&code);
+                    }
+                }
+            }
+        }
+        if let Some(rx) = &self.dialog
+            && let Ok(answer) = rx.try_recv()
+        {
+            self.dialog = None;
+            if let Some(path) = answer {
+                self.start_load(ctx, path);
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.start_load(ctx, path);
+        }
+    }
+
+    fn advance_playback(&mut self, ctx: &egui::Context) {
+        if !self.playing {
+            return;
+        }
+        let dt = ctx.input(|i| i.stable_dt).clamp(0.0, 0.25) as f64;
+        self.play_carry += dt * self.state.speed_days_per_s;
+        let days = self.play_carry.floor();
+        if days >= 1.0 {
+            self.play_carry -= days;
+            let last = self.timeline.snapshot().span().1;
+            let next = self.date + chrono::Duration::days(days as i64);
+            if next >= last {
+                self.date = last;
+                self.playing = false;
+            } else {
+                self.date = next;
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let cmd = |k| KeyboardShortcut::new(Modifiers::COMMAND, k);
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&cmd(Key::F)) {
+                self.commands.push(Command::FocusSearch);
+            }
+            if i.consume_shortcut(&cmd(Key::O)) {
+                self.commands.push(Command::OpenDialog);
+            }
+            if i.consume_shortcut(&cmd(Key::R)) {
+                self.commands.push(Command::Reload);
+            }
+            if i.consume_key(Modifiers::NONE, Key::F11) {
+                self.commands.push(Command::ToggleFullscreen);
+            }
+        });
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        ctx.input_mut(|i| {
+            let keys = [
+                (Key::Space, Command::TogglePlay),
+                (Key::ArrowLeft, Command::PrevEvent),
+                (Key::ArrowRight, Command::NextEvent),
+                (Key::Home, Command::First),
+                (Key::End, Command::Last),
+            ];
+            for (k, c) in keys {
+                if i.consume_key(Modifiers::NONE, k) {
+                    self.commands.push(c);
+                }
+            }
+        });
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme == Some(self.state.theme) {
+            return;
+        }
+        self.applied_theme = Some(self.state.theme);
+        ctx.set_theme(match self.state.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+    }
+
+    fn window_title(&self) -> String {
+        let name = match &self.file {
+            Some(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| p.display().to_string()),
+            None => crate::ENGLAND_NAME.to_string(),
+        };
+        format!("{} — {name} — ccg-explorer", self.timeline.snapshot().title)
+    }
+
+    /// Tree rows for the current date, rebuilt only when the date, grouping or
+    /// expansion changed.
+    fn tree_rows(&mut self) -> &[TreeRow] {
+        let key = (self.date, self.state.grouping, self.rows.version);
+        if self.rows.key != Some(key) {
+            self.rows.rows = view::tree_rows(
+                &self.timeline,
+                self.date,
+                self.state.grouping,
+                &self.state.expansion,
+            );
+            self.rows.key = Some(key);
+        }
+        &self.rows.rows
+    }
+
+    fn details_model(&mut self) -> Option<&Details> {
+        let id = self.selection?;
+        let key = (id, self.date);
+        if self.details.as_ref().map(|(k, _)| *k) != Some(key) {
+            self.details = Some((key, view::details(&self.timeline, id, self.date)));
+        }
+        self.details.as_ref().map(|(_, d)| d)
+    }
+
+    /// Draws one frame and applies what it asked for. Used by eframe, tests and benchmarks.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+        self.poll(&ctx);
+        self.keyboard(&ctx);
+        self.advance_playback(&ctx);
+
+        let title = self.window_title();
+        if title != self.last_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.last_title = title;
+        }
+
+        self.panels_ui(ui);
+        self.apply(&ctx);
+        self.screenshot_step(&ctx);
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.screenshot.clone() else {
+            return;
+        };
+        self.frames += 1;
+        ctx.request_repaint();
+        if self.shot_requested || self.frames < 4 || self.busy() {
+            return;
+        }
+        self.shot_requested = true;
+        let ctx2 = ctx.clone();
+        ctx.request_screenshot(move |img| {
+            let [w, h] = img.size;
+            let rgba: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+            match image::RgbaImage::from_raw(w as u32, h as u32, rgba) {
+                Some(buf) => match buf.save(&path) {
+                    Ok(()) => eprintln!("saved {} ({w}x{h})", path.display()),
+                    Err(e) => eprintln!("ccg-explorer: cannot save {}: {e}", path.display()),
+                },
+                None => eprintln!("ccg-explorer: the screenshot had an unexpected size"),
+            }
+            ctx2.send_viewport_cmd(egui::ViewportCommand::Close);
+        });
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot.is_none() {
+            eframe::set_value(storage, eframe::APP_KEY, &self.ui_state());
+        }
+    }
+}

@@ -1,0 +1,742 @@
+//! The panels. Each draws a view model and pushes [`Command`]s; none changes domain
+//! state itself.
+
+use egui::{Align, Color32, Layout, RichText, Sense, Stroke, Vec2};
+
+use super::state::{SPEEDS, ThemeChoice};
+use super::{App, Command};
+use crate::model::{Date, human_date};
+use crate::view::{self, Grouping, RowKind, TimelineModel, thousands};
+
+/// Colour for rows created or merged on the date shown.
+fn changed_colour(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(255, 196, 80)
+    } else {
+        Color32::from_rgb(170, 90, 0)
+    }
+}
+
+fn error_colour(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(255, 120, 110)
+    } else {
+        Color32::from_rgb(180, 30, 20)
+    }
+}
+
+impl App {
+    pub(super) fn panels_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::bottom("timeline")
+            .resizable(false)
+            .show(ui, |ui| self.timeline_ui(ui));
+        if self.report.is_some() {
+            egui::Panel::bottom("problems")
+                .resizable(true)
+                .default_size(150.0)
+                .show(ui, |ui| self.problems_ui(ui));
+        }
+        if self.state.show_tree {
+            egui::Panel::left("tree")
+                .resizable(true)
+                .default_size(440.0)
+                .size_range(240.0..=900.0)
+                .show(ui, |ui| self.tree_ui(ui));
+        }
+        if self.state.show_details {
+            egui::Panel::right("details")
+                .resizable(true)
+                .default_size(360.0)
+                .size_range(240.0..=700.0)
+                .show(ui, |ui| self.details_ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
+        self.search_results_ui(ui);
+        self.keys_window(ui);
+        self.drop_overlay(ui);
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open…  (Ctrl+O)").clicked() {
+                    self.commands.push(Command::OpenDialog);
+                }
+                ui.add_enabled_ui(!self.state.recent.is_empty(), |ui| {
+                    ui.menu_button("Open recent", |ui| {
+                        for p in self.state.recent.clone() {
+                            if ui.button(p.display().to_string()).clicked() {
+                                self.commands.push(Command::Open(p));
+                            }
+                        }
+                    });
+                });
+                if ui
+                    .add_enabled(self.file.is_some(), egui::Button::new("Reload  (Ctrl+R)"))
+                    .clicked()
+                {
+                    self.commands.push(Command::Reload);
+                }
+                if ui
+                    .add_enabled(self.file.is_some(), egui::Button::new("Open the England record"))
+                    .clicked()
+                {
+                    self.commands.push(Command::OpenEmbedded);
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    self.commands.push(Command::Quit);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut tree = self.state.show_tree;
+                if ui.checkbox(&mut tree, "Tree panel").changed() {
+                    self.commands.push(Command::ToggleTree);
+                }
+                let mut details = self.state.show_details;
+                if ui.checkbox(&mut details, "Details panel").changed() {
+                    self.commands.push(Command::ToggleDetails);
+                }
+                ui.separator();
+                ui.label("Group the tree");
+                for (g, label) in [
+                    (Grouping::SystemPlace, "System, place, neighbourhood"),
+                    (Grouping::SystemCcg, "System, CCG, place"),
+                ] {
+                    if ui.radio(self.state.grouping == g, label).clicked() {
+                        self.commands.push(Command::SetGrouping(g));
+                    }
+                }
+                if ui.button("Expand all").clicked() {
+                    self.commands.push(Command::ExpandAll);
+                }
+                if ui.button("Collapse all").clicked() {
+                    self.commands.push(Command::CollapseAll);
+                }
+                ui.separator();
+                ui.label("Theme");
+                for (t, label) in [
+                    (ThemeChoice::System, "Follow the system"),
+                    (ThemeChoice::Light, "Light"),
+                    (ThemeChoice::Dark, "Dark"),
+                ] {
+                    if ui.radio(self.state.theme == t, label).clicked() {
+                        self.commands.push(Command::SetTheme(t));
+                    }
+                }
+                ui.separator();
+                if ui.button("Full screen  (F11)").clicked() {
+                    self.commands.push(Command::ToggleFullscreen);
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("Keyboard shortcuts…").clicked() {
+                    self.commands.push(Command::ShowKeys(true));
+                }
+                ui.separator();
+                ui.label(format!("ccg-explorer {}", env!("CARGO_PKG_VERSION")));
+                ui.label("Data: ODS, ONS and NHS Digital publications; see assets/sources.");
+            });
+            ui.add_space(16.0);
+            let search_label = ui.label("Search");
+            let search = egui::TextEdit::singleline(&mut self.search)
+                .hint_text("Search name or code  (Ctrl+F)")
+                .desired_width(280.0)
+                .id(egui::Id::unique("search"));
+            let resp = ui.add(search).labelled_by(search_label.id);
+            if self.focus_search {
+                resp.request_focus();
+                self.focus_search = false;
+                self.search_open = true;
+            }
+            if resp.changed() {
+                self.search_open = !self.search.trim().is_empty();
+            }
+            if resp.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                self.search_open = false;
+            }
+            if resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let hits = view::search(self.timeline.snapshot(), &self.search, 1);
+                if let Some(h) = hits.first() {
+                    self.commands.push(Command::Select(h.org));
+                    self.search_open = false;
+                }
+            }
+            self.search_anchor = Some(resp.rect);
+            if let Some(path) = &self.loader.busy {
+                ui.add(egui::Spinner::new());
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                ui.label(format!("Loading {name}…"));
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                let c = self.timeline.counts_at(self.date);
+                let summary = if c.ccg > 0 || c.icb == 0 {
+                    format!("{} CCGs · {} systems", c.ccg, c.system)
+                } else {
+                    format!("{} ICBs · {} sub-ICB locations", c.icb, c.sub_icb_location)
+                };
+                ui.label(RichText::new(summary).strong());
+            });
+        });
+    }
+
+    fn search_results_ui(&mut self, ui: &mut egui::Ui) {
+        if !self.search_open || self.search.trim().is_empty() {
+            return;
+        }
+        let Some(anchor) = self.search_anchor else {
+            return;
+        };
+        let hits = view::search(self.timeline.snapshot(), &self.search, 12);
+        egui::Area::new(egui::Id::unique("search results"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(anchor.left_bottom() + Vec2::new(0.0, 4.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_min_width(anchor.width().max(360.0));
+                    if hits.is_empty() {
+                        ui.weak(format!("Nothing matches “{}”", self.search.trim()));
+                    }
+                    for h in &hits {
+                        ui.horizontal(|ui| {
+                            if ui.selectable_label(false, &h.label).clicked() {
+                                self.commands.push(Command::Select(h.org));
+                                self.search_open = false;
+                            }
+                            ui.weak(&h.detail);
+                        });
+                    }
+                });
+            });
+    }
+
+    fn tree_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading("Organisations");
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                if ui.small_button("Collapse all").clicked() {
+                    self.commands.push(Command::CollapseAll);
+                }
+                if ui.small_button("Expand all").clicked() {
+                    self.commands.push(Command::ExpandAll);
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            ui.label("Group:");
+            let g = self.state.grouping;
+            if ui
+                .selectable_label(g == Grouping::SystemPlace, "by place")
+                .clicked()
+            {
+                self.commands.push(Command::SetGrouping(Grouping::SystemPlace));
+            }
+            if ui
+                .selectable_label(g == Grouping::SystemCcg, "by CCG")
+                .clicked()
+            {
+                self.commands.push(Command::SetGrouping(Grouping::SystemCcg));
+            }
+        });
+        ui.separator();
+        let selection = self.selection;
+        let changed = changed_colour(ui);
+        let rows = self.tree_rows().to_vec();
+        if rows.is_empty() {
+            ui.weak("Nothing exists on this date in this snapshot. Move the timeline below.");
+            return;
+        }
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let mut commands = Vec::new();
+        egui::ScrollArea::both()
+            .auto_shrink(false)
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for row in &rows[range] {
+                    ui.horizontal(|ui| {
+                        ui.set_height(row_height - 2.0);
+                        ui.add_space(f32::from(row.depth) * 18.0);
+                        if row.expandable {
+                            let icon = if row.open { "⏷" } else { "⏵" };
+                            let what = if row.open { "Collapse" } else { "Expand" };
+                            if ui
+                                .add(egui::Button::new(icon).frame(false).small())
+                                .on_hover_text(format!("{what} {}", row.label))
+                                .clicked()
+                            {
+                                commands.push(Command::ToggleNode(row.key.clone()));
+                            }
+                        } else {
+                            ui.add_space(18.0);
+                        }
+                        let mut text = RichText::new(&row.label);
+                        if row.kind == RowKind::System {
+                            text = text.strong();
+                        }
+                        if row.changed {
+                            text = text.color(changed);
+                        }
+                        let selected = row.org.is_some() && row.org == selection;
+                        let resp = ui.selectable_label(selected, text);
+                        if resp.clicked() {
+                            if let Some(id) = row.org {
+                                commands.push(Command::Select(id));
+                            } else if row.expandable {
+                                commands.push(Command::ToggleNode(row.key.clone()));
+                            }
+                        }
+                        if row.changed {
+                            resp.on_hover_text("Created or changed on this date");
+                        }
+                        ui.weak(&row.detail);
+                    });
+                }
+            });
+        self.commands.extend(commands);
+    }
+
+    fn details_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.heading("Details");
+        ui.separator();
+        let span = self.timeline.snapshot().span();
+        let date = self.date;
+        let err = error_colour(ui);
+        let Some(d) = self.details_model().cloned() else {
+            ui.weak("Select an organisation in the tree, or search for one (Ctrl+F), to see its codes, life, lineage and members.");
+            return;
+        };
+        let mut commands = Vec::new();
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            ui.label(RichText::new(&d.name).size(18.0).strong());
+            ui.label(format!("{} · {}", d.kind, d.code));
+            if let Some(ons) = &d.ons {
+                ui.weak(format!("ONS code {ons}"));
+            }
+            ui.label(&d.life);
+            lifetime_bar(ui, span, (d.from, d.to), date);
+            if !d.alive {
+                ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
+            }
+            if let Some(p) = &d.population {
+                ui.label(p);
+                if let Some(src) = &d.population_source {
+                    ui.weak(format!("Source: {src}"));
+                }
+            }
+            let mut links = |ui: &mut egui::Ui, heading: &str, list: &[view::OrgLink]| {
+                if list.is_empty() {
+                    return;
+                }
+                ui.add_space(6.0);
+                ui.label(RichText::new(heading).strong());
+                for l in list {
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.link(&l.label).clicked() {
+                            commands.push(Command::Select(l.org));
+                        }
+                        if !l.note.is_empty() {
+                            ui.weak(&l.note);
+                        }
+                    });
+                }
+            };
+            links(ui, "Part of", &d.belongs_to);
+            links(ui, "Predecessors", &d.predecessors);
+            links(ui, "Successors", &d.successors);
+            links(ui, &d.places_heading, &d.places);
+            let heading = format!("{} ({})", d.members_heading, d.members.len());
+            links(ui, &heading, &d.members);
+            if !d.lineage.is_empty() {
+                ui.add_space(6.0);
+                ui.label(RichText::new("Lineage").strong());
+                for line in &d.lineage {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak(format!("{} · {}:", human_date(line.date), line.what));
+                        for (i, f) in line.from.iter().enumerate() {
+                            if i > 0 {
+                                ui.label("+");
+                            }
+                            if ui.link(&f.label).clicked() {
+                                commands.push(Command::Select(f.org));
+                            }
+                        }
+                        ui.label("➡");
+                        if ui.link(&line.to.label).clicked() {
+                            commands.push(Command::Select(line.to.org));
+                        }
+                        if !line.to.note.is_empty() {
+                            ui.weak(&line.to.note);
+                        }
+                    });
+                }
+            }
+            if !d.note.is_empty() {
+                ui.add_space(6.0);
+                ui.label(RichText::new("Notes").strong());
+                ui.weak(&d.note);
+            }
+        });
+        self.commands.extend(commands);
+    }
+
+    fn central_ui(&mut self, ui: &mut egui::Ui) {
+        let tl = self.timeline.clone();
+        let c = tl.counts_at(self.date);
+        ui.add_space(8.0);
+        ui.label(RichText::new(format!("On {}", human_date(self.date))).size(22.0).strong());
+        ui.add_space(6.0);
+        egui::Grid::new("counts").spacing([24.0, 6.0]).show(ui, |ui| {
+            for (n, what) in [
+                (c.ccg, "clinical commissioning groups"),
+                (c.system, "STPs / integrated care systems"),
+                (c.icb, "integrated care boards"),
+                (c.sub_icb_location, "sub-ICB locations"),
+                (c.place, "places (upper-tier councils)"),
+                (c.neighbourhood, "neighbourhoods (primary care networks)"),
+                (c.region, "NHS regions"),
+            ] {
+                ui.label(RichText::new(thousands(n as u64)).size(20.0).strong());
+                ui.label(what);
+                ui.end_row();
+            }
+        });
+        ui.add_space(12.0);
+        let mut shown = false;
+        let today = tl.events_on(self.date);
+        if !today.is_empty() {
+            ui.label(RichText::new(format!("Changes on {}", human_date(self.date))).strong());
+            event_list(ui, &view::event_lines(&tl, self.date));
+            shown = true;
+        }
+        if let Some(prev) = tl.prev_event_day(self.date) {
+            ui.add_space(8.0);
+            ui.label(RichText::new(format!("Previous changes: {}", human_date(prev))).strong());
+            event_list(ui, &view::event_lines(&tl, prev));
+            shown = true;
+        }
+        if let Some(next) = tl.next_event_day(self.date) {
+            ui.add_space(8.0);
+            ui.label(RichText::new(format!("Next changes: {}", human_date(next))).strong());
+            event_list(ui, &view::event_lines(&tl, next));
+            shown = true;
+        }
+        if !shown {
+            ui.weak("This snapshot has no events.");
+        }
+    }
+
+    fn problems_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(report) = &self.report else { return };
+        let err = error_colour(ui);
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.colored_label(err, RichText::new(&report.title).strong());
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                if ui.button("Dismiss").clicked() {
+                    self.commands.push(Command::DismissProblems);
+                }
+            });
+        });
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            for p in &report.problems {
+                ui.label(p.to_string());
+            }
+        });
+    }
+
+    fn timeline_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(6.0);
+        let c = self.timeline.counts_at(self.date);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(human_date(self.date)).size(26.0).strong());
+            ui.add_space(20.0);
+            let big = [
+                (c.ccg, "CCGs"),
+                (c.system, "systems"),
+                (c.icb, "ICBs"),
+                (c.place, "places"),
+                (c.neighbourhood, "neighbourhoods"),
+            ];
+            for (n, what) in big {
+                ui.label(RichText::new(format!("{} {what}", thousands(n as u64))).size(20.0));
+                ui.add_space(14.0);
+            }
+        });
+        ui.add_space(2.0);
+        ui.horizontal(|ui| {
+            let tl = self.timeline.clone();
+            let has_prev = tl.prev_event_day(self.date).is_some();
+            let has_next = tl.next_event_day(self.date).is_some();
+            if ui.button("⏮").on_hover_text("First day (Home)").clicked() {
+                self.commands.push(Command::First);
+            }
+            if ui
+                .add_enabled(has_prev, egui::Button::new("◀ Previous event"))
+                .on_hover_text("Left arrow")
+                .clicked()
+            {
+                self.commands.push(Command::PrevEvent);
+            }
+            let play = if self.playing { "⏸ Pause" } else { "▶ Play" };
+            if ui.button(play).on_hover_text("Space").clicked() {
+                self.commands.push(Command::TogglePlay);
+            }
+            if ui
+                .add_enabled(has_next, egui::Button::new("Next event ▶"))
+                .on_hover_text("Right arrow")
+                .clicked()
+            {
+                self.commands.push(Command::NextEvent);
+            }
+            if ui.button("⏭").on_hover_text("Last day (End)").clicked() {
+                self.commands.push(Command::Last);
+            }
+            ui.add_space(8.0);
+            let current = SPEEDS
+                .iter()
+                .find(|(s, _)| (*s - self.state.speed_days_per_s).abs() < 0.5)
+                .map(|(_, l)| *l)
+                .unwrap_or("custom");
+            egui::ComboBox::from_label("speed")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (s, label) in SPEEDS {
+                        if ui
+                            .selectable_label((s - self.state.speed_days_per_s).abs() < 0.5, label)
+                            .clicked()
+                        {
+                            self.commands.push(Command::SetSpeed(s));
+                        }
+                    }
+                });
+            let mut snap = self.state.snap_to_events;
+            if ui.checkbox(&mut snap, "Snap to events").changed() {
+                self.commands.push(Command::SetSnap(snap));
+            }
+            ui.add_space(8.0);
+            let label = ui.label("Go to date");
+            let id = egui::Id::unique("go to date");
+            let mut text = ui
+                .data(|d| d.get_temp::<String>(id))
+                .unwrap_or_else(|| self.date.to_string());
+            let resp = ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .desired_width(96.0)
+                    .hint_text("YYYY-MM-DD")
+                    .id(id.with("edit")),
+            );
+            let resp = resp.labelled_by(label.id);
+            if resp.has_focus() {
+                ui.data_mut(|d| d.insert_temp(id, text.clone()));
+            } else {
+                ui.data_mut(|d| d.remove::<String>(id));
+            }
+            if resp.lost_focus() {
+                match text.trim().parse::<Date>() {
+                    Ok(d) => self.commands.push(Command::SetDate(d)),
+                    Err(_) => {
+                        if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            self.report = Some(super::ProblemReport {
+                                title: format!("“{}” is not a date: write it as YYYY-MM-DD, for example 2019-04-01", text.trim()),
+                                problems: Vec::new(),
+                            });
+                        }
+                    }
+                }
+            }
+        });
+        ui.add_space(4.0);
+        if let Some(d) = scrubber(ui, &self.timeline_model, self.date, self.state.snap_to_events) {
+            self.commands.push(Command::SetDate(d));
+        }
+        ui.add_space(6.0);
+    }
+
+    fn keys_window(&mut self, ui: &mut egui::Ui) {
+        if !self.show_keys {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new("keys").spacing([24.0, 4.0]).show(ui, |ui| {
+                    for (k, what) in [
+                        ("Space", "Play or pause"),
+                        ("Left / Right", "Previous / next event"),
+                        ("Home / End", "First / last day"),
+                        ("Ctrl+F", "Search"),
+                        ("Ctrl+O", "Open a snapshot"),
+                        ("Ctrl+R", "Reload the open file"),
+                        ("F11", "Full screen"),
+                        ("Escape", "Close the search results"),
+                    ] {
+                        ui.label(RichText::new(k).monospace().strong());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+            });
+        if !open {
+            self.commands.push(Command::ShowKeys(false));
+        }
+    }
+
+    fn drop_overlay(&mut self, ui: &mut egui::Ui) {
+        let hovering = ui.input(|i| !i.raw.hovered_files.is_empty());
+        if !hovering {
+            return;
+        }
+        let screen = ui.ctx().content_rect();
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop overlay"),
+        ));
+        painter.rect_filled(screen, 0.0, Color32::from_black_alpha(160));
+        painter.text(
+            screen.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drop a snapshot (.ron) to open it",
+            egui::FontId::proportional(28.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+fn event_list(ui: &mut egui::Ui, lines: &[String]) {
+    const MAX: usize = 12;
+    for l in lines.iter().take(MAX) {
+        ui.label(format!("• {l}"));
+    }
+    if lines.len() > MAX {
+        ui.weak(format!("… and {} more", lines.len() - MAX));
+    }
+}
+
+/// A bar across the snapshot's span with the organisation's life filled in and the
+/// current date marked.
+fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date: Date) {
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width().min(320.0), 12.0), Sense::hover());
+    let total = (span.1 - span.0).num_days().max(1) as f32;
+    let x = |d: Date| rect.left() + rect.width() * ((d.clamp(span.0, span.1) - span.0).num_days() as f32 / total);
+    let p = ui.painter();
+    p.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    let life_rect = egui::Rect::from_x_y_ranges(x(life.0)..=x(life.1).max(x(life.0) + 2.0), rect.y_range());
+    p.rect_filled(life_rect, 3.0, ui.visuals().selection.bg_fill);
+    let dx = x(date);
+    p.line_segment(
+        [egui::pos2(dx, rect.top() - 2.0), egui::pos2(dx, rect.bottom() + 2.0)],
+        Stroke::new(2.0, ui.visuals().strong_text_color()),
+    );
+}
+
+/// The date scrubber: years, a mark for every event day, merger waves labelled, and
+/// the current date. Returns a new date when the user clicks or drags.
+fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) -> Option<Date> {
+    let height = 74.0;
+    let (rect, resp) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
+    resp.widget_info(|| {
+        egui::WidgetInfo::slider(true, (date - model.first).num_days() as f64, "Timeline")
+    });
+    let total = (model.last - model.first).num_days().max(1) as f32;
+    let inner = rect.shrink2(Vec2::new(12.0, 0.0));
+    let x_of = |d: Date| inner.left() + inner.width() * ((d - model.first).num_days() as f32 / total);
+    let date_of = |x: f32| {
+        let t = ((x - inner.left()) / inner.width()).clamp(0.0, 1.0);
+        model.first + chrono::Duration::days((t * total).round() as i64)
+    };
+    let visuals = ui.visuals().clone();
+    let p = ui.painter_at(rect);
+    let axis_y = rect.top() + 44.0;
+    p.line_segment(
+        [egui::pos2(inner.left(), axis_y), egui::pos2(inner.right(), axis_y)],
+        Stroke::new(2.0, visuals.widgets.noninteractive.fg_stroke.color),
+    );
+    // Years.
+    use chrono::Datelike;
+    for y in model.first.year()..=model.last.year() {
+        let Some(d) = Date::from_ymd_opt(y, 1, 1) else { continue };
+        if d < model.first || d > model.last {
+            continue;
+        }
+        let x = x_of(d);
+        p.line_segment(
+            [egui::pos2(x, axis_y - 4.0), egui::pos2(x, axis_y + 4.0)],
+            Stroke::new(1.0, visuals.weak_text_color()),
+        );
+        p.text(
+            egui::pos2(x, axis_y + 6.0),
+            egui::Align2::CENTER_TOP,
+            y.to_string(),
+            egui::FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
+    }
+    // Event marks.
+    let structural = if visuals.dark_mode {
+        Color32::from_rgb(120, 180, 255)
+    } else {
+        Color32::from_rgb(20, 90, 180)
+    };
+    for m in &model.marks {
+        let x = x_of(m.date);
+        let h = if m.structural { 14.0 } else { 8.0 };
+        let colour = if m.structural { structural } else { visuals.weak_text_color() };
+        p.line_segment(
+            [egui::pos2(x, axis_y - h), egui::pos2(x, axis_y)],
+            Stroke::new(2.0, colour),
+        );
+    }
+    // Wave labels, on two rows so that neighbours do not overlap.
+    let font = egui::FontId::proportional(12.0);
+    let mut row_end = [f32::MIN; 2];
+    for w in &model.waves {
+        let x = x_of(w.date);
+        let galley = p.layout_no_wrap(w.label.clone(), font.clone(), structural);
+        let width = galley.size().x;
+        let left = (x - width / 2.0).clamp(inner.left(), inner.right() - width);
+        let row = if left > row_end[0] + 8.0 { 0 } else { 1 };
+        if left <= row_end[row] + 8.0 {
+            continue;
+        }
+        row_end[row] = left + width;
+        let y = rect.top() + 2.0 + row as f32 * 14.0;
+        p.galley(egui::pos2(left, y), galley, structural);
+    }
+    // Current date.
+    let x = x_of(date.clamp(model.first, model.last));
+    let handle = visuals.selection.bg_fill;
+    p.line_segment(
+        [egui::pos2(x, rect.top() + 28.0), egui::pos2(x, axis_y + 4.0)],
+        Stroke::new(2.0, handle),
+    );
+    p.circle_filled(egui::pos2(x, axis_y), 6.0, handle);
+    if resp.hovered() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    let pointer = resp.interact_pointer_pos()?;
+    if !(resp.clicked() || resp.dragged()) {
+        return None;
+    }
+    let mut d = date_of(pointer.x);
+    if snap {
+        let near = model
+            .marks
+            .iter()
+            .map(|m| m.date)
+            .min_by_key(|m| (x_of(*m) - pointer.x).abs() as i64);
+        if let Some(m) = near
+            && (x_of(m) - pointer.x).abs() <= 8.0
+        {
+            d = m;
+        }
+    }
+    (d != date).then_some(d)
+}

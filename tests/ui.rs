@@ -1,0 +1,241 @@
+//! UI tests: egui_kittest drives the real App by accessible labels, as a user would.
+
+use std::time::{Duration, Instant};
+
+use ccg_explorer::app::{App, AppOptions, UiState};
+use ccg_explorer::model::Date;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// A dropped file, as the windowing layer would report it.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, App>, path: std::path::PathBuf) {
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path)));
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn harness_with(options: AppOptions) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    h
+}
+
+fn harness() -> Harness<'static, App> {
+    harness_with(AppOptions {
+        fresh: true,
+        ..Default::default()
+    })
+}
+
+/// Types a date into "Go to date" and presses Enter.
+fn go_to(h: &mut Harness<'static, App>, date: &str) {
+    h.get_by_label("Go to date").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Go to date").type_text(date);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+/// Steps until `done` holds, giving a worker thread time (at most 10 s).
+fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+#[test]
+fn next_event_moves_to_april_2020_and_the_ccg_count_drops() {
+    let mut h = harness();
+    go_to(&mut h, "2020-03-31");
+    assert_eq!(h.state().date(), d("2020-03-31"));
+    h.get_by_label("31 Mar 2020");
+    h.get_by_label("191 CCGs");
+    h.get_by_label("Next event ▶").click();
+    h.run();
+    assert_eq!(h.state().date(), d("2020-04-01"));
+    h.get_by_label("1 Apr 2020");
+    h.get_by_label("135 CCGs");
+    assert!(h.query_by_label("191 CCGs").is_none());
+}
+
+#[test]
+fn arrow_keys_step_between_events() {
+    let mut h = harness();
+    go_to(&mut h, "2020-03-31");
+    // Move focus away from the text box, then use the keyboard.
+    h.get_by_label("Organisations").click();
+    h.run();
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().date(), d("2020-04-01"));
+    h.key_press(Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().date(), d("2019-04-01"));
+    h.key_press(Key::End);
+    h.run();
+    assert_eq!(h.state().date(), d("2022-07-01"));
+    h.get_by_label("0 CCGs");
+    h.get_by_label("42 ICBs");
+}
+
+#[test]
+fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
+    let mut h = harness();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Search").type_text("devon");
+    h.run();
+    h.get_by_label("NHS Devon CCG (15N)").click();
+    h.run();
+    let s = h.state().timeline().snapshot();
+    assert_eq!(s.org(h.state().selection().unwrap()).code, "15N");
+    // The details panel lists both predecessors (as links, also in the lineage line).
+    assert!(!h.query_all_by_label("NHS Northern, Eastern and Western Devon CCG (99P)").collect::<Vec<_>>().is_empty());
+    assert!(!h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)").collect::<Vec<_>>().is_empty());
+    h.get_by_label("Predecessors");
+}
+
+#[test]
+fn choosing_a_search_result_outside_the_date_moves_into_its_life() {
+    let mut h = harness();
+    go_to(&mut h, "2021-06-01");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Search").type_text("south devon torb");
+    h.run();
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q)").click();
+    h.run();
+    // 99Q ended on 31 March 2019, so the date moves to its last day.
+    assert_eq!(h.state().date(), d("2019-03-31"));
+    h.get_by_label("Successors");
+    assert!(!h.query_all_by_label("NHS Devon CCG (15N)").collect::<Vec<_>>().is_empty());
+}
+
+#[test]
+fn a_malformed_file_shows_line_and_column_and_the_tree_keeps_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.ron");
+    std::fs::write(&path, "(\n  format: 1,\n  title: \"Broken\"\n  ccgs: [],\n)\n").unwrap();
+    let mut h = harness();
+    h.get_by_label("Devon (E54000037)");
+    drop_file(&mut h, path.clone());
+    h.step();
+    wait_for(&mut h, |app| app.report().is_some());
+    h.get_by_label_contains("Could not open");
+    h.get_by_label_contains("line 4, column 3");
+    // The England record stays open, with its tree.
+    assert!(h.state().file().is_none());
+    h.get_by_label("Devon (E54000037)");
+    h.get_by_label("191 CCGs");
+    // The panel can be dismissed.
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.query_by_label_contains("Could not open").is_none());
+}
+
+#[test]
+fn a_good_file_opens_in_the_background_and_retitles_the_window() {
+    let mut h = harness();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/tiny.ron");
+    drop_file(&mut h, path.clone());
+    h.step();
+    wait_for(&mut h, |app| app.file().is_some());
+    assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
+    h.get_by_label("Anyshire partnership (S1)");
+    h.get_by_label("2 CCGs");
+}
+
+#[test]
+fn play_advances_the_date_and_pause_stops_it() {
+    let mut h = harness();
+    let before = h.state().date();
+    h.get_by_label("▶ Play").click();
+    h.run_steps(20);
+    assert!(h.state().playing());
+    let during = h.state().date();
+    assert!(during > before, "{during} should be after {before}");
+    h.get_by_label("⏸ Pause").click();
+    h.run_steps(2);
+    let stopped = h.state().date();
+    h.run_steps(20);
+    assert_eq!(h.state().date(), stopped);
+    assert!(!h.state().playing());
+}
+
+#[test]
+fn ui_state_survives_a_save_and_restore() {
+    let mut h = harness();
+    go_to(&mut h, "2018-04-01");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Search").type_text("Bracknell");
+    h.run();
+    h.get_by_label("NHS Bracknell and Ascot CCG (10G)").click();
+    h.run();
+    let saved = h.state().ui_state();
+    assert!(saved.date.is_some());
+    // eframe stores state as RON; go through the same round trip.
+    let text = ron::to_string(&saved).unwrap();
+    let restored: UiState = ron::from_str(&text).unwrap();
+    assert_eq!(restored, saved);
+
+    let date = h.state().date();
+    let mut h2 = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .build_eframe(move |cc| App::with_state(&cc.egui_ctx, AppOptions::default(), restored));
+    h2.run();
+    assert_eq!(h2.state().date(), date);
+    let s = h2.state().timeline().snapshot();
+    assert_eq!(s.org(h2.state().selection().unwrap()).code, "10G");
+    h2.get_by_label("NHS Bracknell and Ascot CCG");
+}
+
+#[test]
+fn a_bad_date_in_go_to_date_gets_a_clear_message() {
+    let mut h = harness();
+    let before = h.state().date();
+    go_to(&mut h, "2019-02-30");
+    assert_eq!(h.state().date(), before);
+    h.get_by_label_contains("is not a date: write it as YYYY-MM-DD");
+}
+
+#[test]
+fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
+    let mut h = harness();
+    assert!(h.query_by_label("NHS Bath and North East Somerset CCG (11E)").is_none());
+    h.get_by_label("by CCG").click();
+    h.run();
+    h.get_by_label("Expand all").click();
+    h.run();
+    // The first system (by name) now shows its CCGs, each with its places.
+    h.get_by_label("NHS Bath and North East Somerset CCG (11E)");
+    h.get_by_label("NHS Swindon CCG (12D)");
+    h.get_by_label_contains("serves 1.0% of it");
+    h.get_by_label("Collapse all").click();
+    h.run();
+    assert!(h.query_by_label("NHS Swindon CCG (12D)").is_none());
+}
