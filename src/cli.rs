@@ -116,7 +116,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
 }
 
 enum Opened {
-    Ok(Loaded),
+    Ok(Box<Loaded>),
     Invalid(LoadError),
 }
 
@@ -126,7 +126,7 @@ fn open(path: Option<&Path>) -> Result<Opened> {
         Some(p) => read_text(p)?,
     };
     Ok(match load_str(&text) {
-        Ok(l) => Opened::Ok(l),
+        Ok(l) => Opened::Ok(Box::new(l)),
         Err(e) => Opened::Invalid(e),
     })
 }

@@ -199,8 +199,7 @@ that replaced them. Built by `ccg-explorer import` from assets/sources."
         })
         .collect();
     snap.sources.extend(running_cost_sources(dir)?);
-    snap.sources
-        .sort_by(|a, b| natural_key(&a.key).cmp(&natural_key(&b.key)));
+    snap.sources.sort_by_key(|a| natural_key(&a.key));
 
     regions_and_systems(dir, &mut snap)?;
     ccgs(dir, &mut snap)?;

@@ -8,10 +8,10 @@
 //! - [`app`]: the eframe window.
 
 pub mod app;
-pub mod view;
 pub mod cli;
 pub mod import;
 pub mod model;
+pub mod view;
 
 /// The embedded England snapshot (RON), built by `ccg-explorer import` from `assets/sources`.
 pub const ENGLAND_RON: &str = include_str!("../assets/england.ron");

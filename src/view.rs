@@ -94,7 +94,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -120,7 +120,11 @@ pub fn population_text(org: &Org) -> Option<String> {
     } else {
         p.period.clone()
     };
-    Some(format!("pop. {} ({when}, {})", thousands(p.count), p.basis.label()))
+    Some(format!(
+        "pop. {} ({when}, {})",
+        thousands(p.count),
+        p.basis.label()
+    ))
 }
 
 fn system_label(s: &Snapshot, sys: &SystemNode) -> String {
@@ -171,20 +175,29 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
             }
             set.len()
         };
-        let commissioner_word = if tl.counts_at(date).ccg > 0 { "CCG" } else { "sub-ICB location" };
+        let commissioner_word = if tl.counts_at(date).ccg > 0 {
+            "CCG"
+        } else {
+            "sub-ICB location"
+        };
+        let mut detail = format!(
+            "{} place{} · {} {commissioner_word}{}",
+            sys.places.len(),
+            if sys.places.len() == 1 { "" } else { "s" },
+            n_commissioners,
+            if n_commissioners == 1 { "" } else { "s" }
+        );
+        if let Some(pop) = sys.system.and_then(|id| population_text(s.org(id))) {
+            detail.push_str(" · ");
+            detail.push_str(&pop);
+        }
         rows.push(TreeRow {
             depth: 0,
             kind: RowKind::System,
             key: key.clone(),
             org: sys.system,
             label: system_label(s, sys),
-            detail: format!(
-                "{} place{} · {} {commissioner_word}{}",
-                sys.places.len(),
-                if sys.places.len() == 1 { "" } else { "s" },
-                n_commissioners,
-                if n_commissioners == 1 { "" } else { "s" }
-            ),
+            detail,
             expandable: !sys.places.is_empty(),
             open: is_open,
             changed: sys.system.is_some_and(changed),
@@ -199,7 +212,14 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                     let p_open = open.is_open(&pkey);
                     let mut detail = served_text(s, &p.served_by);
                     if p.share_in_system < 0.9995 {
-                        detail.push_str(&format!(" (this system serves {})", percent(p.share_in_system)));
+                        detail.push_str(&format!(
+                            " (this system serves {})",
+                            percent(p.share_in_system)
+                        ));
+                    }
+                    if let Some(pop) = population_text(s.org(p.place)) {
+                        detail.push_str(" · ");
+                        detail.push_str(&pop);
                     }
                     rows.push(TreeRow {
                         depth: 1,
@@ -297,6 +317,44 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
     rows
 }
 
+/// Keys of the tree nodes to open so that `id` shows on `date`, outermost first.
+pub fn tree_path(tl: &Timeline, date: Date, grouping: Grouping, id: OrgId) -> Vec<String> {
+    let s = tl.snapshot();
+    let tree = tl.state_at(date).tree();
+    for sys in &tree.systems {
+        let skey = system_key(sys, s);
+        if sys.system == Some(id) {
+            return Vec::new();
+        }
+        for p in &sys.places {
+            let serves = p.served_by.iter().any(|c| c.commissioner == id);
+            match grouping {
+                Grouping::SystemPlace => {
+                    if p.place == id || serves {
+                        return vec![skey];
+                    }
+                    if p.neighbourhoods.iter().any(|n| n.commissioner == id) {
+                        let pkey = format!("{skey}/p:{}", s.org(p.place).code);
+                        return vec![skey, pkey];
+                    }
+                }
+                Grouping::SystemCcg => {
+                    if serves {
+                        return vec![skey];
+                    }
+                    if p.place == id
+                        && let Some(c) = p.served_by.first()
+                    {
+                        let ckey = format!("{skey}/c:{}", s.org(c.commissioner).code);
+                        return vec![skey, ckey];
+                    }
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
 /// A search result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchHit {
@@ -309,7 +367,9 @@ pub struct SearchHit {
 }
 
 fn normalise(s: &str) -> String {
-    s.to_lowercase().replace('&', " and ").replace([',', '(', ')', '-', '.'], " ")
+    s.to_lowercase()
+        .replace('&', " and ")
+        .replace([',', '(', ')', '-', '.'], " ")
 }
 
 /// Organisations whose name or code matches `query`: case-insensitive, every word of
@@ -499,7 +559,11 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         let from: Vec<OrgLink> = st
             .from
             .iter()
-            .filter(|f| st.kind != EventKind::AbolishIntoIcb || ancestors.contains(f) || descendants.contains(f))
+            .filter(|f| {
+                st.kind != EventKind::AbolishIntoIcb
+                    || ancestors.contains(f)
+                    || descendants.contains(f)
+            })
             .map(|f| link(s, *f, ""))
             .collect();
         let to = match st.sub_icb {
@@ -523,7 +587,13 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         if !l.holds_on(date) {
             continue;
         }
-        let share = |x: f64| if x < 0.9995 { percent(x) } else { String::new() };
+        let share = |x: f64| {
+            if x < 0.9995 {
+                percent(x)
+            } else {
+                String::new()
+            }
+        };
         match l.kind {
             LinkKind::CcgPlace | LinkKind::SubIcbPlace => {
                 if l.a == org {
@@ -649,8 +719,14 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
     let mut waves = Vec::new();
     for day in tl.event_days() {
         let events = tl.events_on(*day);
-        let merges: Vec<_> = events.iter().filter(|e| e.kind == EventKind::Merge).collect();
-        let abolitions: Vec<_> = events.iter().filter(|e| e.kind == EventKind::AbolishIntoIcb).collect();
+        let merges: Vec<_> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::Merge)
+            .collect();
+        let abolitions: Vec<_> = events
+            .iter()
+            .filter(|e| e.kind == EventKind::AbolishIntoIcb)
+            .collect();
         marks.push(Mark {
             date: *day,
             events: events.len(),
@@ -684,7 +760,10 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
     let s = tl.snapshot();
     let events = tl.events_on(day);
     let mut lines = Vec::new();
-    let established = events.iter().filter(|e| e.kind == EventKind::Establish).count();
+    let established = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Establish)
+        .count();
     if established > 0 {
         lines.push(format!(
             "{established} CCG{} established",
@@ -692,20 +771,33 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
         ));
     }
     for e in events {
-        let names = |ids: &[OrgId]| ids.iter().map(|i| s.org(*i).label()).collect::<Vec<_>>().join(" + ");
+        let names = |ids: &[OrgId]| {
+            ids.iter()
+                .map(|i| s.org(*i).label())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
         match e.kind {
             EventKind::Establish => {}
-            EventKind::Merge => lines.push(format!("Merger: {} into {}", names(&e.from), s.org(e.to).label())),
+            EventKind::Merge => lines.push(format!(
+                "Merger: {} into {}",
+                names(&e.from),
+                s.org(e.to).label()
+            )),
             EventKind::AbolishIntoIcb => lines.push(format!(
                 "{} CCG{} abolished into {}",
                 e.from.len(),
                 if e.from.len() == 1 { "" } else { "s" },
                 s.org(e.to).label()
             )),
-            EventKind::Rename => lines.push(format!("Renamed: {} ({})", s.org(e.to).label(), e.note)),
-            EventKind::BoundaryChange => {
-                lines.push(format!("Boundary change: {} ({})", s.org(e.to).label(), e.date_basis))
+            EventKind::Rename => {
+                lines.push(format!("Renamed: {} ({})", s.org(e.to).label(), e.note))
             }
+            EventKind::BoundaryChange => lines.push(format!(
+                "Boundary change: {} ({})",
+                s.org(e.to).label(),
+                e.date_basis
+            )),
         }
     }
     lines

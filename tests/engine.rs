@@ -216,3 +216,27 @@ fn england_indexed_state_equals_a_naive_scan_on_sampled_days() {
         }
     }
 }
+
+#[test]
+fn tree_path_opens_the_nodes_above_an_organisation() {
+    use ccg_explorer::view::{Grouping, tree_path};
+    let tl = tiny();
+    let s = tl.snapshot();
+    let a01 = s.find(OrgKind::Ccg, "A01").unwrap();
+    let pcn = s.find(OrgKind::Neighbourhood, "U00001").unwrap();
+    let anyton = s.find(OrgKind::Place, "E06000001").unwrap();
+    assert_eq!(
+        tree_path(&tl, d("2018-01-01"), Grouping::SystemPlace, a01),
+        ["s:S1"]
+    );
+    assert_eq!(
+        tree_path(&tl, d("2020-01-01"), Grouping::SystemPlace, pcn),
+        ["s:S1", "s:S1/p:E06000001"]
+    );
+    assert_eq!(
+        tree_path(&tl, d("2020-01-01"), Grouping::SystemCcg, anyton),
+        ["s:S1", "s:S1/c:C01"]
+    );
+    // Not on the tree that day: nothing to open.
+    assert!(tree_path(&tl, d("2020-01-01"), Grouping::SystemPlace, a01).is_empty());
+}

@@ -23,7 +23,9 @@ impl egui::DroppedFile for Dropped {
 }
 
 fn drop_file(h: &mut Harness<'static, App>, path: std::path::PathBuf) {
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path)));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
 }
 
 fn d(s: &str) -> Date {
@@ -114,8 +116,16 @@ fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "15N");
     // The details panel lists both predecessors (as links, also in the lineage line).
-    assert!(!h.query_all_by_label("NHS Northern, Eastern and Western Devon CCG (99P)").collect::<Vec<_>>().is_empty());
-    assert!(!h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)").collect::<Vec<_>>().is_empty());
+    assert!(
+        !h.query_all_by_label("NHS Northern, Eastern and Western Devon CCG (99P)")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    assert!(
+        !h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
     h.get_by_label("Predecessors");
 }
 
@@ -127,19 +137,28 @@ fn choosing_a_search_result_outside_the_date_moves_into_its_life() {
     h.run();
     h.get_by_label("Search").type_text("south devon torb");
     h.run();
-    h.get_by_label("NHS South Devon and Torbay CCG (99Q)").click();
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
+        .click();
     h.run();
     // 99Q ended on 31 March 2019, so the date moves to its last day.
     assert_eq!(h.state().date(), d("2019-03-31"));
     h.get_by_label("Successors");
-    assert!(!h.query_all_by_label("NHS Devon CCG (15N)").collect::<Vec<_>>().is_empty());
+    assert!(
+        !h.query_all_by_label("NHS Devon CCG (15N)")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
 }
 
 #[test]
 fn a_malformed_file_shows_line_and_column_and_the_tree_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.ron");
-    std::fs::write(&path, "(\n  format: 1,\n  title: \"Broken\"\n  ccgs: [],\n)\n").unwrap();
+    std::fs::write(
+        &path,
+        "(\n  format: 1,\n  title: \"Broken\"\n  ccgs: [],\n)\n",
+    )
+    .unwrap();
     let mut h = harness();
     h.get_by_label("Devon (E54000037)");
     drop_file(&mut h, path.clone());
@@ -226,7 +245,10 @@ fn a_bad_date_in_go_to_date_gets_a_clear_message() {
 #[test]
 fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
     let mut h = harness();
-    assert!(h.query_by_label("NHS Bath and North East Somerset CCG (11E)").is_none());
+    assert!(
+        h.query_by_label("NHS Bath and North East Somerset CCG (11E)")
+            .is_none()
+    );
     h.get_by_label("by CCG").click();
     h.run();
     h.get_by_label("Expand all").click();
@@ -238,4 +260,34 @@ fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
     h.get_by_label("Collapse all").click();
     h.run();
     assert!(h.query_by_label("NHS Swindon CCG (12D)").is_none());
+}
+
+#[test]
+fn junk_missing_and_oversized_files_get_messages_and_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.ron");
+    let bytes: Vec<u8> = (0..2_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&junk, bytes).unwrap();
+    let huge = dir.path().join("huge.ron");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(300 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let missing = dir.path().join("nowhere.ron");
+
+    let mut h = harness();
+    for (path, message) in [
+        (junk, "is not UTF-8 text"),
+        (huge, "the largest snapshot this build opens is 256 MB"),
+        (missing, "cannot open"),
+    ] {
+        drop_file(&mut h, path);
+        h.step();
+        wait_for(&mut h, |app| app.report().is_some() && !app.busy());
+        h.get_by_label_contains(message);
+        h.get_by_label("Devon (E54000037)");
+        h.get_by_label("Dismiss").click();
+        h.run();
+    }
+    assert!(h.state().file().is_none());
 }

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::model::load::{Problem, Severity, load_str};
 use crate::model::Timeline;
+use crate::model::load::{Problem, Severity, load_str};
 
 /// Files larger than this are refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;

@@ -115,6 +115,7 @@ pub struct App {
     search: String,
     search_open: bool,
     search_anchor: Option<egui::Rect>,
+    scroll_to_selection: bool,
     focus_search: bool,
     show_keys: bool,
     commands: Vec<Command>,
@@ -184,6 +185,7 @@ impl App {
             search: String::new(),
             search_open: false,
             search_anchor: None,
+            scroll_to_selection: false,
             focus_search: false,
             show_keys: false,
             commands: Vec::new(),
@@ -307,41 +309,14 @@ impl App {
             self.date = self.clamp(d);
         }
         self.selection = Some(id);
-        // Open the tree down to it.
-        let key_parts = self.tree_path(id);
-        for k in key_parts {
+        // Open the tree down to it, and scroll to it.
+        for k in view::tree_path(&self.timeline, self.date, self.state.grouping, id) {
             if !self.state.expansion.is_open(&k) {
                 self.state.expansion.toggle(&k);
             }
         }
         self.rows.version += 1;
-    }
-
-    /// Keys of the tree nodes above `id` on the date.
-    fn tree_path(&self, id: OrgId) -> Vec<String> {
-        let rows = view::tree_rows(
-            &self.timeline,
-            self.date,
-            self.state.grouping,
-            &crate::view::Expansion {
-                all_open: true,
-                toggled: Default::default(),
-            },
-        );
-        let Some(row) = rows.iter().find(|r| r.org == Some(id)) else {
-            return Vec::new();
-        };
-        let mut keys = Vec::new();
-        let mut prefix = String::new();
-        let parts: Vec<&str> = row.key.split('/').collect();
-        for p in &parts[..parts.len().saturating_sub(1)] {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(p);
-            keys.push(prefix.clone());
-        }
-        keys
+        self.scroll_to_selection = true;
     }
 
     fn set_timeline(&mut self, timeline: Timeline, file: Option<PathBuf>) {
@@ -605,7 +580,7 @@ impl App {
 
     /// Tree rows for the current date, rebuilt only when the date, grouping or
     /// expansion changed.
-    fn tree_rows(&mut self) -> &[TreeRow] {
+    fn tree_rows(&mut self) {
         let key = (self.date, self.state.grouping, self.rows.version);
         if self.rows.key != Some(key) {
             self.rows.rows = view::tree_rows(
@@ -616,7 +591,6 @@ impl App {
             );
             self.rows.key = Some(key);
         }
-        &self.rows.rows
     }
 
     fn details_model(&mut self) -> Option<&Details> {

@@ -79,7 +79,10 @@ impl App {
                     self.commands.push(Command::Reload);
                 }
                 if ui
-                    .add_enabled(self.file.is_some(), egui::Button::new("Open the England record"))
+                    .add_enabled(
+                        self.file.is_some(),
+                        egui::Button::new("Open the England record"),
+                    )
                     .clicked()
                 {
                     self.commands.push(Command::OpenEmbedded);
@@ -234,68 +237,86 @@ impl App {
                 .selectable_label(g == Grouping::SystemPlace, "by place")
                 .clicked()
             {
-                self.commands.push(Command::SetGrouping(Grouping::SystemPlace));
+                self.commands
+                    .push(Command::SetGrouping(Grouping::SystemPlace));
             }
             if ui
                 .selectable_label(g == Grouping::SystemCcg, "by CCG")
                 .clicked()
             {
-                self.commands.push(Command::SetGrouping(Grouping::SystemCcg));
+                self.commands
+                    .push(Command::SetGrouping(Grouping::SystemCcg));
             }
         });
         ui.separator();
         let selection = self.selection;
         let changed = changed_colour(ui);
-        let rows = self.tree_rows().to_vec();
+        self.tree_rows();
+        // Borrow the cached rows for the frame without copying them.
+        let rows = std::mem::take(&mut self.rows.rows);
         if rows.is_empty() {
             ui.weak("Nothing exists on this date in this snapshot. Move the timeline below.");
             return;
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut commands = Vec::new();
-        egui::ScrollArea::both()
-            .auto_shrink(false)
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for row in &rows[range] {
-                    ui.horizontal(|ui| {
-                        ui.set_height(row_height - 2.0);
-                        ui.add_space(f32::from(row.depth) * 18.0);
-                        if row.expandable {
-                            let icon = if row.open { "⏷" } else { "⏵" };
-                            let what = if row.open { "Collapse" } else { "Expand" };
-                            if ui
-                                .add(egui::Button::new(icon).frame(false).small())
-                                .on_hover_text(format!("{what} {}", row.label))
-                                .clicked()
-                            {
-                                commands.push(Command::ToggleNode(row.key.clone()));
-                            }
-                        } else {
-                            ui.add_space(18.0);
-                        }
-                        let mut text = RichText::new(&row.label);
-                        if row.kind == RowKind::System {
-                            text = text.strong();
-                        }
-                        if row.changed {
-                            text = text.color(changed);
-                        }
-                        let selected = row.org.is_some() && row.org == selection;
-                        let resp = ui.selectable_label(selected, text);
-                        if resp.clicked() {
-                            if let Some(id) = row.org {
-                                commands.push(Command::Select(id));
-                            } else if row.expandable {
-                                commands.push(Command::ToggleNode(row.key.clone()));
-                            }
-                        }
-                        if row.changed {
-                            resp.on_hover_text("Created or changed on this date");
-                        }
-                        ui.weak(&row.detail);
-                    });
-                }
+        let mut area = egui::ScrollArea::both().auto_shrink(false);
+        if std::mem::take(&mut self.scroll_to_selection)
+            && let Some(sel) = selection
+        {
+            let path = view::tree_path(&self.timeline, self.date, self.state.grouping, sel);
+            let index = rows.iter().position(|r| r.org == Some(sel)).or_else(|| {
+                path.last()
+                    .and_then(|k| rows.iter().position(|r| &r.key == k))
             });
+            if let Some(i) = index {
+                let spacing = ui.spacing().item_spacing.y;
+                area = area
+                    .vertical_scroll_offset(((i as f32) - 3.0).max(0.0) * (row_height + spacing));
+            }
+        }
+        area.show_rows(ui, row_height, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.set_height(row_height - 2.0);
+                    ui.add_space(f32::from(row.depth) * 18.0);
+                    if row.expandable {
+                        let icon = if row.open { "⏷" } else { "⏵" };
+                        let what = if row.open { "Collapse" } else { "Expand" };
+                        if ui
+                            .add(egui::Button::new(icon).frame(false).small())
+                            .on_hover_text(format!("{what} {}", row.label))
+                            .clicked()
+                        {
+                            commands.push(Command::ToggleNode(row.key.clone()));
+                        }
+                    } else {
+                        ui.add_space(18.0);
+                    }
+                    let mut text = RichText::new(&row.label);
+                    if row.kind == RowKind::System {
+                        text = text.strong();
+                    }
+                    if row.changed {
+                        text = text.color(changed);
+                    }
+                    let selected = row.org.is_some() && row.org == selection;
+                    let resp = ui.selectable_label(selected, text);
+                    if resp.clicked() {
+                        if let Some(id) = row.org {
+                            commands.push(Command::Select(id));
+                        } else if row.expandable {
+                            commands.push(Command::ToggleNode(row.key.clone()));
+                        }
+                    }
+                    if row.changed {
+                        resp.on_hover_text("Created or changed on this date");
+                    }
+                    ui.weak(&row.detail);
+                });
+            }
+        });
+        self.rows.rows = rows;
         self.commands.extend(commands);
     }
 
@@ -311,76 +332,78 @@ impl App {
             return;
         };
         let mut commands = Vec::new();
-        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-            ui.label(RichText::new(&d.name).size(18.0).strong());
-            ui.label(format!("{} · {}", d.kind, d.code));
-            if let Some(ons) = &d.ons {
-                ui.weak(format!("ONS code {ons}"));
-            }
-            ui.label(&d.life);
-            lifetime_bar(ui, span, (d.from, d.to), date);
-            if !d.alive {
-                ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
-            }
-            if let Some(p) = &d.population {
-                ui.label(p);
-                if let Some(src) = &d.population_source {
-                    ui.weak(format!("Source: {src}"));
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.label(RichText::new(&d.name).size(18.0).strong());
+                ui.label(format!("{} · {}", d.kind, d.code));
+                if let Some(ons) = &d.ons {
+                    ui.weak(format!("ONS code {ons}"));
                 }
-            }
-            let mut links = |ui: &mut egui::Ui, heading: &str, list: &[view::OrgLink]| {
-                if list.is_empty() {
-                    return;
+                ui.label(&d.life);
+                lifetime_bar(ui, span, (d.from, d.to), date);
+                if !d.alive {
+                    ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
                 }
-                ui.add_space(6.0);
-                ui.label(RichText::new(heading).strong());
-                for l in list {
-                    ui.horizontal_wrapped(|ui| {
-                        if ui.link(&l.label).clicked() {
-                            commands.push(Command::Select(l.org));
-                        }
-                        if !l.note.is_empty() {
-                            ui.weak(&l.note);
-                        }
-                    });
+                if let Some(p) = &d.population {
+                    ui.label(p);
+                    if let Some(src) = &d.population_source {
+                        ui.weak(format!("Source: {src}"));
+                    }
                 }
-            };
-            links(ui, "Part of", &d.belongs_to);
-            links(ui, "Predecessors", &d.predecessors);
-            links(ui, "Successors", &d.successors);
-            links(ui, &d.places_heading, &d.places);
-            let heading = format!("{} ({})", d.members_heading, d.members.len());
-            links(ui, &heading, &d.members);
-            if !d.lineage.is_empty() {
-                ui.add_space(6.0);
-                ui.label(RichText::new("Lineage").strong());
-                for line in &d.lineage {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.weak(format!("{} · {}:", human_date(line.date), line.what));
-                        for (i, f) in line.from.iter().enumerate() {
-                            if i > 0 {
-                                ui.label("+");
+                let mut links = |ui: &mut egui::Ui, heading: &str, list: &[view::OrgLink]| {
+                    if list.is_empty() {
+                        return;
+                    }
+                    ui.add_space(6.0);
+                    ui.label(RichText::new(heading).strong());
+                    for l in list {
+                        ui.horizontal_wrapped(|ui| {
+                            if ui.link(&l.label).clicked() {
+                                commands.push(Command::Select(l.org));
                             }
-                            if ui.link(&f.label).clicked() {
-                                commands.push(Command::Select(f.org));
+                            if !l.note.is_empty() {
+                                ui.weak(&l.note);
                             }
-                        }
-                        ui.label("➡");
-                        if ui.link(&line.to.label).clicked() {
-                            commands.push(Command::Select(line.to.org));
-                        }
-                        if !line.to.note.is_empty() {
-                            ui.weak(&line.to.note);
-                        }
-                    });
+                        });
+                    }
+                };
+                links(ui, "Part of", &d.belongs_to);
+                links(ui, "Predecessors", &d.predecessors);
+                links(ui, "Successors", &d.successors);
+                links(ui, &d.places_heading, &d.places);
+                let heading = format!("{} ({})", d.members_heading, d.members.len());
+                links(ui, &heading, &d.members);
+                if !d.lineage.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(RichText::new("Lineage").strong());
+                    for line in &d.lineage {
+                        ui.horizontal_wrapped(|ui| {
+                            ui.weak(format!("{} · {}:", human_date(line.date), line.what));
+                            for (i, f) in line.from.iter().enumerate() {
+                                if i > 0 {
+                                    ui.label("+");
+                                }
+                                if ui.link(&f.label).clicked() {
+                                    commands.push(Command::Select(f.org));
+                                }
+                            }
+                            ui.label("➡");
+                            if ui.link(&line.to.label).clicked() {
+                                commands.push(Command::Select(line.to.org));
+                            }
+                            if !line.to.note.is_empty() {
+                                ui.weak(&line.to.note);
+                            }
+                        });
+                    }
                 }
-            }
-            if !d.note.is_empty() {
-                ui.add_space(6.0);
-                ui.label(RichText::new("Notes").strong());
-                ui.weak(&d.note);
-            }
-        });
+                if !d.note.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(RichText::new("Notes").strong());
+                    ui.weak(&d.note);
+                }
+            });
         self.commands.extend(commands);
     }
 
@@ -388,23 +411,29 @@ impl App {
         let tl = self.timeline.clone();
         let c = tl.counts_at(self.date);
         ui.add_space(8.0);
-        ui.label(RichText::new(format!("On {}", human_date(self.date))).size(22.0).strong());
+        ui.label(
+            RichText::new(format!("On {}", human_date(self.date)))
+                .size(22.0)
+                .strong(),
+        );
         ui.add_space(6.0);
-        egui::Grid::new("counts").spacing([24.0, 6.0]).show(ui, |ui| {
-            for (n, what) in [
-                (c.ccg, "clinical commissioning groups"),
-                (c.system, "STPs / integrated care systems"),
-                (c.icb, "integrated care boards"),
-                (c.sub_icb_location, "sub-ICB locations"),
-                (c.place, "places (upper-tier councils)"),
-                (c.neighbourhood, "neighbourhoods (primary care networks)"),
-                (c.region, "NHS regions"),
-            ] {
-                ui.label(RichText::new(thousands(n as u64)).size(20.0).strong());
-                ui.label(what);
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("counts")
+            .spacing([24.0, 6.0])
+            .show(ui, |ui| {
+                for (n, what) in [
+                    (c.ccg, "clinical commissioning groups"),
+                    (c.system, "STPs / integrated care systems"),
+                    (c.icb, "integrated care boards"),
+                    (c.sub_icb_location, "sub-ICB locations"),
+                    (c.place, "places (upper-tier councils)"),
+                    (c.neighbourhood, "neighbourhoods (primary care networks)"),
+                    (c.region, "NHS regions"),
+                ] {
+                    ui.label(RichText::new(thousands(n as u64)).size(20.0).strong());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
         ui.add_space(12.0);
         let mut shown = false;
         let today = tl.events_on(self.date);
@@ -442,11 +471,13 @@ impl App {
                 }
             });
         });
-        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-            for p in &report.problems {
-                ui.label(p.to_string());
-            }
-        });
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                for p in &report.problems {
+                    ui.label(p.to_string());
+                }
+            });
     }
 
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
@@ -551,7 +582,12 @@ impl App {
             }
         });
         ui.add_space(4.0);
-        if let Some(d) = scrubber(ui, &self.timeline_model, self.date, self.state.snap_to_events) {
+        if let Some(d) = scrubber(
+            ui,
+            &self.timeline_model,
+            self.date,
+            self.state.snap_to_events,
+        ) {
             self.commands.push(Command::SetDate(d));
         }
         ui.add_space(6.0);
@@ -623,16 +659,25 @@ fn event_list(ui: &mut egui::Ui, lines: &[String]) {
 /// A bar across the snapshot's span with the organisation's life filled in and the
 /// current date marked.
 fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date: Date) {
-    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width().min(320.0), 12.0), Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(
+        Vec2::new(ui.available_width().min(320.0), 12.0),
+        Sense::hover(),
+    );
     let total = (span.1 - span.0).num_days().max(1) as f32;
-    let x = |d: Date| rect.left() + rect.width() * ((d.clamp(span.0, span.1) - span.0).num_days() as f32 / total);
+    let x = |d: Date| {
+        rect.left() + rect.width() * ((d.clamp(span.0, span.1) - span.0).num_days() as f32 / total)
+    };
     let p = ui.painter();
     p.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
-    let life_rect = egui::Rect::from_x_y_ranges(x(life.0)..=x(life.1).max(x(life.0) + 2.0), rect.y_range());
+    let life_rect =
+        egui::Rect::from_x_y_ranges(x(life.0)..=x(life.1).max(x(life.0) + 2.0), rect.y_range());
     p.rect_filled(life_rect, 3.0, ui.visuals().selection.bg_fill);
     let dx = x(date);
     p.line_segment(
-        [egui::pos2(dx, rect.top() - 2.0), egui::pos2(dx, rect.bottom() + 2.0)],
+        [
+            egui::pos2(dx, rect.top() - 2.0),
+            egui::pos2(dx, rect.bottom() + 2.0),
+        ],
         Stroke::new(2.0, ui.visuals().strong_text_color()),
     );
 }
@@ -641,13 +686,17 @@ fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date:
 /// the current date. Returns a new date when the user clicks or drags.
 fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) -> Option<Date> {
     let height = 74.0;
-    let (rect, resp) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::click_and_drag());
+    let (rect, resp) = ui.allocate_exact_size(
+        Vec2::new(ui.available_width(), height),
+        Sense::click_and_drag(),
+    );
     resp.widget_info(|| {
         egui::WidgetInfo::slider(true, (date - model.first).num_days() as f64, "Timeline")
     });
     let total = (model.last - model.first).num_days().max(1) as f32;
     let inner = rect.shrink2(Vec2::new(12.0, 0.0));
-    let x_of = |d: Date| inner.left() + inner.width() * ((d - model.first).num_days() as f32 / total);
+    let x_of =
+        |d: Date| inner.left() + inner.width() * ((d - model.first).num_days() as f32 / total);
     let date_of = |x: f32| {
         let t = ((x - inner.left()) / inner.width()).clamp(0.0, 1.0);
         model.first + chrono::Duration::days((t * total).round() as i64)
@@ -656,13 +705,18 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     let p = ui.painter_at(rect);
     let axis_y = rect.top() + 44.0;
     p.line_segment(
-        [egui::pos2(inner.left(), axis_y), egui::pos2(inner.right(), axis_y)],
+        [
+            egui::pos2(inner.left(), axis_y),
+            egui::pos2(inner.right(), axis_y),
+        ],
         Stroke::new(2.0, visuals.widgets.noninteractive.fg_stroke.color),
     );
     // Years.
     use chrono::Datelike;
     for y in model.first.year()..=model.last.year() {
-        let Some(d) = Date::from_ymd_opt(y, 1, 1) else { continue };
+        let Some(d) = Date::from_ymd_opt(y, 1, 1) else {
+            continue;
+        };
         if d < model.first || d > model.last {
             continue;
         }
@@ -688,7 +742,11 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     for m in &model.marks {
         let x = x_of(m.date);
         let h = if m.structural { 14.0 } else { 8.0 };
-        let colour = if m.structural { structural } else { visuals.weak_text_color() };
+        let colour = if m.structural {
+            structural
+        } else {
+            visuals.weak_text_color()
+        };
         p.line_segment(
             [egui::pos2(x, axis_y - h), egui::pos2(x, axis_y)],
             Stroke::new(2.0, colour),
@@ -714,7 +772,10 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     let x = x_of(date.clamp(model.first, model.last));
     let handle = visuals.selection.bg_fill;
     p.line_segment(
-        [egui::pos2(x, rect.top() + 28.0), egui::pos2(x, axis_y + 4.0)],
+        [
+            egui::pos2(x, rect.top() + 28.0),
+            egui::pos2(x, axis_y + 4.0),
+        ],
         Stroke::new(2.0, handle),
     );
     p.circle_filled(egui::pos2(x, axis_y), 6.0, handle);

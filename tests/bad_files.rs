@@ -1,0 +1,314 @@
+//! Runs `ccg-explorer check` on every hand-made bad snapshot in `tests/bad/` (and on a
+//! few files made here: non-UTF-8 bytes, a byte-order mark, CRLF line ends) and checks
+//! the exit code, the message, the line and column, and the organisation named.
+//!
+//! Each file in `tests/bad/` is `assets/examples/tiny.ron` with one defect (its first
+//! lines say which), so `diff assets/examples/tiny.ron tests/bad/FILE` shows it; the
+//! line numbers are those of tiny.ron.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One case: what `check` must say about a file.
+struct Case {
+    /// A file in `tests/bad/`, or `gen:NAME` for a file [`generate`] writes.
+    file: &'static str,
+    /// 0 valid, 1 invalid, 2 unreadable.
+    exit: i32,
+    /// For exit 1: the count in `FILE: invalid: N errors`.
+    errors: usize,
+    /// `line L, column C` of the problem, or `-` when the message must give no place.
+    at: &'static str,
+    /// The organisation (or event id) at fault, shown in brackets; `-` for none.
+    org: &'static str,
+    /// Key words; one output line must hold all of them, with `at` and `org`.
+    words: &'static [&'static str],
+}
+
+const fn case(
+    file: &'static str,
+    exit: i32,
+    errors: usize,
+    at: &'static str,
+    org: &'static str,
+    words: &'static [&'static str],
+) -> Case {
+    Case {
+        file,
+        exit,
+        errors,
+        at,
+        org,
+        words,
+    }
+}
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // file, exit code, error count, place ("-": none), organisation ("-": none), key words
+    // Nothing to read.
+    case("empty.ron",                              1, 1, "-",                  "-",          &["the file is empty"]),
+    case("whitespace_only.ron",                    1, 1, "-",                  "-",          &["the file is empty"]),
+    case("comment_only.ron",                       1, 1, "-",                  "-",          &["no snapshot", "empty apart from comments"]),
+    // Header.
+    case("missing_format.ron",                     1, 1, "line 5, column 1",   "-",          &["no `format` field"]),
+    case("format_2.ron",                           1, 1, "line 6, column 3",   "-",          &["format version 2 is not supported"]),
+    // Syntax.
+    case("missing_comma.ron",                      1, 1, "line 29, column 50", "-",          &["expected a comma", "missing"]),
+    case("truncated.ron",                          1, 1, "line 49, column 37", "-",          &["no closing `\"`", "truncated"]),
+    case("missing_final_paren.ron",                1, 1, "line 95, column 5",  "-",          &["ends too early", "truncated"]),
+    case("unclosed_bracket.ron",                   1, 1, "line 33, column 9",  "-",          &["expected a comma", "bracket", "not closed"]),
+    case("unterminated_string.ron",                1, 1, "line 30, column 49", "-",          &["expected a comma", "quote", "not closed"]),
+    case("trailing_text.ron",                      1, 1, "line 96, column 2",  "-",          &["more text after the snapshot's closing `)`"]),
+    case("not_a_struct.ron",                       1, 1, "line 2, column 1",   "-",          &["expected `(` to open the snapshot"]),
+    case("not_parenthesised.ron",                  1, 1, "line 5, column 3",   "-",          &["expected `(` to open the snapshot", "found `format`"]),
+    case("no_implicit_some.ron",                   1, 1, "line 16, column 71", "-",          &["expected an optional value", "#![enable(implicit_some)]"]),
+    // Types and fields.
+    case("share_is_string.ron",                    1, 1, "line 65, column 43", "-",          &["expected a number"]),
+    case("population_too_big.ron",                 1, 1, "line 17, column 26", "-",          &["number is too large"]),
+    case("unknown_field.ron",                      1, 1, "line 35, column 41", "-",          &["unknown field `colour`", "organisation", "expected one of"]),
+    case("duplicate_field.ron",                    1, 1, "line 30, column 43", "-",          &["field `name` is written twice", "organisation"]),
+    case("missing_from.ron",                       1, 1, "line 13, column 42", "-",          &["required field `from` is missing", "organisation"]),
+    case("unknown_event_kind.ron",                 1, 1, "line 80, column 42", "-",          &["unknown event kind `Merger`", "Merge"]),
+    case("invalid_date.ron",                       1, 1, "line 29, column 76", "-",          &["not a valid date", "YYYY-MM-DD"]),
+    case("date_wrong_layout.ron",                  1, 1, "line 31, column 52", "-",          &["not a valid date", "YYYY-MM-DD"]),
+    case("bad_financial_year.ron",                 1, 1, "line 85, column 15", "-",          &["'2017/19' is not a financial year"]),
+    // Codes and references.
+    case("empty_code.ron",                         1, 4, "line 38, column 5",  "-",          &["neighbourhood (PCN) has an empty code"]),
+    case("duplicate_ccg.ron",                      1, 1, "line 30, column 5",  "B01",        &["CCG code B01 is used twice", "first at line 29"]),
+    case("duplicate_source_key.ron",               1, 1, "line 10, column 70", "EXAMPLE",    &["source key `EXAMPLE` is listed twice"]),
+    case("duplicate_event_id.ron",                 1, 1, "line 78, column 5",  "E1",         &["event id E1 is used twice"]),
+    case("unknown_ccg_in_ccg_systems.ron",         1, 1, "line 48, column 5",  "Z99",        &["`ccg_systems` refers to CCG `Z99`", "not in `ccgs`"]),
+    case("unknown_place.ron",                      1, 1, "line 67, column 5",  "E99999999",  &["`ccg_places` refers to place `E99999999`", "not in `places`"]),
+    case("unknown_ccg_in_event.ron",               1, 1, "line 78, column 5",  "B02",        &["`events` refers to CCG `B02`"]),
+    case("unknown_ccg_in_money.ron",               1, 1, "line 90, column 7",  "X42",        &["`money.figures` refers to CCG `X42`"]),
+    case("unknown_source.ron",                     1, 1, "line 27, column 5",  "A01",        &["unknown source key `NOPE`"]),
+    // Lives and relations.
+    case("ends_before_start.ron",                  1, 4, "line 35, column 5",  "E06000001",  &["ends (2012-03-31) before it starts (2013-04-01)"]),
+    case("relation_ends_before_start.ron",         1, 1, "line 49, column 5",  "C01",        &["ccg_systems entry C01 -> S1 ends (2016-06-30) before it starts"]),
+    case("relation_outside_life.ron",              1, 1, "line 47, column 5",  "A01",        &["ccg_systems entry A01 -> S1", "outside the life of CCG A01"]),
+    case("shares_not_sum_to_one.ron",              1, 1, "line 34, column 5",  "E10000001",  &["sum to 0.9000, not 1"]),
+    case("share_above_one.ron",                    1, 1, "line 67, column 5",  "C01",        &["share of C01 in E06000001 is 1.5", "outside 0 to 1"]),
+    case("share_zero.ron",                         1, 2, "line 65, column 5",  "B01",        &["share of B01 in E10000001 is 0,", "outside 0 to 1"]),
+    case("negative_population.ron",                1, 1, "line 27, column 5",  "A01",        &["negative population (-200000)"]),
+    // Events.
+    case("merge_source_wrong_end.ron",             1, 1, "line 80, column 5",  "C01",        &["in the merger on 2019-04-01", "not the day before (2019-03-31)"]),
+    case("merge_target_wrong_start.ron",           1, 1, "line 80, column 5",  "C01",        &["created by the merger on 2019-04-01", "life starts 2013-04-01"]),
+    case("merge_without_from.ron",                 1, 1, "line 80, column 5",  "A3X",        &["merger E4 into A3X lists no CCGs in `from`"]),
+    case("succession_cycle.ron",                   1, 3, "line 82, column 5",  "A01",        &["goes round in a circle", "A01 -> A3X -> A01"]),
+    case("abolish_before_icb_exists.ron",          1, 4, "line 81, column 5",  "QAA",        &["ICB QAA does not exist on 2022-07-01", "abolished into it"]),
+    // Money.
+    case("negative_money.ron",                     1, 1, "line 90, column 7",  "A01",        &["rca figure for A01", "-4300000 GBP, which is negative"]),
+    case("negative_allowance.ron",                 1, 1, "line 85, column 7",  "-",          &["allowance_per_head for 2017/18 is -21.76 GBP"]),
+    case("target_year_not_after_baseline.ron",     1, 1, "line 88, column 5",  "-",          &["target year 2016/17 is not after the baseline year 2017/18"]),
+    case("target_cut_percent.ron",                 1, 1, "line 88, column 5",  "-",          &["target cut is 20, outside 0 to 1"]),
+    // Several at once: all are reported, in file order.
+    case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
+    // Made by `generate`: bytes that are awkward to keep in git, and positive controls.
+    case("gen:non_utf8.ron",                       2, 0, "-",                  "-",          &["is not UTF-8 text", "invalid byte at offset 6"]),
+    case("gen:does_not_exist.ron",                 2, 0, "-",                  "-",          &["cannot read"]),
+    case("gen:tiny.ron",                           0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
+    case("gen:bom_tiny.ron",                       0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
+    case("gen:crlf_tiny.ron",                      0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
+    case("gen:bom_crlf_missing_comma.ron",         1, 1, "line 29, column 50", "-",          &["expected a comma"]),
+];
+
+/// The other problems some files must also report, each as (file, key words on one line).
+#[rustfmt::skip]
+const ALSO: &[(&str, &[&str])] = &[
+    ("succession_cycle.ron",          &["at line 82, column 5: [A3X]", "not the day before (2019-03-31)"]),
+    ("succession_cycle.ron",          &["at line 82, column 5: [A01]", "life starts 2013-04-01"]),
+    ("share_zero.ron",                &["at line 34, column 5: [E10000001]", "sum to 0.6000, not 1"]),
+    ("many_problems.ron",             &["at line 16, column 5: [S1]", "negative population (-600000)"]),
+    ("many_problems.ron",             &["at line 65, column 5: [B01]", "unknown source key `ONS`"]),
+    ("many_problems.ron",             &["at line 50, column 5: [A3X]", "refers to CCG `A3X`"]),
+    ("abolish_before_icb_exists.ron", &["at line 44, column 5: [QAA]", "icb_regions entry QAA -> R1", "outside the life of ICB QAA"]),
+    ("empty_code.ron",                &["at line 57, column 5: [U00001]", "refers to neighbourhood (PCN) `U00001`"]),
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tiny() -> String {
+    std::fs::read_to_string(root().join("assets/examples/tiny.ron")).unwrap()
+}
+
+fn crlf(text: &str) -> String {
+    text.replace('\n', "\r\n")
+}
+
+/// Writes a `gen:` case into `dir` and returns its path.
+fn generate(name: &str, dir: &Path) -> PathBuf {
+    let path = dir.join(name);
+    let bytes: Vec<u8> = match name {
+        // `é` in Latin-1 (0xE9), as an editor set to Windows-1252 would save it.
+        "non_utf8.ron" => [b"// caf\xe9\n".as_slice(), tiny().as_bytes()].concat(),
+        "does_not_exist.ron" => return path,
+        "tiny.ron" => tiny().into_bytes(),
+        "bom_tiny.ron" => format!("\u{feff}{}", tiny()).into_bytes(),
+        "crlf_tiny.ron" => crlf(&tiny()).into_bytes(),
+        "bom_crlf_missing_comma.ron" => {
+            let text = std::fs::read_to_string(root().join("tests/bad/missing_comma.ron")).unwrap();
+            format!("\u{feff}{}", crlf(&text)).into_bytes()
+        }
+        other => panic!("no generator for gen:{other}"),
+    };
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Runs `ccg-explorer check PATH`; returns the exit code, stdout and stderr.
+fn check(path: &Path) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+        .arg("check")
+        .arg(path)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Everything wrong with one case's output (empty when it passes).
+fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if code != Some(case.exit) {
+        wrong.push(format!("exit code {code:?}, expected {}", case.exit));
+    }
+    if stderr.contains("panicked") {
+        wrong.push("it panicked".to_string());
+    }
+    let all = format!("{stdout}{stderr}");
+    match case.exit {
+        1 => {
+            let head = format!(
+                "{}: invalid: {} error{}",
+                path.display(),
+                case.errors,
+                if case.errors == 1 { "" } else { "s" }
+            );
+            if stdout.lines().next() != Some(head.as_str()) {
+                wrong.push(format!("first line is not `{head}`"));
+            }
+            let listed = stdout.lines().filter(|l| l.starts_with("  error")).count();
+            if listed != case.errors {
+                wrong.push(format!("{listed} error lines, expected {}", case.errors));
+            }
+            if !stderr.is_empty() {
+                wrong.push("stderr is not empty".to_string());
+            }
+        }
+        2 => {
+            if !stderr.starts_with("ccg-explorer: error: ") {
+                wrong.push("stderr does not start `ccg-explorer: error: `".to_string());
+            }
+            if !stdout.is_empty() {
+                wrong.push("stdout is not empty".to_string());
+            }
+        }
+        _ => {}
+    }
+    // One line must hold the place, the organisation and every key word.
+    let at = (case.at != "-").then(|| format!("error at {}: ", case.at));
+    let org = (case.org != "-").then(|| format!("[{}] ", case.org));
+    let found = all.lines().any(|l| {
+        let placed = match &at {
+            Some(at) => l.contains(at.as_str()),
+            // A problem with no place must not claim one.
+            None => !l.contains(" at line "),
+        };
+        placed
+            && org.as_ref().is_none_or(|o| l.contains(o.as_str()))
+            && case.words.iter().all(|w| l.contains(w))
+    });
+    if !found {
+        wrong.push(format!(
+            "no line holds {}{}{:?}",
+            at.map(|a| format!("`{a}` + ")).unwrap_or_default(),
+            org.map(|o| format!("`{o}` + ")).unwrap_or_default(),
+            case.words
+        ));
+    }
+    for (file, words) in ALSO.iter().filter(|(f, _)| *f == case.file) {
+        if !all.lines().any(|l| words.iter().all(|w| l.contains(w))) {
+            wrong.push(format!("{file}: no line holds {words:?}"));
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_bad_file_gets_the_right_exit_code_message_place_and_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for case in CASES {
+        let path = match case.file.strip_prefix("gen:") {
+            Some(name) => generate(name, tmp.path()),
+            None => PathBuf::from("tests/bad").join(case.file),
+        };
+        let (code, stdout, stderr) = check(&path);
+        let wrong = judge(case, &path, code, &stdout, &stderr);
+        if !wrong.is_empty() {
+            failures.push(format!(
+                "{}:\n    {}\n  --- stdout:\n{stdout}  --- stderr:\n{stderr}",
+                case.file,
+                wrong.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn every_file_in_tests_bad_is_in_the_table_and_every_row_has_its_file() {
+    let listed: Vec<&str> = CASES
+        .iter()
+        .map(|c| c.file)
+        .filter(|f| !f.starts_with("gen:"))
+        .collect();
+    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("tests/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let untested: Vec<&String> = on_disk
+        .iter()
+        .filter(|f| !listed.contains(&f.as_str()))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "files in tests/bad/ missing from CASES: {untested:?}"
+    );
+    let missing: Vec<&&str> = listed
+        .iter()
+        .filter(|f| !on_disk.iter().any(|d| d == *f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "CASES rows with no file in tests/bad/: {missing:?}"
+    );
+    let mut seen = std::collections::HashSet::new();
+    let twice: Vec<&str> = CASES
+        .iter()
+        .map(|c| c.file)
+        .filter(|f| !seen.insert(*f))
+        .collect();
+    assert!(twice.is_empty(), "CASES lists these twice: {twice:?}");
+    for (file, _) in ALSO {
+        assert!(
+            listed.contains(file),
+            "ALSO names {file}, which is not in CASES"
+        );
+    }
+    assert!(on_disk.len() >= 26, "only {} bad files", on_disk.len());
+}
