@@ -34,6 +34,9 @@ pub struct Cli {
     /// The organisation to select first, by code (for example 15N).
     #[arg(long, value_name = "CODE")]
     pub select: Option<String>,
+    /// Light or dark (default: follow the system, or what was chosen last time).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
     /// Window size for --screenshot, as WxH (for example 1600x1000).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<[f32; 2]>,
@@ -78,6 +81,27 @@ pub enum Command {
         #[arg(long, default_value = "assets/england.ron")]
         out: PathBuf,
     },
+}
+
+/// Themes for --theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    /// Follow the system.
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl From<ThemeArg> for crate::app::ThemeChoice {
+    fn from(t: ThemeArg) -> Self {
+        match t {
+            ThemeArg::System => crate::app::ThemeChoice::System,
+            ThemeArg::Light => crate::app::ThemeChoice::Light,
+            ThemeArg::Dark => crate::app::ThemeChoice::Dark,
+        }
+    }
 }
 
 /// Output formats.
@@ -181,13 +205,16 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                     let (a, b) = s.span();
                     writeln!(out, "{name}: valid: \"{}\"", s.title)?;
                     writeln!(out, "  {}", parts.join(", "))?;
+                    let span = if s.orgs.is_empty() {
+                        "no dates".to_string()
+                    } else {
+                        format!("from {a} to {b}")
+                    };
                     writeln!(
                         out,
-                        "  {} relations, {} events, from {} to {}",
+                        "  {} relations, {} events, {span}",
                         s.links.len(),
                         s.events.len(),
-                        a,
-                        b
                     )?;
                     writeln!(
                         out,

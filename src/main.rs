@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         file: cli.file,
         date: cli.date,
         select: cli.select,
+        theme: cli.theme.map(Into::into),
         fresh: cli.screenshot.is_some(),
         screenshot: cli.screenshot,
     };

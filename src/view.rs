@@ -527,7 +527,8 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
     // Walk back from `me`: every step whose result is `me` or one of its predecessors.
     let mut ancestors: HashSet<OrgId> = HashSet::from([me]);
     for st in lineage.steps.iter().rev() {
-        if st.kind == EventKind::Merge && ancestors.contains(&st.to) {
+        let into_me = st.kind == EventKind::AbolishIntoIcb && st.to == me;
+        if (st.kind == EventKind::Merge && ancestors.contains(&st.to)) || into_me {
             for f in &st.from {
                 if ancestors.insert(*f) {
                     predecessors.push(link(s, *f, format!("until {}", human_date(s.org(*f).to))));

@@ -96,6 +96,7 @@ const CASES: &[Case] = &[
     case("merge_target_wrong_start.ron",           1, 1, "line 80, column 5",  "C01",        &["created by the merger on 2019-04-01", "life starts 2013-04-01"]),
     case("merge_without_from.ron",                 1, 1, "line 80, column 5",  "A3X",        &["merger E4 into A3X lists no CCGs in `from`"]),
     case("succession_cycle.ron",                   1, 3, "line 82, column 5",  "A01",        &["goes round in a circle", "A01 -> A3X -> A01"]),
+    case("event_year_out_of_range.ron",            1, 4, "line 80, column 5",  "E4",         &["event E4 has the date 0219-04-01", "outside the years 1900 to 2200"]),
     case("abolish_before_icb_exists.ron",          1, 4, "line 81, column 5",  "QAA",        &["ICB QAA does not exist on 2022-07-01", "abolished into it"]),
     // Money.
     case("negative_money.ron",                     1, 1, "line 90, column 7",  "A01",        &["rca figure for A01", "-4300000 GBP, which is negative"]),

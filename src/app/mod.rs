@@ -29,6 +29,8 @@ pub struct AppOptions {
     pub select: Option<String>,
     /// Save a PNG of the window here, then exit.
     pub screenshot: Option<PathBuf>,
+    /// Light or dark, overriding what was remembered.
+    pub theme: Option<ThemeChoice>,
     /// Ignore remembered state (screenshots and tests start the same every time).
     pub fresh: bool,
 }
@@ -170,6 +172,9 @@ impl App {
         let timeline_model = view::timeline_model(&timeline);
         if let Some(d) = options.date {
             state.date = Some(d);
+        }
+        if let Some(t) = options.theme {
+            state.theme = t;
         }
         let file_to_open = options.file.clone().or_else(|| state.last_file.clone());
         let mut app = App {

@@ -17,6 +17,15 @@ fn changed_colour(ui: &egui::Ui) -> Color32 {
     }
 }
 
+/// Strong blue for the timeline's marks and for lifetimes.
+fn accent_colour(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(120, 180, 255)
+    } else {
+        Color32::from_rgb(20, 90, 180)
+    }
+}
+
 fn error_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(255, 120, 110)
@@ -668,10 +677,17 @@ fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date:
         rect.left() + rect.width() * ((d.clamp(span.0, span.1) - span.0).num_days() as f32 / total)
     };
     let p = ui.painter();
+    let accent = accent_colour(ui);
     p.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+    p.rect_stroke(
+        rect,
+        3.0,
+        Stroke::new(1.0, ui.visuals().weak_text_color()),
+        egui::StrokeKind::Inside,
+    );
     let life_rect =
-        egui::Rect::from_x_y_ranges(x(life.0)..=x(life.1).max(x(life.0) + 2.0), rect.y_range());
-    p.rect_filled(life_rect, 3.0, ui.visuals().selection.bg_fill);
+        egui::Rect::from_x_y_ranges(x(life.0)..=x(life.1).max(x(life.0) + 3.0), rect.y_range());
+    p.rect_filled(life_rect, 3.0, accent);
     let dx = x(date);
     p.line_segment(
         [
@@ -734,11 +750,7 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
         );
     }
     // Event marks.
-    let structural = if visuals.dark_mode {
-        Color32::from_rgb(120, 180, 255)
-    } else {
-        Color32::from_rgb(20, 90, 180)
-    };
+    let structural = accent_colour(ui);
     for m in &model.marks {
         let x = x_of(m.date);
         let h = if m.structural { 14.0 } else { 8.0 };
@@ -770,7 +782,11 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     }
     // Current date.
     let x = x_of(date.clamp(model.first, model.last));
-    let handle = visuals.selection.bg_fill;
+    let handle = if visuals.dark_mode {
+        Color32::from_rgb(255, 196, 80)
+    } else {
+        Color32::from_rgb(200, 60, 20)
+    };
     p.line_segment(
         [
             egui::pos2(x, rect.top() + 28.0),

@@ -371,6 +371,26 @@ impl Checker<'_> {
     }
 }
 
+/// Years outside this range are typing mistakes, not NHS history.
+const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+impl Checker<'_> {
+    /// Rejects dates no snapshot means (year 20190, year 201).
+    fn check_dates(&mut self, at: Option<Pos>, code: &str, what: &str, dates: &[Date]) {
+        use chrono::Datelike;
+        for d in dates {
+            if *d != FOREVER && !SANE_YEARS.contains(&d.year()) {
+                self.error(
+                    at,
+                    code,
+                    format!("{what} has the date {d}, outside the years 1900 to 2200"),
+                    "check the year; dates are written YYYY-MM-DD",
+                );
+            }
+        }
+    }
+}
+
 fn end(to: Option<Date>) -> Date {
     to.unwrap_or(FOREVER)
 }
@@ -445,6 +465,15 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
                 );
             }
             let to = end(r.to);
+            ck.check_dates(
+                at,
+                &code,
+                &format!("{} {code}", kind.label()),
+                &[r.from, to],
+            );
+            if let Some(p) = &r.population {
+                ck.check_dates(at, &code, &format!("the population of {code}"), &[p.as_at]);
+            }
             if to < r.from {
                 ck.error(
                     at,
@@ -598,6 +627,12 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
         if !link.source.is_empty() {
             ck.check_source(at, &a_code, &link.source);
         }
+        ck.check_dates(
+            at,
+            &a_code,
+            &format!("the {section} entry {a_code} -> {b_code}"),
+            &[link.from, link.to],
+        );
         if link.to < link.from {
             ck.error(
                 at,
@@ -656,6 +691,7 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
     let mut event_ids: HashSet<String> = HashSet::new();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
+        ck.check_dates(at, &e.id, &format!("event {}", e.id), &[e.date]);
         if !e.id.is_empty() && !event_ids.insert(e.id.clone()) {
             ck.error(
                 at,
@@ -865,6 +901,14 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
         ck.check_source(at, &who, &f.source);
     }
 
+    if orgs.is_empty() {
+        ck.warn(
+            None,
+            "",
+            "the snapshot has no organisations, so every date is empty".to_string(),
+            "add organisations to `ccgs`, `places` and the other lists",
+        );
+    }
     let links_of = {
         let mut v: Vec<Vec<LinkId>> = vec![Vec::new(); orgs.len()];
         for (i, l) in links.iter().enumerate() {

@@ -316,6 +316,14 @@ impl Timeline {
             _ => org,
         };
         let mut steps: Vec<usize> = Vec::new();
+        // An ICB comes from the CCGs abolished into it.
+        if s.org(org).kind == OrgKind::Icb {
+            for (i, e) in s.events.iter().enumerate() {
+                if e.kind == EventKind::AbolishIntoIcb && e.to == org {
+                    steps.push(i);
+                }
+            }
+        }
         let mut queue = vec![start];
         let mut seen = vec![start];
         while let Some(x) = queue.pop() {
