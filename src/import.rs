@@ -175,6 +175,16 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "ONS LSOA to CCG to LAD lookup, April 2021: shares of LSOA counts",
         "open-innovations/mental-health-data-map",
     ),
+    (
+        "SHARED_MANAGEMENT",
+        "Informal shared management between CCGs, from news reports, CCG papers and minutes (one row per arrangement, with its page addresses)",
+        "SOURCES.md section 7",
+    ),
+    (
+        "DAC_BEACHCROFT_2019",
+        "DAC Beachcroft (June 2019): 127 CCGs under 38 shared senior leaders, as cited in SOURCES.md section 7; the report itself was not read",
+        "SOURCES.md section 7",
+    ),
 ];
 
 /// Reads every CSV in `dir` and builds the England snapshot.
@@ -207,7 +217,9 @@ that replaced them. Built by `ccg-explorer import` from assets/sources."
     places(dir, &mut snap)?;
     neighbourhoods(dir, &mut snap)?;
     events(dir, &mut snap)?;
+    shared_management(dir, &mut snap)?;
     snap.money = money(dir)?;
+    snap.annotations = annotations();
     Ok(snap)
 }
 
@@ -793,6 +805,189 @@ fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
     Ok(())
 }
 
+/// A date written `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, as its first (or last) day.
+fn partial_date(s: &str, last: bool) -> Result<Date> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let num = |i: usize| -> Result<u32> {
+        parts
+            .get(i)
+            .ok_or_else(|| anyhow!("bad date '{s}'"))?
+            .parse()
+            .with_context(|| format!("bad date '{s}'"))
+    };
+    let year = num(0)? as i32;
+    let d = match parts.len() {
+        3 => Date::from_ymd_opt(year, num(1)?, num(2)?),
+        2 if last => {
+            let m = num(1)?;
+            let next = if m == 12 {
+                ymd(year + 1, 1, 1)
+            } else {
+                ymd(year, m + 1, 1)
+            };
+            next.pred_opt()
+        }
+        2 => Date::from_ymd_opt(year, num(1)?, 1),
+        1 if last => Date::from_ymd_opt(year, 12, 31),
+        1 => Date::from_ymd_opt(year, 1, 1),
+        _ => None,
+    };
+    d.ok_or_else(|| anyhow!("bad date '{s}'"))
+}
+
+fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+    use crate::model::format::{ArrangementKind, RawArrangement};
+    let rows: Vec<Row> = read_csv(dir, "shared_management.csv")?;
+    let lives: HashMap<&str, (Date, Date)> = snap
+        .ccgs
+        .iter()
+        .map(|c| {
+            (
+                c.code.as_str(),
+                (c.from, c.to.unwrap_or(crate::model::FOREVER)),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in &rows {
+        let id = get(r, "arrangement_id").to_string();
+        let kind = match get(r, "kind") {
+            "shared_accountable_officer" => ArrangementKind::SharedAccountableOfficer,
+            "single_management_team" => ArrangementKind::SingleManagementTeam,
+            "joint_committee" => ArrangementKind::JointCommittee,
+            other => bail!("shared_management.csv {id}: unknown kind '{other}'"),
+        };
+        let members: Vec<String> = get(r, "ccg_ods_codes")
+            .split(';')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        let written_from = get(r, "start_date");
+        let written_to = get(r, "end_date");
+        let mut from = partial_date(written_from, false)
+            .with_context(|| format!("shared_management.csv {id}"))?;
+        let mut to = match opt(written_to) {
+            Some(t) => {
+                partial_date(&t, true).with_context(|| format!("shared_management.csv {id}"))?
+            }
+            None => ccg_last_day(),
+        };
+        // A start or end given only as a month or year can fall outside a member's
+        // life; keep the arrangement inside every member's life and say so.
+        let mut notes = Vec::new();
+        for m in &members {
+            let (a, b) = lives
+                .get(m.as_str())
+                .copied()
+                .ok_or_else(|| anyhow!("shared_management.csv {id}: unknown CCG {m}"))?;
+            if from < a {
+                from = a;
+            }
+            if to > b {
+                to = b;
+            }
+        }
+        if from.to_string() != written_from {
+            notes.push(format!("start written as {written_from}"));
+        }
+        if !written_to.is_empty() && to.to_string() != written_to {
+            notes.push(format!("end written as {written_to}"));
+        }
+        if to < from {
+            bail!("shared_management.csv {id}: no day on which all its CCGs existed");
+        }
+        let mut note = get(r, "note").to_string();
+        if !notes.is_empty() {
+            note = format!("{}; {note}", notes.join("; "));
+        }
+        out.push(RawArrangement {
+            id,
+            kind,
+            members,
+            from,
+            to: Some(to),
+            date_basis: get(r, "date_basis").to_string(),
+            leader: get(r, "leader_title").to_string(),
+            source: "SHARED_MANAGEMENT".to_string(),
+            evidence: get(r, "source").to_string(),
+            note,
+        });
+    }
+    snap.shared_management = out;
+    Ok(())
+}
+
+fn annotations() -> Vec<crate::model::format::RawAnnotation> {
+    use crate::model::format::{ChartKind, RawAnnotation};
+    vec![
+        RawAnnotation {
+            chart: ChartKind::CcgCount,
+            footprint: None,
+            date: ymd(2019, 6, 1),
+            text: "127 CCGs under 38 shared senior leaders (DAC Beachcroft, June 2019; as cited, not checked against the report)".to_string(),
+            basis: Provenance::Estimated,
+            source: "DAC_BEACHCROFT_2019".to_string(),
+        },
+        RawAnnotation {
+            chart: ChartKind::Costs,
+            footprint: Some("15N".to_string()),
+            date: ymd(2019, 4, 1),
+            text: "Devon: about £4m out of running costs before the April 2019 merger and £1m after, \"almost up to the 20%\" (PAC evidence, Jan 2019; unverified)".to_string(),
+            basis: Provenance::Estimated,
+            source: "S23".to_string(),
+        },
+    ]
+}
+
+/// The cost model's parameters: assumptions from RUNNING_COSTS.md section 7, for users
+/// to see and change.
+fn parameters() -> Vec<crate::model::format::RawParameter> {
+    use crate::model::format::RawParameter;
+    let p = |name: &str, value: f64, note: &str| RawParameter {
+        name: name.to_string(),
+        value,
+        note: note.to_string(),
+    };
+    vec![
+        p(
+            "fixed_cost_per_body_gbp",
+            1_000_000.0,
+            "G: governance and leadership cost of one statutory CCG (own AO and executive team), removed when CCGs merge; RUNNING_COSTS.md 7.2 default (the 2011 DH ready reckoner put corporate base costs near 1.5m)",
+        ),
+        p(
+            "shared_management_fixed_saving",
+            0.6,
+            "share of G saved while CCGs share an accountable officer or team: G falls from 1.0m to 0.4m (Preston and Chorley anchor, RUNNING_COSTS.md 7.2)",
+        ),
+        p(
+            "merger_back_office_saving",
+            0.05,
+            "b: back-office economies on the rest of a merging CCG's baseline (range 0.03 to 0.10)",
+        ),
+        p(
+            "merger_realisation",
+            0.75,
+            "r: share of planned merger and sharing savings actually realised (range 0.5 to 1.0; provider-merger evidence)",
+        ),
+        p(
+            "population_growth_per_year",
+            0.007,
+            "growth of registered population per year, used to move each population figure to the middle of a financial year (ONS England growth of about 0.6 to 0.8% a year)",
+        ),
+        p(
+            "allowance_cut_phase_2019_20",
+            0.55,
+            "share of the 2018/19 to 2020/21 allowance cut taken in 2019/20 (RUNNING_COSTS.md 7.2: 55 to 60%)",
+        ),
+        p(
+            "calibration_year",
+            2013.0,
+            "the financial year (by its first year) whose published national total scales registered lists to the population the allowance was paid on",
+        ),
+    ]
+}
+
 fn provenance(s: &str) -> Result<Provenance> {
     Ok(match s {
         "Published" | "SOURCED" => Provenance::Published,
@@ -829,6 +1024,7 @@ fn money(dir: &Path) -> Result<RawMoney> {
             note,
         });
     }
+    money.parameters = parameters();
     money.target = Some(RawTarget {
         cut: 0.2,
         baseline_year: FinancialYear(2017),
@@ -875,12 +1071,35 @@ fn money(dir: &Path) -> Result<RawMoney> {
 /// Writes a snapshot as RON the way the project commits it: one organisation, relation
 /// or event per line, so that a diff shows what changed.
 pub fn to_ron(snap: &RawSnapshot) -> Result<String> {
-    let config = ron::ser::PrettyConfig::new()
-        .depth_limit(2)
-        .indentor("  ".to_string())
-        .new_line("\n".to_string())
-        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let mut text = ron::ser::to_string_pretty(snap, config).context("cannot write RON")?;
+    let config = |depth| {
+        ron::ser::PrettyConfig::new()
+            .depth_limit(depth)
+            .indentor("  ".to_string())
+            .new_line("\n".to_string())
+    };
+    // The money section nests one level deeper; write it on its own so that each of
+    // its entries also gets a line, then put it in place of the empty one.
+    let without_money = RawSnapshot {
+        money: RawMoney::default(),
+        ..snap.clone()
+    };
+    let top = config(2).extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let mut text = ron::ser::to_string_pretty(&without_money, top).context("cannot write RON")?;
+    let inner = config(2).extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let money = ron::ser::to_string_pretty(&snap.money, inner).context("cannot write RON")?;
+    // The file's header already enables implicit_some.
+    let body = money
+        .split_once('\n')
+        .filter(|(first, _)| first.starts_with("#!["))
+        .map(|(_, rest)| rest)
+        .unwrap_or(&money);
+    let indented = body.replace('\n', "\n  ");
+    let start = text.find("\n  money: (");
+    let end = start.and_then(|s| text[s..].find("\n  ),\n").map(|e| s + e + "\n  ),\n".len()));
+    let (Some(start), Some(end)) = (start, end) else {
+        bail!("cannot place the money section in the written snapshot");
+    };
+    text.replace_range(start..end, &format!("\n  money: {indented},\n"));
     text.push('\n');
     Ok(text)
 }

@@ -76,9 +76,109 @@ pub struct RawSnapshot {
     /// Organisational changes in date order.
     #[serde(default)]
     pub events: Vec<RawEvent>,
+    /// Informal shared management between CCGs (shared accountable officer, one team).
+    #[serde(default)]
+    pub shared_management: Vec<RawArrangement>,
     /// Running-cost money: allowances, published figures, the target, model parameters.
     #[serde(default)]
     pub money: RawMoney,
+    /// Notes pinned to the charts where they belong.
+    #[serde(default)]
+    pub annotations: Vec<RawAnnotation>,
+}
+
+/// What kind of informal arrangement CCGs had.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum ArrangementKind {
+    /// One accountable officer (chief officer) for all the CCGs.
+    #[default]
+    SharedAccountableOfficer,
+    /// A shared management or executive team.
+    SingleManagementTeam,
+    /// A joint committee with delegated decisions (no shared leadership implied).
+    JointCommittee,
+}
+
+impl ArrangementKind {
+    /// A lower-case label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ArrangementKind::SharedAccountableOfficer => "shared accountable officer",
+            ArrangementKind::SingleManagementTeam => "single management team",
+            ArrangementKind::JointCommittee => "joint committee",
+        }
+    }
+
+    /// Whether the CCGs share leadership (and so fixed running costs).
+    pub fn shares_management(self) -> bool {
+        !matches!(self, ArrangementKind::JointCommittee)
+    }
+}
+
+/// Several CCGs keeping their statutory bodies but sharing leadership, over an interval.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrangement {
+    /// Identifier, unique in the file (for example `SM001`).
+    pub id: String,
+    /// What was shared.
+    pub kind: ArrangementKind,
+    /// The CCGs (at least two).
+    pub members: Vec<String>,
+    /// First day.
+    pub from: Date,
+    /// Last day; absent while it still holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    /// How the start is known: `exact`, `month`, `year` or `inferred`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub date_basis: String,
+    /// The leader's title as the source gives it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub leader: String,
+    /// Source key.
+    pub source: String,
+    /// Page addresses that show it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// Caveats.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Which chart an annotation belongs on.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum ChartKind {
+    /// Running costs of a footprint by financial year.
+    #[default]
+    Costs,
+    /// Savings by system.
+    Savings,
+    /// Number of CCGs over time.
+    CcgCount,
+}
+
+/// A note pinned to a chart at a date.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnotation {
+    /// The chart.
+    pub chart: ChartKind,
+    /// The CCG whose footprint it belongs to; absent for England.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footprint: Option<String>,
+    /// Where on the time axis.
+    pub date: Date,
+    /// The note.
+    pub text: String,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
 }
 
 /// A source that figures cite by key.

@@ -917,6 +917,8 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
         }
         v
     };
+    let arrangements = lift_arrangements(&mut ck, &raw.shared_management, &orgs, &by_code);
+    let annotations = lift_annotations(&mut ck, &raw.annotations, &by_code);
     check_place_shares(&mut ck, &orgs, &links, &links_of, &org_pos);
     check_abolitions(&mut ck, &orgs, &links, &links_of, &events);
 
@@ -936,12 +938,150 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
             orgs,
             links,
             events,
+            arrangements,
             money: raw.money,
+            annotations,
             by_code,
             links_of,
         },
         warnings: problems,
     })
+}
+
+/// Shared management: every member a CCG, at least two, inside every member's life.
+fn lift_arrangements(
+    ck: &mut Checker,
+    list: &[super::format::RawArrangement],
+    orgs: &[Org],
+    by_code: &HashMap<(OrgKind, String), OrgId>,
+) -> Vec<super::snapshot::Arrangement> {
+    let mut out = Vec::new();
+    let mut ids = HashSet::new();
+    for (i, r) in list.iter().enumerate() {
+        let at = ck.at("shared_management", i);
+        if !ids.insert(r.id.clone()) {
+            ck.error(
+                at,
+                &r.id,
+                format!("arrangement id {} is used twice", r.id),
+                "give every arrangement its own id",
+            );
+        }
+        let to = end(r.to);
+        ck.check_dates(at, &r.id, &format!("arrangement {}", r.id), &[r.from, to]);
+        ck.check_source(at, &r.id, &r.source);
+        if to < r.from {
+            ck.error(
+                at,
+                &r.id,
+                format!(
+                    "arrangement {} ends ({}) before it starts ({})",
+                    r.id,
+                    show_end(to),
+                    r.from
+                ),
+                "swap or correct `from` and `to`",
+            );
+            continue;
+        }
+        if r.members.len() < 2 {
+            ck.error(
+                at,
+                &r.id,
+                format!(
+                    "arrangement {} has {} member(s); sharing needs at least two CCGs",
+                    r.id,
+                    r.members.len()
+                ),
+                "list every CCG in `members`",
+            );
+        }
+        let mut members = Vec::new();
+        for code in &r.members {
+            match by_code.get(&(OrgKind::Ccg, code.trim().to_string())) {
+                None => ck.error(
+                    at,
+                    code,
+                    format!(
+                        "`shared_management` {} refers to CCG `{code}`, which is not in `ccgs`",
+                        r.id
+                    ),
+                    "add the CCG, or correct the code",
+                ),
+                Some(id) => {
+                    let o = &orgs[id.ix()];
+                    if r.from < o.from || to > o.to {
+                        ck.error(
+                            at,
+                            &o.code,
+                            format!(
+                                "arrangement {} runs {} to {}, outside the life of CCG {} ({} to {})",
+                                r.id,
+                                r.from,
+                                show_end(to),
+                                o.code,
+                                o.from,
+                                show_end(o.to)
+                            ),
+                            "shorten the arrangement to the lives of its CCGs",
+                        );
+                    }
+                    members.push(*id);
+                }
+            }
+        }
+        out.push(super::snapshot::Arrangement {
+            id: r.id.clone(),
+            kind: r.kind,
+            members,
+            from: r.from,
+            to,
+            date_basis: r.date_basis.clone(),
+            leader: r.leader.clone(),
+            source: r.source.clone(),
+            evidence: r.evidence.clone(),
+            note: r.note.clone(),
+        });
+    }
+    out.sort_by_key(|a| a.from);
+    out
+}
+
+fn lift_annotations(
+    ck: &mut Checker,
+    list: &[super::format::RawAnnotation],
+    by_code: &HashMap<(OrgKind, String), OrgId>,
+) -> Vec<super::snapshot::Annotation> {
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let at = ck.at("annotations", i);
+        ck.check_dates(at, "", "an annotation", &[r.date]);
+        ck.check_source(at, "", &r.source);
+        let footprint = match &r.footprint {
+            None => None,
+            Some(code) => match by_code.get(&(OrgKind::Ccg, code.trim().to_string())) {
+                Some(id) => Some(*id),
+                None => {
+                    ck.error(
+                        at,
+                        code,
+                        format!("an annotation refers to CCG `{code}`, which is not in `ccgs`"),
+                        "correct the code, or leave `footprint` out for England",
+                    );
+                    continue;
+                }
+            },
+        };
+        out.push(super::snapshot::Annotation {
+            chart: r.chart,
+            footprint,
+            date: r.date,
+            text: r.text.clone(),
+            basis: r.basis,
+            source: r.source.clone(),
+        });
+    }
+    out
 }
 
 /// Succession must never loop back: follow every merger forward and look for a cycle.

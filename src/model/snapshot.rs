@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::format::{EventKind, RawMoney, RawSource};
+use super::format::{ArrangementKind, ChartKind, EventKind, RawMoney, RawSource};
 use super::{Date, FOREVER, OrgKind, Provenance};
 
 /// Index of an organisation in [`Snapshot::orgs`].
@@ -204,6 +204,55 @@ pub struct Event {
     pub note: String,
 }
 
+/// Several CCGs sharing leadership over an interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrangement {
+    /// Identifier from the file.
+    pub id: String,
+    /// What was shared.
+    pub kind: ArrangementKind,
+    /// The CCGs.
+    pub members: Vec<OrgId>,
+    /// First day.
+    pub from: Date,
+    /// Last day, or [`FOREVER`].
+    pub to: Date,
+    /// How the start is known.
+    pub date_basis: String,
+    /// The leader's title.
+    pub leader: String,
+    /// Source key.
+    pub source: String,
+    /// Page addresses.
+    pub evidence: String,
+    /// Caveats.
+    pub note: String,
+}
+
+impl Arrangement {
+    /// Whether it holds on `date`.
+    pub fn holds_on(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+}
+
+/// A note pinned to a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotation {
+    /// The chart.
+    pub chart: ChartKind,
+    /// The CCG whose footprint it belongs to; `None` for England.
+    pub footprint: Option<OrgId>,
+    /// Where on the time axis.
+    pub date: Date,
+    /// The note.
+    pub text: String,
+    /// Published, derived, estimated or modelled.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+}
+
 /// A checked snapshot with typed ids.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -219,8 +268,12 @@ pub struct Snapshot {
     pub links: Vec<Link>,
     /// Events sorted by date, then by file order.
     pub events: Vec<Event>,
+    /// Shared management arrangements, by start date.
+    pub arrangements: Vec<Arrangement>,
     /// Money, as in the file (references checked).
     pub money: RawMoney,
+    /// Chart annotations.
+    pub annotations: Vec<Annotation>,
     /// `(kind, code)` to id.
     pub(crate) by_code: HashMap<(OrgKind, String), OrgId>,
     /// Relations touching each organisation, at either end.
@@ -237,7 +290,9 @@ impl Snapshot {
             orgs: Vec::new(),
             links: Vec::new(),
             events: Vec::new(),
+            arrangements: Vec::new(),
             money: RawMoney::default(),
+            annotations: Vec::new(),
             by_code: HashMap::new(),
             links_of: Vec::new(),
         }
