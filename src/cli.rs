@@ -72,6 +72,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Running costs by financial year for a footprint (England by default).
+    Costs {
+        /// A CCG, system, ICB, region or place code; its footprint follows lineage.
+        #[arg(long, value_name = "CODE")]
+        footprint: Option<String>,
+        /// The date whose membership defines a system's or region's footprint.
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// A snapshot file instead of the embedded England record.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rebuild the England snapshot from the sourced CSVs.
     Import {
         /// Folder with the CSVs.
@@ -271,6 +286,41 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             write_lineage(out, &tl, *id, format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Costs {
+            footprint,
+            at,
+            snapshot,
+            format,
+        } => {
+            let tl = match load_timeline(snapshot.as_deref())? {
+                Ok(t) => t,
+                Err(e) => {
+                    let name = snapshot
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    print_problems(out, &name, &e)?;
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let model = crate::model::costs::CostModel::new(&tl);
+            let fp = match &footprint {
+                None => model.england(),
+                Some(code) => {
+                    let Some(id) = tl.snapshot().find_any(code).first().copied() else {
+                        anyhow::bail!("no organisation has the code '{code}'");
+                    };
+                    let o = tl.snapshot().org(id);
+                    let day = at.unwrap_or(if o.to == crate::model::FOREVER {
+                        o.from
+                    } else {
+                        o.to
+                    });
+                    model.footprint(&tl, id, day)
+                }
+            };
+            write_costs(out, &model, &fp, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import { sources, out: dest } => {
             let snap = crate::import::build_england(&sources)?;
             let text = crate::import::to_ron(&snap)?;
@@ -445,6 +495,109 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                         writeln!(out, "    {}", s.org(n.commissioner).label())?;
                     }
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pounds in millions with one decimal: `25.7`.
+fn gbp_m(x: f64) -> String {
+    format!("{:.1}", x / 1e6)
+}
+
+/// A footprint's running costs by financial year.
+pub fn write_costs(
+    out: &mut dyn Write,
+    model: &crate::model::costs::CostModel,
+    fp: &crate::model::costs::Footprint,
+    format: Format,
+) -> Result<()> {
+    let rows = model.series(fp);
+    match format {
+        Format::Json => {
+            let v = json!({
+                "footprint": fp.name,
+                "baseline_year": model.baseline_year.to_string(),
+                "target_year": model.target_year.to_string(),
+                "cut": model.cut,
+                "parameters": model.params,
+                "note": "allowance_basis says whether a year's allowance is published; everything else is modelled",
+                "years": rows,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "footprint",
+                "financial_year",
+                "ccgs",
+                "allowance_gbp",
+                "allowance_basis",
+                "baseline_gbp",
+                "target_gbp",
+                "structural_saving_gbp",
+                "modelled_cost_gbp",
+                "saving_share",
+                "gap_gbp",
+            ])?;
+            for r in &rows {
+                w.write_record([
+                    fp.name.clone(),
+                    r.year.clone(),
+                    r.ccgs.to_string(),
+                    format!("{:.0}", r.allowance_gbp),
+                    r.allowance_basis.label().to_string(),
+                    format!("{:.0}", r.baseline_gbp),
+                    format!("{:.0}", r.target_gbp),
+                    format!("{:.0}", r.structural_saving_gbp),
+                    format!("{:.0}", r.modelled_cost_gbp),
+                    format!("{:.4}", r.saving_share),
+                    format!("{:.0}", r.gap_gbp),
+                ])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        Format::Text => {
+            let base = rows.first().map(|r| r.baseline_gbp).unwrap_or(0.0);
+            writeln!(out, "Running costs: {}", fp.name)?;
+            writeln!(
+                out,
+                "Baseline ({} allowance): £{}m; target by {}: £{}m ({:.0}% cut). All figures GBP m; (m) = modelled.",
+                model.baseline_year,
+                gbp_m(base),
+                model.target_year,
+                gbp_m(base * (1.0 - model.cut)),
+                model.cut * 100.0
+            )?;
+            writeln!(
+                out,
+                "{:<8} {:>5} {:>12} {:>12} {:>12} {:>8} {:>10}",
+                "year", "CCGs", "allowance", "structural", "modelled", "saving", "gap to"
+            )?;
+            writeln!(
+                out,
+                "{:<8} {:>5} {:>12} {:>12} {:>12} {:>8} {:>10}",
+                "", "", "", "saving (m)", "cost (m)", "(m)", "target (m)"
+            )?;
+            for r in &rows {
+                let mark = if r.allowance_basis == crate::model::Provenance::Published {
+                    ""
+                } else {
+                    " (m)"
+                };
+                writeln!(
+                    out,
+                    "{:<8} {:>5} {:>12} {:>12} {:>12} {:>7.1}% {:>10}",
+                    r.year,
+                    r.ccgs,
+                    format!("{}{mark}", gbp_m(r.allowance_gbp)),
+                    gbp_m(r.structural_saving_gbp),
+                    gbp_m(r.modelled_cost_gbp),
+                    r.saving_share * 100.0,
+                    gbp_m(r.gap_gbp)
+                )?;
             }
         }
     }

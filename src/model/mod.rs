@@ -3,6 +3,7 @@
 //! Nothing here depends on egui; the window, the CLI, the tests and the benchmarks all
 //! drive the same types.
 
+pub mod costs;
 pub mod format;
 pub mod load;
 pub mod locate;
