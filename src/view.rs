@@ -830,3 +830,235 @@ mod tests {
         assert!(!e.is_open("b"));
     }
 }
+
+/// A date as a decimal year, for time axes: 1 April 2019 is about 2019.25.
+pub fn decimal_year(d: Date) -> f64 {
+    use chrono::Datelike;
+    let days = if d.leap_year() { 366.0 } else { 365.0 };
+    d.year() as f64 + (d.ordinal0() as f64) / days
+}
+
+/// Chart (a): running costs of the selected footprint by financial year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostChart {
+    /// `Running costs: Devon (E54000037)`.
+    pub title: String,
+    /// The footprint's name.
+    pub footprint: String,
+    /// Year by year.
+    pub rows: Vec<crate::model::costs::YearCost>,
+    /// The financial year of the date shown (its first year).
+    pub current_year: Option<i32>,
+    /// The baseline and target years (first years).
+    pub baseline_year: i32,
+    /// The target year.
+    pub target_year: i32,
+    /// The target cut, 0.2.
+    pub cut: f64,
+    /// Notes that belong to this footprint.
+    pub annotations: Vec<String>,
+}
+
+/// Chart (b): structural savings by system at one financial year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavingsChart {
+    /// `Modelled savings by system, 2020/21`.
+    pub title: String,
+    /// Systems, largest saving first: (system, name, percent).
+    pub bars: Vec<(OrgId, String, f64)>,
+    /// The target, in percent.
+    pub target_percent: f64,
+    /// Why the bars are all zero, when they are.
+    pub note: String,
+}
+
+/// Chart (c): the number of CCGs over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CountChart {
+    /// Step points (decimal year, count).
+    pub steps: Vec<[f64; 2]>,
+    /// Where the current date is (decimal year).
+    pub marker_x: f64,
+    /// `1 Apr 2020: 135 CCGs`.
+    pub marker_label: String,
+    /// Notes pinned to dates: (decimal year, text).
+    pub annotations: Vec<(f64, String)>,
+}
+
+/// The footprint of the selection (England when nothing is selected).
+pub fn footprint_for(
+    tl: &Timeline,
+    model: &crate::model::costs::CostModel,
+    selection: Option<OrgId>,
+    date: Date,
+) -> crate::model::costs::Footprint {
+    match selection {
+        Some(id) => model.footprint(tl, id, date),
+        None => model.england(),
+    }
+}
+
+/// Builds chart (a).
+pub fn cost_chart(
+    tl: &Timeline,
+    model: &crate::model::costs::CostModel,
+    selection: Option<OrgId>,
+    date: Date,
+) -> CostChart {
+    use crate::model::format::ChartKind;
+    let s = tl.snapshot();
+    let fp = footprint_for(tl, model, selection, date);
+    let rows = model.series(&fp);
+    let annotations = s
+        .annotations
+        .iter()
+        .filter(|a| a.chart == ChartKind::Costs)
+        .filter(|a| match a.footprint {
+            None => fp.org.is_none(),
+            Some(id) => fp.org.is_some() && model.in_footprint(&fp, id),
+        })
+        .map(|a| format!("{} · {} ({})", human_date(a.date), a.text, a.basis.label()))
+        .collect();
+    CostChart {
+        title: format!("Running costs: {}", fp.name),
+        footprint: fp.name.clone(),
+        rows,
+        current_year: model.year_for(date).map(|y| y.0),
+        baseline_year: model.baseline_year.0,
+        target_year: model.target_year.0,
+        cut: model.cut,
+        annotations,
+    }
+}
+
+/// Builds chart (b).
+pub fn savings_chart(
+    tl: &Timeline,
+    model: &crate::model::costs::CostModel,
+    date: Date,
+) -> SavingsChart {
+    let s = tl.snapshot();
+    let year = model.year_for(date);
+    let bars: Vec<(OrgId, String, f64)> = model
+        .savings_by_system(tl, date)
+        .into_iter()
+        .map(|(id, share)| (id, s.org(id).name.clone(), share * 100.0))
+        .collect();
+    let note = match year {
+        None => "This snapshot has no running-cost years.".to_string(),
+        Some(y) if y < model.baseline_year => format!(
+            "Savings are measured from the {} baseline; move the date to {} or later.",
+            model.baseline_year, model.baseline_year
+        ),
+        Some(_) if bars.is_empty() => "No systems on this date.".to_string(),
+        Some(_) => String::new(),
+    };
+    SavingsChart {
+        title: match year {
+            Some(y) => format!(
+                "Modelled savings by system, {y} (% of {} baseline)",
+                model.baseline_year
+            ),
+            None => "Modelled savings by system".to_string(),
+        },
+        bars,
+        target_percent: model.cut * 100.0,
+        note,
+    }
+}
+
+/// Builds chart (c).
+pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
+    use crate::model::format::ChartKind;
+    let (first, last) = tl.snapshot().span();
+    let mut steps = Vec::new();
+    let mut days: Vec<Date> = vec![first];
+    days.extend(tl.event_days().iter().copied().filter(|d| *d > first));
+    for (i, d) in days.iter().enumerate() {
+        let n = tl.counts_at(*d).ccg as f64;
+        let x = decimal_year(*d);
+        if let Some(prev) = steps.last().map(|p: &[f64; 2]| p[1]) {
+            steps.push([x, prev]);
+        }
+        steps.push([x, n]);
+        if i + 1 == days.len() {
+            steps.push([decimal_year(last.max(*d)), n]);
+        }
+    }
+    let annotations = tl
+        .snapshot()
+        .annotations
+        .iter()
+        .filter(|a| a.chart == ChartKind::CcgCount)
+        .map(|a| {
+            (
+                decimal_year(a.date),
+                format!("{} ({})", a.text, a.basis.label()),
+            )
+        })
+        .collect();
+    CountChart {
+        steps,
+        marker_x: decimal_year(date),
+        marker_label: format!("{}: {} CCGs", human_date(date), tl.counts_at(date).ccg),
+        annotations,
+    }
+}
+
+/// The system (or ICB) an organisation belongs to on `date`, for highlighting.
+pub fn system_of(tl: &Timeline, org: OrgId, date: Date) -> Option<OrgId> {
+    let s = tl.snapshot();
+    match s.org(org).kind {
+        OrgKind::System | OrgKind::Icb => Some(org),
+        OrgKind::Ccg | OrgKind::SubIcb => s.links_of(org).find_map(|(_, l)| {
+            (matches!(l.kind, LinkKind::CcgSystem | LinkKind::SubIcbIcb)
+                && l.a == org
+                && l.holds_on(date))
+            .then_some(l.b)
+        }),
+        _ => None,
+    }
+}
+
+/// Running costs of the selection at the date, for the details panel.
+pub fn cost_lines(
+    tl: &Timeline,
+    model: &crate::model::costs::CostModel,
+    org: OrgId,
+    date: Date,
+) -> Vec<String> {
+    let fp = model.footprint(tl, org, date);
+    let Some(year) = model.year_for(date) else {
+        return Vec::new();
+    };
+    let Some(row) = model.year_of(&fp, year) else {
+        return Vec::new();
+    };
+    let m = |x: f64| format!("£{:.1}m", x / 1e6);
+    vec![
+        format!("Footprint: {} (with predecessors and successors)", fp.name),
+        format!(
+            "Allowance {}: {} ({})",
+            row.year,
+            m(row.allowance_gbp),
+            row.allowance_basis.label()
+        ),
+        format!(
+            "Baseline {}: {} · target {}: {}",
+            model.baseline_year,
+            m(row.baseline_gbp),
+            model.target_year,
+            m(row.target_gbp)
+        ),
+        format!(
+            "Modelled savings from mergers and shared management by {}: {} ({:.1}%)",
+            row.year,
+            m(row.structural_saving_gbp),
+            row.saving_share * 100.0
+        ),
+        format!(
+            "Gap to target left for other actions: {} (modelled)",
+            m(row.gap_gbp.max(0.0))
+        ),
+    ]
+}

@@ -291,3 +291,48 @@ fn junk_missing_and_oversized_files_get_messages_and_never_crash() {
     }
     assert!(h.state().file().is_none());
 }
+
+#[test]
+fn selecting_a_system_retitles_the_cost_chart_and_changes_its_series() {
+    let mut h = harness();
+    h.get_by_label("Running costs: England");
+    let england = h.state_mut().charts().costs.rows.clone();
+    h.get_by_label("Devon (E54000037)").click();
+    h.run();
+    h.get_by_label("Running costs: Devon (E54000037)");
+    assert!(h.query_by_label("Running costs: England").is_none());
+    let devon = h.state_mut().charts().costs.rows.clone();
+    assert_eq!(devon.len(), england.len());
+    assert!(devon[0].allowance_gbp < england[0].allowance_gbp / 10.0);
+    assert_ne!(devon, england);
+    // The details panel shows the selection's running costs.
+    h.get_by_label_contains("Baseline 2017/18: £");
+}
+
+#[test]
+fn moving_the_date_moves_the_marker_on_the_ccg_chart() {
+    let mut h = harness();
+    go_to(&mut h, "2020-03-31");
+    h.get_by_label("Marked: 31 Mar 2020: 191 CCGs");
+    let before = h.state_mut().charts().count.marker_x;
+    h.get_by_label("Next event ▶").click();
+    h.run();
+    h.get_by_label("Marked: 1 Apr 2020: 135 CCGs");
+    let after = h.state_mut().charts().count.marker_x;
+    assert!(after > before);
+    assert!((after - ccg_explorer::view::decimal_year(d("2020-04-01"))).abs() < 1e-9);
+}
+
+#[test]
+fn savings_bars_are_sorted_largest_first() {
+    let mut h = harness();
+    go_to(&mut h, "2020-10-01");
+    h.get_by_label("Modelled savings by system, 2020/21 (% of 2017/18 baseline)");
+    let bars = h.state_mut().charts().savings.bars.clone();
+    assert_eq!(bars.len(), 42);
+    assert!(bars.windows(2).all(|w| w[0].2 >= w[1].2), "{bars:?}");
+    assert!(bars[0].2 > 0.0);
+    // Before the baseline year there is nothing to rank, and the chart says why.
+    go_to(&mut h, "2016-06-01");
+    h.get_by_label_contains("Savings are measured from the 2017/18 baseline");
+}

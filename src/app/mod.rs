@@ -4,6 +4,7 @@
 //! them once at the end of the frame. Files load on a worker thread ([`loader`]); UI
 //! state is persisted with eframe ([`state`]).
 
+mod charts;
 pub mod loader;
 mod panels;
 pub mod state;
@@ -12,9 +13,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
+use crate::model::costs::CostModel;
 use crate::model::load::{Problem, load_str};
 use crate::model::{Date, OrgId, Snapshot, Timeline};
-use crate::view::{self, Details, Grouping, TimelineModel, TreeRow};
+use crate::view::{
+    self, CostChart, CountChart, Details, Grouping, SavingsChart, TimelineModel, TreeRow,
+};
 
 pub use state::{ThemeChoice, UiState};
 
@@ -104,6 +108,7 @@ pub struct ProblemReport {
 /// The application.
 pub struct App {
     timeline: Arc<Timeline>,
+    costs: Arc<CostModel>,
     /// The open file; `None` for the embedded England record.
     file: Option<PathBuf>,
     state: UiState,
@@ -124,6 +129,8 @@ pub struct App {
     timeline_model: TimelineModel,
     rows: RowsCache,
     details: Option<((OrgId, Date), Details)>,
+    charts: Option<(ChartsKey, Charts)>,
+    central_tab: CentralTab,
     screenshot: Option<PathBuf>,
     frames: u32,
     shot_requested: bool,
@@ -131,6 +138,29 @@ pub struct App {
     applied_theme: Option<ThemeChoice>,
     /// Organisation to select once the file being loaded arrives (from --select).
     pending_select: Option<String>,
+}
+
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CentralTab {
+    /// The three charts.
+    #[default]
+    Charts,
+    /// Counts and the changes near the date.
+    Changes,
+}
+
+type ChartsKey = (Option<OrgId>, Date);
+
+/// The three charts' view models for one selection and date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Charts {
+    /// (a) running costs of the footprint.
+    pub costs: CostChart,
+    /// (b) savings by system.
+    pub savings: SavingsChart,
+    /// (c) the number of CCGs.
+    pub count: CountChart,
 }
 
 #[derive(Default)]
@@ -170,6 +200,7 @@ impl App {
     pub fn with_state(ctx: &egui::Context, options: AppOptions, mut state: UiState) -> Self {
         let (timeline, report) = england();
         let timeline_model = view::timeline_model(&timeline);
+        let costs = Arc::new(CostModel::new(&timeline));
         if let Some(d) = options.date {
             state.date = Some(d);
         }
@@ -179,6 +210,7 @@ impl App {
         let file_to_open = options.file.clone().or_else(|| state.last_file.clone());
         let mut app = App {
             timeline: Arc::new(timeline),
+            costs,
             file: None,
             date: Date::MIN,
             selection: None,
@@ -197,6 +229,8 @@ impl App {
             timeline_model,
             rows: RowsCache::default(),
             details: None,
+            charts: None,
+            central_tab: CentralTab::Charts,
             screenshot: options.screenshot,
             frames: 0,
             shot_requested: false,
@@ -330,12 +364,14 @@ impl App {
             (o.kind, o.code.clone())
         });
         self.timeline_model = view::timeline_model(&timeline);
+        self.costs = Arc::new(CostModel::new(&timeline));
         self.timeline = Arc::new(timeline);
         self.file = file;
         self.date = self.clamp(self.date);
         self.selection = selected.and_then(|(k, c)| self.timeline.snapshot().find(k, &c));
         self.rows.key = None;
         self.details = None;
+        self.charts = None;
         self.playing = false;
     }
 
@@ -596,6 +632,32 @@ impl App {
             );
             self.rows.key = Some(key);
         }
+    }
+
+    /// The charts for the current selection and date (cached).
+    pub fn charts(&mut self) -> &Charts {
+        let key = (self.selection, self.date);
+        if self.charts.as_ref().map(|(k, _)| *k) != Some(key) {
+            self.charts = None;
+        }
+        let (tl, costs) = (&self.timeline, &self.costs);
+        let (selection, date) = key;
+        &self
+            .charts
+            .get_or_insert_with(|| {
+                let charts = Charts {
+                    costs: view::cost_chart(tl, costs, selection, date),
+                    savings: view::savings_chart(tl, costs, date),
+                    count: view::count_chart(tl, date),
+                };
+                (key, charts)
+            })
+            .1
+    }
+
+    /// The cost model of the open snapshot.
+    pub fn costs(&self) -> &CostModel {
+        &self.costs
     }
 
     fn details_model(&mut self) -> Option<&Details> {

@@ -336,6 +336,10 @@ impl App {
         let span = self.timeline.snapshot().span();
         let date = self.date;
         let err = error_colour(ui);
+        let cost_lines = match self.selection {
+            Some(id) => view::cost_lines(&self.timeline, &self.costs, id, date),
+            None => Vec::new(),
+        };
         let Some(d) = self.details_model().cloned() else {
             ui.weak("Select an organisation in the tree, or search for one (Ctrl+F), to see its codes, life, lineage and members.");
             return;
@@ -365,18 +369,37 @@ impl App {
                         return;
                     }
                     ui.add_space(6.0);
-                    ui.label(RichText::new(heading).strong());
-                    for l in list {
-                        ui.horizontal_wrapped(|ui| {
-                            if ui.link(&l.label).clicked() {
-                                commands.push(Command::Select(l.org));
-                            }
-                            if !l.note.is_empty() {
-                                ui.weak(&l.note);
-                            }
-                        });
+                    let mut rows = |ui: &mut egui::Ui| {
+                        for l in list {
+                            ui.horizontal_wrapped(|ui| {
+                                if ui.link(&l.label).clicked() {
+                                    commands.push(Command::Select(l.org));
+                                }
+                                if !l.note.is_empty() {
+                                    ui.weak(&l.note);
+                                }
+                            });
+                        }
+                    };
+                    // Long lists (a CCG's neighbourhoods) fold away.
+                    if list.len() > 12 {
+                        egui::CollapsingHeader::new(RichText::new(heading).strong())
+                            .id_salt(heading)
+                            .show(ui, |ui| rows(ui));
+                    } else {
+                        ui.label(RichText::new(heading).strong());
+                        rows(ui);
                     }
                 };
+                if !cost_lines.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(
+                        RichText::new("Running costs (modelled unless marked published)").strong(),
+                    );
+                    for l in &cost_lines {
+                        ui.label(l);
+                    }
+                }
                 links(ui, "Part of", &d.belongs_to);
                 links(ui, "Predecessors", &d.predecessors);
                 links(ui, "Successors", &d.successors);
@@ -417,6 +440,56 @@ impl App {
     }
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (super::CentralTab::Charts, "Running costs"),
+                (super::CentralTab::Changes, "Counts and changes"),
+            ] {
+                if ui
+                    .selectable_label(self.central_tab == tab, label)
+                    .clicked()
+                {
+                    self.central_tab = tab;
+                }
+            }
+        });
+        ui.separator();
+        match self.central_tab {
+            super::CentralTab::Charts => self.charts_ui(ui),
+            super::CentralTab::Changes => self.changes_ui(ui),
+        }
+    }
+
+    fn charts_ui(&mut self, ui: &mut egui::Ui) {
+        let charts = self.charts().clone();
+        let selected_system = self
+            .selection
+            .and_then(|id| view::system_of(&self.timeline, id, self.date));
+        let accent = accent_colour(ui);
+        let warm = changed_colour(ui);
+        let total = ui.available_height();
+        let top = (total * 0.52).max(200.0);
+        ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
+            super::charts::cost_chart_ui(ui, &charts.costs, accent, warm);
+        });
+        ui.add_space(6.0);
+        ui.columns(2, |cols| {
+            let clicked = super::charts::savings_chart_ui(
+                &mut cols[0],
+                &charts.savings,
+                selected_system,
+                accent,
+                warm,
+            );
+            if let Some(id) = clicked {
+                self.commands.push(Command::Select(id));
+            }
+            super::charts::count_chart_ui(&mut cols[1], &charts.count, accent, warm);
+        });
+    }
+
+    fn changes_ui(&mut self, ui: &mut egui::Ui) {
         let tl = self.timeline.clone();
         let c = tl.counts_at(self.date);
         ui.add_space(8.0);

@@ -506,6 +506,15 @@ impl CostModel {
             .collect()
     }
 
+    /// Whether a CCG belongs to the footprint (in any year).
+    pub fn in_footprint(&self, fp: &Footprint, ccg: OrgId) -> bool {
+        self.component_of
+            .get(ccg.ix())
+            .copied()
+            .flatten()
+            .is_some_and(|k| fp.components.binary_search(&k).is_ok())
+    }
+
     /// The allowance of one CCG in a year, and whether it is published.
     pub fn allowance_of(&self, ccg: OrgId, year: FinancialYear) -> Option<(f64, bool)> {
         let yi = self.years.iter().position(|y| *y == year)?;

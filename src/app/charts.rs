@@ -1,0 +1,280 @@
+//! The three charts, drawn with egui_plot from their view models.
+
+use egui::{Color32, RichText};
+use egui_plot::{
+    Bar, BarChart, Corner, FilledArea, HLine, HoverPosition, Legend, Line, LineStyle, Plot,
+    PlotPoints, Points, VLine,
+};
+
+use crate::model::{OrgId, Provenance};
+use crate::view::{CostChart, CountChart, SavingsChart};
+
+fn fy_label(start_year: f64) -> String {
+    let y = start_year.round() as i32;
+    format!("{y}/{:02}", (y + 1).rem_euclid(100))
+}
+
+/// Chart (a): running costs of the footprint by financial year.
+pub fn cost_chart_ui(ui: &mut egui::Ui, chart: &CostChart, accent: Color32, warm: Color32) {
+    ui.label(RichText::new(&chart.title).strong().size(16.0));
+    ui.weak(format!(
+        "GBP m by financial year. Dashed lines are modelled; dots are published allowances. Baseline {}, target {} ({:.0}% cut).",
+        fy_label(chart.baseline_year as f64),
+        fy_label(chart.target_year as f64),
+        chart.cut * 100.0
+    ));
+    for a in &chart.annotations {
+        ui.label(RichText::new(format!("Note: {a}")).italics());
+    }
+    if chart.rows.is_empty() {
+        ui.weak("No running-cost years in this snapshot.");
+        return;
+    }
+    let m = |x: f64| x / 1e6;
+    let allowance: Vec<[f64; 2]> = chart
+        .rows
+        .iter()
+        .map(|r| [r.start_year as f64, m(r.allowance_gbp)])
+        .collect();
+    let published: Vec<[f64; 2]> = chart
+        .rows
+        .iter()
+        .filter(|r| r.allowance_basis == Provenance::Published)
+        .map(|r| [r.start_year as f64, m(r.allowance_gbp)])
+        .collect();
+    let after: Vec<&crate::model::costs::YearCost> = chart
+        .rows
+        .iter()
+        .filter(|r| r.start_year >= chart.baseline_year)
+        .collect();
+    let cost: Vec<[f64; 2]> = after
+        .iter()
+        .map(|r| [r.start_year as f64, m(r.modelled_cost_gbp)])
+        .collect();
+    let xs: Vec<f64> = after.iter().map(|r| r.start_year as f64).collect();
+    let lo: Vec<f64> = after
+        .iter()
+        .map(|r| m(r.target_gbp).min(m(r.modelled_cost_gbp)))
+        .collect();
+    let hi: Vec<f64> = after.iter().map(|r| m(r.modelled_cost_gbp)).collect();
+    let baseline = chart.rows.first().map(|r| m(r.baseline_gbp)).unwrap_or(0.0);
+    let target = chart.rows.first().map(|r| m(r.target_gbp)).unwrap_or(0.0);
+    let first = chart.rows.first().map(|r| r.start_year).unwrap_or(0) as f64;
+    let last = chart.rows.last().map(|r| r.start_year).unwrap_or(0) as f64;
+    let current = chart.current_year;
+    let grey = ui.visuals().weak_text_color();
+    let top = chart
+        .rows
+        .iter()
+        .map(|r| m(r.allowance_gbp.max(r.modelled_cost_gbp)))
+        .fold(0.0, f64::max);
+    Plot::new("cost chart")
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .legend(
+            Legend::default()
+                .position(Corner::LeftBottom)
+                .follow_insertion_order(true),
+        )
+        .x_axis_label("financial year")
+        .y_axis_label("GBP m")
+        .x_axis_formatter(|mark, _| {
+            if (mark.value - mark.value.round()).abs() < 1e-6 {
+                fy_label(mark.value)
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+        .label_formatter(|hover| match hover {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: £{:.1}m",
+                fy_label(position.x),
+                position.y
+            )),
+            HoverPosition::Elsewhere { position } => {
+                if position.x < first - 0.5 || position.x > last + 0.5 {
+                    return None;
+                }
+                Some(format!("{}: £{:.1}m", fy_label(position.x), position.y))
+            }
+        })
+        .include_y(target * 0.85)
+        .include_y(top * 1.03)
+        .include_x(first - 0.3)
+        .include_x(last + 0.3)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show(ui, |plot| {
+            plot.add(
+                FilledArea::new("Gap to target (other actions)", &xs, &lo, &hi)
+                    .fill_color(warm.gamma_multiply(0.25)),
+            );
+            plot.hline(
+                HLine::new("Baseline (2017/18 allowance)", baseline)
+                    .color(grey)
+                    .style(LineStyle::dotted_loose()),
+            );
+            plot.hline(
+                HLine::new("Target: baseline less 20%", target)
+                    .color(warm)
+                    .width(1.5),
+            );
+            plot.line(
+                Line::new("Allowance (modelled)", PlotPoints::from(allowance))
+                    .color(accent)
+                    .width(2.0)
+                    .style(LineStyle::dashed_loose()),
+            );
+            if !published.is_empty() {
+                plot.points(
+                    Points::new("Allowance (published)", PlotPoints::from(published))
+                        .color(accent)
+                        .radius(5.0),
+                );
+            }
+            plot.line(
+                Line::new(
+                    "Baseline less modelled merger and sharing savings",
+                    PlotPoints::from(cost),
+                )
+                .color(warm)
+                .width(2.0)
+                .style(LineStyle::dashed_dense()),
+            );
+            if let Some(y) = current {
+                plot.vline(
+                    VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64).color(grey),
+                );
+            }
+        });
+}
+
+/// Chart (b): savings by system, sorted, with the 20% line. Returns a clicked system.
+pub fn savings_chart_ui(
+    ui: &mut egui::Ui,
+    chart: &SavingsChart,
+    selected: Option<OrgId>,
+    accent: Color32,
+    warm: Color32,
+) -> Option<OrgId> {
+    ui.label(RichText::new(&chart.title).strong());
+    if !chart.note.is_empty() {
+        ui.weak(&chart.note);
+    } else {
+        ui.weak("Largest first; modelled. Hover a bar for its system.");
+    }
+    let bars: Vec<Bar> = chart
+        .bars
+        .iter()
+        .enumerate()
+        .map(|(i, (id, name, pct))| {
+            let colour = if Some(*id) == selected { warm } else { accent };
+            Bar::new(i as f64 + 1.0, *pct)
+                .name(name)
+                .fill(colour)
+                .width(0.8)
+        })
+        .collect();
+    let n = chart.bars.len() as f64;
+    let target = chart.target_percent;
+    let resp = Plot::new("savings chart")
+        .height((ui.available_height() - 26.0).max(120.0))
+        .y_axis_label("% of baseline")
+        .x_axis_label("systems, ranked")
+        .include_y(0.0)
+        .include_y(target + 2.0)
+        .include_x(0.0)
+        .include_x(n + 1.0)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show_x(false)
+        .label_formatter(|_| None)
+        .show(ui, |plot| {
+            plot.bar_chart(
+                BarChart::new("Modelled savings", bars).element_formatter(Box::new(|bar, _| {
+                    format!("{}: {:.1}% of baseline (modelled)", bar.name, bar.value)
+                })),
+            );
+            plot.hline(
+                HLine::new(format!("{target:.0}% target"), target)
+                    .color(warm)
+                    .width(1.5),
+            );
+            plot.pointer_coordinate()
+        });
+    if resp.response.clicked()
+        && let Some(p) = resp.inner
+    {
+        let i = p.x.round() as i64 - 1;
+        if i >= 0 && (i as usize) < chart.bars.len() && (p.x - (i + 1) as f64).abs() <= 0.4 {
+            return Some(chart.bars[i as usize].0);
+        }
+    }
+    None
+}
+
+/// Chart (c): the number of CCGs over time, with the current date marked.
+pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, warm: Color32) {
+    ui.label(RichText::new("Number of CCGs over time").strong());
+    ui.label(format!("Marked: {}", chart.marker_label));
+    let top = chart.steps.iter().map(|p| p[1]).fold(0.0, f64::max);
+    let notes = chart.annotations.clone();
+    let height = (ui.available_height() - 18.0 * chart.annotations.len() as f32 - 8.0).max(120.0);
+    Plot::new("count chart")
+        .height(height)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .y_axis_label("CCGs")
+        .x_axis_formatter(|mark, _| {
+            if (mark.value - mark.value.round()).abs() < 1e-6 {
+                format!("{:.0}", mark.value)
+            } else {
+                String::new()
+            }
+        })
+        .include_y(0.0)
+        .include_y(top * 1.1)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .label_formatter(|hover| match hover {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{:.0}: {:.0} CCGs",
+                position.x.floor(),
+                position.y
+            )),
+            HoverPosition::Elsewhere { .. } => None,
+        })
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("CCGs", PlotPoints::from(chart.steps.clone()))
+                    .color(accent)
+                    .width(2.0)
+                    .allow_band(false),
+            );
+            plot.vline(
+                VLine::new("Date shown", chart.marker_x)
+                    .color(warm)
+                    .width(2.0),
+            );
+            for (x, text) in &notes {
+                plot.points(
+                    Points::new(text.clone(), PlotPoints::from(vec![[*x, top * 0.6]]))
+                        .radius(5.0)
+                        .color(warm),
+                );
+            }
+        });
+    for (_, text) in &chart.annotations {
+        ui.weak(format!("• {text}"));
+    }
+}
