@@ -70,12 +70,15 @@ fn queries(c: &mut Criterion) {
 fn costs(c: &mut Criterion) {
     use ccg_explorer::model::costs::CostModel;
     let tl = Timeline::new(load_str(ccg_explorer::ENGLAND_RON).expect("valid").snapshot);
-    c.bench_function("england/cost model build", |b| b.iter(|| black_box(CostModel::new(&tl))));
+    c.bench_function("england/cost model build", |b| {
+        b.iter(|| black_box(CostModel::new(&tl)))
+    });
     let model = CostModel::new(&tl);
     let day = Date::from_ymd_opt(2020, 10, 1).unwrap_or(Date::MIN);
-    c.bench_function("england/costs: savings for all 42 systems at 2020/21", |b| {
-        b.iter(|| black_box(model.savings_by_system(&tl, black_box(day))))
-    });
+    c.bench_function(
+        "england/costs: savings for all 42 systems at 2020/21",
+        |b| b.iter(|| black_box(model.savings_by_system(&tl, black_box(day)))),
+    );
     c.bench_function("england/costs: England series, 9 years", |b| {
         b.iter(|| black_box(model.series(&model.england())))
     });

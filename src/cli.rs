@@ -47,8 +47,11 @@ pub struct Cli {
 pub enum Command {
     /// Check a snapshot: print a summary, or every problem. Exit 0 if valid, 1 if not.
     Check {
-        /// The RON snapshot to check.
+        /// The RON snapshot (or scenario) to check.
         file: PathBuf,
+        /// For a scenario: the snapshot it applies to (default: the embedded England record).
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
     },
     /// The tree and the counts on a date.
     At {
@@ -57,6 +60,9 @@ pub enum Command {
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
         snapshot: Option<PathBuf>,
+        /// A scenario to lay over the snapshot.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -68,6 +74,9 @@ pub enum Command {
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
         snapshot: Option<PathBuf>,
+        /// A scenario to lay over the snapshot.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
         /// Output format (text or json).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -83,6 +92,9 @@ pub enum Command {
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
         snapshot: Option<PathBuf>,
+        /// A scenario to lay over the snapshot.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -195,17 +207,121 @@ fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()
     Ok(())
 }
 
-fn load_timeline(path: Option<&Path>) -> Result<std::result::Result<Timeline, LoadError>> {
-    Ok(match open(path)? {
-        Opened::Ok(l) => Ok(Timeline::new(l.snapshot)),
-        Opened::Invalid(e) => Err(e),
+/// Loads the snapshot (embedded unless `path`), with `scenario` laid over it if given.
+fn load_timeline(
+    path: Option<&Path>,
+    scenario: Option<&Path>,
+) -> Result<std::result::Result<Timeline, LoadError>> {
+    let text = match path {
+        None => crate::ENGLAND_RON.to_string(),
+        Some(p) => read_text(p)?,
+    };
+    let (raw, loaded) = match crate::model::load::load_raw(&text) {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some(sc) = scenario else {
+        return Ok(Ok(Timeline::new(loaded.snapshot)));
+    };
+    let sc_text = read_text(sc)?;
+    let scenario = match crate::model::scenario::parse_scenario(&sc_text) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(match crate::model::scenario::apply(&raw, &scenario) {
+        Ok((_, applied)) => {
+            for w in applied.warnings.iter().filter(|w| w.code.is_none()) {
+                eprintln!("ccg-explorer: {w}");
+            }
+            Ok(Timeline::new(applied.snapshot))
+        }
+        Err(e) => Err(e),
     })
+}
+
+/// Checks a scenario file against its snapshot.
+fn check_scenario(
+    out: &mut dyn Write,
+    name: &str,
+    text: &str,
+    snapshot: Option<&Path>,
+) -> Result<ExitCode> {
+    use crate::model::scenario::{apply, fingerprint, parse_scenario};
+    let scenario = match parse_scenario(text) {
+        Ok(s) => s,
+        Err(e) => {
+            print_problems(out, name, &e)?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let snap_text = match snapshot {
+        None => crate::ENGLAND_RON.to_string(),
+        Some(p) => read_text(p)?,
+    };
+    let (raw, _) = match crate::model::load::load_raw(&snap_text) {
+        Ok(x) => x,
+        Err(e) => {
+            print_problems(
+                out,
+                &snapshot
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                &e,
+            )?;
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match apply(&raw, &scenario) {
+        Err(e) => {
+            print_problems(out, name, &e)?;
+            Ok(ExitCode::from(1))
+        }
+        Ok((_, applied)) => {
+            let fp = fingerprint(&raw);
+            writeln!(out, "{name}: valid scenario \"{}\"", scenario.name)?;
+            writeln!(
+                out,
+                "  {} change{}, {} bookmark{}; applies to \"{}\" (fingerprint {fp}{})",
+                scenario.changes.len(),
+                if scenario.changes.len() == 1 { "" } else { "s" },
+                scenario.bookmarks.len(),
+                if scenario.bookmarks.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                raw.title,
+                if scenario.snapshot.fingerprint == fp {
+                    ", matches"
+                } else {
+                    ", DIFFERS from the scenario's"
+                }
+            )?;
+            for c in &scenario.changes {
+                writeln!(out, "  - {}", c.describe())?;
+            }
+            writeln!(
+                out,
+                "  {} warning{}",
+                applied.warnings.len(),
+                if applied.warnings.len() == 1 { "" } else { "s" }
+            )?;
+            for w in &applied.warnings {
+                writeln!(out, "  {w}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
     match command {
-        Command::Check { file } => {
+        Command::Check { file, snapshot } => {
             let name = file.display().to_string();
+            let text = read_text(&file)?;
+            if crate::model::scenario::looks_like_scenario(&text) {
+                return check_scenario(out, &name, &text, snapshot.as_deref());
+            }
             match open(Some(&file))? {
                 Opened::Invalid(e) => {
                     print_problems(out, &name, &e)?;
@@ -219,6 +335,13 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                         .collect();
                     let (a, b) = s.span();
                     writeln!(out, "{name}: valid: \"{}\"", s.title)?;
+                    if let Ok(raw) = crate::model::load::parse_str(&text) {
+                        writeln!(
+                            out,
+                            "  fingerprint {}",
+                            crate::model::scenario::fingerprint(&raw)
+                        )?;
+                    }
                     writeln!(out, "  {}", parts.join(", "))?;
                     let span = if s.orgs.is_empty() {
                         "no dates".to_string()
@@ -247,9 +370,10 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
         Command::At {
             date,
             snapshot,
+            scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref())? {
+            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
                 Ok(t) => t,
                 Err(e) => {
                     let name = snapshot
@@ -265,9 +389,10 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
         Command::Lineage {
             code,
             snapshot,
+            scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref())? {
+            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
                 Ok(t) => t,
                 Err(e) => {
                     let name = snapshot
@@ -290,9 +415,10 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             footprint,
             at,
             snapshot,
+            scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref())? {
+            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
                 Ok(t) => t,
                 Err(e) => {
                     let name = snapshot

@@ -250,7 +250,11 @@ fn devon_baseline_is_the_sum_of_its_predecessors_and_the_cli_agrees() {
     let chart = ccg_explorer::view::cost_chart(&tl, &model, Some(devon), d("2020-01-01"));
     assert_eq!(chart.title, "Running costs: NHS Devon CCG (15N)");
     assert_eq!(chart.rows, rows);
-    assert_eq!(chart.annotations.len(), 1, "Devon's £4m + £1m note belongs here");
+    assert_eq!(
+        chart.annotations.len(),
+        1,
+        "Devon's £4m + £1m note belongs here"
+    );
     // The 2013/14 allowance of 99P is the published £21.75m.
     assert_eq!(
         model.allowance_of(s.find(OrgKind::Ccg, "99P").unwrap(), FinancialYear(2013)),

@@ -122,6 +122,14 @@ pub fn load_str(text: &str) -> Result<Loaded, LoadError> {
     validate(raw, &locator)
 }
 
+/// Parses and validates a snapshot, keeping the raw form too (scenarios apply to it).
+pub fn load_raw(text: &str) -> Result<(RawSnapshot, Loaded), LoadError> {
+    let raw = parse_str(text)?;
+    let locator = Locator::new(text);
+    let loaded = validate(raw.clone(), &locator)?;
+    Ok((raw, loaded))
+}
+
 /// Parses the text into the raw serde types, checking only syntax, types and version.
 pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -199,6 +207,11 @@ fn body_start(text: &str) -> Option<Pos> {
         }
         rest = &rest[skip..];
     }
+}
+
+/// A syntax or type error from ron, as a problem with line and column.
+pub(crate) fn syntax_error_for(e: &ron::error::SpannedError) -> LoadError {
+    syntax_error(e)
 }
 
 fn syntax_error(e: &ron::error::SpannedError) -> LoadError {

@@ -7,6 +7,7 @@ pub mod costs;
 pub mod format;
 pub mod load;
 pub mod locate;
+pub mod scenario;
 pub mod snapshot;
 pub mod timeline;
 
