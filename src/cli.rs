@@ -34,6 +34,12 @@ pub struct Cli {
     /// The organisation to select first, by code (for example 15N).
     #[arg(long, value_name = "CODE")]
     pub select: Option<String>,
+    /// A scenario to open over the snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Start in presenter mode (full screen, large text, bookmarks as slides).
+    #[arg(long)]
+    pub present: bool,
     /// Light or dark (default: follow the system, or what was chosen last time).
     #[arg(long, value_enum)]
     pub theme: Option<ThemeArg>,

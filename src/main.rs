@@ -18,6 +18,9 @@ fn main() -> ExitCode {
         date: cli.date,
         select: cli.select,
         theme: cli.theme.map(Into::into),
+        scenario: cli.scenario,
+        present: cli.present,
+        autosave_dir: None,
         fresh: cli.screenshot.is_some(),
         screenshot: cli.screenshot,
     };

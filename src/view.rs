@@ -698,6 +698,8 @@ pub struct Mark {
     pub events: usize,
     /// Whether any of them is a merger or abolition.
     pub structural: bool,
+    /// Whether any of them comes from a scenario.
+    pub scenario: bool,
 }
 
 /// What the timeline draws: marks for every event day, and the merger waves labelled.
@@ -728,17 +730,22 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
             .iter()
             .filter(|e| e.kind == EventKind::AbolishIntoIcb)
             .collect();
+        let scenario = events
+            .iter()
+            .any(|e| e.source == crate::model::scenario::SCENARIO_SOURCE);
         marks.push(Mark {
             date: *day,
             events: events.len(),
             structural: !merges.is_empty() || !abolitions.is_empty(),
+            scenario,
         });
         let month = day.format("%b %Y");
         if !merges.is_empty() {
             let n_from: usize = merges.iter().map(|e| e.from.len()).sum();
+            let what = if scenario { " (scenario)" } else { "" };
             waves.push(Wave {
                 date: *day,
-                label: format!("{month}: {n_from} CCGs ➡ {}", merges.len()),
+                label: format!("{month}: {n_from} CCGs ➡ {}{what}", merges.len()),
             });
         } else if !abolitions.is_empty() {
             let n_from: usize = abolitions.iter().map(|e| e.from.len()).sum();

@@ -15,7 +15,13 @@ fn fy_label(start_year: f64) -> String {
 }
 
 /// Chart (a): running costs of the footprint by financial year.
-pub fn cost_chart_ui(ui: &mut egui::Ui, chart: &CostChart, accent: Color32, warm: Color32) {
+pub fn cost_chart_ui(
+    ui: &mut egui::Ui,
+    chart: &CostChart,
+    actual: Option<&[crate::model::costs::YearCost]>,
+    accent: Color32,
+    warm: Color32,
+) {
     ui.label(RichText::new(&chart.title).strong().size(16.0));
     ui.weak(format!(
         "GBP m by financial year. Dashed lines are modelled; dots are published allowances. Baseline {}, target {} ({:.0}% cut).",
@@ -146,6 +152,22 @@ pub fn cost_chart_ui(ui: &mut egui::Ui, chart: &CostChart, accent: Color32, warm
                 .width(2.0)
                 .style(LineStyle::dashed_dense()),
             );
+            if let Some(actual) = actual {
+                let pts: Vec<[f64; 2]> = actual
+                    .iter()
+                    .filter(|r| r.start_year >= chart.baseline_year)
+                    .map(|r| [r.start_year as f64, m(r.modelled_cost_gbp)])
+                    .collect();
+                plot.line(
+                    Line::new(
+                        "Actual record: baseline less modelled savings",
+                        PlotPoints::from(pts),
+                    )
+                    .color(grey)
+                    .width(2.0)
+                    .style(LineStyle::dotted_dense()),
+                );
+            }
             if let Some(y) = current {
                 plot.vline(
                     VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64).color(grey),

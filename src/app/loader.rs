@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::model::Timeline;
-use crate::model::load::{Problem, Severity, load_str};
+use crate::model::format::RawSnapshot;
+use crate::model::load::{Problem, Severity, load_raw};
 
 /// Files larger than this are refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -17,9 +18,13 @@ pub enum Loaded {
         path: PathBuf,
         /// Its index.
         timeline: Box<Timeline>,
+        /// The raw form, which scenarios apply to.
+        raw: Box<RawSnapshot>,
         /// Things that look odd.
         warnings: Vec<Problem>,
     },
+    /// The file is a scenario, not a snapshot.
+    Scenario(PathBuf),
     /// The file could not be used.
     Failed {
         /// The file.
@@ -75,10 +80,14 @@ pub fn load_file(path: &Path) -> Loaded {
         Ok(t) => t,
         Err(e) => return fail(io_problem(format!("{e:#}"), "check the file and try again")),
     };
-    match load_str(&text) {
-        Ok(l) => Loaded::Ok {
+    if crate::model::scenario::looks_like_scenario(&text) {
+        return Loaded::Scenario(path.to_path_buf());
+    }
+    match load_raw(&text) {
+        Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
             timeline: Box::new(Timeline::new(l.snapshot)),
+            raw: Box::new(raw),
             warnings: l.warnings,
         },
         Err(e) => fail(e.problems),

@@ -7,6 +7,7 @@
 mod charts;
 pub mod loader;
 mod panels;
+pub mod scenario;
 pub mod state;
 
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::model::costs::CostModel;
-use crate::model::load::{Problem, load_str};
+use crate::model::format::RawSnapshot;
+use crate::model::load::{Problem, load_raw};
 use crate::model::{Date, OrgId, Snapshot, Timeline};
 use crate::view::{
     self, CostChart, CountChart, Details, Grouping, SavingsChart, TimelineModel, TreeRow,
@@ -35,6 +37,12 @@ pub struct AppOptions {
     pub screenshot: Option<PathBuf>,
     /// Light or dark, overriding what was remembered.
     pub theme: Option<ThemeChoice>,
+    /// Where the unsaved scenario is autosaved (default: the app's storage folder).
+    pub autosave_dir: Option<PathBuf>,
+    /// Open this scenario over the snapshot.
+    pub scenario: Option<PathBuf>,
+    /// Start in presenter mode.
+    pub present: bool,
     /// Ignore remembered state (screenshots and tests start the same every time).
     pub fresh: bool,
 }
@@ -92,8 +100,58 @@ pub enum Command {
     ShowKeys(bool),
     /// Put the keyboard focus in the search box.
     FocusSearch,
-    /// Close the window.
+    /// Close the window (asks first when a scenario has unsaved changes).
     Quit,
+    /// Start an empty scenario.
+    NewScenario,
+    /// Ask for a scenario file with the native dialog.
+    OpenScenarioDialog,
+    /// Open a scenario file (in the background).
+    OpenScenario(PathBuf),
+    /// Save the scenario to its file (or ask where).
+    SaveScenario,
+    /// Ask where to save the scenario.
+    SaveScenarioAs,
+    /// Save the scenario here.
+    SaveScenarioTo(PathBuf),
+    /// Close the scenario.
+    CloseScenario,
+    /// Show the scenario or the actual record.
+    ToggleScenarioView,
+    /// Add a CCG (by code) to the CCGs to merge, or take it out.
+    TogglePick(String),
+    /// Open the merge dialog for the picked CCGs.
+    OpenMergeDialog,
+    /// Add a change to the scenario (checked first).
+    AddChange(crate::model::scenario::Change),
+    /// Remove change `i`.
+    RemoveChange(usize),
+    /// Undo the last edit of the scenario.
+    Undo,
+    /// Redo.
+    Redo,
+    /// Keep the current view as a bookmark.
+    AddBookmark,
+    /// Show bookmark `i`.
+    GoToBookmark(usize),
+    /// Remove bookmark `i`.
+    RemoveBookmark(usize),
+    /// Move bookmark `i` up (or down).
+    MoveBookmark(usize, bool),
+    /// Rename bookmark `i`.
+    RenameBookmark(usize, String),
+    /// Step to the next (or previous) bookmark, or event when there are none.
+    Slide(bool),
+    /// Enter or leave presenter mode.
+    TogglePresenter,
+    /// Play through events every so many seconds (none: stop).
+    Autoplay(Option<f64>),
+    /// Recover the autosaved scenario (or discard it).
+    Recover(bool),
+    /// Answer to "save changes?": save, discard, or cancel.
+    AnswerSave(Option<bool>),
+    /// Export the window, a chart (0 to 2) as PNG, or the tree or costs as CSV.
+    Export(scenario::ExportKind),
 }
 
 /// Problems from the last file that failed (or loaded with warnings).
@@ -105,10 +163,54 @@ pub struct ProblemReport {
     pub problems: Vec<Problem>,
 }
 
+/// One view of the world: the actual record, or the scenario laid over it.
+#[derive(Clone)]
+pub(crate) struct World {
+    pub(crate) timeline: Arc<Timeline>,
+    pub(crate) costs: Arc<CostModel>,
+    pub(crate) timeline_model: Arc<TimelineModel>,
+}
+
+impl World {
+    pub(crate) fn new(timeline: Timeline) -> Self {
+        World {
+            costs: Arc::new(CostModel::new(&timeline)),
+            timeline_model: Arc::new(view::timeline_model(&timeline)),
+            timeline: Arc::new(timeline),
+        }
+    }
+}
+
 /// The application.
 pub struct App {
+    /// The world shown: the actual record or the scenario.
     timeline: Arc<Timeline>,
     costs: Arc<CostModel>,
+    /// The actual record, and its raw form (scenarios apply to it).
+    actual: World,
+    raw: Arc<RawSnapshot>,
+    /// The open scenario, if any.
+    pub(crate) sc: Option<scenario::ScenarioState>,
+    /// Whether the scenario (rather than the actual record) is shown.
+    show_scenario: bool,
+    /// CCGs picked for a merger (by code, from the actual record).
+    merge_pick: Vec<String>,
+    merge_dialog: Option<scenario::MergeDialog>,
+    /// An autosaved scenario found at start, waiting for the user's answer.
+    recovery: Option<scenario::Recovery>,
+    /// What to do once the user answers "save changes?".
+    pending_after_save: Option<scenario::AfterSave>,
+    autosave_dir: Option<PathBuf>,
+    io: scenario::Io,
+    presenting: bool,
+    quitting: bool,
+    after_saved: Option<scenario::AfterSave>,
+    autoplay: Option<f64>,
+    autoplay_carry: f64,
+    bookmark_at: Option<usize>,
+    caption: String,
+    export: Option<scenario::Export>,
+    chart_rects: [Option<egui::Rect>; 3],
     /// The open file; `None` for the embedded England record.
     file: Option<PathBuf>,
     state: UiState,
@@ -126,7 +228,7 @@ pub struct App {
     focus_search: bool,
     show_keys: bool,
     commands: Vec<Command>,
-    timeline_model: TimelineModel,
+    timeline_model: Arc<TimelineModel>,
     rows: RowsCache,
     details: Option<((OrgId, Date), Details)>,
     charts: Option<(ChartsKey, Charts)>,
@@ -150,7 +252,7 @@ pub enum CentralTab {
     Changes,
 }
 
-type ChartsKey = (Option<OrgId>, Date);
+type ChartsKey = (Option<OrgId>, Date, bool);
 
 /// The three charts' view models for one selection and date.
 #[derive(Clone, Debug, PartialEq)]
@@ -161,6 +263,8 @@ pub struct Charts {
     pub savings: SavingsChart,
     /// (c) the number of CCGs.
     pub count: CountChart,
+    /// When the scenario is shown: the actual record's series for the same footprint.
+    pub actual: Option<Vec<crate::model::costs::YearCost>>,
 }
 
 #[derive(Default)]
@@ -170,12 +274,13 @@ struct RowsCache {
     version: u64,
 }
 
-fn england() -> (Timeline, Option<ProblemReport>) {
-    match load_str(crate::ENGLAND_RON) {
-        Ok(l) => (Timeline::new(l.snapshot), None),
+fn england() -> (Timeline, RawSnapshot, Option<ProblemReport>) {
+    match load_raw(crate::ENGLAND_RON) {
+        Ok((raw, l)) => (Timeline::new(l.snapshot), raw, None),
         // The embedded file is checked by tests; this guard only keeps the window up.
         Err(e) => (
             Timeline::new(Snapshot::empty()),
+            RawSnapshot::default(),
             Some(ProblemReport {
                 title: "The embedded England snapshot is invalid".into(),
                 problems: e.problems,
@@ -198,9 +303,19 @@ impl App {
 
     /// Builds the app from a given UI state (what persistence restores).
     pub fn with_state(ctx: &egui::Context, options: AppOptions, mut state: UiState) -> Self {
-        let (timeline, report) = england();
-        let timeline_model = view::timeline_model(&timeline);
-        let costs = Arc::new(CostModel::new(&timeline));
+        let (timeline, raw, report) = england();
+        let actual = World::new(timeline);
+        // Fresh starts (tests, screenshots) neither autosave nor recover unless told where.
+        let autosave_dir = match (&options.autosave_dir, options.fresh) {
+            (Some(d), _) => Some(d.clone()),
+            (None, true) => None,
+            (None, false) => eframe::storage_dir("ccg-explorer"),
+        };
+        let recovery = if options.screenshot.is_some() {
+            None
+        } else {
+            scenario::find_recovery(autosave_dir.as_deref())
+        };
         if let Some(d) = options.date {
             state.date = Some(d);
         }
@@ -209,8 +324,28 @@ impl App {
         }
         let file_to_open = options.file.clone().or_else(|| state.last_file.clone());
         let mut app = App {
-            timeline: Arc::new(timeline),
-            costs,
+            timeline: actual.timeline.clone(),
+            costs: actual.costs.clone(),
+            timeline_model: actual.timeline_model.clone(),
+            actual,
+            raw: Arc::new(raw),
+            sc: None,
+            show_scenario: false,
+            merge_pick: Vec::new(),
+            merge_dialog: None,
+            recovery,
+            pending_after_save: None,
+            autosave_dir,
+            io: scenario::Io::default(),
+            presenting: false,
+            quitting: false,
+            after_saved: None,
+            autoplay: None,
+            autoplay_carry: 0.0,
+            bookmark_at: None,
+            caption: String::new(),
+            export: None,
+            chart_rects: [None; 3],
             file: None,
             date: Date::MIN,
             selection: None,
@@ -226,7 +361,6 @@ impl App {
             focus_search: false,
             show_keys: false,
             commands: Vec::new(),
-            timeline_model,
             rows: RowsCache::default(),
             details: None,
             charts: None,
@@ -243,11 +377,18 @@ impl App {
         app.restore_selection();
         if let Some(code) = app.pending_select.clone()
             && file_to_open.is_none()
+            && options.scenario.is_none()
         {
             app.select_code(&code);
         }
         if let Some(path) = file_to_open {
             app.start_load(ctx, path);
+        }
+        if let Some(path) = options.scenario.clone() {
+            app.commands.push(Command::OpenScenario(path));
+        }
+        if options.present {
+            app.commands.push(Command::TogglePresenter);
         }
         app
     }
@@ -358,21 +499,35 @@ impl App {
         self.scroll_to_selection = true;
     }
 
-    fn set_timeline(&mut self, timeline: Timeline, file: Option<PathBuf>) {
+    /// Opens a new actual record; a scenario that is open is laid over it again.
+    fn set_timeline(&mut self, timeline: Timeline, raw: RawSnapshot, file: Option<PathBuf>) {
+        self.actual = World::new(timeline);
+        self.raw = Arc::new(raw);
+        self.file = file;
+        self.reapply_scenario();
+        self.activate();
+        self.playing = false;
+    }
+
+    /// Shows the scenario or the actual record, keeping the date and, where it exists
+    /// in both, the selection.
+    pub(crate) fn activate(&mut self) {
         let selected = self.selection.map(|id| {
             let o = self.timeline.snapshot().org(id);
             (o.kind, o.code.clone())
         });
-        self.timeline_model = view::timeline_model(&timeline);
-        self.costs = Arc::new(CostModel::new(&timeline));
-        self.timeline = Arc::new(timeline);
-        self.file = file;
+        let world = match (&self.sc, self.show_scenario) {
+            (Some(sc), true) => sc.world.clone().unwrap_or_else(|| self.actual.clone()),
+            _ => self.actual.clone(),
+        };
+        self.timeline = world.timeline;
+        self.costs = world.costs;
+        self.timeline_model = world.timeline_model;
         self.date = self.clamp(self.date);
         self.selection = selected.and_then(|(k, c)| self.timeline.snapshot().find(k, &c));
         self.rows.key = None;
         self.details = None;
         self.charts = None;
-        self.playing = false;
     }
 
     fn apply(&mut self, ctx: &egui::Context) {
@@ -424,8 +579,8 @@ impl App {
                     }
                 }
                 Command::OpenEmbedded => {
-                    let (tl, report) = england();
-                    self.set_timeline(tl, None);
+                    let (tl, raw, report) = england();
+                    self.set_timeline(tl, raw, None);
                     self.report = report;
                 }
                 Command::DismissProblems => self.report = None,
@@ -438,7 +593,15 @@ impl App {
                 Command::ToggleDetails => self.state.show_details = !self.state.show_details,
                 Command::ShowKeys(on) => self.show_keys = on,
                 Command::FocusSearch => self.focus_search = true,
-                Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+                Command::Quit => {
+                    if self.unsaved() {
+                        self.pending_after_save = Some(scenario::AfterSave::Quit);
+                    } else {
+                        self.quitting = true;
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                }
+                other => self.apply_scenario_command(ctx, other),
             }
         }
     }
@@ -484,11 +647,12 @@ impl App {
                 loader::Loaded::Ok {
                     path,
                     timeline,
+                    raw,
                     warnings,
                 } => {
                     self.state.remember(path.clone());
                     let name = path.display().to_string();
-                    self.set_timeline(*timeline, Some(path));
+                    self.set_timeline(*timeline, *raw, Some(path));
                     self.report = (!warnings.is_empty()).then(|| ProblemReport {
                         title: format!("{name} opened with {} warning(s)", warnings.len()),
                         problems: warnings,
@@ -497,6 +661,7 @@ impl App {
                         self.select_code(&code);
                     }
                 }
+                loader::Loaded::Scenario(path) => self.commands.push(Command::OpenScenario(path)),
                 loader::Loaded::Failed { path, problems } => {
                     let errors = problems
                         .iter()
@@ -563,31 +728,54 @@ impl App {
     fn keyboard(&mut self, ctx: &egui::Context) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let cmd = |k| KeyboardShortcut::new(Modifiers::COMMAND, k);
+        let cmd_shift = |k| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, k);
         ctx.input_mut(|i| {
-            if i.consume_shortcut(&cmd(Key::F)) {
-                self.commands.push(Command::FocusSearch);
-            }
-            if i.consume_shortcut(&cmd(Key::O)) {
-                self.commands.push(Command::OpenDialog);
-            }
-            if i.consume_shortcut(&cmd(Key::R)) {
-                self.commands.push(Command::Reload);
+            let shortcuts = [
+                (cmd(Key::F), Command::FocusSearch),
+                (cmd(Key::O), Command::OpenDialog),
+                (cmd(Key::R), Command::Reload),
+                (cmd(Key::S), Command::SaveScenario),
+                // Ctrl+Shift+Z before Ctrl+Z: consuming the plain one would eat both.
+                (cmd_shift(Key::Z), Command::Redo),
+                (cmd(Key::Z), Command::Undo),
+            ];
+            for (k, c) in shortcuts {
+                if i.consume_shortcut(&k) {
+                    self.commands.push(c);
+                }
             }
             if i.consume_key(Modifiers::NONE, Key::F11) {
                 self.commands.push(Command::ToggleFullscreen);
+            }
+            if i.consume_key(Modifiers::NONE, Key::F5) {
+                self.commands.push(Command::TogglePresenter);
             }
         });
         if ctx.egui_wants_keyboard_input() {
             return;
         }
+        let presenting = self.presenting;
         ctx.input_mut(|i| {
-            let keys = [
-                (Key::Space, Command::TogglePlay),
-                (Key::ArrowLeft, Command::PrevEvent),
-                (Key::ArrowRight, Command::NextEvent),
-                (Key::Home, Command::First),
-                (Key::End, Command::Last),
-            ];
+            let keys: Vec<(Key, Command)> = if presenting {
+                vec![
+                    (Key::Escape, Command::TogglePresenter),
+                    (Key::PageDown, Command::Slide(true)),
+                    (Key::PageUp, Command::Slide(false)),
+                    (Key::ArrowRight, Command::Slide(true)),
+                    (Key::ArrowLeft, Command::Slide(false)),
+                    (Key::Space, Command::TogglePlay),
+                    (Key::Home, Command::First),
+                    (Key::End, Command::Last),
+                ]
+            } else {
+                vec![
+                    (Key::Space, Command::TogglePlay),
+                    (Key::ArrowLeft, Command::PrevEvent),
+                    (Key::ArrowRight, Command::NextEvent),
+                    (Key::Home, Command::First),
+                    (Key::End, Command::Last),
+                ]
+            };
             for (k, c) in keys {
                 if i.consume_key(Modifiers::NONE, k) {
                     self.commands.push(c);
@@ -636,12 +824,13 @@ impl App {
 
     /// The charts for the current selection and date (cached).
     pub fn charts(&mut self) -> &Charts {
-        let key = (self.selection, self.date);
+        let key = (self.selection, self.date, self.showing_scenario());
         if self.charts.as_ref().map(|(k, _)| *k) != Some(key) {
             self.charts = None;
         }
+        let actual_rows = key.2.then(|| self.actual_series());
         let (tl, costs) = (&self.timeline, &self.costs);
-        let (selection, date) = key;
+        let (selection, date, _) = key;
         &self
             .charts
             .get_or_insert_with(|| {
@@ -649,10 +838,32 @@ impl App {
                     costs: view::cost_chart(tl, costs, selection, date),
                     savings: view::savings_chart(tl, costs, date),
                     count: view::count_chart(tl, date),
+                    actual: actual_rows,
                 };
                 (key, charts)
             })
             .1
+    }
+
+    /// The actual record's cost series for the footprint of the selection: the same
+    /// organisation where it exists, else the first predecessor it has there.
+    fn actual_series(&self) -> Vec<crate::model::costs::YearCost> {
+        let real = self.actual.timeline.snapshot();
+        let org = self.selection.and_then(|id| {
+            let s = self.timeline.snapshot();
+            let o = s.org(id);
+            real.find(o.kind, &o.code).or_else(|| {
+                self.timeline
+                    .lineage(id)
+                    .steps
+                    .iter()
+                    .filter(|st| st.to == id)
+                    .flat_map(|st| st.from.iter())
+                    .find_map(|f| real.find(s.org(*f).kind, &s.org(*f).code))
+            })
+        });
+        let fp = view::footprint_for(&self.actual.timeline, &self.actual.costs, org, self.date);
+        self.actual.costs.series(&fp)
     }
 
     /// The cost model of the open snapshot.
@@ -674,8 +885,14 @@ impl App {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         self.poll(&ctx);
+        self.poll_io(&ctx);
+        self.close_guard(&ctx);
         self.keyboard(&ctx);
         self.advance_playback(&ctx);
+        self.autoplay_step(&ctx);
+        if self.presenting {
+            self.update_caption();
+        }
 
         let title = self.window_title();
         if title != self.last_title {
@@ -684,6 +901,8 @@ impl App {
         }
 
         self.panels_ui(ui);
+        self.scenario_dialogs_ui(ui);
+        self.export_step(ui);
         self.apply(&ctx);
         self.screenshot_step(&ctx);
     }
@@ -694,7 +913,7 @@ impl App {
         };
         self.frames += 1;
         ctx.request_repaint();
-        if self.shot_requested || self.frames < 4 || self.busy() {
+        if self.shot_requested || self.frames < 4 || self.busy() || self.io.busy > 0 {
             return;
         }
         self.shot_requested = true;

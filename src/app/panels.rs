@@ -36,34 +36,90 @@ fn error_colour(ui: &egui::Ui) -> Color32 {
 
 impl App {
     pub(super) fn panels_ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        let warm = changed_colour(ui);
+        if self.presenting {
+            egui::Panel::top("caption").show(ui, |ui| self.caption_ui(ui));
+        } else {
+            egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        }
+        if self.showing_scenario() {
+            let name = self.scenario().map(|s| s.name.clone()).unwrap_or_default();
+            egui::Panel::top("scenario banner").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!("Scenario: {name}"))
+                            .strong()
+                            .color(warm),
+                    );
+                    ui.label(
+                        "hypothetical changes are shown; the counts, tree and charts follow them.",
+                    );
+                    if !self.presenting && ui.button("Show the actual record").clicked() {
+                        self.commands.push(Command::ToggleScenarioView);
+                    }
+                });
+            });
+        }
         egui::Panel::bottom("timeline")
             .resizable(false)
             .show(ui, |ui| self.timeline_ui(ui));
-        if self.report.is_some() {
+        if self.report.is_some() && !self.presenting {
             egui::Panel::bottom("problems")
                 .resizable(true)
                 .default_size(150.0)
                 .show(ui, |ui| self.problems_ui(ui));
         }
-        if self.state.show_tree {
+        if self.state.show_tree && !self.presenting {
             egui::Panel::left("tree")
                 .resizable(true)
                 .default_size(440.0)
                 .size_range(240.0..=900.0)
                 .show(ui, |ui| self.tree_ui(ui));
         }
-        if self.state.show_details {
+        if self.state.show_details && !self.presenting {
             egui::Panel::right("details")
                 .resizable(true)
                 .default_size(360.0)
                 .size_range(240.0..=700.0)
-                .show(ui, |ui| self.details_ui(ui));
+                .show(ui, |ui| {
+                    if self.sc.is_some() || !self.merge_pick.is_empty() {
+                        ui.add_space(4.0);
+                        self.scenario_panel_ui(ui);
+                    }
+                    self.details_ui(ui);
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.search_results_ui(ui);
         self.keys_window(ui);
         self.drop_overlay(ui);
+    }
+
+    fn caption_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let caption = if self.caption.is_empty() {
+                format!(
+                    "{} · {}",
+                    self.timeline.snapshot().title,
+                    crate::model::human_date(self.date)
+                )
+            } else {
+                self.caption.clone()
+            };
+            ui.label(RichText::new(caption).size(24.0).strong());
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                if ui.button("Leave presenter mode (Esc)").clicked() {
+                    self.commands.push(Command::TogglePresenter);
+                }
+                let auto = self.autoplay.is_some();
+                if ui.selectable_label(auto, "Autoplay events").clicked() {
+                    self.commands
+                        .push(Command::Autoplay(if auto { None } else { Some(3.0) }));
+                }
+            });
+        });
+        ui.add_space(6.0);
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
@@ -96,9 +152,81 @@ impl App {
                 {
                     self.commands.push(Command::OpenEmbedded);
                 }
+                ui.menu_button("Export", |ui| {
+                    use super::scenario::ExportKind;
+                    for (kind, label) in [
+                        (ExportKind::Window, "Window as PNG…"),
+                        (ExportKind::Chart(0), "Running-costs chart as PNG…"),
+                        (ExportKind::Chart(1), "Savings chart as PNG…"),
+                        (ExportKind::Chart(2), "CCG count chart as PNG…"),
+                        (ExportKind::TreeCsv, "Tree at this date as CSV…"),
+                        (ExportKind::CostsCsv, "Running-cost series as CSV…"),
+                    ] {
+                        if ui.button(label).clicked() {
+                            self.commands.push(Command::Export(kind));
+                        }
+                    }
+                });
                 ui.separator();
                 if ui.button("Quit").clicked() {
                     self.commands.push(Command::Quit);
+                }
+            });
+            ui.menu_button("Scenario", |ui| {
+                if ui.button("New scenario").clicked() {
+                    self.commands.push(Command::NewScenario);
+                }
+                if ui.button("Open scenario…").clicked() {
+                    self.commands.push(Command::OpenScenarioDialog);
+                }
+                let has = self.sc.is_some();
+                if ui
+                    .add_enabled(has, egui::Button::new("Save scenario  (Ctrl+S)"))
+                    .clicked()
+                {
+                    self.commands.push(Command::SaveScenario);
+                }
+                if ui
+                    .add_enabled(has, egui::Button::new("Save scenario as…"))
+                    .clicked()
+                {
+                    self.commands.push(Command::SaveScenarioAs);
+                }
+                if ui
+                    .add_enabled(has, egui::Button::new("Close scenario"))
+                    .clicked()
+                {
+                    self.commands.push(Command::CloseScenario);
+                }
+                ui.separator();
+                let mut show = self.show_scenario;
+                if ui
+                    .add_enabled(has, egui::Checkbox::new(&mut show, "Show the scenario"))
+                    .changed()
+                {
+                    self.commands.push(Command::ToggleScenarioView);
+                }
+                if ui
+                    .add_enabled(
+                        self.merge_pick.len() >= 2,
+                        egui::Button::new("Merge picked CCGs…"),
+                    )
+                    .clicked()
+                {
+                    self.commands.push(Command::OpenMergeDialog);
+                }
+                if ui.button("Undo  (Ctrl+Z)").clicked() {
+                    self.commands.push(Command::Undo);
+                }
+                if ui.button("Redo  (Ctrl+Shift+Z)").clicked() {
+                    self.commands.push(Command::Redo);
+                }
+                if ui.button("Add bookmark").clicked() {
+                    self.commands.push(Command::AddBookmark);
+                }
+                ui.separator();
+                if ui.button("Presenter mode  (F5)").clicked() {
+                    self.commands.push(Command::TogglePresenter);
                 }
             });
             ui.menu_button("View", |ui| {
@@ -204,6 +332,7 @@ impl App {
             return;
         };
         let hits = view::search(self.timeline.snapshot(), &self.search, 12);
+        let mut clear = false;
         egui::Area::new(egui::Id::unique("search results"))
             .order(egui::Order::Foreground)
             .fixed_pos(anchor.left_bottom() + Vec2::new(0.0, 4.0))
@@ -218,12 +347,16 @@ impl App {
                             if ui.selectable_label(false, &h.label).clicked() {
                                 self.commands.push(Command::Select(h.org));
                                 self.search_open = false;
+                                clear = true;
                             }
                             ui.weak(&h.detail);
                         });
                     }
                 });
             });
+        if clear {
+            self.search.clear();
+        }
     }
 
     fn tree_ui(&mut self, ui: &mut egui::Ui) {
@@ -269,6 +402,9 @@ impl App {
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut commands = Vec::new();
+        let pick = self.merge_pick.clone();
+        let tl = self.timeline.clone();
+        let snapshot = tl.snapshot();
         let mut area = egui::ScrollArea::both().auto_shrink(false);
         if std::mem::take(&mut self.scroll_to_selection)
             && let Some(sel) = selection
@@ -309,13 +445,28 @@ impl App {
                     if row.changed {
                         text = text.color(changed);
                     }
-                    let selected = row.org.is_some() && row.org == selection;
+                    let picked = row.kind == RowKind::Commissioner
+                        && row
+                            .org
+                            .is_some_and(|id| pick.contains(&snapshot.org(id).code));
+                    if picked {
+                        text = text.underline();
+                    }
+                    let selected = (row.org.is_some() && row.org == selection) || picked;
                     let resp = ui.selectable_label(selected, text);
                     if resp.clicked() {
-                        if let Some(id) = row.org {
-                            commands.push(Command::Select(id));
-                        } else if row.expandable {
-                            commands.push(Command::ToggleNode(row.key.clone()));
+                        let ctrl = ui.input(|i| i.modifiers.command);
+                        match row.org {
+                            Some(id)
+                                if ctrl && snapshot.org(id).kind == crate::model::OrgKind::Ccg =>
+                            {
+                                commands.push(Command::TogglePick(snapshot.org(id).code.clone()));
+                            }
+                            Some(id) => commands.push(Command::Select(id)),
+                            None if row.expandable => {
+                                commands.push(Command::ToggleNode(row.key.clone()));
+                            }
+                            None => {}
                         }
                     }
                     if row.changed {
@@ -340,6 +491,15 @@ impl App {
             Some(id) => view::cost_lines(&self.timeline, &self.costs, id, date),
             None => Vec::new(),
         };
+        let pick = self.merge_pick.clone();
+        let actual_ccg = self.selection.is_some_and(|id| {
+            let o = self.timeline.snapshot().org(id);
+            self.actual
+                .timeline
+                .snapshot()
+                .find(crate::model::OrgKind::Ccg, &o.code)
+                .is_some()
+        });
         let Some(d) = self.details_model().cloned() else {
             ui.weak("Select an organisation in the tree, or search for one (Ctrl+F), to see its codes, life, lineage and members.");
             return;
@@ -357,6 +517,21 @@ impl App {
                 lifetime_bar(ui, span, (d.from, d.to), date);
                 if !d.alive {
                     ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
+                }
+                if d.kind == crate::model::OrgKind::Ccg.label() && actual_ccg {
+                    let picked = pick.contains(&d.code);
+                    let label = if picked {
+                        "Remove from merger"
+                    } else {
+                        "Add to merger"
+                    };
+                    if ui
+                        .button(label)
+                        .on_hover_text("Pick CCGs, then Merge… in the scenario panel")
+                        .clicked()
+                    {
+                        commands.push(Command::TogglePick(d.code.clone()));
+                    }
                 }
                 if let Some(p) = &d.population {
                     ui.label(p);
@@ -470,10 +645,12 @@ impl App {
         let warm = changed_colour(ui);
         let total = ui.available_height();
         let top = (total * 0.52).max(200.0);
-        ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
-            super::charts::cost_chart_ui(ui, &charts.costs, accent, warm);
+        let r = ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
+            super::charts::cost_chart_ui(ui, &charts.costs, charts.actual.as_deref(), accent, warm);
         });
+        self.chart_rects[0] = Some(r.response.rect);
         ui.add_space(6.0);
+        let mut rects = [None; 2];
         ui.columns(2, |cols| {
             let clicked = super::charts::savings_chart_ui(
                 &mut cols[0],
@@ -485,8 +662,12 @@ impl App {
             if let Some(id) = clicked {
                 self.commands.push(Command::Select(id));
             }
+            rects[0] = Some(cols[0].min_rect());
             super::charts::count_chart_ui(&mut cols[1], &charts.count, accent, warm);
+            rects[1] = Some(cols[1].min_rect());
         });
+        self.chart_rects[1] = rects[0];
+        self.chart_rects[2] = rects[1];
     }
 
     fn changes_ui(&mut self, ui: &mut egui::Ui) {
@@ -824,10 +1005,13 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     }
     // Event marks.
     let structural = accent_colour(ui);
+    let scenario_colour = changed_colour(ui);
     for m in &model.marks {
         let x = x_of(m.date);
         let h = if m.structural { 14.0 } else { 8.0 };
-        let colour = if m.structural {
+        let colour = if m.scenario {
+            scenario_colour
+        } else if m.structural {
             structural
         } else {
             visuals.weak_text_color()

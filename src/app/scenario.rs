@@ -1,0 +1,1206 @@
+//! Scenarios in the window: the open scenario and its undo history, the merge dialog,
+//! the scenario panel with changes and bookmarks, files (open, save, autosave and
+//! recovery), presenter mode and export.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{Color32, RichText};
+
+use super::{App, Command, ProblemReport, World};
+use crate::model::Timeline;
+use crate::model::load::Problem;
+use crate::model::scenario::{Bookmark, Change, Scenario, apply, parse_scenario};
+
+/// The autosave file's name in the app's storage folder.
+pub const AUTOSAVE_FILE: &str = "scenario-autosave.ron";
+
+/// The open scenario.
+pub struct ScenarioState {
+    /// The scenario as edited.
+    pub scenario: Scenario,
+    /// Where it was opened from or last saved.
+    pub path: Option<PathBuf>,
+    /// Edited since it was opened or saved.
+    pub dirty: bool,
+    /// The world with the scenario applied; `None` when it does not apply.
+    pub(crate) world: Option<World>,
+    /// Why it does not apply, or warnings.
+    pub problems: Vec<Problem>,
+    undo: Vec<Scenario>,
+    redo: Vec<Scenario>,
+}
+
+/// The merge dialog's fields.
+pub struct MergeDialog {
+    /// The CCGs to merge (codes).
+    pub ccgs: Vec<String>,
+    /// The date, as typed.
+    pub date: String,
+    /// The new CCG's name.
+    pub name: String,
+    /// Its code.
+    pub code: String,
+    /// Why the last try failed.
+    pub error: String,
+}
+
+/// An autosaved scenario found at start.
+pub struct Recovery {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The autosave file.
+    pub path: PathBuf,
+    /// The file it was saved to before, if any.
+    pub original: Option<PathBuf>,
+}
+
+/// What to do after "save changes?" is answered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AfterSave {
+    /// Close the window.
+    Quit,
+    /// Open another scenario.
+    Open(Option<PathBuf>),
+    /// Start a new scenario.
+    New,
+    /// Close the scenario.
+    Close,
+}
+
+/// What File > Export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The whole window as PNG.
+    Window,
+    /// One chart as PNG (0: running costs, 1: savings, 2: CCGs over time).
+    Chart(usize),
+    /// The tree at the date as CSV.
+    TreeCsv,
+    /// The running-cost series of the footprint as CSV.
+    CostsCsv,
+}
+
+/// An export waiting for its frame.
+#[derive(Clone, Debug)]
+pub struct Export {
+    /// What.
+    pub kind: ExportKind,
+    /// Where.
+    pub path: PathBuf,
+    /// The stamp drawn on the picture.
+    pub stamp: String,
+    /// Frames waited.
+    pub frames: u32,
+}
+
+enum IoResult {
+    Opened(PathBuf, Result<Scenario, Vec<Problem>>),
+    Saved(PathBuf, Result<(), String>),
+    Picked(IoPurpose, Option<PathBuf>),
+    Wrote(PathBuf, Result<(), String>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum IoPurpose {
+    OpenScenario,
+    SaveScenario,
+    Export(ExportKind),
+}
+
+/// File work off the UI thread.
+pub struct Io {
+    tx: Sender<IoResult>,
+    rx: Receiver<IoResult>,
+    /// Jobs under way.
+    pub busy: usize,
+}
+
+impl Default for Io {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        Io { tx, rx, busy: 0 }
+    }
+}
+
+impl Io {
+    fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        self.busy += 1;
+        let spawned = std::thread::Builder::new()
+            .name("scenario-io".into())
+            .spawn(move || {
+                let _ = tx.send(job());
+                ctx.request_repaint();
+            });
+        if spawned.is_err() {
+            self.busy -= 1;
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically (beside it, synced, renamed over it).
+fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
+    crate::cli::write_atomic(path, text).map_err(|e| format!("{e:#}"))
+}
+
+/// Looks for an autosaved scenario.
+pub fn find_recovery(dir: Option<&Path>) -> Option<Recovery> {
+    let path = dir?.join(AUTOSAVE_FILE);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let (original, body) = match text.split_once('\n') {
+        Some((first, rest)) if first.starts_with("// saved from: ") => {
+            let p = first.trim_start_matches("// saved from: ").trim();
+            ((!p.is_empty()).then(|| PathBuf::from(p)), rest.to_string())
+        }
+        _ => (None, text.clone()),
+    };
+    match parse_scenario(&body) {
+        Ok(scenario) => Some(Recovery {
+            scenario,
+            path,
+            original,
+        }),
+        Err(_) => {
+            let _ = std::fs::remove_file(&path);
+            None
+        }
+    }
+}
+
+fn pick_file(purpose: IoPurpose, start: Option<PathBuf>, name: String) -> IoResult {
+    let mut dialog = rfd::FileDialog::new();
+    if let Some(dir) = start {
+        dialog = dialog.set_directory(dir);
+    }
+    let picked = match purpose {
+        IoPurpose::OpenScenario => dialog
+            .set_title("Open a scenario")
+            .add_filter("RON scenario", &["ron"])
+            .pick_file(),
+        IoPurpose::SaveScenario => dialog
+            .set_title("Save the scenario")
+            .add_filter("RON scenario", &["ron"])
+            .set_file_name(name)
+            .save_file(),
+        IoPurpose::Export(kind) => {
+            let (what, ext) = match kind {
+                ExportKind::Window | ExportKind::Chart(_) => ("PNG image", "png"),
+                ExportKind::TreeCsv | ExportKind::CostsCsv => ("CSV", "csv"),
+            };
+            dialog
+                .set_title("Export")
+                .add_filter(what, &[ext])
+                .set_file_name(name)
+                .save_file()
+        }
+    };
+    IoResult::Picked(purpose, picked)
+}
+
+impl App {
+    /// Whether a scenario has unsaved changes.
+    pub fn unsaved(&self) -> bool {
+        self.sc.as_ref().is_some_and(|s| s.dirty)
+    }
+
+    /// The open scenario, if any.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        self.sc.as_ref().map(|s| &s.scenario)
+    }
+
+    /// Whether the scenario (not the actual record) is shown.
+    pub fn showing_scenario(&self) -> bool {
+        self.show_scenario && self.sc.as_ref().is_some_and(|s| s.world.is_some())
+    }
+
+    /// Whether presenter mode is on.
+    pub fn presenting(&self) -> bool {
+        self.presenting
+    }
+
+    /// The caption line of presenter mode.
+    pub fn caption(&self) -> &str {
+        &self.caption
+    }
+
+    /// The CCGs picked for a merger.
+    pub fn merge_pick(&self) -> &[String] {
+        &self.merge_pick
+    }
+
+    /// The actual record, whatever is shown.
+    pub fn actual_timeline(&self) -> &Timeline {
+        &self.actual.timeline
+    }
+
+    /// Applies the open scenario to the actual record again.
+    pub(crate) fn reapply_scenario(&mut self) {
+        let raw = self.raw.clone();
+        let Some(sc) = &mut self.sc else { return };
+        match apply(&raw, &sc.scenario) {
+            Ok((_, loaded)) => {
+                sc.world = Some(World::new(Timeline::new(loaded.snapshot)));
+                sc.problems = loaded.warnings;
+            }
+            Err(e) => {
+                sc.world = None;
+                sc.problems = e.problems;
+            }
+        }
+    }
+
+    /// Replaces the scenario with `next` if it applies; otherwise keeps it and says why.
+    fn edit(&mut self, ctx: &egui::Context, next: Scenario) -> Result<(), Vec<Problem>> {
+        let Some(sc) = &mut self.sc else {
+            return Err(Vec::new());
+        };
+        match apply(&self.raw, &next) {
+            Ok((_, loaded)) => {
+                sc.undo.push(std::mem::replace(&mut sc.scenario, next));
+                sc.redo.clear();
+                sc.world = Some(World::new(Timeline::new(loaded.snapshot)));
+                sc.problems = loaded.warnings;
+                sc.dirty = true;
+                self.show_scenario = true;
+                self.activate();
+                self.autosave(ctx);
+                Ok(())
+            }
+            Err(e) => Err(e.problems),
+        }
+    }
+
+    fn ensure_scenario(&mut self) {
+        if self.sc.is_none() {
+            self.sc = Some(ScenarioState {
+                scenario: Scenario::new("Untitled scenario", &self.raw),
+                path: None,
+                dirty: false,
+                world: None,
+                problems: Vec::new(),
+                undo: Vec::new(),
+                redo: Vec::new(),
+            });
+            self.reapply_scenario();
+        }
+    }
+
+    fn set_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, dirty: bool) {
+        self.sc = Some(ScenarioState {
+            scenario,
+            path,
+            dirty,
+            world: None,
+            problems: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+        });
+        self.reapply_scenario();
+        let failed = self.sc.as_ref().is_some_and(|s| s.world.is_none());
+        if failed {
+            let problems = self.sc.take().map(|s| s.problems).unwrap_or_default();
+            self.report = Some(ProblemReport {
+                title: "The scenario does not apply to this snapshot; nothing was changed".into(),
+                problems,
+            });
+            return;
+        }
+        self.show_scenario = true;
+        self.bookmark_at = None;
+        self.activate();
+    }
+
+    /// Writes the scenario to the autosave file (in the background).
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let (Some(dir), Some(sc)) = (self.autosave_dir.clone(), &self.sc) else {
+            return;
+        };
+        let Ok(body) = sc.scenario.to_ron() else {
+            return;
+        };
+        let from = sc
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let text = format!("// saved from: {from}\n{body}");
+        let path = dir.join(AUTOSAVE_FILE);
+        self.io.spawn(ctx, move || {
+            let r = std::fs::create_dir_all(&dir)
+                .map_err(|e| e.to_string())
+                .and_then(|_| write_file(&path, text.as_bytes()));
+            IoResult::Wrote(path, r)
+        });
+    }
+
+    fn clear_autosave(&self) {
+        if let Some(dir) = &self.autosave_dir {
+            let _ = std::fs::remove_file(dir.join(AUTOSAVE_FILE));
+        }
+    }
+
+    fn save_to(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let Some(sc) = &self.sc else { return };
+        match sc.scenario.to_ron() {
+            Ok(text) => self.io.spawn(ctx, move || {
+                let r = write_file(&path, text.as_bytes());
+                IoResult::Saved(path, r)
+            }),
+            Err(e) => {
+                self.report = Some(ProblemReport {
+                    title: format!("Cannot write the scenario: {e}"),
+                    problems: Vec::new(),
+                })
+            }
+        }
+    }
+
+    fn ask(&mut self, ctx: &egui::Context, purpose: IoPurpose, name: String) {
+        let start = self
+            .sc
+            .as_ref()
+            .and_then(|s| s.path.as_ref())
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        self.io.spawn(ctx, move || pick_file(purpose, start, name));
+    }
+
+    /// Runs what waited for "save changes?".
+    fn continue_after_save(&mut self, ctx: &egui::Context, after: AfterSave) {
+        match after {
+            AfterSave::Quit => {
+                self.quitting = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            AfterSave::Open(Some(p)) => self.commands.push(Command::OpenScenario(p)),
+            AfterSave::Open(None) => self.ask(ctx, IoPurpose::OpenScenario, String::new()),
+            AfterSave::New => {
+                self.sc = None;
+                self.ensure_scenario();
+                self.show_scenario = true;
+                self.activate();
+            }
+            AfterSave::Close => {
+                self.sc = None;
+                self.show_scenario = false;
+                self.activate();
+            }
+        }
+    }
+
+    fn guard(&mut self, ctx: &egui::Context, after: AfterSave) {
+        if self.unsaved() {
+            self.pending_after_save = Some(after);
+        } else {
+            self.continue_after_save(ctx, after);
+        }
+    }
+
+    /// The scenario-side commands.
+    pub(crate) fn apply_scenario_command(&mut self, ctx: &egui::Context, c: Command) {
+        match c {
+            Command::NewScenario => self.guard(ctx, AfterSave::New),
+            Command::OpenScenarioDialog => self.guard(ctx, AfterSave::Open(None)),
+            Command::OpenScenario(path) => {
+                if self.unsaved() && self.pending_after_save.is_none() {
+                    self.pending_after_save = Some(AfterSave::Open(Some(path)));
+                    return;
+                }
+                self.io.spawn(ctx, move || {
+                    let r = crate::cli::read_text(&path)
+                        .map_err(|e| {
+                            vec![Problem {
+                                severity: crate::model::Severity::Error,
+                                pos: None,
+                                code: None,
+                                message: format!("{e:#}"),
+                                hint: "check the path and try again".into(),
+                            }]
+                        })
+                        .and_then(|t| parse_scenario(&t).map_err(|e| e.problems));
+                    IoResult::Opened(path, r)
+                });
+            }
+            Command::SaveScenario => match self.sc.as_ref().and_then(|s| s.path.clone()) {
+                Some(p) => self.save_to(ctx, p),
+                None => self.commands.push(Command::SaveScenarioAs),
+            },
+            Command::SaveScenarioAs => {
+                let name = self
+                    .sc
+                    .as_ref()
+                    .map(|s| format!("{}.ron", slug(&s.scenario.name)))
+                    .unwrap_or_default();
+                self.ask(ctx, IoPurpose::SaveScenario, name);
+            }
+            Command::SaveScenarioTo(p) => self.save_to(ctx, p),
+            Command::CloseScenario => self.guard(ctx, AfterSave::Close),
+            Command::ToggleScenarioView => {
+                if self.sc.is_some() {
+                    self.show_scenario = !self.show_scenario;
+                    self.activate();
+                }
+            }
+            Command::TogglePick(code) => {
+                if let Some(i) = self.merge_pick.iter().position(|c| *c == code) {
+                    self.merge_pick.remove(i);
+                } else {
+                    self.merge_pick.push(code);
+                }
+            }
+            Command::OpenMergeDialog => {
+                let s = self.actual.timeline.snapshot();
+                let system = self
+                    .merge_pick
+                    .first()
+                    .and_then(|c| s.find(crate::model::OrgKind::Ccg, c))
+                    .and_then(|id| crate::view::system_of(&self.actual.timeline, id, self.date))
+                    .map(|id| s.org(id).name.clone());
+                let n = self
+                    .sc
+                    .as_ref()
+                    .map(|s| s.scenario.changes.len())
+                    .unwrap_or(0)
+                    + 1;
+                self.merge_dialog = Some(MergeDialog {
+                    ccgs: self.merge_pick.clone(),
+                    date: self.date.to_string(),
+                    name: match system {
+                        Some(sys) => format!("NHS {sys} CCG (scenario)"),
+                        None => "NHS merged CCG (scenario)".to_string(),
+                    },
+                    code: format!("SC{n:02}"),
+                    error: String::new(),
+                });
+            }
+            Command::AddChange(change) => {
+                self.ensure_scenario();
+                let Some(sc) = &self.sc else { return };
+                let mut next = sc.scenario.clone();
+                next.changes.push(change);
+                match self.edit(ctx, next) {
+                    Ok(()) => {
+                        self.merge_dialog = None;
+                        self.merge_pick.clear();
+                    }
+                    Err(problems) => {
+                        let text = problems
+                            .iter()
+                            .map(|p| p.to_string())
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        match &mut self.merge_dialog {
+                            Some(d) => d.error = text,
+                            None => {
+                                self.report = Some(ProblemReport {
+                                    title:
+                                        "That change does not fit the record; nothing was changed"
+                                            .into(),
+                                    problems,
+                                })
+                            }
+                        }
+                    }
+                }
+            }
+            Command::RemoveChange(i) => {
+                let Some(sc) = &self.sc else { return };
+                let mut next = sc.scenario.clone();
+                if i < next.changes.len() {
+                    next.changes.remove(i);
+                    if let Err(problems) = self.edit(ctx, next) {
+                        self.report = Some(ProblemReport {
+                            title: "Removing that change breaks a later one; nothing was changed"
+                                .into(),
+                            problems,
+                        });
+                    }
+                }
+            }
+            Command::Undo | Command::Redo => {
+                let undo = c == Command::Undo;
+                let Some(sc) = &mut self.sc else { return };
+                let (from, to) = if undo {
+                    (&mut sc.undo, &mut sc.redo)
+                } else {
+                    (&mut sc.redo, &mut sc.undo)
+                };
+                if let Some(prev) = from.pop() {
+                    to.push(std::mem::replace(&mut sc.scenario, prev));
+                    sc.dirty = true;
+                    self.reapply_scenario();
+                    self.activate();
+                    self.autosave(ctx);
+                }
+            }
+            Command::AddBookmark => {
+                self.ensure_scenario();
+                let selection = self
+                    .selection
+                    .map(|id| self.timeline.snapshot().org(id).code.clone());
+                let show = self.showing_scenario();
+                let Some(sc) = &self.sc else { return };
+                let mut next = sc.scenario.clone();
+                next.bookmarks.push(Bookmark {
+                    name: format!(
+                        "{} {}",
+                        crate::model::human_date(self.date),
+                        if show { "(scenario)" } else { "(actual)" }
+                    ),
+                    date: self.date,
+                    selection,
+                    scenario: show,
+                    chart: Default::default(),
+                    note: String::new(),
+                });
+                let _ = self.edit(ctx, next);
+                self.show_scenario = show;
+                self.activate();
+            }
+            Command::RemoveBookmark(i)
+            | Command::MoveBookmark(i, _)
+            | Command::RenameBookmark(i, _) => {
+                let Some(sc) = &self.sc else { return };
+                let mut next = sc.scenario.clone();
+                let n = next.bookmarks.len();
+                if i >= n {
+                    return;
+                }
+                match c {
+                    Command::RemoveBookmark(_) => {
+                        next.bookmarks.remove(i);
+                    }
+                    Command::MoveBookmark(_, up) => {
+                        let j = if up {
+                            i.checked_sub(1)
+                        } else {
+                            (i + 1 < n).then_some(i + 1)
+                        };
+                        if let Some(j) = j {
+                            next.bookmarks.swap(i, j);
+                        }
+                    }
+                    Command::RenameBookmark(_, name) => next.bookmarks[i].name = name,
+                    _ => {}
+                }
+                let show = self.show_scenario;
+                let _ = self.edit(ctx, next);
+                self.show_scenario = show;
+                self.activate();
+            }
+            Command::GoToBookmark(i) => self.go_to_bookmark(i),
+            Command::Slide(forward) => {
+                let n = self.scenario().map(|s| s.bookmarks.len()).unwrap_or(0);
+                if n > 0 {
+                    let i = match (self.bookmark_at, forward) {
+                        (None, true) => Some(0),
+                        (None, false) => None,
+                        (Some(i), true) => (i + 1 < n).then_some(i + 1),
+                        (Some(i), false) => i.checked_sub(1),
+                    };
+                    if let Some(i) = i {
+                        self.go_to_bookmark(i);
+                    }
+                } else {
+                    self.commands.push(if forward {
+                        Command::NextEvent
+                    } else {
+                        Command::PrevEvent
+                    });
+                }
+            }
+            Command::TogglePresenter => {
+                self.presenting = !self.presenting;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+                ctx.set_zoom_factor(if self.presenting { 1.35 } else { 1.0 });
+                if !self.presenting {
+                    self.autoplay = None;
+                }
+            }
+            Command::Autoplay(pace) => {
+                self.autoplay = pace;
+                self.autoplay_carry = 0.0;
+            }
+            Command::Recover(yes) => {
+                if let Some(r) = self.recovery.take() {
+                    if yes {
+                        self.set_scenario(r.scenario, r.original, true);
+                    } else {
+                        let _ = std::fs::remove_file(&r.path);
+                    }
+                }
+            }
+            Command::AnswerSave(answer) => {
+                let Some(after) = self.pending_after_save.take() else {
+                    return;
+                };
+                match answer {
+                    None => {}
+                    Some(true) => {
+                        match self.sc.as_ref().and_then(|s| s.path.clone()) {
+                            Some(p) => {
+                                self.save_to(ctx, p);
+                                if let Some(sc) = &mut self.sc {
+                                    sc.dirty = false;
+                                }
+                                self.clear_autosave();
+                                self.continue_after_save(ctx, after);
+                            }
+                            None => {
+                                // Ask where, then carry on once saved.
+                                self.after_saved = Some(after);
+                                self.commands.push(Command::SaveScenarioAs);
+                            }
+                        }
+                    }
+                    Some(false) => {
+                        if let Some(sc) = &mut self.sc {
+                            sc.dirty = false;
+                        }
+                        self.clear_autosave();
+                        self.continue_after_save(ctx, after);
+                    }
+                }
+            }
+            Command::Export(kind) => {
+                let date = self.date.to_string();
+                let name = match kind {
+                    ExportKind::Window => format!("ccg-explorer-{date}.png"),
+                    ExportKind::Chart(i) => format!(
+                        "chart-{}-{date}.png",
+                        ["costs", "savings", "ccgs"][i.min(2)]
+                    ),
+                    ExportKind::TreeCsv => format!("tree-{date}.csv"),
+                    ExportKind::CostsCsv => "running-costs.csv".to_string(),
+                };
+                self.ask(ctx, IoPurpose::Export(kind), name);
+            }
+            _ => {}
+        }
+    }
+
+    fn go_to_bookmark(&mut self, i: usize) {
+        let Some(b) = self.scenario().and_then(|s| s.bookmarks.get(i)).cloned() else {
+            return;
+        };
+        self.bookmark_at = Some(i);
+        self.show_scenario = b.scenario && self.sc.as_ref().is_some_and(|s| s.world.is_some());
+        self.activate();
+        self.date = self.clamp(b.date);
+        self.selection = b
+            .selection
+            .as_deref()
+            .and_then(|c| self.timeline.snapshot().find_any(c).first().copied());
+        self.central_tab = super::CentralTab::Charts;
+        self.caption = if b.note.is_empty() {
+            b.name.clone()
+        } else {
+            format!("{}: {}", b.name, b.note)
+        };
+        self.rows.version += 1;
+    }
+
+    /// Takes in finished file work.
+    pub(crate) fn poll_io(&mut self, ctx: &egui::Context) {
+        while let Ok(r) = self.io.rx.try_recv() {
+            self.io.busy = self.io.busy.saturating_sub(1);
+            match r {
+                IoResult::Opened(path, Ok(scenario)) => {
+                    self.set_scenario(scenario, Some(path.clone()), false);
+                    if let Some(code) = self.pending_select.take() {
+                        self.select_code(&code);
+                    }
+                    self.clear_autosave();
+                    if self.sc.is_some() {
+                        self.state.remember(path);
+                    }
+                }
+                IoResult::Opened(path, Err(problems)) => {
+                    self.pending_select = None;
+                    self.report = Some(ProblemReport {
+                        title: format!(
+                            "Could not open the scenario {}; what you had open is unchanged",
+                            path.display()
+                        ),
+                        problems,
+                    });
+                }
+                IoResult::Saved(path, Ok(())) => {
+                    if let Some(sc) = &mut self.sc {
+                        sc.path = Some(path);
+                        sc.dirty = false;
+                    }
+                    self.clear_autosave();
+                    if let Some(after) = self.after_saved.take() {
+                        self.continue_after_save(ctx, after);
+                    }
+                }
+                IoResult::Saved(path, Err(e)) | IoResult::Wrote(path, Err(e)) => {
+                    self.after_saved = None;
+                    self.report = Some(ProblemReport {
+                        title: format!(
+                            "Could not write {}: {e}. Nothing was lost: the scenario is still open.",
+                            path.display()
+                        ),
+                        problems: Vec::new(),
+                    });
+                }
+                IoResult::Wrote(_, Ok(())) => {}
+                IoResult::Picked(_, None) => self.after_saved = None,
+                IoResult::Picked(IoPurpose::OpenScenario, Some(p)) => {
+                    self.commands.push(Command::OpenScenario(p))
+                }
+                IoResult::Picked(IoPurpose::SaveScenario, Some(p)) => self.save_to(ctx, p),
+                IoResult::Picked(IoPurpose::Export(kind), Some(p)) => {
+                    self.start_export(ctx, kind, p)
+                }
+            }
+        }
+    }
+
+    /// The stamp on exported pictures: date, footprint and scenario.
+    pub fn stamp(&mut self) -> String {
+        let footprint = self.charts().costs.footprint.clone();
+        let scenario = match (self.showing_scenario(), self.scenario()) {
+            (true, Some(s)) => format!("scenario: {}", s.name),
+            _ => "actual record".to_string(),
+        };
+        format!(
+            "{} · {footprint} · {scenario}",
+            crate::model::human_date(self.date)
+        )
+    }
+
+    /// Starts an export to `path`.
+    pub fn start_export(&mut self, ctx: &egui::Context, kind: ExportKind, path: PathBuf) {
+        match kind {
+            ExportKind::Window | ExportKind::Chart(_) => {
+                let stamp = self.stamp();
+                self.export = Some(Export {
+                    kind,
+                    path,
+                    stamp,
+                    frames: 0,
+                });
+                ctx.request_repaint();
+            }
+            ExportKind::TreeCsv | ExportKind::CostsCsv => {
+                let mut buf: Vec<u8> = Vec::new();
+                let r = if kind == ExportKind::TreeCsv {
+                    crate::cli::write_at(
+                        &mut buf,
+                        &self.timeline,
+                        self.date,
+                        crate::cli::Format::Csv,
+                    )
+                } else {
+                    let fp = crate::view::footprint_for(
+                        &self.timeline,
+                        &self.costs,
+                        self.selection,
+                        self.date,
+                    );
+                    crate::cli::write_costs(&mut buf, &self.costs, &fp, crate::cli::Format::Csv)
+                };
+                match r {
+                    Ok(()) => self.io.spawn(ctx, move || {
+                        let r = write_file(&path, &buf);
+                        IoResult::Wrote(path, r)
+                    }),
+                    Err(e) => {
+                        self.report = Some(ProblemReport {
+                            title: format!("Cannot export: {e:#}"),
+                            problems: Vec::new(),
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// Draws the stamp and takes the picture once the frame is stable.
+    pub(crate) fn export_step(&mut self, ui: &mut egui::Ui) {
+        let Some(export) = &mut self.export else {
+            return;
+        };
+        export.frames += 1;
+        let ctx = ui.ctx().clone();
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("export stamp"),
+        ));
+        let screen = ctx.content_rect();
+        let crop = match export.kind {
+            ExportKind::Chart(i) => self.chart_rects.get(i).copied().flatten(),
+            _ => None,
+        };
+        let area = crop.unwrap_or(screen);
+        let galley = painter.layout_no_wrap(
+            export.stamp.clone(),
+            egui::FontId::proportional(14.0),
+            Color32::WHITE,
+        );
+        let pos = area.right_bottom() - galley.size() - egui::vec2(10.0, 8.0);
+        painter.rect_filled(
+            egui::Rect::from_min_size(
+                pos - egui::vec2(6.0, 4.0),
+                galley.size() + egui::vec2(12.0, 8.0),
+            ),
+            4.0,
+            Color32::from_black_alpha(200),
+        );
+        painter.galley(pos, galley, Color32::WHITE);
+        ctx.request_repaint();
+        if export.frames < 2 {
+            return;
+        }
+        let path = export.path.clone();
+        self.export = None;
+        let ppp = ctx.pixels_per_point();
+        let tx = self.io.tx.clone();
+        self.io.busy += 1;
+        ctx.request_screenshot(move |img| {
+            let [w, h] = img.size;
+            let rgba: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+            // Encoding and writing happen off the UI thread.
+            let _ = std::thread::Builder::new()
+                .name("export".into())
+                .spawn(move || {
+                    let r = (|| -> Result<(), String> {
+                        let mut buf = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
+                            .ok_or("unexpected picture size")?;
+                        if let Some(r) = crop {
+                            let x = (r.left() * ppp).max(0.0) as u32;
+                            let y = (r.top() * ppp).max(0.0) as u32;
+                            let cw = ((r.width() * ppp) as u32).min(buf.width().saturating_sub(x));
+                            let ch =
+                                ((r.height() * ppp) as u32).min(buf.height().saturating_sub(y));
+                            buf = image::imageops::crop(&mut buf, x, y, cw, ch).to_image();
+                        }
+                        let mut bytes = Vec::new();
+                        buf.write_to(
+                            &mut std::io::Cursor::new(&mut bytes),
+                            image::ImageFormat::Png,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        write_file(&path, &bytes)
+                    })();
+                    let _ = tx.send(IoResult::Wrote(path, r));
+                });
+        });
+    }
+
+    /// Presenter autoplay: the next event every so many seconds.
+    pub(crate) fn autoplay_step(&mut self, ctx: &egui::Context) {
+        let Some(pace) = self.autoplay else { return };
+        self.autoplay_carry += f64::from(ctx.input(|i| i.stable_dt).clamp(0.0, 0.25));
+        if self.autoplay_carry >= pace {
+            self.autoplay_carry = 0.0;
+            if self.timeline.next_event_day(self.date).is_some() {
+                self.commands.push(Command::NextEvent);
+            } else {
+                self.autoplay = None;
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    /// The caption line: the bookmark's note, or what happened on the date.
+    pub(crate) fn update_caption(&mut self) {
+        if let Some(i) = self.bookmark_at
+            && let Some(b) = self.scenario().and_then(|s| s.bookmarks.get(i))
+            && b.date == self.date
+        {
+            return;
+        }
+        self.bookmark_at = None;
+        let lines = crate::view::event_lines(&self.timeline, self.date);
+        self.caption = match lines.first() {
+            Some(first) if lines.len() > 1 => format!(
+                "{}: {first} (and {} more)",
+                crate::model::human_date(self.date),
+                lines.len() - 1
+            ),
+            Some(first) => format!("{}: {first}", crate::model::human_date(self.date)),
+            None => String::new(),
+        };
+    }
+
+    /// The scenario section of the right-hand panel.
+    pub(crate) fn scenario_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let warm = if ui.visuals().dark_mode {
+            Color32::from_rgb(255, 196, 80)
+        } else {
+            Color32::from_rgb(170, 90, 0)
+        };
+        if !self.merge_pick.is_empty() {
+            ui.label(RichText::new(format!("CCGs to merge ({})", self.merge_pick.len())).strong());
+            for code in self.merge_pick.clone() {
+                ui.horizontal(|ui| {
+                    let name = self
+                        .actual
+                        .timeline
+                        .snapshot()
+                        .find(crate::model::OrgKind::Ccg, &code)
+                        .map(|id| self.actual.timeline.snapshot().org(id).label())
+                        .unwrap_or(code.clone());
+                    ui.label(name);
+                    if ui.small_button("Remove").clicked() {
+                        self.commands.push(Command::TogglePick(code.clone()));
+                    }
+                });
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(self.merge_pick.len() >= 2, egui::Button::new("Merge…"))
+                    .clicked()
+                {
+                    self.commands.push(Command::OpenMergeDialog);
+                }
+                if ui.button("Clear").clicked() {
+                    for c in self.merge_pick.clone() {
+                        self.commands.push(Command::TogglePick(c));
+                    }
+                }
+            });
+            ui.separator();
+        }
+        let Some(sc) = &self.sc else { return };
+        let dirty = if sc.dirty { " (unsaved)" } else { "" };
+        ui.label(
+            RichText::new(format!("Scenario: {}{dirty}", sc.scenario.name))
+                .strong()
+                .color(warm),
+        );
+        let mut show = self.show_scenario;
+        if ui
+            .checkbox(
+                &mut show,
+                "Show the scenario (untick for the actual record)",
+            )
+            .changed()
+        {
+            self.commands.push(Command::ToggleScenarioView);
+        }
+        if sc.world.is_none() && !sc.problems.is_empty() {
+            ui.colored_label(
+                Color32::from_rgb(200, 60, 40),
+                "The scenario does not apply:",
+            );
+            for p in &sc.problems {
+                ui.label(p.to_string());
+            }
+        }
+        ui.label(RichText::new(format!("Changes ({})", sc.scenario.changes.len())).strong());
+        if sc.scenario.changes.is_empty() {
+            ui.weak("No changes yet: pick CCGs (Ctrl+click in the tree grouped by CCG, or “Add to merger” in the details), then Merge…");
+        }
+        for (i, c) in sc.scenario.changes.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{}. {}", i + 1, c.describe()));
+                if ui
+                    .small_button(format!("Remove change {}", i + 1))
+                    .clicked()
+                {
+                    self.commands.push(Command::RemoveChange(i));
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!sc.undo.is_empty(), egui::Button::new("Undo"))
+                .on_hover_text("Ctrl+Z")
+                .clicked()
+            {
+                self.commands.push(Command::Undo);
+            }
+            if ui
+                .add_enabled(!sc.redo.is_empty(), egui::Button::new("Redo"))
+                .on_hover_text("Ctrl+Shift+Z")
+                .clicked()
+            {
+                self.commands.push(Command::Redo);
+            }
+            if ui.button("Save").on_hover_text("Ctrl+S").clicked() {
+                self.commands.push(Command::SaveScenario);
+            }
+        });
+        ui.label(RichText::new(format!("Bookmarks ({})", sc.scenario.bookmarks.len())).strong());
+        let current = self.bookmark_at;
+        for (i, b) in sc.scenario.bookmarks.iter().enumerate() {
+            ui.horizontal(|ui| {
+                if ui
+                    .selectable_label(current == Some(i), format!("{}. {}", i + 1, b.name))
+                    .clicked()
+                {
+                    self.commands.push(Command::GoToBookmark(i));
+                }
+                if ui.small_button("⏶").on_hover_text("Move up").clicked() {
+                    self.commands.push(Command::MoveBookmark(i, true));
+                }
+                if ui.small_button("⏷").on_hover_text("Move down").clicked() {
+                    self.commands.push(Command::MoveBookmark(i, false));
+                }
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text(format!("Remove bookmark {}", i + 1))
+                    .clicked()
+                {
+                    self.commands.push(Command::RemoveBookmark(i));
+                }
+            });
+        }
+        if let Some(i) = current
+            && let Some(b) = sc.scenario.bookmarks.get(i)
+        {
+            let id = egui::Id::unique("bookmark name").with(i);
+            let mut name = ui
+                .data(|d| d.get_temp::<String>(id))
+                .unwrap_or_else(|| b.name.clone());
+            let resp = ui.horizontal(|ui| {
+                ui.label("Rename:");
+                ui.text_edit_singleline(&mut name)
+            });
+            let resp = resp.inner;
+            if resp.changed() {
+                ui.data_mut(|d| d.insert_temp(id, name.clone()));
+            }
+            if resp.lost_focus() && name != b.name {
+                self.commands.push(Command::RenameBookmark(i, name));
+                ui.data_mut(|d| d.remove::<String>(id));
+            }
+        }
+        if ui.button("Add bookmark").clicked() {
+            self.commands.push(Command::AddBookmark);
+        }
+        ui.separator();
+    }
+
+    /// Dialogs: merge, recovery, "save changes?".
+    pub(crate) fn scenario_dialogs_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if let Some(r) = &self.recovery {
+            let name = r.scenario.name.clone();
+            let n = r.scenario.changes.len();
+            egui::Window::new("Recover unsaved scenario")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(&ctx, |ui| {
+                    ui.label(format!("The scenario “{name}” ({n} change{}) was not saved when ccg-explorer last closed.", if n == 1 { "" } else { "s" }));
+                    ui.horizontal(|ui| {
+                        if ui.button("Recover").clicked() {
+                            self.commands.push(Command::Recover(true));
+                        }
+                        if ui.button("Discard").clicked() {
+                            self.commands.push(Command::Recover(false));
+                        }
+                    });
+                });
+        }
+        if self.pending_after_save.is_some() {
+            let name = self.scenario().map(|s| s.name.clone()).unwrap_or_default();
+            egui::Window::new("Unsaved scenario")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(&ctx, |ui| {
+                    ui.label(format!("Save the changes to “{name}” first?"));
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            self.commands.push(Command::AnswerSave(Some(true)));
+                        }
+                        if ui.button("Don't save").clicked() {
+                            self.commands.push(Command::AnswerSave(Some(false)));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.commands.push(Command::AnswerSave(None));
+                        }
+                    });
+                });
+        }
+        let mut close = false;
+        if let Some(d) = &mut self.merge_dialog {
+            let mut push = None;
+            egui::Window::new("Merge CCGs")
+                .collapsible(false)
+                .resizable(false)
+                .show(&ctx, |ui| {
+                    ui.label(format!(
+                        "Merge {} CCGs: {}",
+                        d.ccgs.len(),
+                        d.ccgs.join(", ")
+                    ));
+                    egui::Grid::new("merge fields").show(ui, |ui| {
+                        let l = ui.label("Merger date");
+                        ui.text_edit_singleline(&mut d.date).labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label("New CCG name");
+                        ui.text_edit_singleline(&mut d.name).labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label("New CCG code");
+                        ui.text_edit_singleline(&mut d.code).labelled_by(l.id);
+                        ui.end_row();
+                    });
+                    if !d.error.is_empty() {
+                        ui.colored_label(Color32::from_rgb(220, 70, 50), &d.error);
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Merge").clicked() {
+                            match d.date.trim().parse() {
+                                Ok(date) => {
+                                    push = Some(Change::Merge {
+                                        date,
+                                        ccgs: d.ccgs.clone(),
+                                        code: d.code.trim().to_string(),
+                                        name: d.name.trim().to_string(),
+                                    })
+                                }
+                                Err(_) => {
+                                    d.error = format!(
+                                        "“{}” is not a date: write it as YYYY-MM-DD",
+                                        d.date.trim()
+                                    )
+                                }
+                            }
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            if let Some(change) = push {
+                self.commands.push(Command::AddChange(change));
+            }
+        }
+        if close {
+            self.merge_dialog = None;
+        }
+    }
+
+    /// Handles a close request: asks first when the scenario is unsaved.
+    pub(crate) fn close_guard(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.quitting && self.unsaved() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending_after_save = Some(AfterSave::Quit);
+        }
+    }
+}
+
+fn slug(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
