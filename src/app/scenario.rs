@@ -287,26 +287,29 @@ impl App {
         }
     }
 
+    /// Opens `scenario` if it applies to the open snapshot; otherwise says why and
+    /// keeps what was open.
     fn set_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, dirty: bool) {
+        let (world, problems) = match apply(&self.raw, &scenario) {
+            Ok((_, loaded)) => (World::new(Timeline::new(loaded.snapshot)), loaded.warnings),
+            Err(e) => {
+                self.report = Some(ProblemReport {
+                    title: "The scenario does not apply to this snapshot; nothing was changed"
+                        .into(),
+                    problems: e.problems,
+                });
+                return;
+            }
+        };
         self.sc = Some(ScenarioState {
             scenario,
             path,
             dirty,
-            world: None,
-            problems: Vec::new(),
+            world: Some(world),
+            problems,
             undo: Vec::new(),
             redo: Vec::new(),
         });
-        self.reapply_scenario();
-        let failed = self.sc.as_ref().is_some_and(|s| s.world.is_none());
-        if failed {
-            let problems = self.sc.take().map(|s| s.problems).unwrap_or_default();
-            self.report = Some(ProblemReport {
-                title: "The scenario does not apply to this snapshot; nothing was changed".into(),
-                problems,
-            });
-            return;
-        }
         self.show_scenario = true;
         self.bookmark_at = None;
         self.activate();
@@ -436,11 +439,9 @@ impl App {
             }
             Command::SaveScenarioTo(p) => self.save_to(ctx, p),
             Command::CloseScenario => self.guard(ctx, AfterSave::Close),
-            Command::ToggleScenarioView => {
-                if self.sc.is_some() {
-                    self.show_scenario = !self.show_scenario;
-                    self.activate();
-                }
+            Command::ToggleScenarioView if self.sc.is_some() => {
+                self.show_scenario = !self.show_scenario;
+                self.activate();
             }
             Command::TogglePick(code) => {
                 if let Some(i) = self.merge_pick.iter().position(|c| *c == code) {
@@ -1059,8 +1060,8 @@ impl App {
                 .data(|d| d.get_temp::<String>(id))
                 .unwrap_or_else(|| b.name.clone());
             let resp = ui.horizontal(|ui| {
-                ui.label("Rename:");
-                ui.text_edit_singleline(&mut name)
+                let l = ui.label("Rename:");
+                ui.text_edit_singleline(&mut name).labelled_by(l.id)
             });
             let resp = resp.inner;
             if resp.changed() {

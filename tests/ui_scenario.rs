@@ -1,0 +1,341 @@
+//! UI tests for scenarios and presenter mode: egui_kittest drives the real App.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ccg_explorer::app::{App, AppOptions, Command};
+use ccg_explorer::model::Date;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const KENT: [&str; 8] = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"];
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn harness(autosave: &Path) -> Harness<'static, App> {
+    let options = AppOptions {
+        fresh: true,
+        autosave_dir: Some(autosave.to_path_buf()),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1500.0, 1000.0])
+        .with_max_steps(30)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    h
+}
+
+fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+fn go_to(h: &mut Harness<'static, App>, date: &str) {
+    h.get_by_label("Go to date").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Go to date").type_text(date);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+fn search_and_pick(h: &mut Harness<'static, App>, code: &str, label: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Search").type_text(code);
+    h.run();
+    // The result may also be a lineage link in the details; either selects it.
+    let mut hits: Vec<_> = h.query_all_by_label(label).collect();
+    assert!(!hits.is_empty(), "no {label}");
+    // The search results drop down just under the search box, above everything else.
+    hits.sort_by(|a, b| a.rect().top().total_cmp(&b.rect().top()));
+    hits[0].click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .timeline()
+            .snapshot()
+            .org(h.state().selection().unwrap())
+            .code,
+        code
+    );
+}
+
+/// Builds the Kent scenario through the window: search each CCG, "Add to merger",
+/// then Merge… and Merge.
+fn build_kent(h: &mut Harness<'static, App>) {
+    go_to(h, "2018-04-01");
+    h.get_by_label("195 CCGs");
+    let labels = [
+        "NHS Ashford CCG (09C)",
+        "NHS Canterbury and Coastal CCG (09E)",
+        "NHS Dartford, Gravesham and Swanley CCG (09J)",
+        "NHS Medway CCG (09W)",
+        "NHS South Kent Coast CCG (10A)",
+        "NHS Swale CCG (10D)",
+        "NHS Thanet CCG (10E)",
+        "NHS West Kent CCG (99J)",
+    ];
+    for (code, label) in KENT.iter().zip(labels) {
+        search_and_pick(h, code, label);
+        h.get_by_label("Add to merger").click();
+        h.run();
+    }
+    assert_eq!(h.state().merge_pick().len(), 8);
+    h.get_by_label("CCGs to merge (8)");
+    h.get_by_label("Merge…").click();
+    h.run();
+    h.get_by_label("Merge CCGs");
+    h.get_by_label("Merge").click();
+    h.run();
+}
+
+#[test]
+fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    build_kent(&mut h);
+    assert!(h.state().showing_scenario());
+    let sc = h.state().scenario().unwrap().clone();
+    assert_eq!(sc.changes.len(), 1);
+    // 8 merged into 1: the count is lower by 7.
+    h.get_by_label("188 CCGs");
+    // Marked as scenario in the banner and the scenario panel.
+    assert_eq!(
+        h.query_all_by_label_contains("Scenario: Untitled scenario")
+            .count(),
+        2
+    );
+    // The tree shows one Kent CCG: Kent and Medway's row says so.
+    h.get_by_label_contains("2 places · 1 CCG · pop. 1,932,550");
+    let tl = h.state().timeline();
+    let s = tl.snapshot();
+    let tree = tl.state_at(d("2018-04-01")).tree();
+    let kent = tree
+        .systems
+        .iter()
+        .find(|x| x.system.is_some_and(|id| s.org(id).code == "E54000032"))
+        .unwrap();
+    let codes: std::collections::BTreeSet<&str> = kent
+        .places
+        .iter()
+        .flat_map(|p| {
+            p.served_by
+                .iter()
+                .map(|c| s.org(c.commissioner).code.as_str())
+        })
+        .collect();
+    assert_eq!(codes.len(), 1);
+
+    // Undo restores the actual count; redo brings the merger back.
+    h.get_by_label("Organisations").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(h.state().scenario().unwrap().changes.is_empty());
+    h.get_by_label("195 CCGs");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    h.get_by_label("188 CCGs");
+
+    // The actual record is a toggle away.
+    h.get_by_label("Show the actual record").click();
+    h.run();
+    h.get_by_label("195 CCGs");
+    assert!(!h.state().showing_scenario());
+}
+
+#[test]
+fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    build_kent(&mut h);
+    let built = h.state().scenario().unwrap().clone();
+    // The native save dialog cannot be driven here; save to a chosen path directly.
+    let path = dir.path().join("kent.ron");
+    h.state_mut().push(Command::SaveScenarioTo(path.clone()));
+    h.step();
+    wait_for(&mut h, |app| !app.unsaved());
+    assert!(h.query_by_label_contains("(unsaved)").is_none());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        ccg_explorer::model::scenario::parse_scenario(&text).unwrap(),
+        built
+    );
+
+    // Chart (a) for the merged CCG shows the scenario line and the actual record's.
+    let code = match &built.changes[0] {
+        ccg_explorer::model::scenario::Change::Merge { code, .. } => code.clone(),
+        other => panic!("{other:?}"),
+    };
+    go_to(&mut h, "2020-10-01");
+    search_and_pick(
+        &mut h,
+        &code,
+        &format!("NHS Kent and Medway CCG (scenario) ({code})"),
+    );
+    h.get_by_label(&format!(
+        "Running costs: NHS Kent and Medway CCG (scenario) ({code})"
+    ));
+    let charts = h.state_mut().charts().clone();
+    let actual = charts.actual.expect("the actual record's line");
+    assert_eq!(actual.len(), charts.costs.rows.len());
+    let y = |rows: &[ccg_explorer::model::costs::YearCost]| {
+        rows.iter()
+            .find(|r| r.start_year == 2018)
+            .unwrap()
+            .modelled_cost_gbp
+    };
+    assert!(
+        y(&charts.costs.rows) < y(&actual),
+        "the earlier merger saves more in 2018/19"
+    );
+
+    // A fresh window: drop the file on it, and the same scenario opens.
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut h2 = harness(dir2.path());
+    h2.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path.clone())));
+    h2.step();
+    wait_for(&mut h2, |app| app.scenario().is_some());
+    assert_eq!(h2.state().scenario().unwrap(), &built);
+    assert!(!h2.state().unsaved());
+}
+
+#[test]
+fn unsaved_edits_are_offered_back_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        assert!(h.state().unsaved());
+        // Let the autosave land, then "crash": the harness is dropped without saving.
+        wait_for(&mut h, |_| {
+            dir.path().join("scenario-autosave.ron").exists()
+        });
+    }
+    let mut h = harness(dir.path());
+    h.get_by_label("Recover unsaved scenario");
+    h.get_by_label("Recover").click();
+    h.run();
+    let sc = h.state().scenario().unwrap();
+    assert_eq!(sc.changes.len(), 1);
+    assert!(h.state().unsaved(), "recovered work is still unsaved");
+    h.get_by_label_contains("(unsaved)");
+
+    // Discarding removes the autosave: the next start offers nothing.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        wait_for(&mut h, |_| {
+            dir.path().join("scenario-autosave.ron").exists()
+        });
+    }
+    let mut h = harness(dir.path());
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().scenario().is_none());
+    let h = harness(dir.path());
+    assert!(h.query_by_label("Recover unsaved scenario").is_none());
+}
+
+#[test]
+fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(kent)));
+    h.step();
+    wait_for(&mut h, |app| app.scenario().is_some());
+    h.key_press(Key::F5);
+    h.run();
+    assert!(h.state().presenting());
+    h.get_by_label("Leave presenter mode (Esc)");
+    assert!(h.query_by_label("Organisations").is_none(), "chrome hidden");
+    h.key_press(Key::PageDown);
+    h.run();
+    assert_eq!(h.state().date(), d("2018-03-31"));
+    assert!(!h.state().showing_scenario());
+    h.get_by_label_contains("Before: eight CCGs in Kent and Medway");
+    h.key_press(Key::PageDown);
+    h.run();
+    assert_eq!(h.state().date(), d("2018-04-01"));
+    assert!(h.state().showing_scenario());
+    h.get_by_label("188 CCGs");
+    h.get_by_label_contains("The scenario: one CCG from April 2018");
+    h.key_press(Key::PageUp);
+    h.run();
+    assert_eq!(h.state().date(), d("2018-03-31"));
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().presenting());
+    h.get_by_label("Organisations");
+}
+
+#[test]
+fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(kent)));
+    h.step();
+    wait_for(&mut h, |app| app.scenario().is_some());
+    let before = h.state().scenario().unwrap().clone();
+
+    // A syntax error: line and column.
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        "(\n  format: 1,\n  name: \"x\"\n  snapshot: (title: \"t\", fingerprint: \"f\"),\n)\n",
+    )
+    .unwrap();
+    h.state_mut().push(Command::OpenScenario(bad));
+    h.step();
+    wait_for(&mut h, |app| app.report().is_some());
+    h.get_by_label_contains("Could not open the scenario");
+    h.get_by_label_contains("line 4, column 3");
+    assert_eq!(h.state().scenario().unwrap(), &before);
+    h.get_by_label("Dismiss").click();
+    h.run();
+
+    // A change that does not fit the record: the CCG and the reason are named.
+    let wrong = dir.path().join("wrong.ron");
+    let text = before.to_ron().unwrap().replace("\"09C\"", "\"ZZZ\"");
+    std::fs::write(&wrong, text).unwrap();
+    h.state_mut().push(Command::OpenScenario(wrong));
+    h.step();
+    wait_for(&mut h, |app| app.report().is_some());
+    h.get_by_label_contains("does not apply to this snapshot");
+    h.get_by_label_contains("there is no CCG ZZZ");
+    assert_eq!(h.state().scenario().unwrap(), &before);
+}
