@@ -40,6 +40,9 @@ pub struct Cli {
     /// Start in presenter mode (full screen, large text, bookmarks as slides).
     #[arg(long)]
     pub present: bool,
+    /// Show this bookmark of the scenario first (counting from 1).
+    #[arg(long, value_name = "N")]
+    pub bookmark: Option<usize>,
     /// Light or dark (default: follow the system, or what was chosen last time).
     #[arg(long, value_enum)]
     pub theme: Option<ThemeArg>,

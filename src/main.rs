@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         theme: cli.theme.map(Into::into),
         scenario: cli.scenario,
         present: cli.present,
+        bookmark: cli.bookmark,
         autosave_dir: None,
         fresh: cli.screenshot.is_some(),
         screenshot: cli.screenshot,

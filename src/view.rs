@@ -787,11 +787,18 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
         };
         match e.kind {
             EventKind::Establish => {}
-            EventKind::Merge => lines.push(format!(
-                "Merger: {} into {}",
-                names(&e.from),
-                s.org(e.to).label()
-            )),
+            EventKind::Merge => {
+                let what = if e.source == crate::model::scenario::SCENARIO_SOURCE {
+                    " (scenario)"
+                } else {
+                    ""
+                };
+                lines.push(format!(
+                    "Merger{what}: {} into {}",
+                    names(&e.from),
+                    s.org(e.to).label()
+                ))
+            }
             EventKind::AbolishIntoIcb => lines.push(format!(
                 "{} CCG{} abolished into {}",
                 e.from.len(),

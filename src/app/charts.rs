@@ -145,7 +145,11 @@ pub fn cost_chart_ui(
             }
             plot.line(
                 Line::new(
-                    "Baseline less modelled merger and sharing savings",
+                    if actual.is_some() {
+                        "Scenario: baseline less modelled savings"
+                    } else {
+                        "Baseline less modelled merger and sharing savings"
+                    },
                     PlotPoints::from(cost),
                 )
                 .color(warm)

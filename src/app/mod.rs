@@ -43,6 +43,8 @@ pub struct AppOptions {
     pub scenario: Option<PathBuf>,
     /// Start in presenter mode.
     pub present: bool,
+    /// Show this bookmark of the scenario first (counting from 1).
+    pub bookmark: Option<usize>,
     /// Ignore remembered state (screenshots and tests start the same every time).
     pub fresh: bool,
 }
@@ -240,6 +242,8 @@ pub struct App {
     applied_theme: Option<ThemeChoice>,
     /// Organisation to select once the file being loaded arrives (from --select).
     pending_select: Option<String>,
+    /// Bookmark to show once the scenario arrives (from --bookmark).
+    pub(crate) pending_bookmark: Option<usize>,
 }
 
 /// What the central area shows.
@@ -371,6 +375,7 @@ impl App {
             last_title: String::new(),
             applied_theme: None,
             pending_select: options.select.clone(),
+            pending_bookmark: options.bookmark.and_then(|n| n.checked_sub(1)),
             state,
         };
         app.date = app.clamp(app.state.date.unwrap_or_else(|| app.default_date()));
@@ -391,6 +396,11 @@ impl App {
             app.commands.push(Command::TogglePresenter);
         }
         app
+    }
+
+    /// Whether this run only takes a screenshot.
+    pub(crate) fn taking_screenshot(&self) -> bool {
+        self.screenshot.is_some()
     }
 
     /// The date shown.

@@ -97,7 +97,17 @@ impl App {
 
     fn caption_ui(&mut self, ui: &mut egui::Ui) {
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
+        let size = Vec2::new(ui.available_width(), 40.0);
+        ui.allocate_ui_with_layout(size, Layout::right_to_left(Align::Center), |ui| {
+            if ui.button("Leave presenter mode (Esc)").clicked() {
+                self.commands.push(Command::TogglePresenter);
+            }
+            let auto = self.autoplay.is_some();
+            if ui.selectable_label(auto, "Autoplay events").clicked() {
+                self.commands
+                    .push(Command::Autoplay(if auto { None } else { Some(3.0) }));
+            }
+            ui.add_space(12.0);
             let caption = if self.caption.is_empty() {
                 format!(
                     "{} · {}",
@@ -107,16 +117,8 @@ impl App {
             } else {
                 self.caption.clone()
             };
-            ui.label(RichText::new(caption).size(24.0).strong());
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                if ui.button("Leave presenter mode (Esc)").clicked() {
-                    self.commands.push(Command::TogglePresenter);
-                }
-                let auto = self.autoplay.is_some();
-                if ui.selectable_label(auto, "Autoplay events").clicked() {
-                    self.commands
-                        .push(Command::Autoplay(if auto { None } else { Some(3.0) }));
-                }
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                ui.add(egui::Label::new(RichText::new(caption).size(24.0).strong()).truncate());
             });
         });
         ui.add_space(6.0);

@@ -613,7 +613,10 @@ impl App {
             }
             Command::TogglePresenter => {
                 self.presenting = !self.presenting;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+                // A screenshot keeps the size it was asked for.
+                if !self.taking_screenshot() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+                }
                 ctx.set_zoom_factor(if self.presenting { 1.35 } else { 1.0 });
                 if !self.presenting {
                     self.autoplay = None;
@@ -711,6 +714,9 @@ impl App {
                     self.set_scenario(scenario, Some(path.clone()), false);
                     if let Some(code) = self.pending_select.take() {
                         self.select_code(&code);
+                    }
+                    if let Some(i) = self.pending_bookmark.take() {
+                        self.go_to_bookmark(i);
                     }
                     self.clear_autosave();
                     if self.sc.is_some() {
@@ -916,7 +922,9 @@ impl App {
             return;
         }
         self.bookmark_at = None;
-        let lines = crate::view::event_lines(&self.timeline, self.date);
+        let mut lines = crate::view::event_lines(&self.timeline, self.date);
+        // Scenario changes first: they are what the room is looking at.
+        lines.sort_by_key(|l| !l.contains("(scenario)"));
         self.caption = match lines.first() {
             Some(first) if lines.len() > 1 => format!(
                 "{}: {first} (and {} more)",
