@@ -448,6 +448,12 @@ pub struct OrgLink {
 /// One step of a lineage, for the details panel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineageLine {
+    /// The event's id.
+    pub event: String,
+    /// Whether the event is a scenario's.
+    pub scenario: bool,
+    /// Whether it is a merger.
+    pub merger: bool,
     /// The day.
     pub date: Date,
     /// `merger` or `abolished into ICB`.
@@ -571,7 +577,11 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
             Some(sub) => link(s, st.to, format!("as sub-ICB location {}", s.org(sub).code)),
             None => link(s, st.to, ""),
         };
+        let ev = &tl.events()[st.event];
         lines.push(LineageLine {
+            event: ev.id.clone(),
+            scenario: ev.source == crate::model::scenario::SCENARIO_SOURCE,
+            merger: st.kind == EventKind::Merge,
             date: st.date,
             what: st.kind.label().to_string(),
             from,

@@ -339,3 +339,70 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
     h.get_by_label_contains("there is no CCG ZZZ");
     assert_eq!(h.state().scenario().unwrap(), &before);
 }
+
+#[test]
+fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    search_and_pick(&mut h, "15N", "NHS Devon CCG (15N)");
+    h.get_by_label("Move merger E232…").click();
+    h.run();
+    h.get_by_label("Move a merger");
+    h.get_by_label("Merger date").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Merger date").type_text("2018-04-01");
+    h.get_by_label("Move").click();
+    h.run();
+    assert!(h.state().showing_scenario());
+    assert_eq!(h.state().timeline().counts_at(d("2018-04-01")).ccg, 194);
+
+    // Edit the change: a year later than it really was.
+    h.get_by_label("Edit change 1").click();
+    h.run();
+    h.get_by_label("Edit the change");
+    h.get_by_label("Merger date").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Merger date").type_text("2020-04-01");
+    h.get_by_label("Apply").click();
+    h.run();
+    let sc = h.state().scenario().unwrap();
+    assert_eq!(sc.changes.len(), 1, "edited in place");
+    assert_eq!(h.state().timeline().counts_at(d("2019-04-01")).ccg, 192);
+
+    // A bad edit is refused with the reason, and nothing changes.
+    h.get_by_label("Edit change 1").click();
+    h.run();
+    h.get_by_label("Merger date").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Merger date").type_text("2013-01-01");
+    h.get_by_label("Apply").click();
+    h.run();
+    h.get_by_label_contains("only exists from 2013-04-01");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().timeline().counts_at(d("2019-04-01")).ccg, 192);
+}
+
+#[test]
+fn picked_ccgs_can_share_an_accountable_officer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    search_and_pick(&mut h, "01F", "NHS Halton CCG (01F)");
+    h.get_by_label("Add to merger").click();
+    h.run();
+    search_and_pick(&mut h, "02E", "NHS Warrington CCG (02E)");
+    h.get_by_label("Add to merger").click();
+    h.run();
+    h.get_by_label("Share an AO…").click();
+    h.run();
+    h.get_by_label("Share").click();
+    h.run();
+    let sc = h.state().scenario().unwrap();
+    assert!(matches!(
+        &sc.changes[0],
+        ccg_explorer::model::scenario::Change::SharedManagement { ccgs, .. } if ccgs.len() == 2
+    ));
+}

@@ -124,6 +124,12 @@ pub enum Command {
     TogglePick(String),
     /// Open the merge dialog for the picked CCGs.
     OpenMergeDialog,
+    /// Open the shared-management dialog for the picked CCGs.
+    OpenShareDialog,
+    /// Open the dialog that moves a real merger (by event id).
+    OpenMoveDialog(String),
+    /// Open the dialog on change `i`.
+    EditChange(usize),
     /// Add a change to the scenario (checked first).
     AddChange(crate::model::scenario::Change),
     /// Remove change `i`.

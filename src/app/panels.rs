@@ -605,6 +605,28 @@ impl App {
                                 ui.weak(&line.to.note);
                             }
                         });
+                        if line.merger && !line.scenario {
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .small_button(format!("Move merger {}…", line.event))
+                                    .on_hover_text("Scenario: this merger on another date")
+                                    .clicked()
+                                {
+                                    commands.push(Command::OpenMoveDialog(line.event.clone()));
+                                }
+                                if ui
+                                    .small_button(format!("Cancel merger {}", line.event))
+                                    .on_hover_text("Scenario: this merger never happens")
+                                    .clicked()
+                                {
+                                    commands.push(Command::AddChange(
+                                        crate::model::scenario::Change::CancelMerger {
+                                            event: line.event.clone(),
+                                        },
+                                    ));
+                                }
+                            });
+                        }
                     }
                 }
                 if !d.note.is_empty() {

@@ -33,8 +33,10 @@ pub struct ScenarioState {
 
 /// The merge dialog's fields.
 pub struct MergeDialog {
-    /// The CCGs to merge (codes).
-    pub ccgs: Vec<String>,
+    /// What the dialog makes.
+    pub kind: DialogKind,
+    /// The change it replaces, when editing.
+    pub replace: Option<usize>,
     /// The date, as typed.
     pub date: String,
     /// The new CCG's name.
@@ -43,6 +45,17 @@ pub struct MergeDialog {
     pub code: String,
     /// Why the last try failed.
     pub error: String,
+}
+
+/// The kinds of change the dialog makes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DialogKind {
+    /// Merge these CCGs (codes).
+    Merge(Vec<String>),
+    /// Move this merger (event id).
+    Move(String),
+    /// These CCGs share an accountable officer.
+    Share(Vec<String>),
 }
 
 /// An autosaved scenario found at start.
@@ -450,7 +463,7 @@ impl App {
                     self.merge_pick.push(code);
                 }
             }
-            Command::OpenMergeDialog => {
+            Command::OpenMergeDialog | Command::OpenShareDialog => {
                 let s = self.actual.timeline.snapshot();
                 let system = self
                     .merge_pick
@@ -464,8 +477,14 @@ impl App {
                     .map(|s| s.scenario.changes.len())
                     .unwrap_or(0)
                     + 1;
+                let picks = self.merge_pick.clone();
                 self.merge_dialog = Some(MergeDialog {
-                    ccgs: self.merge_pick.clone(),
+                    kind: if c == Command::OpenMergeDialog {
+                        DialogKind::Merge(picks)
+                    } else {
+                        DialogKind::Share(picks)
+                    },
+                    replace: None,
                     date: self.date.to_string(),
                     name: match system {
                         Some(sys) => format!("NHS {sys} CCG (scenario)"),
@@ -475,11 +494,52 @@ impl App {
                     error: String::new(),
                 });
             }
+            Command::OpenMoveDialog(event) => {
+                self.merge_dialog = Some(MergeDialog {
+                    kind: DialogKind::Move(event),
+                    replace: None,
+                    date: self.date.to_string(),
+                    name: String::new(),
+                    code: String::new(),
+                    error: String::new(),
+                });
+            }
+            Command::EditChange(i) => {
+                let Some(change) = self.scenario().and_then(|s| s.changes.get(i)).cloned() else {
+                    return;
+                };
+                let (kind, date, name, code) = match change {
+                    Change::Merge {
+                        date,
+                        ccgs,
+                        code,
+                        name,
+                    } => (DialogKind::Merge(ccgs), date, name, code),
+                    Change::MoveMerger { event, date } => {
+                        (DialogKind::Move(event), date, String::new(), String::new())
+                    }
+                    Change::SharedManagement { ccgs, from, .. } => {
+                        (DialogKind::Share(ccgs), from, String::new(), String::new())
+                    }
+                    Change::CancelMerger { .. } => return,
+                };
+                self.merge_dialog = Some(MergeDialog {
+                    kind,
+                    replace: Some(i),
+                    date: date.to_string(),
+                    name,
+                    code,
+                    error: String::new(),
+                });
+            }
             Command::AddChange(change) => {
                 self.ensure_scenario();
                 let Some(sc) = &self.sc else { return };
                 let mut next = sc.scenario.clone();
-                next.changes.push(change);
+                match self.merge_dialog.as_ref().and_then(|d| d.replace) {
+                    Some(i) if i < next.changes.len() => next.changes[i] = change,
+                    _ => next.changes.push(change),
+                }
                 match self.edit(ctx, next) {
                     Ok(()) => {
                         self.merge_dialog = None;
@@ -967,6 +1027,16 @@ impl App {
                 {
                     self.commands.push(Command::OpenMergeDialog);
                 }
+                if ui
+                    .add_enabled(
+                        self.merge_pick.len() >= 2,
+                        egui::Button::new("Share an AO…"),
+                    )
+                    .on_hover_text("The picked CCGs share one accountable officer from a date")
+                    .clicked()
+                {
+                    self.commands.push(Command::OpenShareDialog);
+                }
                 if ui.button("Clear").clicked() {
                     for c in self.merge_pick.clone() {
                         self.commands.push(Command::TogglePick(c));
@@ -1008,6 +1078,11 @@ impl App {
         for (i, c) in sc.scenario.changes.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
                 ui.label(format!("{}. {}", i + 1, c.describe()));
+                if !matches!(c, Change::CancelMerger { .. })
+                    && ui.small_button(format!("Edit change {}", i + 1)).clicked()
+                {
+                    self.commands.push(Command::EditChange(i));
+                }
                 if ui
                     .small_button(format!("Remove change {}", i + 1))
                     .clicked()
@@ -1132,38 +1207,70 @@ impl App {
         let mut close = false;
         if let Some(d) = &mut self.merge_dialog {
             let mut push = None;
-            egui::Window::new("Merge CCGs")
+            let (title, button) = match (&d.kind, d.replace) {
+                (DialogKind::Merge(_), None) => ("Merge CCGs", "Merge"),
+                (DialogKind::Move(_), None) => ("Move a merger", "Move"),
+                (DialogKind::Share(_), None) => ("Share an accountable officer", "Share"),
+                (_, Some(_)) => ("Edit the change", "Apply"),
+            };
+            egui::Window::new(title)
                 .collapsible(false)
                 .resizable(false)
                 .show(&ctx, |ui| {
-                    ui.label(format!(
-                        "Merge {} CCGs: {}",
-                        d.ccgs.len(),
-                        d.ccgs.join(", ")
-                    ));
-                    egui::Grid::new("merge fields").show(ui, |ui| {
-                        let l = ui.label("Merger date");
+                    match &d.kind {
+                        DialogKind::Merge(ccgs) => {
+                            ui.label(format!("Merge {} CCGs: {}", ccgs.len(), ccgs.join(", ")));
+                        }
+                        DialogKind::Move(event) => {
+                            ui.label(format!("Move merger {event} to another date"));
+                        }
+                        DialogKind::Share(ccgs) => {
+                            ui.label(format!(
+                                "{} share one accountable officer from:",
+                                ccgs.join(", ")
+                            ));
+                        }
+                    }
+                    egui::Grid::new("change fields").show(ui, |ui| {
+                        let l = ui.label(if matches!(d.kind, DialogKind::Share(_)) {
+                            "From"
+                        } else {
+                            "Merger date"
+                        });
                         ui.text_edit_singleline(&mut d.date).labelled_by(l.id);
                         ui.end_row();
-                        let l = ui.label("New CCG name");
-                        ui.text_edit_singleline(&mut d.name).labelled_by(l.id);
-                        ui.end_row();
-                        let l = ui.label("New CCG code");
-                        ui.text_edit_singleline(&mut d.code).labelled_by(l.id);
-                        ui.end_row();
+                        if matches!(d.kind, DialogKind::Merge(_)) {
+                            let l = ui.label("New CCG name");
+                            ui.text_edit_singleline(&mut d.name).labelled_by(l.id);
+                            ui.end_row();
+                            let l = ui.label("New CCG code");
+                            ui.text_edit_singleline(&mut d.code).labelled_by(l.id);
+                            ui.end_row();
+                        }
                     });
                     if !d.error.is_empty() {
                         ui.colored_label(Color32::from_rgb(220, 70, 50), &d.error);
                     }
                     ui.horizontal(|ui| {
-                        if ui.button("Merge").clicked() {
+                        if ui.button(button).clicked() {
                             match d.date.trim().parse() {
                                 Ok(date) => {
-                                    push = Some(Change::Merge {
-                                        date,
-                                        ccgs: d.ccgs.clone(),
-                                        code: d.code.trim().to_string(),
-                                        name: d.name.trim().to_string(),
+                                    push = Some(match &d.kind {
+                                        DialogKind::Merge(ccgs) => Change::Merge {
+                                            date,
+                                            ccgs: ccgs.clone(),
+                                            code: d.code.trim().to_string(),
+                                            name: d.name.trim().to_string(),
+                                        },
+                                        DialogKind::Move(event) => Change::MoveMerger {
+                                            event: event.clone(),
+                                            date,
+                                        },
+                                        DialogKind::Share(ccgs) => Change::SharedManagement {
+                                            ccgs: ccgs.clone(),
+                                            from: date,
+                                            to: None,
+                                        },
                                     })
                                 }
                                 Err(_) => {
