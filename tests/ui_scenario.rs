@@ -406,3 +406,58 @@ fn picked_ccgs_can_share_an_accountable_officer() {
         ccg_explorer::model::scenario::Change::SharedManagement { ccgs, .. } if ccgs.len() == 2
     ));
 }
+
+#[test]
+fn exports_write_stamped_pictures_and_csv() {
+    use ccg_explorer::app::scenario::ExportKind;
+    // SAFETY: tests in this binary that render set the same value.
+    unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let tree = dir.path().join("tree.csv");
+    let costs = dir.path().join("costs.csv");
+    let chart = dir.path().join("chart.png");
+    let window = dir.path().join("window.png");
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::TreeCsv, tree.clone()));
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::CostsCsv, costs.clone()));
+    h.step();
+    wait_for(&mut h, |_| tree.exists() && costs.exists());
+    let text = std::fs::read_to_string(&tree).unwrap();
+    assert!(text.starts_with("date,system_code,system_name,place_code"));
+    assert!(
+        text.contains("2019-04-01,E54000037,Devon,E06000027,Torbay,CCG,15N,NHS Devon CCG,1.0000")
+    );
+    let text = std::fs::read_to_string(&costs).unwrap();
+    assert!(text.contains("England,2017/18,207,"));
+    assert!(
+        h.state_mut()
+            .stamp()
+            .starts_with("1 Apr 2019 · England · actual record")
+    );
+
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::Chart(0), chart.clone()));
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::Window, window.clone()));
+    for _ in 0..200 {
+        if chart.exists() && window.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    let full = image::open(&window).expect("window PNG").to_rgba8();
+    let part = image::open(&chart).expect("chart PNG").to_rgba8();
+    assert!(
+        full.width() >= 1400 && full.height() >= 900,
+        "{}x{}",
+        full.width(),
+        full.height()
+    );
+    assert!(
+        part.width() < full.width() && part.height() < full.height(),
+        "the chart is cropped"
+    );
+}

@@ -158,8 +158,11 @@ pub enum Command {
     Recover(bool),
     /// Answer to "save changes?": save, discard, or cancel.
     AnswerSave(Option<bool>),
-    /// Export the window, a chart (0 to 2) as PNG, or the tree or costs as CSV.
+    /// Export the window, a chart (0 to 2) as PNG, or the tree or costs as CSV
+    /// (asks where).
     Export(scenario::ExportKind),
+    /// The same, to a chosen path.
+    ExportTo(scenario::ExportKind, PathBuf),
 }
 
 /// Problems from the last file that failed (or loaded with warnings).
@@ -217,7 +220,7 @@ pub struct App {
     autoplay_carry: f64,
     bookmark_at: Option<usize>,
     caption: String,
-    export: Option<scenario::Export>,
+    exports: Vec<scenario::Export>,
     chart_rects: [Option<egui::Rect>; 3],
     /// The open file; `None` for the embedded England record.
     file: Option<PathBuf>,
@@ -354,7 +357,7 @@ impl App {
             autoplay_carry: 0.0,
             bookmark_at: None,
             caption: String::new(),
-            export: None,
+            exports: Vec::new(),
             chart_rects: [None; 3],
             file: None,
             date: Date::MIN,

@@ -727,6 +727,7 @@ impl App {
                     }
                 }
             }
+            Command::ExportTo(kind, path) => self.start_export(ctx, kind, path),
             Command::Export(kind) => {
                 let date = self.date.to_string();
                 let name = match kind {
@@ -844,7 +845,8 @@ impl App {
         match kind {
             ExportKind::Window | ExportKind::Chart(_) => {
                 let stamp = self.stamp();
-                self.export = Some(Export {
+                // One picture at a time; later ones wait their turn.
+                self.exports.push(Export {
                     kind,
                     path,
                     stamp,
@@ -888,7 +890,7 @@ impl App {
 
     /// Draws the stamp and takes the picture once the frame is stable.
     pub(crate) fn export_step(&mut self, ui: &mut egui::Ui) {
-        let Some(export) = &mut self.export else {
+        let Some(export) = self.exports.first_mut() else {
             return;
         };
         export.frames += 1;
@@ -923,7 +925,7 @@ impl App {
             return;
         }
         let path = export.path.clone();
-        self.export = None;
+        self.exports.remove(0);
         let ppp = ctx.pixels_per_point();
         let tx = self.io.tx.clone();
         self.io.busy += 1;
