@@ -162,6 +162,15 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     h.run();
     h.get_by_label("188 CCGs");
 
+    // The scenario can be renamed in its panel.
+    h.get_by_label("Name:").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Name:").type_text("Kent 2018");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().scenario().unwrap().name, "Kent 2018");
+
     // The actual record is a toggle away.
     h.get_by_label("Show the actual record").click();
     h.run();
@@ -294,6 +303,20 @@ fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
     h.key_press(Key::PageUp);
     h.run();
     assert_eq!(h.state().date(), d("2018-03-31"));
+    // Autoplay steps to the next event every 2 seconds.
+    let before = h.state().date();
+    h.get_by_label("2 s").click();
+    h.run_steps(150);
+    assert!(h.state().date() > before, "autoplay moved on from {before}");
+    assert_eq!(
+        h.state()
+            .timeline()
+            .event_days()
+            .binary_search(&h.state().date())
+            .is_ok(),
+        true
+    );
+    h.get_by_label("2 s").click();
     h.key_press(Key::Escape);
     h.run();
     assert!(!h.state().presenting());

@@ -148,6 +148,8 @@ pub enum Command {
     MoveBookmark(usize, bool),
     /// Rename bookmark `i`.
     RenameBookmark(usize, String),
+    /// Rename the scenario.
+    RenameScenario(String),
     /// Step to the next (or previous) bookmark, or event when there are none.
     Slide(bool),
     /// Enter or leave presenter mode.

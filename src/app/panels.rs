@@ -102,11 +102,18 @@ impl App {
             if ui.button("Leave presenter mode (Esc)").clicked() {
                 self.commands.push(Command::TogglePresenter);
             }
-            let auto = self.autoplay.is_some();
-            if ui.selectable_label(auto, "Autoplay events").clicked() {
-                self.commands
-                    .push(Command::Autoplay(if auto { None } else { Some(3.0) }));
+            let auto = self.autoplay;
+            for pace in [5.0, 3.0, 2.0] {
+                if ui
+                    .selectable_label(auto == Some(pace), format!("{pace:.0} s"))
+                    .on_hover_text(format!("Autoplay: the next event every {pace:.0} seconds"))
+                    .clicked()
+                {
+                    let next = if auto == Some(pace) { None } else { Some(pace) };
+                    self.commands.push(Command::Autoplay(next));
+                }
             }
+            ui.label("Autoplay events:");
             ui.add_space(12.0);
             let caption = if self.caption.is_empty() {
                 format!(

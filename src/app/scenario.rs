@@ -651,6 +651,15 @@ impl App {
                 self.activate();
             }
             Command::GoToBookmark(i) => self.go_to_bookmark(i),
+            Command::RenameScenario(name) => {
+                let Some(sc) = &self.sc else { return };
+                let mut next = sc.scenario.clone();
+                next.name = name;
+                let show = self.show_scenario;
+                let _ = self.edit(ctx, next);
+                self.show_scenario = show;
+                self.activate();
+            }
             Command::Slide(forward) => {
                 let n = self.scenario().map(|s| s.bookmarks.len()).unwrap_or(0);
                 if n > 0 {
@@ -1054,6 +1063,26 @@ impl App {
                 .strong()
                 .color(warm),
         );
+        let id = egui::Id::unique("scenario name");
+        let mut name = ui
+            .data(|d| d.get_temp::<String>(id))
+            .unwrap_or_else(|| sc.scenario.name.clone());
+        let resp = ui
+            .horizontal(|ui| {
+                let l = ui.label("Name:");
+                ui.text_edit_singleline(&mut name).labelled_by(l.id)
+            })
+            .inner;
+        if resp.changed() {
+            ui.data_mut(|d| d.insert_temp(id, name.clone()));
+        }
+        if resp.lost_focus() {
+            ui.data_mut(|d| d.remove::<String>(id));
+            if !name.trim().is_empty() && name.trim() != sc.scenario.name {
+                self.commands
+                    .push(Command::RenameScenario(name.trim().to_string()));
+            }
+        }
         let mut show = self.show_scenario;
         if ui
             .checkbox(
