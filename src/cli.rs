@@ -248,6 +248,25 @@ fn load_timeline(
     })
 }
 
+/// Loads the timeline, or prints every problem and returns `None`.
+fn timeline_or_report(
+    out: &mut dyn Write,
+    snapshot: Option<&Path>,
+    scenario: Option<&Path>,
+) -> Result<Option<Timeline>> {
+    match load_timeline(snapshot, scenario)? {
+        Ok(t) => Ok(Some(t)),
+        Err(e) => {
+            let name = scenario
+                .or(snapshot)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| crate::ENGLAND_NAME.to_string());
+            print_problems(out, &name, &e)?;
+            Ok(None)
+        }
+    }
+}
+
 /// Checks a scenario file against its snapshot.
 fn check_scenario(
     out: &mut dyn Write,
@@ -382,15 +401,9 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
-                Ok(t) => t,
-                Err(e) => {
-                    let name = snapshot
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    print_problems(out, &name, &e)?;
-                    return Ok(ExitCode::from(1));
-                }
+            let Some(tl) = timeline_or_report(out, snapshot.as_deref(), scenario.as_deref())?
+            else {
+                return Ok(ExitCode::from(1));
             };
             write_at(out, &tl, date, format)?;
             Ok(ExitCode::SUCCESS)
@@ -401,15 +414,9 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
-                Ok(t) => t,
-                Err(e) => {
-                    let name = snapshot
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    print_problems(out, &name, &e)?;
-                    return Ok(ExitCode::from(1));
-                }
+            let Some(tl) = timeline_or_report(out, snapshot.as_deref(), scenario.as_deref())?
+            else {
+                return Ok(ExitCode::from(1));
             };
             let found = tl.snapshot().find_any(&code);
             let Some(id) = found.first() else {
@@ -427,15 +434,9 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             scenario,
             format,
         } => {
-            let tl = match load_timeline(snapshot.as_deref(), scenario.as_deref())? {
-                Ok(t) => t,
-                Err(e) => {
-                    let name = snapshot
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    print_problems(out, &name, &e)?;
-                    return Ok(ExitCode::from(1));
-                }
+            let Some(tl) = timeline_or_report(out, snapshot.as_deref(), scenario.as_deref())?
+            else {
+                return Ok(ExitCode::from(1));
             };
             let model = crate::model::costs::CostModel::new(&tl);
             let fp = match &footprint {

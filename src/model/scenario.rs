@@ -363,6 +363,19 @@ fn ccg_index(raw: &RawSnapshot, code: &str) -> Option<usize> {
     raw.ccgs.iter().position(|c| c.code == code)
 }
 
+/// The code of the most populous of `sources`.
+fn most_populous(raw: &RawSnapshot, sources: &[String]) -> String {
+    sources
+        .iter()
+        .max_by_key(|c| {
+            ccg_index(raw, c)
+                .and_then(|i| raw.ccgs[i].population.as_ref().map(|p| p.count))
+                .unwrap_or(0)
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn end_of(o: &RawOrg) -> Date {
     o.to.unwrap_or(FOREVER)
 }
@@ -373,15 +386,7 @@ fn end_of(o: &RawOrg) -> Date {
 /// `day` are dropped.
 fn transfer(raw: &mut RawSnapshot, sources: &[String], target: &str, day: Date) {
     let src: HashSet<&str> = sources.iter().map(String::as_str).collect();
-    let primary = sources
-        .iter()
-        .max_by_key(|c| {
-            ccg_index(raw, c)
-                .and_then(|i| raw.ccgs[i].population.as_ref().map(|p| p.count))
-                .unwrap_or(0)
-        })
-        .cloned()
-        .unwrap_or_default();
+    let primary = most_populous(raw, sources);
     let cut = |links: &mut Vec<RawLink>, member_is_source: bool| -> Vec<RawLink> {
         let mut moved = Vec::new();
         links.retain_mut(|l| {
@@ -724,15 +729,7 @@ fn carry_on(raw: &mut RawSnapshot, sources: &[String], target: &str, from: Date,
     raw.ccg_systems
         .retain_mut(|l| clip_start(l.member == target, &mut l.from, l.to, after));
     // Neighbourhoods of the target in the window go to the most populous source.
-    let primary = sources
-        .iter()
-        .max_by_key(|c| {
-            ccg_index(raw, c)
-                .and_then(|i| raw.ccgs[i].population.as_ref().map(|p| p.count))
-                .unwrap_or(0)
-        })
-        .cloned()
-        .unwrap_or_default();
+    let primary = most_populous(raw, sources);
     let mut extra_n = Vec::new();
     for l in &raw.neighbourhood_ccgs {
         if l.of == target && l.from <= until {
