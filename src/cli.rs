@@ -168,6 +168,15 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
 pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
     match run_inner(command, out) {
         Ok(code) => code,
+        // A reader that stops early (`| head`) is not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("ccg-explorer: error: {e:#}");
             ExitCode::from(2)
@@ -485,7 +494,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "snapshot".to_string());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // Unique per write, so that two writes of the same file never share a temp file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
     let result = (|| -> Result<()> {
         let mut f = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
@@ -551,6 +563,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 .collect();
             let v = json!({
                 "date": date.to_string(),
+                "snapshot": s.title,
+                "scenario": crate::model::scenario::scenario_of(s),
                 "counts": counts,
                 "systems": systems,
             });
@@ -568,7 +582,9 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "commissioner_code",
                 "commissioner_name",
                 "share_of_place",
+                "scenario",
             ])?;
+            let scenario = crate::model::scenario::scenario_of(s).unwrap_or_default();
             for sys in &tree.systems {
                 let (sc, sn) = match sys.system {
                     Some(id) => (s.org(id).code.as_str(), s.org(id).name.as_str()),
@@ -588,6 +604,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             &o.code,
                             &o.name,
                             &format!("{:.4}", c.share),
+                            &scenario,
                         ])?;
                     }
                 }
@@ -595,6 +612,9 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
         }
         Format::Text => {
+            if let Some(sc) = crate::model::scenario::scenario_of(s) {
+                writeln!(out, "{sc}")?;
+            }
             writeln!(
                 out,
                 "{}: {} CCGs, {} systems, {} ICBs, {} sub-ICB locations, {} places, {} neighbourhoods, {} regions",
@@ -654,6 +674,7 @@ pub fn write_costs(
         Format::Json => {
             let v = json!({
                 "footprint": fp.name,
+                "scenario": model.scenario,
                 "baseline_year": model.baseline_year.to_string(),
                 "target_year": model.target_year.to_string(),
                 "cut": model.cut,
@@ -697,10 +718,17 @@ pub fn write_costs(
         }
         Format::Text => {
             let base = rows.first().map(|r| r.baseline_gbp).unwrap_or(0.0);
-            writeln!(out, "Running costs: {}", fp.name)?;
+            if let Some(sc) = &model.scenario {
+                writeln!(out, "{sc}")?;
+            }
             writeln!(
                 out,
-                "Baseline ({} allowance): £{}m; target by {}: £{}m ({:.0}% cut). All figures GBP m; (m) = modelled.",
+                "Running costs: {} (a CCG's footprint includes the CCGs it merged with)",
+                fp.name
+            )?;
+            writeln!(
+                out,
+                "Baseline ({} allowance): £{}m; target by {}: £{}m ({:.0}% cut). GBP m; * = modelled allowance; savings are always modelled.",
                 model.baseline_year,
                 gbp_m(base),
                 model.target_year,
@@ -710,19 +738,20 @@ pub fn write_costs(
             writeln!(
                 out,
                 "{:<8} {:>5} {:>12} {:>12} {:>12} {:>8} {:>10}",
-                "year", "CCGs", "allowance", "structural", "modelled", "saving", "gap to"
+                "year", "CCGs", "allowance", "structural", "baseline less", "saving", "gap to"
             )?;
             writeln!(
                 out,
                 "{:<8} {:>5} {:>12} {:>12} {:>12} {:>8} {:>10}",
-                "", "", "", "saving (m)", "cost (m)", "(m)", "target (m)"
+                "", "", "", "savings", "savings", "", "target"
             )?;
             for r in &rows {
                 let mark = if r.allowance_basis == crate::model::Provenance::Published {
                     ""
                 } else {
-                    " (m)"
+                    "*"
                 };
+                let before = r.start_year < model.baseline_year.0;
                 writeln!(
                     out,
                     "{:<8} {:>5} {:>12} {:>12} {:>12} {:>7.1}% {:>10}",
@@ -730,9 +759,17 @@ pub fn write_costs(
                     r.ccgs,
                     format!("{}{mark}", gbp_m(r.allowance_gbp)),
                     gbp_m(r.structural_saving_gbp),
-                    gbp_m(r.modelled_cost_gbp),
+                    if before {
+                        "-".to_string()
+                    } else {
+                        gbp_m(r.modelled_cost_gbp)
+                    },
                     r.saving_share * 100.0,
-                    gbp_m(r.gap_gbp)
+                    if before {
+                        "-".to_string()
+                    } else {
+                        gbp_m(r.gap_gbp)
+                    }
                 )?;
             }
         }
@@ -799,6 +836,7 @@ pub fn write_lineage(
             "kind": o.kind.label(),
             "from": o.from.to_string(),
             "to": (o.to != crate::model::FOREVER).then(|| o.to.to_string()),
+            "scenario": crate::model::scenario::scenario_of(s),
             "steps": steps,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -809,6 +847,9 @@ pub fn write_lineage(
     } else {
         format!("{} to {}", human_date(o.from), human_date(o.to))
     };
+    if let Some(sc) = crate::model::scenario::scenario_of(s) {
+        writeln!(out, "{sc}")?;
+    }
     writeln!(out, "{} — {}, {life}", o.label(), o.kind.label())?;
     if lineage.steps.is_empty() {
         writeln!(out, "  no mergers or abolitions")?;

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         fresh: cli.screenshot.is_some(),
         screenshot: cli.screenshot,
     };
+    let want_screenshot = options.screenshot.is_some();
     let size = cli.size.unwrap_or([1440.0, 900.0]);
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -38,6 +39,14 @@ fn main() -> ExitCode {
         native,
         Box::new(move |cc| Ok(Box::new(App::new(cc, options)))),
     ) {
+        Ok(())
+            if want_screenshot
+                && !ccg_explorer::app::SCREENSHOT_SAVED
+                    .load(std::sync::atomic::Ordering::SeqCst) =>
+        {
+            eprintln!("ccg-explorer: no screenshot was saved");
+            ExitCode::from(2)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ccg-explorer: cannot open the window: {e}");

@@ -881,6 +881,10 @@ pub struct CostChart {
     pub cut: f64,
     /// Notes that belong to this footprint.
     pub annotations: Vec<String>,
+    /// Which CCGs the footprint adds up, over all years.
+    pub members: String,
+    /// Published allowances of the selected CCG itself: (year, GBP, source).
+    pub own_published: Vec<(i32, f64, String)>,
 }
 
 /// Chart (b): structural savings by system at one financial year.
@@ -943,8 +947,53 @@ pub fn cost_chart(
         })
         .map(|a| format!("{} · {} ({})", human_date(a.date), a.text, a.basis.label()))
         .collect();
+    let mut member_codes: Vec<&str> = s
+        .orgs
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| o.kind == OrgKind::Ccg && model.in_footprint(&fp, OrgId(*i as u32)))
+        .map(|(_, o)| o.code.as_str())
+        .collect();
+    member_codes.sort_unstable();
+    let members = if fp.org.is_none() {
+        format!("all {} CCGs that ever existed", member_codes.len())
+    } else if member_codes.len() <= 12 {
+        format!(
+            "{} ({} with the CCGs it merged with)",
+            member_codes.join(", "),
+            fp.name
+        )
+    } else {
+        format!("{} CCGs over time", member_codes.len())
+    };
+    let own_published = match selection {
+        Some(id) if s.org(id).kind == OrgKind::Ccg => model
+            .years
+            .iter()
+            .filter_map(|y| match model.allowance_of(id, *y) {
+                Some((v, true)) => {
+                    let src = s
+                        .money
+                        .figures
+                        .iter()
+                        .find(|f| {
+                            f.metric == "rca"
+                                && f.year == Some(*y)
+                                && f.orgs == [s.org(id).code.clone()]
+                        })
+                        .map(|f| f.source.clone())
+                        .unwrap_or_default();
+                    Some((y.0, v, src))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     CostChart {
         title: format!("Running costs: {}", fp.name),
+        members,
+        own_published,
         footprint: fp.name.clone(),
         rows,
         current_year: model.year_for(date).map(|y| y.0),

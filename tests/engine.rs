@@ -240,3 +240,34 @@ fn tree_path_opens_the_nodes_above_an_organisation() {
     // Not on the tree that day: nothing to open.
     assert!(tree_path(&tl, d("2020-01-01"), Grouping::SystemPlace, a01).is_empty());
 }
+
+/// Warnings are kept apart from errors: the file loads, and `check` says what looks odd.
+#[test]
+fn warnings_do_not_stop_a_file_loading() {
+    let text = std::fs::read_to_string("assets/examples/tiny.ron")
+        .unwrap()
+        .replace("title: \"Tiny example\"", "title: \"\"");
+    let loaded = load_str(&text).unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+    assert_eq!(
+        loaded.warnings[0].severity,
+        ccg_explorer::model::Severity::Warning
+    );
+    assert!(loaded.warnings[0].message.contains("no title"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("untitled.ron");
+    std::fs::write(&path, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains(": valid:"), "{stdout}");
+    assert!(stdout.contains("1 warning"), "{stdout}");
+    assert!(
+        stdout.contains("warning at line 7, column 3: the snapshot has no title"),
+        "{stdout}"
+    );
+}

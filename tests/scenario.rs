@@ -264,6 +264,19 @@ fn cli_takes_a_scenario_and_checks_it() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["counts"]["ccg"], 188);
+    assert!(
+        v["scenario"]
+            .as_str()
+            .unwrap()
+            .contains("Kent and Medway merge in 2018"),
+        "marked as scenario"
+    );
+    let out = std::process::Command::new(bin)
+        .args(["at", "2018-04-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["scenario"].is_null(), "the actual record is not marked");
     let out = std::process::Command::new(bin)
         .args(["check", "assets/examples/kent-2018.ron"])
         .output()

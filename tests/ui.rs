@@ -336,3 +336,41 @@ fn savings_bars_are_sorted_largest_first() {
     go_to(&mut h, "2016-06-01");
     h.get_by_label_contains("Savings are measured from the 2017/18 baseline");
 }
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn app_save_writes_what_a_restart_restores() {
+    use eframe::App as _;
+    let mut h = harness();
+    go_to(&mut h, "2016-06-01");
+    let mut storage = MemStorage::default();
+    h.state_mut().save(&mut storage);
+    let restored: UiState =
+        eframe::get_value(&storage, eframe::APP_KEY).expect("saved under the app key");
+    assert_eq!(restored.date, Some(d("2016-06-01")));
+    let mut h2 = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .build_eframe(move |cc| App::with_state(&cc.egui_ctx, AppOptions::default(), restored));
+    h2.run();
+    assert_eq!(h2.state().date(), d("2016-06-01"));
+    h2.get_by_label("1 Jun 2016");
+}

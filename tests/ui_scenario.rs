@@ -483,3 +483,32 @@ fn exports_write_stamped_pictures_and_csv() {
         "the chart is cropped"
     );
 }
+
+#[test]
+fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron"),
+    )
+    .unwrap();
+    let other = dir.path().join("other.ron");
+    let fp = text
+        .split("fingerprint: \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(&other, text.replace(&fp, "0000000000000000")).unwrap();
+    h.state_mut().push(Command::OpenScenario(other));
+    h.step();
+    wait_for(&mut h, |app| app.scenario().is_some());
+    h.get_by_label_contains("opened with 1 warning");
+    assert!(
+        h.query_all_by_label_contains("was made for the snapshot")
+            .count()
+            >= 1
+    );
+}

@@ -29,6 +29,7 @@ pub fn cost_chart_ui(
         fy_label(chart.target_year as f64),
         chart.cut * 100.0
     ));
+    ui.weak(format!("Footprint: {}.", chart.members));
     for a in &chart.annotations {
         ui.label(RichText::new(format!("Note: {a}")).italics());
     }
@@ -68,6 +69,19 @@ pub fn cost_chart_ui(
     let first = chart.rows.first().map(|r| r.start_year).unwrap_or(0) as f64;
     let last = chart.rows.last().map(|r| r.start_year).unwrap_or(0) as f64;
     let current = chart.current_year;
+    let own: Vec<[f64; 2]> = chart
+        .own_published
+        .iter()
+        .map(|(y, v, _)| [*y as f64, m(*v)])
+        .collect();
+    let own_label = "Allowance of this CCG alone (published)".to_string();
+    for (y, v, src) in &chart.own_published {
+        ui.label(format!(
+            "Published: this CCG's own allowance in {} was £{:.2}m (source {src}).",
+            fy_label(*y as f64),
+            v / 1e6
+        ));
+    }
     let grey = ui.visuals().weak_text_color();
     let top = chart
         .rows
@@ -121,15 +135,36 @@ pub fn cost_chart_ui(
                     .fill_color(warm.gamma_multiply(0.25)),
             );
             plot.hline(
-                HLine::new("Baseline (2017/18 allowance)", baseline)
-                    .color(grey)
-                    .style(LineStyle::dotted_loose()),
+                HLine::new(
+                    format!(
+                        "Baseline ({} allowance)",
+                        fy_label(chart.baseline_year as f64)
+                    ),
+                    baseline,
+                )
+                .color(grey)
+                .style(LineStyle::dotted_loose()),
             );
             plot.hline(
-                HLine::new("Target: baseline less 20%", target)
-                    .color(warm)
-                    .width(1.5),
+                HLine::new(
+                    format!(
+                        "Target: baseline less {:.0}% by {}",
+                        chart.cut * 100.0,
+                        fy_label(chart.target_year as f64)
+                    ),
+                    target,
+                )
+                .color(warm)
+                .width(1.5),
             );
+            if !own.is_empty() {
+                plot.points(
+                    Points::new(own_label.clone(), PlotPoints::from(own.clone()))
+                        .color(warm)
+                        .radius(6.0)
+                        .shape(egui_plot::MarkerShape::Diamond),
+                );
+            }
             plot.line(
                 Line::new("Allowance (modelled)", PlotPoints::from(allowance))
                     .color(accent)
@@ -209,6 +244,7 @@ pub fn savings_chart_ui(
     let n = chart.bars.len() as f64;
     let target = chart.target_percent;
     let resp = Plot::new("savings chart")
+        .legend(Legend::default().position(Corner::RightTop))
         .height((ui.available_height() - 26.0).max(120.0))
         .y_axis_label("% of baseline")
         .x_axis_label("systems, ranked")
@@ -292,15 +328,17 @@ pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, wa
                     .color(warm)
                     .width(2.0),
             );
-            for (x, text) in &notes {
-                plot.points(
-                    Points::new(text.clone(), PlotPoints::from(vec![[*x, top * 0.6]]))
-                        .radius(5.0)
-                        .color(warm),
+            // Notes are marked by a dotted line at their date, not drawn as data.
+            for (i, (x, text)) in notes.iter().enumerate() {
+                plot.vline(
+                    VLine::new(format!("Note {}: {text}", i + 1), *x)
+                        .color(warm.gamma_multiply(0.7))
+                        .style(LineStyle::dotted_dense())
+                        .width(1.5),
                 );
             }
         });
-    for (_, text) in &chart.annotations {
-        ui.weak(format!("• {text}"));
+    for (i, (_, text)) in chart.annotations.iter().enumerate() {
+        ui.weak(format!("Note {} (dotted line): {text}", i + 1));
     }
 }

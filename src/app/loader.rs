@@ -124,7 +124,16 @@ impl Loader {
         let spawned = std::thread::Builder::new()
             .name("snapshot-loader".into())
             .spawn(move || {
-                let result = load_file(&path);
+                // A bug in loading must not leave the window waiting for ever.
+                let result = std::panic::catch_unwind(|| load_file(&path)).unwrap_or_else(|_| {
+                    Loaded::Failed {
+                        path: path.clone(),
+                        problems: io_problem(
+                            format!("loading {} failed unexpectedly", path.display()),
+                            "please report this file; what you had open stays open",
+                        ),
+                    }
+                });
                 // The receiver lives as long as the app; if it is gone there is no one to tell.
                 let _ = tx.send(result);
                 wake();

@@ -24,6 +24,10 @@ use crate::view::{
 
 pub use state::{ThemeChoice, UiState};
 
+/// Set once `--screenshot` has written its PNG; `main` exits non-zero without it.
+pub static SCREENSHOT_SAVED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// How the window starts.
 #[derive(Clone, Debug, Default)]
 pub struct AppOptions {
@@ -218,6 +222,8 @@ pub struct App {
     presenting: bool,
     quitting: bool,
     after_saved: Option<scenario::AfterSave>,
+    autosave_gen: u64,
+    autosave_written: Arc<std::sync::Mutex<u64>>,
     autoplay: Option<f64>,
     autoplay_carry: f64,
     bookmark_at: Option<usize>,
@@ -355,6 +361,8 @@ impl App {
             presenting: false,
             quitting: false,
             after_saved: None,
+            autosave_gen: 0,
+            autosave_written: Arc::new(std::sync::Mutex::new(0)),
             autoplay: None,
             autoplay_carry: 0.0,
             bookmark_at: None,
@@ -942,13 +950,23 @@ impl App {
         ctx.request_screenshot(move |img| {
             let [w, h] = img.size;
             let rgba: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
-            match image::RgbaImage::from_raw(w as u32, h as u32, rgba) {
+            let saved = match image::RgbaImage::from_raw(w as u32, h as u32, rgba) {
                 Some(buf) => match buf.save(&path) {
-                    Ok(()) => eprintln!("saved {} ({w}x{h})", path.display()),
-                    Err(e) => eprintln!("ccg-explorer: cannot save {}: {e}", path.display()),
+                    Ok(()) => {
+                        eprintln!("saved {} ({w}x{h})", path.display());
+                        true
+                    }
+                    Err(e) => {
+                        eprintln!("ccg-explorer: cannot save {}: {e}", path.display());
+                        false
+                    }
                 },
-                None => eprintln!("ccg-explorer: the screenshot had an unexpected size"),
-            }
+                None => {
+                    eprintln!("ccg-explorer: the screenshot had an unexpected size");
+                    false
+                }
+            };
+            SCREENSHOT_SAVED.store(saved, std::sync::atomic::Ordering::SeqCst);
             ctx2.send_viewport_cmd(egui::ViewportCommand::Close);
         });
     }

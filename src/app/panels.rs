@@ -906,7 +906,15 @@ impl App {
                         ("Ctrl+O", "Open a snapshot"),
                         ("Ctrl+R", "Reload the open file"),
                         ("F11", "Full screen"),
-                        ("Escape", "Close the search results"),
+                        ("F5", "Presenter mode (Escape leaves)"),
+                        (
+                            "PageDown / PageUp",
+                            "Next / previous bookmark (presenter mode)",
+                        ),
+                        ("Ctrl+S", "Save the scenario"),
+                        ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a scenario edit"),
+                        ("Ctrl+click", "Pick a CCG for a merger (tree by CCG)"),
+                        ("Escape", "Close the search results; leave presenter mode"),
                     ] {
                         ui.label(RichText::new(k).monospace().strong());
                         ui.label(what);

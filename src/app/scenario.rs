@@ -302,7 +302,7 @@ impl App {
 
     /// Opens `scenario` if it applies to the open snapshot; otherwise says why and
     /// keeps what was open.
-    fn set_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, dirty: bool) {
+    fn set_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, dirty: bool) -> bool {
         let (world, problems) = match apply(&self.raw, &scenario) {
             Ok((_, loaded)) => (World::new(Timeline::new(loaded.snapshot)), loaded.warnings),
             Err(e) => {
@@ -311,9 +311,20 @@ impl App {
                         .into(),
                     problems: e.problems,
                 });
-                return;
+                return false;
             }
         };
+        if !problems.is_empty() {
+            self.report = Some(ProblemReport {
+                title: format!(
+                    "The scenario “{}” opened with {} warning{}",
+                    scenario.name,
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                ),
+                problems: problems.clone(),
+            });
+        }
         self.sc = Some(ScenarioState {
             scenario,
             path,
@@ -326,6 +337,7 @@ impl App {
         self.show_scenario = true;
         self.bookmark_at = None;
         self.activate();
+        true
     }
 
     /// Writes the scenario to the autosave file (in the background).
@@ -343,10 +355,21 @@ impl App {
             .unwrap_or_default();
         let text = format!("// saved from: {from}\n{body}");
         let path = dir.join(AUTOSAVE_FILE);
+        // Writes are numbered; a slower, older write never lands after a newer one.
+        self.autosave_gen += 1;
+        let generation = self.autosave_gen;
+        let last = self.autosave_written.clone();
         self.io.spawn(ctx, move || {
+            let Ok(mut written) = last.lock() else {
+                return IoResult::Wrote(path, Err("autosave lock poisoned".into()));
+            };
+            if *written > generation {
+                return IoResult::Wrote(path, Ok(()));
+            }
             let r = std::fs::create_dir_all(&dir)
                 .map_err(|e| e.to_string())
                 .and_then(|_| write_file(&path, text.as_bytes()));
+            *written = generation;
             IoResult::Wrote(path, r)
         });
     }
@@ -698,7 +721,7 @@ impl App {
             Command::Recover(yes) => {
                 if let Some(r) = self.recovery.take() {
                     if yes {
-                        self.set_scenario(r.scenario, r.original, true);
+                        let _ = self.set_scenario(r.scenario, r.original, true);
                     } else {
                         let _ = std::fs::remove_file(&r.path);
                     }
@@ -781,16 +804,15 @@ impl App {
             self.io.busy = self.io.busy.saturating_sub(1);
             match r {
                 IoResult::Opened(path, Ok(scenario)) => {
-                    self.set_scenario(scenario, Some(path.clone()), false);
+                    if self.set_scenario(scenario, Some(path.clone()), false) {
+                        self.clear_autosave();
+                        self.state.remember(path);
+                    }
                     if let Some(code) = self.pending_select.take() {
                         self.select_code(&code);
                     }
                     if let Some(i) = self.pending_bookmark.take() {
                         self.go_to_bookmark(i);
-                    }
-                    self.clear_autosave();
-                    if self.sc.is_some() {
-                        self.state.remember(path);
                     }
                 }
                 IoResult::Opened(path, Err(problems)) => {
@@ -1092,6 +1114,12 @@ impl App {
             .changed()
         {
             self.commands.push(Command::ToggleScenarioView);
+        }
+        if sc.world.is_some() && !sc.problems.is_empty() {
+            ui.colored_label(warm, format!("{} warning(s):", sc.problems.len()));
+            for p in &sc.problems {
+                ui.weak(p.to_string());
+            }
         }
         if sc.world.is_none() && !sc.problems.is_empty() {
             ui.colored_label(

@@ -148,6 +148,8 @@ pub struct CostModel {
     pub baseline_year: FinancialYear,
     /// Target year.
     pub target_year: FinancialYear,
+    /// The scenario laid over the snapshot, if any.
+    pub scenario: Option<String>,
     /// Component of each organisation (CCGs only).
     component_of: Vec<Option<usize>>,
     /// Per component, per year index.
@@ -400,6 +402,7 @@ impl CostModel {
         }
 
         CostModel {
+            scenario: super::scenario::scenario_of(s),
             params,
             years,
             per_head,

@@ -23,6 +23,14 @@ pub const SCENARIO_FORMAT: u32 = 1;
 /// The source key scenario figures cite.
 pub const SCENARIO_SOURCE: &str = "SCENARIO";
 
+/// The scenario laid over a snapshot, if any: the title of its `SCENARIO` source.
+pub fn scenario_of(s: &super::Snapshot) -> Option<String> {
+    s.sources
+        .iter()
+        .find(|x| x.key == SCENARIO_SOURCE)
+        .map(|x| x.title.clone())
+}
+
 /// Which snapshot a scenario was made for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
