@@ -162,6 +162,12 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     h.run();
     h.get_by_label("188 CCGs");
 
+    // In the tree grouped by CCG, the new CCG is marked as the scenario's.
+    h.get_by_label("by CCG").click();
+    h.run();
+    search_and_pick(&mut h, "SC01", "NHS Kent and Medway CCG (SC01)");
+    h.get_by_label("NHS Kent and Medway CCG (SC01) (scenario)");
+
     // The scenario can be renamed in its panel.
     h.get_by_label("Name:").click();
     h.run();
@@ -202,14 +208,8 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
         other => panic!("{other:?}"),
     };
     go_to(&mut h, "2020-10-01");
-    search_and_pick(
-        &mut h,
-        &code,
-        &format!("NHS Kent and Medway CCG (scenario) ({code})"),
-    );
-    h.get_by_label(&format!(
-        "Running costs: NHS Kent and Medway CCG (scenario) ({code})"
-    ));
+    search_and_pick(&mut h, &code, &format!("NHS Kent and Medway CCG ({code})"));
+    h.get_by_label(&format!("Running costs: NHS Kent and Medway CCG ({code})"));
     let charts = h.state_mut().charts().clone();
     let actual = charts.actual.expect("the actual record's line");
     assert_eq!(actual.len(), charts.costs.rows.len());
@@ -511,4 +511,26 @@ fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
             .count()
             >= 1
     );
+}
+
+#[test]
+fn a_bookmark_remembers_which_chart_is_large() {
+    use ccg_explorer::model::format::ChartKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    go_to(&mut h, "2020-10-01");
+    h.get_by_label("savings by system").click();
+    h.run();
+    assert_eq!(h.state().focus_chart(), ChartKind::Savings);
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    let b = &h.state().scenario().unwrap().bookmarks[0];
+    assert_eq!((b.date, b.chart), (d("2020-10-01"), ChartKind::Savings));
+    h.get_by_label("running costs").click();
+    h.run();
+    go_to(&mut h, "2016-01-01");
+    h.get_by_label_contains("1. 1 Oct 2020").click();
+    h.run();
+    assert_eq!(h.state().date(), d("2020-10-01"));
+    assert_eq!(h.state().focus_chart(), ChartKind::Savings);
 }

@@ -230,6 +230,8 @@ pub struct App {
     caption: String,
     exports: Vec<scenario::Export>,
     chart_rects: [Option<egui::Rect>; 3],
+    /// The chart shown large.
+    pub(crate) focus_chart: crate::model::format::ChartKind,
     /// The open file; `None` for the embedded England record.
     file: Option<PathBuf>,
     state: UiState,
@@ -369,6 +371,7 @@ impl App {
             caption: String::new(),
             exports: Vec::new(),
             chart_rects: [None; 3],
+            focus_chart: Default::default(),
             file: None,
             date: Date::MIN,
             selection: None,

@@ -412,6 +412,9 @@ impl App {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut commands = Vec::new();
         let pick = self.merge_pick.clone();
+        let showing_scenario = self.showing_scenario();
+        let actual_tl = self.actual.timeline.clone();
+        let actual = actual_tl.snapshot();
         let tl = self.timeline.clone();
         let snapshot = tl.snapshot();
         let mut area = egui::ScrollArea::both().auto_shrink(false);
@@ -447,7 +450,18 @@ impl App {
                     } else {
                         ui.add_space(18.0);
                     }
-                    let mut text = RichText::new(&row.label);
+                    // Organisations that only the scenario has are marked as such.
+                    let hypothetical = showing_scenario
+                        && row.org.is_some_and(|id| {
+                            let o = snapshot.org(id);
+                            actual.find(o.kind, &o.code).is_none()
+                        });
+                    let label = if hypothetical {
+                        format!("{} (scenario)", row.label)
+                    } else {
+                        row.label.clone()
+                    };
+                    let mut text = RichText::new(label);
                     if row.kind == RowKind::System {
                         text = text.strong();
                     }
@@ -659,6 +673,23 @@ impl App {
                     self.central_tab = tab;
                 }
             }
+            if self.central_tab == super::CentralTab::Charts {
+                use crate::model::format::ChartKind;
+                ui.add_space(24.0);
+                ui.weak("Large chart:");
+                for (kind, label) in [
+                    (ChartKind::Costs, "running costs"),
+                    (ChartKind::Savings, "savings by system"),
+                    (ChartKind::CcgCount, "CCGs over time"),
+                ] {
+                    if ui
+                        .selectable_label(self.focus_chart == kind, label)
+                        .clicked()
+                    {
+                        self.focus_chart = kind;
+                    }
+                }
+            }
         });
         ui.separator();
         match self.central_tab {
@@ -668,37 +699,59 @@ impl App {
     }
 
     fn charts_ui(&mut self, ui: &mut egui::Ui) {
+        use crate::model::format::ChartKind;
         let charts = self.charts().clone();
         let selected_system = self
             .selection
             .and_then(|id| view::system_of(&self.timeline, id, self.date));
         let accent = accent_colour(ui);
         let warm = changed_colour(ui);
+        // The chart in focus (a bookmark can choose it) takes the large area on top.
+        let focus = self.focus_chart;
+        let order: [usize; 3] = match focus {
+            ChartKind::Costs => [0, 1, 2],
+            ChartKind::Savings => [1, 0, 2],
+            ChartKind::CcgCount => [2, 0, 1],
+        };
+        let mut clicked = None;
+        let mut draw = |ui: &mut egui::Ui, which: usize| -> egui::Rect {
+            let r = ui.scope(|ui| match which {
+                0 => super::charts::cost_chart_ui(
+                    ui,
+                    &charts.costs,
+                    charts.actual.as_deref(),
+                    accent,
+                    warm,
+                ),
+                1 => {
+                    clicked = super::charts::savings_chart_ui(
+                        ui,
+                        &charts.savings,
+                        selected_system,
+                        accent,
+                        warm,
+                    )
+                }
+                _ => super::charts::count_chart_ui(ui, &charts.count, accent, warm),
+            });
+            r.response.rect
+        };
         let total = ui.available_height();
         let top = (total * 0.52).max(200.0);
+        let mut rects = [None; 3];
         let r = ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
-            super::charts::cost_chart_ui(ui, &charts.costs, charts.actual.as_deref(), accent, warm);
+            draw(ui, order[0])
         });
-        self.chart_rects[0] = Some(r.response.rect);
+        rects[order[0]] = Some(r.inner);
         ui.add_space(6.0);
-        let mut rects = [None; 2];
         ui.columns(2, |cols| {
-            let clicked = super::charts::savings_chart_ui(
-                &mut cols[0],
-                &charts.savings,
-                selected_system,
-                accent,
-                warm,
-            );
-            if let Some(id) = clicked {
-                self.commands.push(Command::Select(id));
-            }
-            rects[0] = Some(cols[0].min_rect());
-            super::charts::count_chart_ui(&mut cols[1], &charts.count, accent, warm);
-            rects[1] = Some(cols[1].min_rect());
+            rects[order[1]] = Some(draw(&mut cols[0], order[1]));
+            rects[order[2]] = Some(draw(&mut cols[1], order[2]));
         });
-        self.chart_rects[1] = rects[0];
-        self.chart_rects[2] = rects[1];
+        if let Some(id) = clicked {
+            self.commands.push(Command::Select(id));
+        }
+        self.chart_rects = rects;
     }
 
     fn changes_ui(&mut self, ui: &mut egui::Ui) {

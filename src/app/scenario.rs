@@ -228,6 +228,11 @@ impl App {
         self.show_scenario && self.sc.as_ref().is_some_and(|s| s.world.is_some())
     }
 
+    /// The chart shown large.
+    pub fn focus_chart(&self) -> crate::model::format::ChartKind {
+        self.focus_chart
+    }
+
     /// Whether presenter mode is on.
     pub fn presenting(&self) -> bool {
         self.presenting
@@ -510,8 +515,8 @@ impl App {
                     replace: None,
                     date: self.date.to_string(),
                     name: match system {
-                        Some(sys) => format!("NHS {sys} CCG (scenario)"),
-                        None => "NHS merged CCG (scenario)".to_string(),
+                        Some(sys) => format!("NHS {sys} CCG"),
+                        None => "NHS merged CCG".to_string(),
                     },
                     code: format!("SC{n:02}"),
                     error: String::new(),
@@ -635,7 +640,7 @@ impl App {
                     date: self.date,
                     selection,
                     scenario: show,
-                    chart: Default::default(),
+                    chart: self.focus_chart,
                     note: String::new(),
                 });
                 let _ = self.edit(ctx, next);
@@ -790,6 +795,7 @@ impl App {
             .as_deref()
             .and_then(|c| self.timeline.snapshot().find_any(c).first().copied());
         self.central_tab = super::CentralTab::Charts;
+        self.focus_chart = b.chart;
         self.caption = if b.note.is_empty() {
             b.name.clone()
         } else {
