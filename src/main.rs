@@ -32,6 +32,8 @@ fn main() -> ExitCode {
             .with_inner_size(size)
             .with_min_inner_size([640.0, 400.0])
             .with_title("ccg-explorer"),
+        // A screenshot uses exactly the size asked for, not the last window's.
+        persist_window: !want_screenshot,
         ..Default::default()
     };
     match eframe::run_native(

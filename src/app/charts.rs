@@ -259,9 +259,11 @@ pub fn savings_chart_ui(
         .label_formatter(|_| None)
         .show(ui, |plot| {
             plot.bar_chart(
-                BarChart::new("Modelled savings", bars).element_formatter(Box::new(|bar, _| {
-                    format!("{}: {:.1}% of baseline (modelled)", bar.name, bar.value)
-                })),
+                BarChart::new("Modelled savings", bars)
+                    .color(accent)
+                    .element_formatter(Box::new(|bar, _| {
+                        format!("{}: {:.1}% of baseline (modelled)", bar.name, bar.value)
+                    })),
             );
             plot.hline(
                 HLine::new(format!("{target:.0}% target"), target)
@@ -287,7 +289,7 @@ pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, wa
     ui.label(format!("Marked: {}", chart.marker_label));
     let top = chart.steps.iter().map(|p| p[1]).fold(0.0, f64::max);
     let notes = chart.annotations.clone();
-    let height = (ui.available_height() - 18.0 * chart.annotations.len() as f32 - 8.0).max(120.0);
+    let height = (ui.available_height() - 36.0 * chart.annotations.len() as f32 - 8.0).max(120.0);
     Plot::new("count chart")
         .height(height)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))

@@ -321,6 +321,8 @@ impl App {
             cc.storage
                 .and_then(|s| eframe::get_value::<UiState>(s, eframe::APP_KEY))
         };
+        // Presenter mode's larger text is not carried into a new session.
+        cc.egui_ctx.set_zoom_factor(1.0);
         Self::with_state(&cc.egui_ctx, options, remembered.unwrap_or_default())
     }
 
@@ -978,6 +980,11 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Screenshots and presenter mode leave no trace in the next session's layout.
+        self.screenshot.is_none() && !self.presenting
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
