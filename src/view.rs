@@ -1100,16 +1100,28 @@ pub fn cost_lines(
     org: OrgId,
     date: Date,
 ) -> Vec<String> {
-    let fp = model.footprint(tl, org, date);
+    footprint_cost_lines(model, &model.footprint(tl, org, date), date)
+}
+
+/// Running costs of a footprint at the date.
+pub fn footprint_cost_lines(
+    model: &crate::model::costs::CostModel,
+    fp: &crate::model::costs::Footprint,
+    date: Date,
+) -> Vec<String> {
     let Some(year) = model.year_for(date) else {
         return Vec::new();
     };
-    let Some(row) = model.year_of(&fp, year) else {
+    let Some(row) = model.year_of(fp, year) else {
         return Vec::new();
     };
     let m = |x: f64| format!("£{:.1}m", x / 1e6);
     vec![
-        format!("Footprint: {} (with predecessors and successors)", fp.name),
+        if fp.org.is_some() {
+            format!("Footprint: {} (with predecessors and successors)", fp.name)
+        } else {
+            "Footprint: England (every CCG)".to_string()
+        },
         format!(
             "Allowance {}: {} ({})",
             row.year,

@@ -374,3 +374,11 @@ fn app_save_writes_what_a_restart_restores() {
     assert_eq!(h2.state().date(), d("2016-06-01"));
     h2.get_by_label("1 Jun 2016");
 }
+
+#[test]
+fn with_nothing_selected_the_details_show_england_on_the_date() {
+    let h = harness();
+    h.get_by_label("England");
+    h.get_by_label_contains("On 1 Apr 2019: 191 CCGs in 42 systems");
+    h.get_by_label_contains("Footprint: England (every CCG)");
+}

@@ -72,14 +72,14 @@ impl App {
         if self.state.show_tree && !self.presenting {
             egui::Panel::left("tree")
                 .resizable(true)
-                .default_size(440.0)
+                .default_size(380.0)
                 .size_range(240.0..=900.0)
                 .show(ui, |ui| self.tree_ui(ui));
         }
         if self.state.show_details && !self.presenting {
             egui::Panel::right("details")
                 .resizable(true)
-                .default_size(360.0)
+                .default_size(330.0)
                 .size_range(240.0..=700.0)
                 .show(ui, |ui| {
                     if self.sc.is_some() || !self.merge_pick.is_empty() {
@@ -524,7 +524,34 @@ impl App {
                 .is_some()
         });
         let Some(d) = self.details_model().cloned() else {
-            ui.weak("Select an organisation in the tree, or search for one (Ctrl+F), to see its codes, life, lineage and members.");
+            // Nothing selected: an overview of England on the date.
+            let s = self.timeline.snapshot();
+            let c = self.timeline.counts_at(date);
+            ui.label(RichText::new("England").size(18.0).strong());
+            ui.label(format!(
+                "On {}: {} CCGs in {} systems, {} ICBs, {} places, {} neighbourhoods.",
+                human_date(date),
+                c.ccg,
+                c.system,
+                c.icb,
+                c.place,
+                thousands(c.neighbourhood as u64)
+            ));
+            if !s.description.is_empty() {
+                ui.weak(&s.description);
+            }
+            let lines = view::footprint_cost_lines(&self.costs, &self.costs.england(), date);
+            if !lines.is_empty() {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new("Running costs (modelled unless marked published)").strong(),
+                );
+                for l in &lines {
+                    ui.label(l);
+                }
+            }
+            ui.add_space(8.0);
+            ui.weak("Select an organisation in the tree, or search for one (Ctrl+F), to see its codes, life, lineage, members and running costs.");
             return;
         };
         let mut commands = Vec::new();
@@ -661,7 +688,7 @@ impl App {
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (tab, label) in [
                 (super::CentralTab::Charts, "Running costs"),
                 (super::CentralTab::Changes, "Counts and changes"),
