@@ -4,7 +4,8 @@
 //! - [`model`]: the snapshot format, loading and validation, and the timeline engine.
 //!   It never imports egui and can be driven from the CLI, tests and benchmarks.
 //! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
-//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `import`).
+//! - [`view`]: view models (tree rows, details, charts, search) the panels draw.
+//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`).
 //! - [`app`]: the eframe window.
 
 pub mod app;
