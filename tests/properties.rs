@@ -1,0 +1,243 @@
+//! Property tests: random valid merger histories, checked against a naive reference.
+
+use std::collections::BTreeMap;
+
+use ccg_explorer::model::format::{
+    EventKind, RawEvent, RawOrg, RawPopulation, RawShare, RawSnapshot, RawSource,
+};
+use ccg_explorer::model::load::{parse_str, validate};
+use ccg_explorer::model::{Date, FOREVER, LinkKind, OrgId, OrgKind, Provenance, Timeline};
+use proptest::prelude::*;
+
+fn d(y: i32, m: u32, day: u32) -> Date {
+    Date::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A history: `n` CCGs from 2013, each serving its own place, and mergers given as
+/// (year, picks): on 1 April of `year`, the CCGs alive then at the picked positions merge.
+fn history(n: usize, mergers: &[(i32, Vec<usize>)]) -> RawSnapshot {
+    let mut raw = RawSnapshot {
+        format: 1,
+        title: "random".into(),
+        sources: vec![RawSource {
+            key: "X".into(),
+            title: "generated".into(),
+            reference: String::new(),
+        }],
+        ..Default::default()
+    };
+    let start = d(2013, 4, 1);
+    let end = d(2022, 6, 30);
+    let mut alive: Vec<usize> = Vec::new();
+    // place -> serving CCG (index into raw.ccgs), per interval.
+    let mut serving: Vec<(usize, usize, Date)> = Vec::new(); // (place, ccg, from)
+    for i in 0..n {
+        raw.ccgs.push(RawOrg {
+            code: format!("C{i:02}"),
+            name: format!("CCG {i}"),
+            from: start,
+            to: Some(end),
+            population: Some(RawPopulation {
+                count: 1000 * (i as i64 + 1),
+                as_at: start,
+                period: String::new(),
+                basis: Provenance::Published,
+                source: "X".into(),
+            }),
+            ..Default::default()
+        });
+        raw.places.push(RawOrg {
+            code: format!("P{i:02}"),
+            name: format!("Place {i}"),
+            from: start,
+            ..Default::default()
+        });
+        raw.events.push(RawEvent {
+            id: format!("E{i}"),
+            date: start,
+            kind: EventKind::Establish,
+            to: format!("C{i:02}"),
+            ..Default::default()
+        });
+        alive.push(i);
+        serving.push((i, i, start));
+    }
+    let mut years: Vec<&(i32, Vec<usize>)> = mergers.iter().collect();
+    years.sort_by_key(|m| m.0);
+    for (k, (year, picks)) in years.into_iter().enumerate() {
+        let day = d(*year, 4, 1);
+        let mut chosen: Vec<usize> = picks.iter().map(|p| alive[p % alive.len()]).collect();
+        chosen.sort_unstable();
+        chosen.dedup();
+        if chosen.len() < 2 || raw.ccgs[chosen[0]].from >= day {
+            continue;
+        }
+        if chosen.iter().any(|c| raw.ccgs[*c].from >= day) {
+            continue;
+        }
+        let new = raw.ccgs.len();
+        let pop: i64 = chosen
+            .iter()
+            .map(|c| raw.ccgs[*c].population.as_ref().unwrap().count)
+            .sum();
+        for c in &chosen {
+            raw.ccgs[*c].to = Some(day.pred_opt().unwrap());
+        }
+        raw.ccgs.push(RawOrg {
+            code: format!("M{k:02}"),
+            name: format!("Merged {k}"),
+            from: day,
+            to: Some(end),
+            population: Some(RawPopulation {
+                count: pop,
+                as_at: day,
+                period: String::new(),
+                basis: Provenance::Derived,
+                source: "X".into(),
+            }),
+            ..Default::default()
+        });
+        raw.events.push(RawEvent {
+            id: format!("M{k}"),
+            date: day,
+            kind: EventKind::Merge,
+            from: chosen.iter().map(|c| raw.ccgs[*c].code.clone()).collect(),
+            to: format!("M{k:02}"),
+            ..Default::default()
+        });
+        for s in serving.iter_mut() {
+            if chosen.contains(&s.1) {
+                raw.ccg_places.push(RawShare {
+                    by: raw.ccgs[s.1].code.clone(),
+                    place: format!("P{:02}", s.0),
+                    share: 1.0,
+                    from: s.2,
+                    to: Some(day.pred_opt().unwrap()),
+                    basis: Provenance::Published,
+                    source: "X".into(),
+                    note: String::new(),
+                });
+                *s = (s.0, new, day);
+            }
+        }
+        alive.retain(|a| !chosen.contains(a));
+        alive.push(new);
+    }
+    for (place, ccg, from) in serving {
+        raw.ccg_places.push(RawShare {
+            by: raw.ccgs[ccg].code.clone(),
+            place: format!("P{place:02}"),
+            share: 1.0,
+            from,
+            to: Some(end),
+            basis: Provenance::Published,
+            source: "X".into(),
+            note: String::new(),
+        });
+    }
+    raw
+}
+
+fn mergers() -> impl Strategy<Value = (usize, Vec<(i32, Vec<usize>)>)> {
+    (3usize..14).prop_flat_map(|n| {
+        let merger = (2014i32..=2021, prop::collection::vec(0usize..20, 2..5));
+        (Just(n), prop::collection::vec(merger, 0..6))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The indexed engine agrees with a naive scan of every interval on random days.
+    #[test]
+    fn state_at_equals_a_naive_scan((n, ms) in mergers(), days in prop::collection::vec(0i64..3500, 1..12)) {
+        let raw = history(n, &ms);
+        let loaded = validate(raw, &Default::default()).expect("generated histories are valid");
+        let tl = Timeline::new(loaded.snapshot);
+        let s = tl.snapshot();
+        for offset in days {
+            let day = d(2013, 1, 1) + chrono::Duration::days(offset);
+            let state = tl.state_at(day);
+            let mut naive_ccgs = 0;
+            for (i, o) in s.orgs.iter().enumerate() {
+                prop_assert_eq!(state.is_alive(OrgId(i as u32)), o.alive_on(day));
+                if o.kind == OrgKind::Ccg && o.alive_on(day) {
+                    naive_ccgs += 1;
+                }
+            }
+            prop_assert_eq!(state.counts().ccg, naive_ccgs);
+            prop_assert_eq!(tl.counts_at(day).ccg, naive_ccgs);
+        }
+    }
+
+    /// Population is conserved across mergers, and every place is served on every day
+    /// of the CCG era with shares summing to 1.
+    #[test]
+    fn population_is_conserved_and_places_stay_served((n, ms) in mergers(), offset in 0i64..3378) {
+        let raw = history(n, &ms);
+        let loaded = validate(raw, &Default::default()).expect("valid");
+        let tl = Timeline::new(loaded.snapshot);
+        let s = tl.snapshot();
+        let day = d(2013, 4, 1) + chrono::Duration::days(offset);
+        let state = tl.state_at(day);
+        let total: u64 = state.alive(OrgKind::Ccg).map(|c| s.org(c).population.as_ref().unwrap().count).sum();
+        prop_assert_eq!(total, (1..=n as u64).map(|i| 1000 * i).sum::<u64>());
+        let mut sums: BTreeMap<u32, f64> = BTreeMap::new();
+        for l in state.links(LinkKind::CcgPlace) {
+            *sums.entry(s.link(l).b.0).or_default() += s.link(l).share;
+        }
+        prop_assert_eq!(sums.len(), n);
+        prop_assert!(sums.values().all(|v| (v - 1.0).abs() < 1e-9));
+        // Every CCG's lineage ends in a CCG alive on the last day.
+        for c in state.alive(OrgKind::Ccg) {
+            let l = tl.lineage(c);
+            let last = l.steps.last().map(|st| st.to).unwrap_or(c);
+            prop_assert!(s.org(last).to == d(2022, 6, 30) || s.org(last).to == FOREVER);
+        }
+    }
+
+    /// Writing a snapshot and reading it back gives the same snapshot.
+    #[test]
+    fn save_then_load_gives_an_equal_snapshot((n, ms) in mergers()) {
+        let raw = history(n, &ms);
+        let text = ccg_explorer::import::to_ron(&raw).unwrap();
+        prop_assert_eq!(parse_str(&text).unwrap(), raw);
+    }
+
+    /// A scenario written and read back is the same scenario.
+    #[test]
+    fn scenario_round_trips(name in "[A-Za-z0-9 ]{1,20}", codes in prop::collection::vec("[A-Z0-9]{3}", 2..6), year in 2014i32..2022) {
+        use ccg_explorer::model::scenario::{Bookmark, Change, Scenario};
+        let raw = history(3, &[]);
+        let mut sc = Scenario::new(&name, &raw);
+        sc.changes.push(Change::Merge { date: d(year, 4, 1), ccgs: codes.clone(), code: "NEW".into(), name: name.clone() });
+        sc.changes.push(Change::SharedManagement { ccgs: codes.clone(), from: d(year, 1, 1), to: None });
+        sc.bookmarks.push(Bookmark { name: name.clone(), date: d(year, 6, 1), selection: codes.first().cloned(), scenario: true, chart: Default::default(), note: String::new() });
+        let again = ccg_explorer::model::scenario::parse_scenario(&sc.to_ron().unwrap()).unwrap();
+        prop_assert_eq!(again, sc);
+    }
+}
+
+/// The generator really produces mergers (so the properties above test something).
+#[test]
+fn the_generator_makes_mergers_and_chains() {
+    let raw = history(
+        6,
+        &[
+            (2015, vec![0, 1]),
+            (2018, vec![4, 0, 1]),
+            (2020, vec![0, 2]),
+        ],
+    );
+    let merges: Vec<&RawEvent> = raw
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Merge)
+        .collect();
+    assert_eq!(merges.len(), 3, "{merges:?}");
+    let loaded = validate(raw, &Default::default()).unwrap();
+    let tl = Timeline::new(loaded.snapshot);
+    assert_eq!(tl.counts_at(d(2014, 4, 1)).ccg, 6);
+    assert_eq!(tl.counts_at(d(2015, 4, 1)).ccg, 5);
+    assert_eq!(tl.counts_at(d(2021, 4, 1)).ccg, 6 - 1 - 2 - 1);
+}
