@@ -212,6 +212,16 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// `  2 warnings` and one line for each.
+fn print_warnings(out: &mut dyn Write, warnings: &[crate::model::Problem]) -> Result<()> {
+    let n = warnings.len();
+    writeln!(out, "  {n} warning{}", if n == 1 { "" } else { "s" })?;
+    for w in warnings {
+        writeln!(out, "  {w}")?;
+    }
+    Ok(())
+}
+
 fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()> {
     let errors = err.errors().count();
     writeln!(
@@ -337,15 +347,7 @@ fn check_scenario(
             for c in &scenario.changes {
                 writeln!(out, "  - {}", c.describe())?;
             }
-            writeln!(
-                out,
-                "  {} warning{}",
-                applied.warnings.len(),
-                if applied.warnings.len() == 1 { "" } else { "s" }
-            )?;
-            for w in &applied.warnings {
-                writeln!(out, "  {w}")?;
-            }
+            print_warnings(out, &applied.warnings)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -391,15 +393,7 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                         s.links.len(),
                         s.events.len(),
                     )?;
-                    writeln!(
-                        out,
-                        "  {} warning{}",
-                        l.warnings.len(),
-                        if l.warnings.len() == 1 { "" } else { "s" }
-                    )?;
-                    for w in &l.warnings {
-                        writeln!(out, "  {w}")?;
-                    }
+                    print_warnings(out, &l.warnings)?;
                     Ok(ExitCode::SUCCESS)
                 }
             }
