@@ -859,10 +859,12 @@ impl App {
     /// The charts for the current selection and date (cached).
     pub fn charts(&mut self) -> &Charts {
         let key = (self.selection, self.date, self.showing_scenario());
-        if self.charts.as_ref().map(|(k, _)| *k) != Some(key) {
+        let stale = self.charts.as_ref().map(|(k, _)| *k) != Some(key);
+        if stale {
             self.charts = None;
         }
-        let actual_rows = key.2.then(|| self.actual_series());
+        // Only when the charts are rebuilt, not every frame.
+        let actual_rows = (stale && key.2).then(|| self.actual_series());
         let (tl, costs) = (&self.timeline, &self.costs);
         let (selection, date, _) = key;
         &self

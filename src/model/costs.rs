@@ -499,16 +499,6 @@ impl CostModel {
         }
     }
 
-    /// The CCGs of a footprint alive on `date`.
-    pub fn ccgs_in(&self, tl: &Timeline, fp: &Footprint, date: Date) -> Vec<OrgId> {
-        tl.state_at(date)
-            .alive(OrgKind::Ccg)
-            .filter(|c| {
-                self.component_of[c.ix()].is_some_and(|k| fp.components.binary_search(&k).is_ok())
-            })
-            .collect()
-    }
-
     /// Whether a CCG belongs to the footprint (in any year).
     pub fn in_footprint(&self, fp: &Footprint, ccg: OrgId) -> bool {
         self.component_of
