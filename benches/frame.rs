@@ -7,31 +7,43 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use ccg_explorer::app::{App, AppOptions, Command, UiState};
+use ccg_explorer::app::{App, AppOptions, CentralTab, Command, UiState};
 use ccg_explorer::model::Date;
 
-fn raw_input(time: f64) -> egui::RawInput {
+fn raw_input(time: f64, pointer: Option<egui::Pos2>) -> egui::RawInput {
     egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
             egui::Pos2::ZERO,
             egui::vec2(1920.0, 1080.0),
         )),
         time: Some(time),
+        events: pointer
+            .map(|p| vec![egui::Event::PointerMoved(p)])
+            .unwrap_or_default(),
         ..Default::default()
     }
 }
 
 fn frame(ctx: &egui::Context, app: &mut App, time: f64) -> usize {
-    let out = ctx.run_ui(raw_input(time), |ui| app.show(ui));
+    frame_at(ctx, app, time, None)
+}
+
+fn frame_at(ctx: &egui::Context, app: &mut App, time: f64, pointer: Option<egui::Pos2>) -> usize {
+    let out = ctx.run_ui(raw_input(time, pointer), |ui| app.show(ui));
     let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
     prims.len()
 }
 
 fn setup(select: Option<&str>) -> (egui::Context, App) {
+    setup_view(select, None)
+}
+
+fn setup_view(select: Option<&str>, view: Option<CentralTab>) -> (egui::Context, App) {
     let ctx = egui::Context::default();
     let options = AppOptions {
         fresh: true,
         select: select.map(str::to_string),
+        view,
         ..Default::default()
     };
     let mut app = App::with_state(&ctx, options, UiState::default());
@@ -67,5 +79,36 @@ fn frames(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frames);
+fn flow_frames(c: &mut Criterion) {
+    // The merger flow of all England: 1,600 nodes, 1,600 bands, labels.
+    let (ctx, mut app) = setup_view(Some("15N"), Some(CentralTab::Flow));
+    let mut t = 1.0;
+    c.bench_function("frame/england, merger flow", |b| {
+        b.iter(|| {
+            t += 1.0 / 60.0;
+            black_box(frame(&ctx, &mut app, t))
+        })
+    });
+    // The pointer moving over the flow: hit-testing and a lineage lit every frame.
+    let (ctx, mut app) = setup_view(None, Some(CentralTab::Flow));
+    let mut y = 0.0f32;
+    c.bench_function("frame/england, merger flow, pointer moving", |b| {
+        b.iter(|| {
+            t += 1.0 / 60.0;
+            y = (y + 7.0) % 700.0;
+            let p = egui::pos2(700.0, 200.0 + y);
+            black_box(frame_at(&ctx, &mut app, t, Some(p)))
+        })
+    });
+    // The comparison view of two dates.
+    let (ctx, mut app) = setup_view(None, Some(CentralTab::Compare));
+    c.bench_function("frame/england, compare dates", |b| {
+        b.iter(|| {
+            t += 1.0 / 60.0;
+            black_box(frame(&ctx, &mut app, t))
+        })
+    });
+}
+
+criterion_group!(benches, frames, flow_frames);
 criterion_main!(benches);

@@ -49,6 +49,40 @@ pub struct Cli {
     /// Window size for --screenshot, as WxH (for example 1600x1000).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<[f32; 2]>,
+    /// The view in the middle of the window to start on.
+    #[arg(long, value_enum)]
+    pub view: Option<ViewArg>,
+    /// Show only this NHS region or ICB in the merger flow, by code (for example
+    /// E40000006 or QJK).
+    #[arg(long, value_name = "CODE")]
+    pub flow_filter: Option<String>,
+    /// Compare these two dates (opens the compare view).
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub compare: Option<Vec<Date>>,
+}
+
+/// Views for --view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The running-cost charts.
+    Charts,
+    /// The merger flow, 2013 to 2022.
+    Flow,
+    /// Two dates compared.
+    Compare,
+    /// Counts and the changes near the date.
+    Changes,
+}
+
+impl From<ViewArg> for crate::app::CentralTab {
+    fn from(v: ViewArg) -> Self {
+        match v {
+            ViewArg::Charts => crate::app::CentralTab::Charts,
+            ViewArg::Flow => crate::app::CentralTab::Flow,
+            ViewArg::Compare => crate::app::CentralTab::Compare,
+            ViewArg::Changes => crate::app::CentralTab::Changes,
+        }
+    }
 }
 
 /// Subcommands.
@@ -80,6 +114,23 @@ pub enum Command {
     Lineage {
         /// Its code (ODS, or ONS for systems and places).
         code: String,
+        /// A snapshot file instead of the embedded England record.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// A scenario to lay over the snapshot.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// What changed between two dates: counts on each, and every merger, rename, move
+    /// between systems, boundary change and abolition into an ICB.
+    Compare {
+        /// The first date (YYYY-MM-DD).
+        a: Date,
+        /// The second date (YYYY-MM-DD).
+        b: Date,
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
         snapshot: Option<PathBuf>,
@@ -428,6 +479,23 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                 );
             };
             write_lineage(out, &tl, *id, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare {
+            a,
+            b,
+            snapshot,
+            scenario,
+            format,
+        } => {
+            let Some(tl) = timeline_or_report(out, snapshot.as_deref(), scenario.as_deref())?
+            else {
+                return Ok(ExitCode::from(1));
+            };
+            if format == Format::Csv {
+                anyhow::bail!("compare writes text or json; use --format text or --format json");
+            }
+            write_compare(out, &tl, a, b, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Costs {
@@ -850,6 +918,107 @@ pub fn write_lineage(
     }
     for step in &lineage.steps {
         writeln!(out, "  {}", step_text(s, step))?;
+    }
+    Ok(())
+}
+
+/// The changes between two dates.
+pub fn write_compare(
+    out: &mut dyn Write,
+    tl: &Timeline,
+    a: Date,
+    b: Date,
+    format: Format,
+) -> Result<()> {
+    use crate::model::compare::{ChangeKind, compare};
+    let s = tl.snapshot();
+    let c = compare(tl, a, b);
+    let code = |id: crate::model::OrgId| s.org(id).code.clone();
+    if format == Format::Json {
+        let changes: Vec<_> = c
+            .changes
+            .iter()
+            .map(|ch| {
+                json!({
+                    "kind": ch.kind.key(),
+                    "date": ch.date.to_string(),
+                    "from": ch.from.iter().map(|f| code(*f)).collect::<Vec<_>>(),
+                    "to": code(ch.to),
+                    "to_name": s.org(ch.to).name,
+                    "into": ch.into.map(code),
+                    "left": ch.left.map(code),
+                    "note": ch.note,
+                    "text": ch.describe(s),
+                })
+            })
+            .collect();
+        let v = json!({
+            "a": c.a.to_string(),
+            "b": c.b.to_string(),
+            "swapped": c.swapped,
+            "scenario": crate::model::scenario::scenario_of(s),
+            "counts": { "a": c.counts_a, "b": c.counts_b },
+            "summary": c.summary(),
+            "new_ccgs": c.new_ccgs.iter().map(|x| code(*x)).collect::<Vec<_>>(),
+            "formed_from": c.formed_from.iter().map(|x| code(*x)).collect::<Vec<_>>(),
+            "changes": changes,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(());
+    }
+    if let Some(sc) = crate::model::scenario::scenario_of(s) {
+        writeln!(out, "{sc}")?;
+    }
+    writeln!(
+        out,
+        "{} compared with {}{}",
+        human_date(c.a),
+        human_date(c.b),
+        if c.swapped {
+            " (dates put in order)"
+        } else {
+            ""
+        }
+    )?;
+    let (ca, cb) = (c.counts_a, c.counts_b);
+    writeln!(
+        out,
+        "  {:<34}{:>12}{:>12}{:>9}",
+        "",
+        c.a.to_string(),
+        c.b.to_string(),
+        "change"
+    )?;
+    for (what, x, y) in [
+        ("clinical commissioning groups", ca.ccg, cb.ccg),
+        ("STPs / integrated care systems", ca.system, cb.system),
+        ("integrated care boards", ca.icb, cb.icb),
+        (
+            "sub-ICB locations",
+            ca.sub_icb_location,
+            cb.sub_icb_location,
+        ),
+        ("places", ca.place, cb.place),
+        ("neighbourhoods (PCNs)", ca.neighbourhood, cb.neighbourhood),
+    ] {
+        let d = y as i64 - x as i64;
+        let d = if d == 0 {
+            "0".to_string()
+        } else {
+            format!("{d:+}")
+        };
+        writeln!(out, "  {what:<34}{x:>12}{y:>12}{d:>9}")?;
+    }
+    writeln!(out, "{}", c.summary())?;
+    for kind in ChangeKind::ALL {
+        let items: Vec<_> = c.of(kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{} ({})", kind.heading(), items.len())?;
+        for ch in items {
+            writeln!(out, "  {}  {}", ch.date, ch.describe(s))?;
+        }
     }
     Ok(())
 }

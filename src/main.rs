@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         bookmark: cli.bookmark,
         autosave_dir: None,
         fresh: cli.screenshot.is_some(),
+        view: cli.view.map(Into::into),
+        flow_filter: cli.flow_filter,
+        compare: cli.compare.and_then(|v| Some((*v.first()?, *v.get(1)?))),
         screenshot: cli.screenshot,
     };
     let want_screenshot = options.screenshot.is_some();

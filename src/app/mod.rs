@@ -5,6 +5,8 @@
 //! state is persisted with eframe ([`state`]).
 
 mod charts;
+mod compare;
+pub mod flow;
 pub mod loader;
 mod panels;
 pub mod scenario;
@@ -51,6 +53,12 @@ pub struct AppOptions {
     pub bookmark: Option<usize>,
     /// Ignore remembered state (screenshots and tests start the same every time).
     pub fresh: bool,
+    /// The view to start on.
+    pub view: Option<CentralTab>,
+    /// Show only this region or ICB (by code) in the merger flow.
+    pub flow_filter: Option<String>,
+    /// Compare these two dates (and start on the compare view).
+    pub compare: Option<(Date, Date)>,
 }
 
 /// Something a panel asks the app to do; applied at the end of the frame.
@@ -230,6 +238,11 @@ pub struct App {
     caption: String,
     exports: Vec<scenario::Export>,
     chart_rects: [Option<egui::Rect>; 3],
+    /// The merger flow's filter and cached flows.
+    pub(crate) flow: flow::FlowState,
+    flow_rect: Option<egui::Rect>,
+    /// The comparison of two dates.
+    pub(crate) compare: compare::CompareState,
     /// The chart shown large.
     pub(crate) focus_chart: crate::model::format::ChartKind,
     /// The open file; `None` for the embedded England record.
@@ -273,6 +286,10 @@ pub enum CentralTab {
     Charts,
     /// Counts and the changes near the date.
     Changes,
+    /// The merger flow, 2013 to 2022.
+    Flow,
+    /// Two dates side by side.
+    Compare,
 }
 
 type ChartsKey = (Option<OrgId>, Date, bool);
@@ -373,6 +390,9 @@ impl App {
             caption: String::new(),
             exports: Vec::new(),
             chart_rects: [None; 3],
+            flow: flow::FlowState::default(),
+            flow_rect: None,
+            compare: compare::CompareState::default(),
             focus_chart: Default::default(),
             file: None,
             date: Date::MIN,
@@ -419,7 +439,34 @@ impl App {
         if options.present {
             app.commands.push(Command::TogglePresenter);
         }
+        if let Some((a, b)) = options.compare {
+            app.compare.a = a.to_string();
+            app.compare.b = b.to_string();
+            app.central_tab = CentralTab::Compare;
+        }
+        if let Some(v) = options.view {
+            app.central_tab = v;
+        }
+        if let Some(code) = &options.flow_filter {
+            app.set_flow_filter(code);
+        }
         app
+    }
+
+    /// Shows only the region or ICB with this code in the merger flow (all of England
+    /// if nothing has the code).
+    pub fn set_flow_filter(&mut self, code: &str) {
+        let s = self.timeline.snapshot();
+        self.flow.filter = match s.find_any(code).first().map(|id| (*id, s.org(*id).kind)) {
+            Some((id, crate::model::OrgKind::Region)) => flow::FlowFilter::Region(id),
+            Some((id, _)) => flow::FlowFilter::Group(id),
+            None => flow::FlowFilter::All,
+        };
+    }
+
+    /// The view in the middle of the window.
+    pub fn central_tab(&self) -> CentralTab {
+        self.central_tab
     }
 
     /// Whether this run only takes a screenshot.

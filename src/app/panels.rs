@@ -9,7 +9,7 @@ use crate::model::{Date, human_date};
 use crate::view::{self, Grouping, RowKind, TimelineModel, thousands};
 
 /// Colour for rows created or merged on the date shown.
-fn changed_colour(ui: &egui::Ui) -> Color32 {
+pub(super) fn changed_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(255, 196, 80)
     } else {
@@ -18,7 +18,7 @@ fn changed_colour(ui: &egui::Ui) -> Color32 {
 }
 
 /// Strong blue for the timeline's marks and for lifetimes.
-fn accent_colour(ui: &egui::Ui) -> Color32 {
+pub(super) fn accent_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(120, 180, 255)
     } else {
@@ -26,7 +26,7 @@ fn accent_colour(ui: &egui::Ui) -> Color32 {
     }
 }
 
-fn error_colour(ui: &egui::Ui) -> Color32 {
+pub(super) fn error_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(255, 120, 110)
     } else {
@@ -168,6 +168,7 @@ impl App {
                         (ExportKind::Chart(0), "Running-costs chart as PNG…"),
                         (ExportKind::Chart(1), "Savings chart as PNG…"),
                         (ExportKind::Chart(2), "CCG count chart as PNG…"),
+                        (ExportKind::Flow, "Merger flow as PNG…"),
                         (ExportKind::TreeCsv, "Tree at this date as CSV…"),
                         (ExportKind::CostsCsv, "Running-cost series as CSV…"),
                     ] {
@@ -417,6 +418,12 @@ impl App {
         let actual = actual_tl.snapshot();
         let tl = self.timeline.clone();
         let snapshot = tl.snapshot();
+        // While comparing two dates, rows the changes touch are marked instead.
+        let touched = if self.central_tab == super::CentralTab::Compare {
+            self.compare.marks(&tl, self.date)
+        } else {
+            None
+        };
         let mut area = egui::ScrollArea::both().auto_shrink(false);
         if std::mem::take(&mut self.scroll_to_selection)
             && let Some(sel) = selection
@@ -465,7 +472,11 @@ impl App {
                     if row.kind == RowKind::System {
                         text = text.strong();
                     }
-                    if row.changed {
+                    let marked = match &touched {
+                        Some(t) => row.org.is_some_and(|id| t.contains(&id)),
+                        None => row.changed,
+                    };
+                    if marked {
                         text = text.color(changed);
                     }
                     let picked = row.kind == RowKind::Commissioner
@@ -492,8 +503,12 @@ impl App {
                             None => {}
                         }
                     }
-                    if row.changed {
-                        resp.on_hover_text("Created or changed on this date");
+                    if marked {
+                        resp.on_hover_text(if touched.is_some() {
+                            "Changed between the two dates compared"
+                        } else {
+                            "Created or changed on this date"
+                        });
                     }
                     ui.weak(&row.detail);
                 });
@@ -691,6 +706,8 @@ impl App {
         ui.horizontal_wrapped(|ui| {
             for (tab, label) in [
                 (super::CentralTab::Charts, "Running costs"),
+                (super::CentralTab::Flow, "Merger flow"),
+                (super::CentralTab::Compare, "Compare dates"),
                 (super::CentralTab::Changes, "Counts and changes"),
             ] {
                 if ui
@@ -722,6 +739,8 @@ impl App {
         match self.central_tab {
             super::CentralTab::Charts => self.charts_ui(ui),
             super::CentralTab::Changes => self.changes_ui(ui),
+            super::CentralTab::Flow => self.flow_ui(ui),
+            super::CentralTab::Compare => self.compare_ui(ui),
         }
     }
 

@@ -92,6 +92,8 @@ pub enum ExportKind {
     TreeCsv,
     /// The running-cost series of the footprint as CSV.
     CostsCsv,
+    /// The merger flow as PNG.
+    Flow,
 }
 
 /// An export waiting for its frame.
@@ -199,7 +201,9 @@ fn pick_file(purpose: IoPurpose, start: Option<PathBuf>, name: String) -> IoResu
             .save_file(),
         IoPurpose::Export(kind) => {
             let (what, ext) = match kind {
-                ExportKind::Window | ExportKind::Chart(_) => ("PNG image", "png"),
+                ExportKind::Window | ExportKind::Chart(_) | ExportKind::Flow => {
+                    ("PNG image", "png")
+                }
                 ExportKind::TreeCsv | ExportKind::CostsCsv => ("CSV", "csv"),
             };
             dialog
@@ -774,6 +778,7 @@ impl App {
                         ["costs", "savings", "ccgs"][i.min(2)]
                     ),
                     ExportKind::TreeCsv => format!("tree-{date}.csv"),
+                    ExportKind::Flow => format!("merger-flow-{date}.png"),
                     ExportKind::CostsCsv => "running-costs.csv".to_string(),
                 };
                 self.ask(ctx, IoPurpose::Export(kind), name);
@@ -880,7 +885,10 @@ impl App {
     /// Starts an export to `path`.
     pub fn start_export(&mut self, ctx: &egui::Context, kind: ExportKind, path: PathBuf) {
         match kind {
-            ExportKind::Window | ExportKind::Chart(_) => {
+            ExportKind::Window | ExportKind::Chart(_) | ExportKind::Flow => {
+                if kind == ExportKind::Flow {
+                    self.central_tab = super::CentralTab::Flow;
+                }
                 let stamp = self.stamp();
                 // One picture at a time; later ones wait their turn.
                 self.exports.push(Export {
@@ -939,6 +947,7 @@ impl App {
         let screen = ctx.content_rect();
         let crop = match export.kind {
             ExportKind::Chart(i) => self.chart_rects.get(i).copied().flatten(),
+            ExportKind::Flow => self.flow_rect,
             _ => None,
         };
         let area = crop.unwrap_or(screen);

@@ -3,7 +3,9 @@
 //! Nothing here depends on egui; the window, the CLI, the tests and the benchmarks all
 //! drive the same types.
 
+pub mod compare;
 pub mod costs;
+pub mod flow;
 pub mod format;
 pub mod load;
 pub mod locate;

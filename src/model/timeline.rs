@@ -378,6 +378,16 @@ impl Timeline {
         Lineage { org, steps }
     }
 
+    /// Indexes into [`Timeline::events`] of the mergers and abolitions `org` ends in.
+    pub fn ends_in(&self, org: OrgId) -> &[usize] {
+        self.ends_in.get(&org).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Indexes into [`Timeline::events`] of the mergers that create `org`.
+    pub fn merges_into(&self, org: OrgId) -> &[usize] {
+        self.merges_into.get(&org).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// The sub-ICB location of `icb` that carries on CCG `ccg` (same code).
     pub fn sub_icb_for(&self, ccg: OrgId, icb: OrgId) -> Option<OrgId> {
         let s = &self.snapshot;

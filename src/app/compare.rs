@@ -1,0 +1,301 @@
+//! Compare two dates: counts side by side and the list of changes between them.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use egui::{RichText, TextEdit};
+
+use super::{App, Command};
+use crate::model::compare::{ChangeKind, Comparison, compare};
+use crate::model::{Date, OrgId, Timeline, human_date};
+use crate::view::thousands;
+
+/// The two dates as typed, and the comparison they give.
+#[derive(Default)]
+pub struct CompareState {
+    /// Date A as typed.
+    pub a: String,
+    /// Date B as typed.
+    pub b: String,
+    result: Option<(CompareKey, Arc<Comparison>, Arc<HashSet<OrgId>>)>,
+    marks: Option<(MarksKey, Arc<HashSet<OrgId>>)>,
+}
+
+type CompareKey = (usize, Date, Date);
+type MarksKey = (CompareKey, Date);
+
+/// Reads a date typed as `2019-04-01`, `1 Apr 2019` or `1 April 2019`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("type a date, for example 2019-04-01".into());
+    }
+    for f in ["%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%d/%m/%Y"] {
+        if let Ok(d) = Date::parse_from_str(t, f) {
+            return Ok(d);
+        }
+    }
+    Err(format!(
+        "'{t}' is not a date; write it as 2019-04-01 or 1 Apr 2019"
+    ))
+}
+
+impl CompareState {
+    /// Fills in the dates the first time the tab opens: a year before the timeline's
+    /// date, and the date itself.
+    fn start(&mut self, date: Date, first: Date) {
+        if self.a.is_empty() && self.b.is_empty() {
+            let a = (date - chrono::Duration::days(365)).max(first);
+            self.a = a.to_string();
+            self.b = date.to_string();
+        }
+    }
+
+    /// The comparison for the typed dates on `tl`, computed once per change.
+    pub fn comparison(
+        &mut self,
+        tl: &Arc<Timeline>,
+    ) -> Result<(Arc<Comparison>, Arc<HashSet<OrgId>>), String> {
+        let dates = parse_date(&self.a)
+            .map_err(|e| format!("Date A: {e}"))
+            .and_then(|a| Ok((a, parse_date(&self.b).map_err(|e| format!("Date B: {e}"))?)));
+        let (a, b) = match dates {
+            Ok(x) => x,
+            Err(e) => {
+                self.result = None;
+                return Err(e);
+            }
+        };
+        let key = (Arc::as_ptr(tl) as usize, a, b);
+        if let Some((k, c, t)) = &self.result
+            && *k == key
+        {
+            return Ok((c.clone(), t.clone()));
+        }
+        let c = Arc::new(compare(tl, a, b));
+        let t: Arc<HashSet<OrgId>> = Arc::new(c.touched().into_iter().collect());
+        self.result = Some((key, c.clone(), t.clone()));
+        Ok((c, t))
+    }
+
+    /// Tree rows to mark on `date`: organisations the comparison touches, and the
+    /// systems and places they belong to then (so that closed branches show them too).
+    pub fn marks(&mut self, tl: &Timeline, date: Date) -> Option<Arc<HashSet<OrgId>>> {
+        let (key, _, touched) = self.result.as_ref()?;
+        if let Some((k, m)) = &self.marks
+            && *k == (*key, date)
+        {
+            return Some(m.clone());
+        }
+        let s = tl.snapshot();
+        let mut marks: HashSet<OrgId> = touched.iter().copied().collect();
+        for id in touched.iter() {
+            if !s.org(*id).alive_on(date) {
+                continue;
+            }
+            for (_, l) in s.links_of(*id) {
+                if l.a == *id && l.holds_on(date) {
+                    use crate::model::LinkKind as K;
+                    if matches!(
+                        l.kind,
+                        K::CcgSystem | K::SubIcbIcb | K::CcgPlace | K::SubIcbPlace
+                    ) {
+                        marks.insert(l.b);
+                    }
+                }
+            }
+        }
+        let marks = Arc::new(marks);
+        self.marks = Some(((*key, date), marks.clone()));
+        Some(marks)
+    }
+}
+
+impl App {
+    /// The compare tab.
+    pub(super) fn compare_ui(&mut self, ui: &mut egui::Ui) {
+        let tl = self.timeline.clone();
+        let (first, _) = tl.snapshot().span();
+        self.compare.start(self.date, first);
+        let date = self.date;
+        ui.add_space(4.0);
+        let mut swap = false;
+        ui.horizontal_wrapped(|ui| {
+            for which in [0, 1] {
+                let (name, text) = if which == 0 {
+                    ("Compare date A", &mut self.compare.a)
+                } else {
+                    ("Compare date B", &mut self.compare.b)
+                };
+                let label = ui.label(if which == 0 { "Date A" } else { "Date B" });
+                ui.add(
+                    TextEdit::singleline(text)
+                        .desired_width(96.0)
+                        .hint_text("YYYY-MM-DD"),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(name);
+                if ui
+                    .small_button("= timeline")
+                    .on_hover_text(format!("Use the timeline's date ({})", human_date(date)))
+                    .clicked()
+                {
+                    *text = date.to_string();
+                }
+                if let Ok(d) = parse_date(text)
+                    && ui
+                        .small_button("show")
+                        .on_hover_text("Move the timeline to this date")
+                        .clicked()
+                {
+                    self.commands.push(Command::SetDate(d));
+                }
+                ui.add_space(16.0);
+            }
+            if ui.button("Swap A and B").clicked() {
+                swap = true;
+            }
+        });
+        if swap {
+            std::mem::swap(&mut self.compare.a, &mut self.compare.b);
+        }
+        ui.separator();
+        let (c, _) = match self.compare.comparison(&tl) {
+            Ok(x) => x,
+            Err(e) => {
+                ui.colored_label(super::panels::error_colour(ui), e);
+                return;
+            }
+        };
+        let s = tl.snapshot();
+        ui.label(
+            RichText::new(format!("{} ➡ {}", human_date(c.a), human_date(c.b)))
+                .size(20.0)
+                .strong(),
+        );
+        if c.swapped {
+            ui.weak("A is after B, so the dates are compared the other way round.");
+        }
+        ui.add_space(4.0);
+        egui::Grid::new("compare counts")
+            .striped(true)
+            .spacing([28.0, 4.0])
+            .show(ui, |ui| {
+                ui.label("");
+                ui.strong(human_date(c.a));
+                ui.strong(human_date(c.b));
+                ui.strong("change");
+                ui.end_row();
+                let (x, y) = (c.counts_a, c.counts_b);
+                for (what, p, q) in [
+                    ("clinical commissioning groups", x.ccg, y.ccg),
+                    ("STPs / integrated care systems", x.system, y.system),
+                    ("integrated care boards", x.icb, y.icb),
+                    ("sub-ICB locations", x.sub_icb_location, y.sub_icb_location),
+                    ("places", x.place, y.place),
+                    ("neighbourhoods (PCNs)", x.neighbourhood, y.neighbourhood),
+                ] {
+                    ui.label(what);
+                    ui.label(thousands(p as u64));
+                    ui.label(thousands(q as u64));
+                    let d = q as i64 - p as i64;
+                    ui.label(if d == 0 {
+                        "no change".to_string()
+                    } else {
+                        format!("{d:+}")
+                    });
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.label(RichText::new(c.summary()).size(18.0).strong());
+        ui.weak("The tree on the left marks every organisation these changes touch.");
+        ui.add_space(4.0);
+        let mut select = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                if c.changes.is_empty() {
+                    ui.weak("Nothing changed between these dates.");
+                }
+                for kind in ChangeKind::ALL {
+                    let items: Vec<_> = c.of(kind).collect();
+                    if items.is_empty() {
+                        continue;
+                    }
+                    egui::CollapsingHeader::new(format!("{} ({})", kind.heading(), items.len()))
+                        .id_salt(kind.key())
+                        .default_open(items.len() <= 40)
+                        .show(ui, |ui| {
+                            for ch in items {
+                                ui.horizontal_wrapped(|ui| {
+                                    ui.weak(ch.date.to_string());
+                                    let link = |ui: &mut egui::Ui, id: OrgId| {
+                                        ui.link(s.org(id).label()).clicked().then_some(id)
+                                    };
+                                    match kind {
+                                        ChangeKind::Merge => {
+                                            select = select.or(link(ui, ch.to));
+                                            ui.label("formed from");
+                                            for f in &ch.from {
+                                                select = select.or(link(ui, *f));
+                                            }
+                                        }
+                                        ChangeKind::BecameSubIcb => {
+                                            for f in &ch.from {
+                                                select = select.or(link(ui, *f));
+                                            }
+                                            ui.label("became a sub-ICB location of");
+                                            if let Some(i) = ch.into {
+                                                select = select.or(link(ui, i));
+                                            }
+                                        }
+                                        _ => {
+                                            select = select.or(link(ui, ch.to));
+                                            let text = ch.describe(s);
+                                            let rest = text
+                                                .strip_prefix(&s.org(ch.to).label())
+                                                .unwrap_or(&text)
+                                                .trim_start_matches(':')
+                                                .trim();
+                                            ui.label(rest);
+                                        }
+                                    }
+                                });
+                            }
+                        });
+                }
+            });
+        if let Some(id) = select {
+            self.commands.push(Command::Select(id));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_include_systems_and_places_of_new_ccgs() {
+        let l = crate::model::load_str(crate::ENGLAND_RON).unwrap();
+        let tl = Arc::new(Timeline::new(l.snapshot));
+        let mut st = CompareState {
+            a: "2019-04-01".into(),
+            b: "2020-04-01".into(),
+            ..Default::default()
+        };
+        st.comparison(&tl).unwrap();
+        let d: Date = "2020-04-01".parse().unwrap();
+        let m = st.marks(&tl, d).unwrap();
+        let s = tl.snapshot();
+        let code = |c: &str| s.find_any(c)[0];
+        assert!(m.contains(&code("91Q")));
+        assert!(m.contains(&code("E54000032")), "Kent and Medway system");
+        assert!(m.contains(&code("E10000016")), "Kent place");
+        assert!(
+            !m.contains(&code("E54000027")),
+            "North West London: no change"
+        );
+    }
+}

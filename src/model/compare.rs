@@ -1,0 +1,296 @@
+//! What changed between two dates: counts on each, and a list of changes (mergers,
+//! renames, moves between systems, boundary changes, CCGs becoming sub-ICB locations).
+
+use std::collections::BTreeSet;
+
+use super::format::EventKind;
+use super::{Counts, Date, LinkKind, OrgId, OrgKind, Timeline};
+
+/// The kinds of change listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A CCG was established.
+    Established,
+    /// CCGs merged into a new CCG.
+    Merge,
+    /// A CCG took a new name.
+    Rename,
+    /// A CCG moved from one system to another.
+    MovedSystem,
+    /// A CCG's boundary changed.
+    BoundaryChange,
+    /// A CCG was abolished and its area became a sub-ICB location of an ICB.
+    BecameSubIcb,
+    /// A CCG outside any system was placed in one (when STPs began).
+    JoinedSystem,
+}
+
+impl ChangeKind {
+    /// Every kind, in the order lists show them.
+    pub const ALL: [ChangeKind; 7] = [
+        ChangeKind::Merge,
+        ChangeKind::BecameSubIcb,
+        ChangeKind::MovedSystem,
+        ChangeKind::BoundaryChange,
+        ChangeKind::Rename,
+        ChangeKind::Established,
+        ChangeKind::JoinedSystem,
+    ];
+
+    /// The machine name used in JSON (`merge`, `rename`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            ChangeKind::Established => "established",
+            ChangeKind::Merge => "merge",
+            ChangeKind::Rename => "rename",
+            ChangeKind::MovedSystem => "moved-system",
+            ChangeKind::BoundaryChange => "boundary-change",
+            ChangeKind::BecameSubIcb => "became-sub-icb-location",
+            ChangeKind::JoinedSystem => "joined-system",
+        }
+    }
+
+    /// A heading for people.
+    pub fn heading(self) -> &'static str {
+        match self {
+            ChangeKind::Established => "Established",
+            ChangeKind::Merge => "Merged",
+            ChangeKind::Rename => "Renamed",
+            ChangeKind::MovedSystem => "Moved system",
+            ChangeKind::BoundaryChange => "Boundary changes",
+            ChangeKind::BecameSubIcb => "Became sub-ICB locations",
+            ChangeKind::JoinedSystem => "Placed in a system",
+        }
+    }
+}
+
+/// One change between the two dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// What kind.
+    pub kind: ChangeKind,
+    /// The day it took effect.
+    pub date: Date,
+    /// What it came from: the merging CCGs, the CCG abolished, the CCG that moved.
+    pub from: Vec<OrgId>,
+    /// What it became: the new CCG, the sub-ICB location, the CCG itself.
+    pub to: OrgId,
+    /// For an abolition, the ICB; for a move, the system joined.
+    pub into: Option<OrgId>,
+    /// For a move, the system left.
+    pub left: Option<OrgId>,
+    /// The event's note (for renames and boundary changes: what changed).
+    pub note: String,
+}
+
+impl Change {
+    /// One line for people.
+    pub fn describe(&self, s: &super::Snapshot) -> String {
+        let label = |id: OrgId| s.org(id).label();
+        let list = |ids: &[OrgId]| ids.iter().map(|i| label(*i)).collect::<Vec<_>>().join(", ");
+        let note = if self.note.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.note)
+        };
+        match self.kind {
+            ChangeKind::Established => format!("{} established", label(self.to)),
+            ChangeKind::Merge => format!("{} formed from {}", label(self.to), list(&self.from)),
+            ChangeKind::Rename => format!("{}: renamed{note}", label(self.to)),
+            ChangeKind::BoundaryChange => format!("{}: boundary changed{note}", label(self.to)),
+            ChangeKind::MovedSystem | ChangeKind::JoinedSystem => match (self.left, self.into) {
+                (Some(l), Some(i)) => format!(
+                    "{} now in {} (was {})",
+                    label(self.to),
+                    s.org(i).name,
+                    s.org(l).name
+                ),
+                (None, Some(i)) => format!("{} joined {}", label(self.to), s.org(i).name),
+                _ => format!("{} changed system", label(self.to)),
+            },
+            ChangeKind::BecameSubIcb => match self.into {
+                Some(icb) => format!(
+                    "{} became a sub-ICB location of {}",
+                    list(&self.from),
+                    label(icb)
+                ),
+                None => format!("{} became a sub-ICB location", list(&self.from)),
+            },
+        }
+    }
+}
+
+/// Two dates side by side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The earlier date.
+    pub a: Date,
+    /// The later date.
+    pub b: Date,
+    /// Whether the dates were given the other way round.
+    pub swapped: bool,
+    /// Live counts on `a`.
+    pub counts_a: Counts,
+    /// Live counts on `b`.
+    pub counts_b: Counts,
+    /// Every change in `(a, b]`, by date then kind.
+    pub changes: Vec<Change>,
+    /// CCGs alive on `b` that mergers after `a` created.
+    pub new_ccgs: Vec<OrgId>,
+    /// The CCGs alive on `a` they were formed from.
+    pub formed_from: Vec<OrgId>,
+}
+
+impl Comparison {
+    /// Every organisation a change touches (for marking the tree).
+    pub fn touched(&self) -> BTreeSet<OrgId> {
+        let mut set = BTreeSet::new();
+        for c in &self.changes {
+            set.extend(c.from.iter().copied());
+            set.insert(c.to);
+            set.extend(c.into);
+        }
+        set
+    }
+
+    /// Changes of one kind.
+    pub fn of(&self, kind: ChangeKind) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(move |c| c.kind == kind)
+    }
+
+    /// `18 new CCGs formed from 74`, or `No mergers`.
+    pub fn summary(&self) -> String {
+        if self.new_ccgs.is_empty() {
+            return "No mergers between these dates".to_string();
+        }
+        let n = self.new_ccgs.len();
+        format!(
+            "{n} new CCG{} formed from {}",
+            if n == 1 { "" } else { "s" },
+            self.formed_from.len()
+        )
+    }
+}
+
+/// The system (STP/ICS) a CCG is in on `day`.
+fn system_on(tl: &Timeline, org: OrgId, day: Date) -> Option<(OrgId, Date)> {
+    tl.snapshot().links_of(org).find_map(|(_, l)| {
+        (l.kind == LinkKind::CcgSystem && l.a == org && l.holds_on(day)).then_some((l.b, l.from))
+    })
+}
+
+/// Compares the record on `a` with the record on `b` (either order).
+pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
+    let swapped = a > b;
+    let (a, b) = if swapped { (b, a) } else { (a, b) };
+    let s = tl.snapshot();
+    let mut changes = Vec::new();
+    for ev in tl.events().iter().filter(|e| a < e.date && e.date <= b) {
+        let kind = match ev.kind {
+            EventKind::Establish => ChangeKind::Established,
+            EventKind::Merge => ChangeKind::Merge,
+            EventKind::Rename => ChangeKind::Rename,
+            EventKind::BoundaryChange => ChangeKind::BoundaryChange,
+            EventKind::AbolishIntoIcb => {
+                for f in &ev.from {
+                    changes.push(Change {
+                        kind: ChangeKind::BecameSubIcb,
+                        date: ev.date,
+                        from: vec![*f],
+                        to: tl.sub_icb_for(*f, ev.to).unwrap_or(ev.to),
+                        into: Some(ev.to),
+                        left: None,
+                        note: String::new(),
+                    });
+                }
+                continue;
+            }
+        };
+        changes.push(Change {
+            kind,
+            date: ev.date,
+            from: ev.from.clone(),
+            to: ev.to,
+            into: None,
+            left: None,
+            note: ev.note.clone(),
+        });
+    }
+    let (state_a, state_b) = (tl.state_at(a), tl.state_at(b));
+    for ccg in state_a.alive(OrgKind::Ccg) {
+        if !state_b.is_alive(ccg) {
+            continue;
+        }
+        let before = system_on(tl, ccg, a);
+        let Some((after, since)) = system_on(tl, ccg, b) else {
+            continue;
+        };
+        // A system re-coded under the same name is not a move.
+        let same_name = before.is_some_and(|(x, _)| s.org(x).name == s.org(after).name);
+        if before.map(|x| x.0) != Some(after) && !same_name {
+            changes.push(Change {
+                kind: if before.is_some() {
+                    ChangeKind::MovedSystem
+                } else {
+                    ChangeKind::JoinedSystem
+                },
+                date: since,
+                from: vec![ccg],
+                to: ccg,
+                into: Some(after),
+                left: before.map(|x| x.0),
+                note: String::new(),
+            });
+        }
+    }
+    let name = |id: OrgId| s.org(id).name.as_str();
+    changes.sort_by(|x, y| {
+        x.date
+            .cmp(&y.date)
+            .then(x.kind.cmp(&y.kind))
+            .then(name(x.to).cmp(name(y.to)))
+            .then(x.from.cmp(&y.from))
+    });
+    // Net mergers: new CCGs alive on `b`, and their ancestors alive on `a`.
+    let mut new_ccgs = Vec::new();
+    let mut formed_from = BTreeSet::new();
+    for ccg in state_b.alive(OrgKind::Ccg) {
+        if state_a.is_alive(ccg) || tl.merges_into(ccg).is_empty() {
+            continue;
+        }
+        let mut stack = vec![ccg];
+        let mut any = false;
+        let mut guard = 0;
+        while let Some(x) = stack.pop() {
+            guard += 1;
+            if guard > 100_000 {
+                break;
+            }
+            if state_a.is_alive(x) && x != ccg {
+                formed_from.insert(x);
+                any = true;
+                continue;
+            }
+            for &e in tl.merges_into(x) {
+                let ev = &tl.events()[e];
+                if a < ev.date && ev.date <= b {
+                    stack.extend(ev.from.iter().copied());
+                }
+            }
+        }
+        if any {
+            new_ccgs.push(ccg);
+        }
+    }
+    new_ccgs.sort_by(|x, y| name(*x).cmp(name(*y)));
+    Comparison {
+        a,
+        b,
+        swapped,
+        counts_a: tl.counts_at(a),
+        counts_b: tl.counts_at(b),
+        changes,
+        new_ccgs,
+        formed_from: formed_from.into_iter().collect(),
+    }
+}

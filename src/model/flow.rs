@@ -1,0 +1,470 @@
+//! The merger flow: organisations in columns (1 April of each year, then the ICBs) and
+//! who became whom between one column and the next.
+//!
+//! This is the structure behind the alluvial view; geometry lives with the window.
+//! Each CCG flows whole into its successor (a merger) or into the ICB it was abolished
+//! into, so within a column the nodes can be ordered so that no two bands cross.
+
+use std::collections::HashMap;
+
+use super::format::EventKind;
+use super::{Date, LinkKind, OrgId, OrgKind, Timeline};
+
+/// The most columns drawn; longer spans skip years evenly.
+pub const MAX_COLUMNS: usize = 24;
+
+/// One organisation in one column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowNode {
+    /// The organisation.
+    pub org: OrgId,
+    /// Its population: its own figure, or the sum of what flows into it.
+    pub value: f64,
+    /// Whether `value` is the sum of its predecessors rather than its own figure.
+    pub value_derived: bool,
+    /// Where it goes in the next column: node index and the share of `value`.
+    pub next: Vec<(u32, f64)>,
+    /// Where it comes from in the previous column (node indexes).
+    pub prev: Vec<u32>,
+    /// Index into [`Flow::groups`]: the system its lineage ends in.
+    pub group: u32,
+}
+
+/// A column: everything alive on one day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowColumn {
+    /// The day.
+    pub date: Date,
+    /// Whether the column holds ICBs (rather than CCGs).
+    pub icb: bool,
+    /// Nodes from top to bottom.
+    pub nodes: Vec<FlowNode>,
+}
+
+/// The system (or ICB) a family of nodes ends in; nodes are coloured by it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowGroup {
+    /// The ICB, the system, or the last CCG of the lineage when it has no system.
+    pub org: OrgId,
+    /// Its NHS region, where known.
+    pub region: Option<OrgId>,
+}
+
+/// Columns of organisations and the bands between them.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Flow {
+    /// Columns left to right.
+    pub columns: Vec<FlowColumn>,
+    /// Colour groups, in the order they appear in the last column.
+    pub groups: Vec<FlowGroup>,
+}
+
+/// The days the columns show: 1 April of every year CCGs exist, then the day ICBs
+/// were established (if the snapshot has any).
+pub fn column_dates(tl: &Timeline) -> Vec<Date> {
+    let s = tl.snapshot();
+    let (_, span_end) = s.span();
+    let ccgs = s.orgs.iter().filter(|o| o.kind == OrgKind::Ccg);
+    let first = ccgs.clone().map(|o| o.from).min();
+    let last = ccgs.map(|o| o.to.min(span_end)).max();
+    let mut dates = Vec::new();
+    if let (Some(first), Some(last)) = (first, last) {
+        use chrono::Datelike;
+        let mut year = first.year();
+        if Date::from_ymd_opt(year, 4, 1).is_some_and(|d| d < first) {
+            year += 1;
+        }
+        while let Some(d) = Date::from_ymd_opt(year, 4, 1) {
+            if d > last {
+                break;
+            }
+            dates.push(d);
+            year += 1;
+        }
+    }
+    if dates.len() > MAX_COLUMNS {
+        let step = dates.len().div_ceil(MAX_COLUMNS);
+        let last = dates.last().copied();
+        dates = dates.iter().step_by(step).copied().collect();
+        if let Some(l) = last
+            && dates.last() != Some(&l)
+        {
+            dates.push(l);
+        }
+    }
+    let icb_day = s
+        .orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Icb)
+        .map(|o| o.from)
+        .min();
+    if let Some(d) = icb_day
+        && dates.last().is_none_or(|l| *l < d)
+    {
+        dates.push(d);
+    }
+    dates
+}
+
+/// Where `org` has gone by `day`: itself if alive, else the successors through mergers
+/// and abolitions, each with its share.
+fn successors(tl: &Timeline, org: OrgId, day: Date, depth: u32, out: &mut Vec<(OrgId, f64)>) {
+    successors_share(tl, org, day, depth, 1.0, out);
+}
+
+fn successors_share(
+    tl: &Timeline,
+    org: OrgId,
+    day: Date,
+    depth: u32,
+    share: f64,
+    out: &mut Vec<(OrgId, f64)>,
+) {
+    let s = tl.snapshot();
+    if s.org(org).alive_on(day) {
+        out.push((org, share));
+        return;
+    }
+    if depth > 64 {
+        return;
+    }
+    let events: Vec<usize> = tl
+        .ends_in(org)
+        .iter()
+        .copied()
+        .filter(|e| tl.events()[*e].date <= day)
+        .collect();
+    // The first day it ends on; an abolition can split it across several ICBs.
+    let Some(first_day) = events.iter().map(|e| tl.events()[*e].date).min() else {
+        return;
+    };
+    let on_day: Vec<usize> = events
+        .into_iter()
+        .filter(|e| tl.events()[*e].date == first_day)
+        .collect();
+    let n = on_day.len() as f64;
+    for e in on_day {
+        let ev = &tl.events()[e];
+        if matches!(ev.kind, EventKind::Merge | EventKind::AbolishIntoIcb) {
+            successors_share(tl, ev.to, day, depth + 1, share / n, out);
+        }
+    }
+}
+
+/// The system or ICB `org` belongs to on `day` (itself for a system or ICB).
+fn group_of(tl: &Timeline, org: OrgId, day: Date) -> OrgId {
+    let s = tl.snapshot();
+    match s.org(org).kind {
+        OrgKind::System | OrgKind::Icb => org,
+        _ => s
+            .links_of(org)
+            .find_map(|(_, l)| {
+                (matches!(l.kind, LinkKind::CcgSystem | LinkKind::SubIcbIcb)
+                    && l.a == org
+                    && l.holds_on(day))
+                .then_some(l.b)
+            })
+            .unwrap_or(org),
+    }
+}
+
+/// The region of a system or ICB: the latest region it was in.
+fn region_of(tl: &Timeline, group: OrgId) -> Option<OrgId> {
+    let s = tl.snapshot();
+    s.links_of(group)
+        .filter(|(_, l)| {
+            matches!(l.kind, LinkKind::SystemRegion | LinkKind::IcbRegion) && l.a == group
+        })
+        .max_by_key(|(_, l)| l.from)
+        .map(|(_, l)| l.b)
+}
+
+impl Flow {
+    /// Builds the flow of a snapshot.
+    pub fn build(tl: &Timeline) -> Flow {
+        let s = tl.snapshot();
+        let dates = column_dates(tl);
+        // Organisations in each column, and where each goes in the next.
+        let mut cols: Vec<Vec<OrgId>> = Vec::with_capacity(dates.len());
+        let mut icb_col: Vec<bool> = Vec::with_capacity(dates.len());
+        for (i, d) in dates.iter().enumerate() {
+            let state = tl.state_at(*d);
+            let is_icb_col = i + 1 == dates.len() && state.alive(OrgKind::Ccg).next().is_none();
+            let kind = if is_icb_col {
+                OrgKind::Icb
+            } else {
+                OrgKind::Ccg
+            };
+            cols.push(state.alive(kind).collect());
+            icb_col.push(is_icb_col);
+        }
+        let mut succ: Vec<HashMap<OrgId, Vec<(OrgId, f64)>>> = Vec::with_capacity(cols.len());
+        for (i, col) in cols.iter().enumerate() {
+            let mut m = HashMap::new();
+            if let Some(next_day) = dates.get(i + 1) {
+                for &o in col {
+                    let mut out = Vec::new();
+                    successors(tl, o, *next_day, 0, &mut out);
+                    m.insert(o, out);
+                }
+            }
+            succ.push(m);
+        }
+        // Groups: decided in the last column where each lineage lives, carried back.
+        let mut groups: Vec<FlowGroup> = Vec::new();
+        let mut group_ix: HashMap<OrgId, u32> = HashMap::new();
+        let mut group_of_node: Vec<HashMap<OrgId, u32>> = vec![HashMap::new(); cols.len()];
+        for i in (0..cols.len()).rev() {
+            for &o in &cols[i] {
+                let inherited = succ[i]
+                    .get(&o)
+                    .and_then(|v| v.first())
+                    .and_then(|(n, _)| group_of_node.get(i + 1).and_then(|m| m.get(n)))
+                    .copied();
+                let g = match inherited {
+                    Some(g) => g,
+                    None => {
+                        let g = group_of(tl, o, dates[i]);
+                        *group_ix.entry(g).or_insert_with(|| {
+                            groups.push(FlowGroup {
+                                org: g,
+                                region: region_of(tl, g),
+                            });
+                            (groups.len() - 1) as u32
+                        })
+                    }
+                };
+                group_of_node[i].insert(o, g);
+            }
+        }
+        // Groups in order: region name, then system name.
+        let name = |id: OrgId| s.org(id).name.as_str();
+        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
+        order.sort_by(|a, b| {
+            let (ga, gb) = (&groups[*a as usize], &groups[*b as usize]);
+            let ra = ga.region.map(name).unwrap_or("~");
+            let rb = gb.region.map(name).unwrap_or("~");
+            ra.cmp(rb)
+                .then(name(ga.org).cmp(name(gb.org)))
+                .then(ga.org.cmp(&gb.org))
+        });
+        let mut rank = vec![0u32; groups.len()];
+        for (r, g) in order.iter().enumerate() {
+            rank[*g as usize] = r as u32;
+        }
+        let groups_sorted: Vec<FlowGroup> =
+            order.iter().map(|g| groups[*g as usize].clone()).collect();
+        for m in &mut group_of_node {
+            for g in m.values_mut() {
+                *g = rank[*g as usize];
+            }
+        }
+        // Order columns right to left so that bands do not cross.
+        let mut pos: Vec<HashMap<OrgId, usize>> = vec![HashMap::new(); cols.len()];
+        for i in (0..cols.len()).rev() {
+            let gm = &group_of_node[i];
+            let mut keyed: Vec<((u32, f64), OrgId)> = cols[i]
+                .iter()
+                .map(|&o| {
+                    let g = gm.get(&o).copied().unwrap_or(u32::MAX);
+                    let at = succ[i]
+                        .get(&o)
+                        .and_then(|v| {
+                            v.iter()
+                                .filter_map(|(n, _)| pos.get(i + 1).and_then(|p| p.get(n)))
+                                .min()
+                        })
+                        .map(|p| *p as f64)
+                        .unwrap_or(f64::MAX);
+                    ((g, at), o)
+                })
+                .collect();
+            keyed.sort_by(|(ka, a), (kb, b)| {
+                ka.0.cmp(&kb.0)
+                    .then(ka.1.total_cmp(&kb.1))
+                    .then(name(*a).cmp(name(*b)))
+                    .then(a.cmp(b))
+            });
+            cols[i] = keyed.into_iter().map(|(_, o)| o).collect();
+            pos[i] = cols[i].iter().enumerate().map(|(k, o)| (*o, k)).collect();
+        }
+        // Nodes, with values from left to right.
+        let mut columns: Vec<FlowColumn> = Vec::with_capacity(cols.len());
+        for i in 0..cols.len() {
+            let mut nodes: Vec<FlowNode> = cols[i]
+                .iter()
+                .map(|&o| {
+                    let own = s.org(o).population.as_ref().map(|p| p.count as f64);
+                    let next = succ[i]
+                        .get(&o)
+                        .map(|v| {
+                            v.iter()
+                                .filter_map(|(n, share)| {
+                                    pos.get(i + 1)
+                                        .and_then(|p| p.get(n))
+                                        .map(|k| (*k as u32, *share))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    FlowNode {
+                        org: o,
+                        value: own.filter(|v| *v > 0.0).unwrap_or(0.0),
+                        value_derived: own.is_none_or(|v| v <= 0.0),
+                        next,
+                        prev: Vec::new(),
+                        group: group_of_node[i].get(&o).copied().unwrap_or(0),
+                    }
+                })
+                .collect();
+            if let Some(prev) = columns.last() {
+                let mut inflow = vec![0.0; nodes.len()];
+                let mut from: Vec<Vec<u32>> = vec![Vec::new(); nodes.len()];
+                for (k, p) in prev.nodes.iter().enumerate() {
+                    for (n, share) in &p.next {
+                        if let Some(slot) = inflow.get_mut(*n as usize) {
+                            *slot += p.value * share;
+                            from[*n as usize].push(k as u32);
+                        }
+                    }
+                }
+                for ((node, v), f) in nodes.iter_mut().zip(inflow).zip(from) {
+                    if node.value_derived {
+                        node.value = v;
+                    }
+                    node.prev = f;
+                }
+            }
+            columns.push(FlowColumn {
+                date: dates[i],
+                icb: icb_col[i],
+                nodes,
+            });
+        }
+        Flow {
+            columns,
+            groups: groups_sorted,
+        }
+    }
+
+    /// Only the nodes whose group passes `keep`, re-indexed.
+    pub fn filtered(&self, keep: impl Fn(&FlowGroup) -> bool) -> Flow {
+        let kept: Vec<bool> = self.groups.iter().map(keep).collect();
+        let keep_node = |n: &FlowNode| kept.get(n.group as usize).copied().unwrap_or(false);
+        // New index of every kept node, per column.
+        let new_ix: Vec<Vec<Option<u32>>> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let mut k = 0u32;
+                c.nodes
+                    .iter()
+                    .map(|n| {
+                        keep_node(n).then(|| {
+                            k += 1;
+                            k - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let columns = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| FlowColumn {
+                date: c.date,
+                icb: c.icb,
+                nodes: c
+                    .nodes
+                    .iter()
+                    .filter(|n| keep_node(n))
+                    .map(|n| FlowNode {
+                        next: n
+                            .next
+                            .iter()
+                            .filter_map(|(k, sh)| {
+                                new_ix
+                                    .get(i + 1)
+                                    .and_then(|v| v.get(*k as usize).copied().flatten())
+                                    .map(|k| (k, *sh))
+                            })
+                            .collect(),
+                        prev: n
+                            .prev
+                            .iter()
+                            .filter_map(|k| {
+                                i.checked_sub(1)
+                                    .and_then(|p| new_ix.get(p))
+                                    .and_then(|v| v.get(*k as usize).copied().flatten())
+                            })
+                            .collect(),
+                        ..n.clone()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Flow {
+            columns,
+            groups: self.groups.clone(),
+        }
+    }
+
+    /// Every (column, node) holding `org`.
+    pub fn positions(&self, org: OrgId) -> Vec<(usize, usize)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter_map(|(c, col)| col.nodes.iter().position(|n| n.org == org).map(|k| (c, k)))
+            .collect()
+    }
+
+    /// The lineage of a node: everything that flows into it and everything it flows into,
+    /// as a flag per node per column.
+    pub fn lineage(&self, col: usize, node: usize) -> Vec<Vec<bool>> {
+        let mut on: Vec<Vec<bool>> = self
+            .columns
+            .iter()
+            .map(|c| vec![false; c.nodes.len()])
+            .collect();
+        let mut stack = vec![(col, node)];
+        while let Some((c, k)) = stack.pop() {
+            let Some(n) = self.columns.get(c).and_then(|x| x.nodes.get(k)) else {
+                continue;
+            };
+            if std::mem::replace(&mut on[c][k], true) && (c, k) != (col, node) {
+                continue;
+            }
+            if c >= col {
+                for (nx, _) in &n.next {
+                    if !on
+                        .get(c + 1)
+                        .and_then(|v| v.get(*nx as usize))
+                        .copied()
+                        .unwrap_or(true)
+                    {
+                        stack.push((c + 1, *nx as usize));
+                    }
+                }
+            }
+            if c <= col
+                && let Some(pc) = c.checked_sub(1)
+            {
+                for p in &n.prev {
+                    if !on[pc].get(*p as usize).copied().unwrap_or(true) {
+                        stack.push((pc, *p as usize));
+                    }
+                }
+            }
+        }
+        on
+    }
+
+    /// The largest column total, the scale every column shares.
+    pub fn max_total(&self) -> f64 {
+        self.columns
+            .iter()
+            .map(|c| c.nodes.iter().map(|n| n.value).sum::<f64>())
+            .fold(0.0, f64::max)
+    }
+}

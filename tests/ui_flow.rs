@@ -1,0 +1,241 @@
+//! UI tests for the merger flow and the comparison of two dates: egui_kittest drives
+//! the real App by accessible labels.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ccg_explorer::app::{App, AppOptions, CentralTab, Command};
+use ccg_explorer::model::OrgKind;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness_with(options: AppOptions) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size([1500.0, 950.0])
+        .with_max_steps(30)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    h
+}
+
+fn harness(dir: &Path) -> Harness<'static, App> {
+    harness_with(AppOptions {
+        fresh: true,
+        autosave_dir: Some(dir.to_path_buf()),
+        ..Default::default()
+    })
+}
+
+fn selected_code(h: &Harness<'static, App>) -> Option<String> {
+    let app = h.state();
+    app.selection()
+        .map(|id| app.timeline().snapshot().org(id).code.clone())
+}
+
+fn open_flow(h: &mut Harness<'static, App>) {
+    h.get_by_label("Merger flow").click();
+    h.run();
+    assert_eq!(h.state().central_tab(), CentralTab::Flow);
+}
+
+#[test]
+fn clicking_a_flow_node_selects_it_and_the_details_show_its_lineage() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_flow(&mut h);
+    // Columns: 1 April 2013 to 2022, then the ICBs of 1 July 2022.
+    h.get_by_label("NHS Darlington CCG (00C), Apr 2013");
+    h.get_by_label("NHS Devon Integrated Care Board (QJK), Jul 2022");
+    assert!(
+        h.query_by_label("NHS Devon CCG (15N), Apr 2018").is_none(),
+        "Devon CCG did not exist before April 2019"
+    );
+    h.get_by_label("NHS Devon CCG (15N), Apr 2019").click();
+    h.run();
+    assert_eq!(selected_code(&h).as_deref(), Some("15N"));
+    // The details panel shows where it came from.
+    h.get_by_label("Predecessors");
+    for name in [
+        "NHS Northern, Eastern and Western Devon CCG (99P)",
+        "NHS South Devon and Torbay CCG (99Q)",
+    ] {
+        assert!(h.query_all_by_label(name).next().is_some(), "{name}");
+    }
+}
+
+#[test]
+fn hovering_a_flow_node_names_it_and_clicking_a_predecessor_selects_that() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_flow(&mut h);
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2016")
+        .hover();
+    h.run();
+    // The tooltip names the organisation and its population's basis.
+    h.get_by_label("Click to select");
+    assert!(
+        h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)")
+            .next()
+            .is_some()
+    );
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2016")
+        .click();
+    h.run();
+    assert_eq!(selected_code(&h).as_deref(), Some("99Q"));
+    h.get_by_label("Successors");
+    assert!(h.query_all_by_label("NHS Devon CCG (15N)").next().is_some());
+}
+
+#[test]
+fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    open_flow(&mut h);
+    h.get_by_label("region").click();
+    h.run();
+    h.get_by_label("South East").click();
+    h.run();
+    h.get_by_label("NHS Kent and Medway CCG (91Q), Apr 2020");
+    h.get_by_label("NHS Ashford CCG (09C), Apr 2013");
+    assert!(h.query_by_label("NHS Devon CCG (15N), Apr 2019").is_none());
+    assert!(
+        h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
+            .is_none()
+    );
+    // And back to all of England.
+    h.get_by_label("region").click();
+    h.run();
+    h.get_by_label("All regions").click();
+    h.run();
+    h.get_by_label("NHS Devon CCG (15N), Apr 2019");
+}
+
+#[test]
+fn the_flow_follows_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let mut h = harness_with(AppOptions {
+        fresh: true,
+        autosave_dir: Some(dir.path().to_path_buf()),
+        scenario: Some(scenario),
+        ..Default::default()
+    });
+    let start = Instant::now();
+    while !h.state().showing_scenario() {
+        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+    open_flow(&mut h);
+    h.get_by_label("NHS Kent and Medway CCG (2018 scenario) (KM18), Apr 2018");
+    assert!(
+        h.query_by_label("NHS Ashford CCG (09C), Apr 2018")
+            .is_none()
+    );
+    // The actual record still has Ashford in April 2018.
+    h.state_mut().push(Command::ToggleScenarioView);
+    h.step();
+    h.run();
+    assert!(!h.state().showing_scenario());
+    h.get_by_label("NHS Ashford CCG (09C), Apr 2018");
+}
+
+/// Types into a text box found by its label, replacing what was there.
+fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.get_by_label("Compare dates").click();
+    h.run();
+    retype(&mut h, "Date A", "2019-04-01");
+    retype(&mut h, "Date B", "2020-04-01");
+    h.get_by_label("18 new CCGs formed from 74");
+    h.get_by_label("Merged (18)");
+    h.get_by_label("Moved system (1)");
+    // Counts side by side.
+    for n in ["191", "135", "-56"] {
+        assert!(h.query_all_by_label(n).next().is_some(), "{n}");
+    }
+    // A link in the list selects.
+    h.get_all_by_label("NHS Kent and Medway CCG (91Q)")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    assert_eq!(selected_code(&h).as_deref(), Some("91Q"));
+    // The tree marks what changed: hover a system that had a merger.
+    h.state_mut().push(Command::ClearSelection);
+    h.step();
+    h.run();
+    h.get_by_label("Kent and Medway (E54000032)").hover();
+    h.run();
+    h.get_by_label("Changed between the two dates compared");
+
+    // A bad date says what is wrong and keeps the window whole.
+    retype(&mut h, "Date B", "2020-13-45");
+    h.get_by_label_contains("is not a date");
+    // Swapped dates are put in order.
+    retype(&mut h, "Date B", "2018-04-01");
+    h.get_by_label("A is after B, so the dates are compared the other way round.");
+    h.get_by_label("2 new CCGs formed from 6");
+}
+
+#[test]
+fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    h.get_by_label("Compare dates").click();
+    h.run();
+    retype(&mut h, "Date A", "2022-06-30");
+    retype(&mut h, "Date B", "2022-07-01");
+    h.get_by_label("Became sub-ICB locations (106)");
+    h.get_by_label("No mergers between these dates");
+    // The timeline's buttons fill a date in.
+    let app = h.state();
+    let s = app.timeline().snapshot();
+    assert!(s.find(OrgKind::Icb, "QJK").is_some());
+}
+
+#[test]
+fn the_flow_exports_as_a_cropped_png() {
+    use ccg_explorer::app::scenario::ExportKind;
+    // SAFETY: tests in this binary that render set the same value.
+    unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let flow = dir.path().join("flow.png");
+    let window = dir.path().join("window.png");
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::Flow, flow.clone()));
+    h.state_mut()
+        .push(Command::ExportTo(ExportKind::Window, window.clone()));
+    for _ in 0..200 {
+        if flow.exists() && window.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    assert_eq!(h.state().central_tab(), CentralTab::Flow);
+    let full = image::open(&window).expect("window PNG").to_rgba8();
+    let part = image::open(&flow).expect("flow PNG").to_rgba8();
+    assert!(
+        part.width() < full.width() && part.height() < full.height(),
+        "the flow is cropped: {}x{} of {}x{}",
+        part.width(),
+        part.height(),
+        full.width(),
+        full.height()
+    );
+    assert!(part.width() > 600 && part.height() > 400);
+}
