@@ -387,7 +387,7 @@ impl FlowLayout {
 /// A colour per group: a hue per region, varied within it so neighbours differ. When
 /// only one region is shown, each system gets a hue of its own.
 pub fn group_colours(flow: &Flow, dark: bool) -> Vec<Color32> {
-    const HUES: [f32; 8] = [0.58, 0.07, 0.33, 0.80, 0.98, 0.47, 0.14, 0.68];
+    const HUES: [f32; 8] = [0.58, 0.07, 0.33, 0.80, 0.97, 0.47, 0.11, 0.68];
     let mut present = vec![false; flow.groups.len()];
     for c in &flow.columns {
         for n in &c.nodes {
@@ -428,8 +428,8 @@ pub fn group_colours(flow: &Flow, dark: bool) -> Vec<Color32> {
                 (false, true) => (0.65, 0.8),
                 (true, false) => ([0.6, 0.45, 0.75, 0.5][k % 4], [0.95, 0.8, 0.85, 0.7][k % 4]),
                 (false, false) => (
-                    [0.65, 0.45, 0.85, 0.55][k % 4],
-                    [0.8, 0.65, 0.6, 0.9][k % 4],
+                    [0.7, 0.5, 0.85, 0.6][k % 4],
+                    [0.75, 0.62, 0.55, 0.85][k % 4],
                 ),
             };
             egui::ecolor::Hsva::new(hue.rem_euclid(1.0), s, v, 1.0).into()
@@ -612,10 +612,12 @@ impl App {
                 .copied()
                 .unwrap_or(Color32::GRAY);
             let lit = on(band.col, band.from) && on(band.col + 1, band.to);
+            // Hovering dims everything else hard; a selection only softly.
             let alpha = match (&lineage, lit) {
                 (None, _) => 0.55,
-                (Some(_), true) => 0.75,
-                (Some(_), false) => 0.10,
+                (Some(_), true) => 0.8,
+                (Some(_), false) if focus.is_some() => 0.10,
+                (Some(_), false) => 0.3,
             };
             let colour = base.gamma_multiply(alpha);
             let xa = lay.xs[band.col] + lay.node_w;
@@ -653,7 +655,7 @@ impl App {
                 let colour = if on(c, k) {
                     base
                 } else {
-                    base.gamma_multiply(0.3)
+                    base.gamma_multiply(if focus.is_some() { 0.3 } else { 0.55 })
                 };
                 mesh.add_colored_rect(r, colour);
                 let o = s.org(nd.org);
