@@ -254,6 +254,11 @@ fn open(path: Option<&Path>) -> Result<Opened> {
 /// Reads a file as UTF-8 text with a message that says what to do.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text_from_bytes(path, bytes)
+}
+
+/// The bytes of `path` as text, or a message saying it is not UTF-8.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 and try again",

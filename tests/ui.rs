@@ -382,3 +382,96 @@ fn with_nothing_selected_the_details_show_england_on_the_date() {
     h.get_by_label_contains("On 1 Apr 2019: 191 CCGs in 42 systems");
     h.get_by_label_contains("Footprint: England (every CCG)");
 }
+
+#[test]
+fn a_load_shows_its_progress_and_can_be_cancelled_keeping_what_was_open() {
+    // A named pipe blocks the reader until something writes to it: the load stays in
+    // progress for as long as the test wants.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("slow.ron");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut h = harness();
+    drop_file(&mut h, fifo.clone());
+    h.step();
+    h.step();
+    assert!(h.state().busy());
+    h.get_by_label_contains("Loading slow.ron: reading");
+    // The window keeps drawing and answering while the load waits.
+    let before = h.state().date();
+    h.key_press(Key::ArrowRight);
+    h.step();
+    h.step();
+    assert!(h.state().date() > before, "the date moved on");
+    h.get_by_label("Cancel loading").click();
+    h.step();
+    h.run();
+    assert!(!h.state().busy());
+    assert!(h.query_by_label("Cancel loading").is_none());
+    // Let the worker finish; what it read is dropped.
+    let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    std::io::Write::write_all(&mut w, b"(format: 1, title: \"late\")").unwrap();
+    drop(w);
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    assert!(h.state().report().is_none());
+    assert!(h.state().file().is_none());
+    assert_eq!(
+        h.state().timeline().snapshot().title,
+        "England CCGs 2013–2022"
+    );
+    h.get_by_label("Devon (E54000037)");
+}
+
+#[test]
+fn a_file_changed_on_disk_offers_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ron");
+    let tiny = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/tiny.ron"),
+    )
+    .unwrap();
+    std::fs::write(&path, &tiny).unwrap();
+    let mut h = harness();
+    drop_file(&mut h, path.clone());
+    h.step();
+    wait_for(&mut h, |app| app.file().is_some());
+    assert!(h.query_by_label_contains("changed on disk").is_none());
+    // Someone edits it: the window offers to reload, and keeps showing what it read.
+    std::fs::write(&path, tiny.replace("Tiny example", "Tiny example, edited")).unwrap();
+    let start = Instant::now();
+    while h.query_by_label("mine.ron changed on disk.").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no reload offered"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
+    h.get_by_label("Keep this version").click();
+    h.run();
+    assert!(h.query_by_label("mine.ron changed on disk.").is_none());
+    // Edited again, and this time reloaded.
+    std::fs::write(&path, tiny.replace("Tiny example", "Tiny example, again")).unwrap();
+    let start = Instant::now();
+    while h.query_by_label("mine.ron changed on disk.").is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no reload offered"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.get_by_label("Reload").click();
+    h.step();
+    wait_for(&mut h, |app| {
+        !app.busy() && app.timeline().snapshot().title == "Tiny example, again"
+    });
+    assert!(h.query_by_label("mine.ron changed on disk.").is_none());
+}

@@ -1,11 +1,14 @@
 //! Loads snapshot files on a worker thread so that no frame waits on file I/O.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::model::Timeline;
 use crate::model::format::RawSnapshot;
-use crate::model::load::{Problem, Severity, load_raw};
+use crate::model::load::{Problem, Severity};
 
 /// Files larger than this are refused with a clear message.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -25,6 +28,8 @@ pub enum Loaded {
     },
     /// The file is a scenario, not a snapshot.
     Scenario(PathBuf),
+    /// The user cancelled the load.
+    Cancelled(PathBuf),
     /// The file could not be used.
     Failed {
         /// The file.
@@ -44,8 +49,123 @@ fn io_problem(message: String, hint: &str) -> Vec<Problem> {
     }]
 }
 
+/// What a load is doing, shared between the worker and the window.
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: AtomicU8,
+    read: AtomicU64,
+    total: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+/// The stages of a load, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the bytes.
+    Reading,
+    /// Parsing the RON.
+    Parsing,
+    /// Checking the rules and building the index.
+    Checking,
+}
+
+impl Progress {
+    /// The stage.
+    pub fn stage(&self) -> Stage {
+        match self.stage.load(Ordering::Relaxed) {
+            0 => Stage::Reading,
+            1 => Stage::Parsing,
+            _ => Stage::Checking,
+        }
+    }
+
+    /// Bytes read and the file's size.
+    pub fn bytes(&self) -> (u64, u64) {
+        (
+            self.read.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Asks the worker to stop at its next check.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the load was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn set_stage(&self, stage: Stage) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
+    }
+
+    /// A line for people: `reading 45 of 180 MB`.
+    pub fn text(&self) -> String {
+        let (read, total) = self.bytes();
+        match self.stage() {
+            Stage::Reading if total >= 1024 * 1024 => format!(
+                "reading {} of {} MB",
+                read / (1024 * 1024),
+                total / (1024 * 1024)
+            ),
+            Stage::Reading => "reading".to_string(),
+            Stage::Parsing => "parsing".to_string(),
+            Stage::Checking => "checking and indexing".to_string(),
+        }
+    }
+
+    /// How far along, 0 to 1 (reading counts for a third; the rest is estimated).
+    pub fn fraction(&self) -> f32 {
+        let (read, total) = self.bytes();
+        match self.stage() {
+            Stage::Reading if total > 0 => (read as f32 / total as f32).min(1.0) / 3.0,
+            Stage::Reading => 0.0,
+            Stage::Parsing => 0.4,
+            Stage::Checking => 0.8,
+        }
+    }
+}
+
+/// Reads a file in pieces, reporting progress and stopping when cancelled.
+fn read_with_progress(path: &Path, progress: &Progress) -> Result<Option<String>, String> {
+    let mut f =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        if progress.is_cancelled() {
+            return Ok(None);
+        }
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        progress.read.store(bytes.len() as u64, Ordering::Relaxed);
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "{} is larger than {} MB, the largest snapshot this build opens",
+                path.display(),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+    }
+    crate::cli::text_from_bytes(path, bytes)
+        .map(Some)
+        .map_err(|e| format!("{e:#}"))
+}
+
 /// Reads, parses, validates and indexes one file. Runs on the worker thread.
 pub fn load_file(path: &Path) -> Loaded {
+    load_file_with(path, &Progress::default())
+}
+
+/// [`load_file`], reporting to `progress` and stopping early when it is cancelled.
+pub fn load_file_with(path: &Path, progress: &Progress) -> Loaded {
     let fail = |problems| Loaded::Failed {
         path: path.to_path_buf(),
         problems,
@@ -74,16 +194,27 @@ pub fn load_file(path: &Path) -> Loaded {
                 "split the snapshot, or open a smaller one",
             ));
         }
-        Ok(_) => {}
+        Ok(m) => progress.total.store(m.len(), Ordering::Relaxed),
     }
-    let text = match crate::cli::read_text(path) {
-        Ok(t) => t,
-        Err(e) => return fail(io_problem(format!("{e:#}"), "check the file and try again")),
+    let cancelled = || Loaded::Cancelled(path.to_path_buf());
+    let text = match read_with_progress(path, progress) {
+        Ok(Some(t)) => t,
+        Ok(None) => return cancelled(),
+        Err(e) => return fail(io_problem(e, "check the file and try again")),
     };
     if crate::model::scenario::looks_like_scenario(&text) {
         return Loaded::Scenario(path.to_path_buf());
     }
-    match load_raw(&text) {
+    progress.set_stage(Stage::Parsing);
+    let raw = match crate::model::load::parse_str(&text) {
+        Ok(raw) => raw,
+        Err(e) => return fail(e.problems),
+    };
+    if progress.is_cancelled() {
+        return cancelled();
+    }
+    progress.set_stage(Stage::Checking);
+    match crate::model::load::validate_raw(raw, &text) {
         Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
             timeline: Box::new(Timeline::new(l.snapshot)),
@@ -96,11 +227,14 @@ pub fn load_file(path: &Path) -> Loaded {
 
 /// A worker that loads one file at a time.
 pub struct Loader {
-    tx: Sender<Loaded>,
-    rx: Receiver<Loaded>,
-    /// The file most recently asked for, while any load is under way.
+    tx: Sender<(u64, Loaded)>,
+    rx: Receiver<(u64, Loaded)>,
+    /// The file most recently asked for, while its load is under way.
     pub busy: Option<PathBuf>,
-    pending: usize,
+    /// The progress of that load.
+    pub progress: Option<Arc<Progress>>,
+    /// The number of the most recent load; results of earlier ones are dropped.
+    latest: u64,
 }
 
 impl Default for Loader {
@@ -110,51 +244,70 @@ impl Default for Loader {
             tx,
             rx,
             busy: None,
-            pending: 0,
+            progress: None,
+            latest: 0,
         }
     }
 }
 
 impl Loader {
-    /// Starts loading `path`; `wake` is called when it is done.
+    /// Starts loading `path`; `wake` is called when it is done. A load still under way
+    /// is cancelled: the newest file asked for wins.
     pub fn start(&mut self, path: PathBuf, wake: impl FnOnce() + Send + 'static) {
+        if let Some(p) = &self.progress {
+            p.cancel();
+        }
+        let progress = Arc::new(Progress::default());
+        self.progress = Some(progress.clone());
         self.busy = Some(path.clone());
-        self.pending += 1;
+        self.latest += 1;
+        let id = self.latest;
         let tx = self.tx.clone();
         let spawned = std::thread::Builder::new()
             .name("snapshot-loader".into())
             .spawn(move || {
                 // A bug in loading must not leave the window waiting for ever.
-                let result = std::panic::catch_unwind(|| load_file(&path)).unwrap_or_else(|_| {
-                    Loaded::Failed {
+                let result = std::panic::catch_unwind(|| load_file_with(&path, &progress))
+                    .unwrap_or_else(|_| Loaded::Failed {
                         path: path.clone(),
                         problems: io_problem(
                             format!("loading {} failed unexpectedly", path.display()),
                             "please report this file; what you had open stays open",
                         ),
-                    }
-                });
+                    });
                 // The receiver lives as long as the app; if it is gone there is no one to tell.
-                let _ = tx.send(result);
+                let _ = tx.send((id, result));
                 wake();
             });
         if let Err(e) = spawned {
-            let _ = self.tx.send(Loaded::Failed {
-                path: self.busy.clone().unwrap_or_default(),
-                problems: io_problem(format!("cannot start loading: {e}"), "try again"),
-            });
+            let _ = self.tx.send((
+                id,
+                Loaded::Failed {
+                    path: self.busy.clone().unwrap_or_default(),
+                    problems: io_problem(format!("cannot start loading: {e}"), "try again"),
+                },
+            ));
         }
     }
 
-    /// A finished load, if there is one.
-    pub fn poll(&mut self) -> Option<Loaded> {
-        let r = self.rx.try_recv().ok();
-        if r.is_some() {
-            self.pending = self.pending.saturating_sub(1);
-            if self.pending == 0 {
-                self.busy = None;
-            }
+    /// Stops the load under way; the window carries on with what it had open.
+    pub fn cancel(&mut self) {
+        if let Some(p) = self.progress.take() {
+            p.cancel();
         }
-        r
+        self.busy = None;
+    }
+
+    /// The finished load, if there is one. Cancelled and superseded loads are dropped.
+    pub fn poll(&mut self) -> Option<Loaded> {
+        while let Ok((id, r)) = self.rx.try_recv() {
+            if id != self.latest || self.busy.is_none() || matches!(r, Loaded::Cancelled(_)) {
+                continue;
+            }
+            self.busy = None;
+            self.progress = None;
+            return Some(r);
+        }
+        None
     }
 }

@@ -11,6 +11,7 @@ pub mod loader;
 mod panels;
 pub mod scenario;
 pub mod state;
+mod watch;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -98,6 +99,10 @@ pub enum Command {
     Open(PathBuf),
     /// Read the open file again.
     Reload,
+    /// Stop loading the file being loaded; what is open stays open.
+    CancelLoad,
+    /// Keep the open snapshot although its file changed on disk.
+    IgnoreFileChange,
     /// Go back to the embedded England record.
     OpenEmbedded,
     /// Hide the problems panel.
@@ -247,6 +252,10 @@ pub struct App {
     pub(crate) focus_chart: crate::model::format::ChartKind,
     /// The open file; `None` for the embedded England record.
     file: Option<PathBuf>,
+    /// Watches the open file for changes on disk.
+    watch: Option<watch::FileWatch>,
+    /// The open file changed on disk since it was read.
+    file_changed: bool,
     state: UiState,
     date: Date,
     selection: Option<OrgId>,
@@ -395,6 +404,8 @@ impl App {
             compare: compare::CompareState::default(),
             focus_chart: Default::default(),
             file: None,
+            watch: None,
+            file_changed: false,
             date: Date::MIN,
             selection: None,
             report,
@@ -616,6 +627,10 @@ impl App {
         for c in commands {
             match c {
                 Command::SetDate(d) => self.date = self.clamp(d),
+                Command::CancelLoad => {
+                    self.loader.cancel();
+                    self.pending_select = None;
+                }
                 Command::PrevEvent => {
                     if let Some(d) = self.timeline.prev_event_day(self.date) {
                         self.date = d;
@@ -654,12 +669,16 @@ impl App {
                 Command::SetGrouping(g) => self.state.grouping = g,
                 Command::OpenDialog => self.open_dialog(ctx),
                 Command::Open(path) => self.start_load(ctx, path),
+                Command::IgnoreFileChange => self.file_changed = false,
                 Command::Reload => {
+                    self.file_changed = false;
                     if let Some(p) = self.file.clone() {
                         self.start_load(ctx, p);
                     }
                 }
                 Command::OpenEmbedded => {
+                    self.watch = None;
+                    self.file_changed = false;
                     let (tl, raw, report) = england();
                     self.set_timeline(tl, raw, None);
                     self.report = report;
@@ -723,6 +742,9 @@ impl App {
 
     /// Takes in finished loads, dialog answers and dropped files.
     fn poll(&mut self, ctx: &egui::Context) {
+        if self.watch.as_ref().is_some_and(|w| w.changed()) && self.file.is_some() {
+            self.file_changed = true;
+        }
         while let Some(done) = self.loader.poll() {
             match done {
                 loader::Loaded::Ok {
@@ -733,6 +755,9 @@ impl App {
                 } => {
                     self.state.remember(path.clone());
                     let name = path.display().to_string();
+                    let repaint = ctx.clone();
+                    self.watch = watch::FileWatch::new(&path, move || repaint.request_repaint());
+                    self.file_changed = false;
                     self.set_timeline(*timeline, *raw, Some(path));
                     self.report = (!warnings.is_empty()).then(|| ProblemReport {
                         title: format!("{name} opened with {} warning(s)", warnings.len()),
@@ -743,6 +768,7 @@ impl App {
                     }
                 }
                 loader::Loaded::Scenario(path) => self.commands.push(Command::OpenScenario(path)),
+                loader::Loaded::Cancelled(_) => {}
                 loader::Loaded::Failed { path, problems } => {
                     let errors = problems
                         .iter()

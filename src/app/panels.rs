@@ -60,6 +60,30 @@ impl App {
                 });
             });
         }
+        if self.file_changed && !self.presenting {
+            let name = self
+                .file
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            egui::Panel::top("file changed").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!("{name} changed on disk."))
+                            .strong()
+                            .color(warm),
+                    );
+                    ui.label("The window still shows the version read earlier.");
+                    if ui.button("Reload").clicked() {
+                        self.commands.push(Command::Reload);
+                    }
+                    if ui.button("Keep this version").clicked() {
+                        self.commands.push(Command::IgnoreFileChange);
+                    }
+                });
+            });
+        }
         egui::Panel::bottom("timeline")
             .resizable(false)
             .show(ui, |ui| self.timeline_ui(ui));
@@ -320,7 +344,28 @@ impl App {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                ui.label(format!("Loading {name}…"));
+                let (text, fraction) = self
+                    .loader
+                    .progress
+                    .as_ref()
+                    .map(|p| (p.text(), p.fraction()))
+                    .unwrap_or_default();
+                ui.label(format!("Loading {name}: {text}…"));
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(90.0)
+                        .desired_height(8.0),
+                );
+                if ui
+                    .small_button("Cancel loading")
+                    .on_hover_text("Stop; what you have open stays open")
+                    .clicked()
+                {
+                    self.commands.push(Command::CancelLoad);
+                }
+                // Keep the progress moving on screen.
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(100));
             }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let c = self.timeline.counts_at(self.date);

@@ -124,7 +124,11 @@ pub fn load_str(text: &str) -> Result<Loaded, LoadError> {
 
 /// Parses and validates a snapshot, keeping the raw form too (scenarios apply to it).
 pub fn load_raw(text: &str) -> Result<(RawSnapshot, Loaded), LoadError> {
-    let raw = parse_str(text)?;
+    validate_raw(parse_str(text)?, text)
+}
+
+/// Checks a parsed snapshot (`text` is what it was parsed from, for line and column).
+pub fn validate_raw(raw: RawSnapshot, text: &str) -> Result<(RawSnapshot, Loaded), LoadError> {
     let locator = Locator::new(text);
     let loaded = validate(raw.clone(), &locator)?;
     Ok((raw, loaded))
