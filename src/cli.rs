@@ -159,6 +159,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write a synthetic snapshot SCALE times England (for performance work).
+    Synth {
+        /// How many copies of England.
+        #[arg(long, default_value_t = 10)]
+        scale: usize,
+        /// The seed; the same scale and seed always give the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write it.
+        out: PathBuf,
+    },
     /// Rebuild the England snapshot from the sourced CSVs.
     Import {
         /// Folder with the CSVs.
@@ -531,6 +542,33 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                 }
             };
             write_costs(out, &model, &fp, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            scale,
+            seed,
+            out: dest,
+        } => {
+            let england = crate::model::load::parse_str(crate::ENGLAND_RON)
+                .map_err(|e| anyhow::anyhow!("the embedded England snapshot is invalid: {e}"))?;
+            let snap = crate::synth::synthesize(&england, scale, seed)?;
+            let text = crate::import::to_ron(&snap)?;
+            if let Err(e) = load_str(&text) {
+                let mut msg = Vec::new();
+                print_problems(&mut msg, "synthetic snapshot", &e)?;
+                anyhow::bail!(
+                    "the generator built an invalid snapshot:\n{}",
+                    String::from_utf8_lossy(&msg)
+                );
+            }
+            write_atomic(&dest, text.as_bytes())?;
+            writeln!(
+                out,
+                "wrote {} ({} × England, seed {seed}, {} bytes)",
+                dest.display(),
+                scale,
+                text.len()
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { sources, out: dest } => {

@@ -10,8 +10,11 @@
 
 pub mod app;
 pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod model;
+pub mod synth;
 pub mod view;
 
 /// The embedded England snapshot (RON), built by `ccg-explorer import` from `assets/sources`.

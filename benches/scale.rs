@@ -1,0 +1,231 @@
+//! Criterion benchmarks at 1x, 10x and 100x England (synthetic snapshots from
+//! `ccg-explorer synth`): parse (RON, and serde_json of the same snapshot), validate +
+//! index, `state_at`, lineage, the tree view model, cost aggregation, the merger flow,
+//! and one full headless frame of each main view. It also prints, outside criterion,
+//! the p99 frame time of scrubbing the whole span day by day, and the resident memory
+//! after loading each scale.
+//!
+//! Run with `cargo bench --bench scale` (the 100x setup takes about a minute).
+//! `SCALES=1,10 cargo bench --bench scale` runs fewer scales.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+use ccg_explorer::app::{App, AppOptions, CentralTab, Command, UiState};
+use ccg_explorer::model::load::{parse_str, validate_raw};
+use ccg_explorer::model::{Date, OrgId, Timeline, load_str};
+
+fn scales() -> Vec<usize> {
+    std::env::var("SCALES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 10, 100])
+}
+
+fn random(n: usize, modulo: u64) -> Vec<u64> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % modulo
+        })
+        .collect()
+}
+
+fn first_day() -> Date {
+    Date::from_ymd_opt(2013, 4, 1).unwrap_or(Date::MIN)
+}
+
+/// The synthetic snapshot's text at `scale`.
+fn snapshot_text(scale: usize) -> String {
+    let england = parse_str(ccg_explorer::ENGLAND_RON).expect("valid");
+    let raw = ccg_explorer::synth::synthesize(&england, scale, 1).expect("synth");
+    ccg_explorer::import::to_ron(&raw).expect("ron")
+}
+
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map(|pages| pages * 4096.0 / 1_048_576.0)
+        .unwrap_or(0.0)
+}
+
+fn raw_input(time: f64) -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1920.0, 1080.0),
+        )),
+        time: Some(time),
+        ..Default::default()
+    }
+}
+
+fn frame(ctx: &egui::Context, app: &mut App, time: f64) -> usize {
+    let out = ctx.run_ui(raw_input(time), |ui| app.show(ui));
+    ctx.tessellate(out.shapes, out.pixels_per_point).len()
+}
+
+/// The app with the snapshot at `path` open on `view`, the tree fully expanded.
+fn app_on(path: &std::path::Path, view: CentralTab) -> (egui::Context, App) {
+    let ctx = egui::Context::default();
+    let options = AppOptions {
+        fresh: true,
+        file: Some(path.to_path_buf()),
+        view: Some(view),
+        ..Default::default()
+    };
+    let mut app = App::with_state(&ctx, options, UiState::default());
+    let start = Instant::now();
+    let mut t = 0.0;
+    // Wait for the background load, drawing frames as the window would.
+    while (app.busy() || app.file().is_none()) && start.elapsed() < Duration::from_secs(300) {
+        t += 1.0 / 60.0;
+        frame(&ctx, &mut app, t);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    app.push(Command::ExpandAll);
+    app.push(Command::SetDate(
+        Date::from_ymd_opt(2019, 6, 1).unwrap_or(Date::MIN),
+    ));
+    for i in 0..5 {
+        frame(&ctx, &mut app, t + i as f64 / 60.0);
+    }
+    (ctx, app)
+}
+
+fn at_scales(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("ccg-explorer-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut report = Vec::new();
+    for scale in scales() {
+        let text = snapshot_text(scale);
+        let path = dir.join(format!("synth-{scale}x.ron"));
+        std::fs::write(&path, &text).expect("write");
+        let mut group = c.benchmark_group(format!("{scale}x"));
+        if scale >= 10 {
+            group.sample_size(10);
+        }
+        group.bench_function("parse (RON)", |b| {
+            b.iter(|| parse_str(black_box(&text)).expect("valid"))
+        });
+        let raw = parse_str(&text).expect("valid");
+        let json = serde_json::to_string(&raw).expect("json");
+        group.bench_function("parse (serde_json, same snapshot)", |b| {
+            b.iter(|| {
+                serde_json::from_str::<ccg_explorer::model::format::RawSnapshot>(black_box(&json))
+                    .expect("valid")
+            })
+        });
+        group.bench_function("validate + index", |b| {
+            b.iter(|| {
+                let (_, l) = validate_raw(raw.clone(), &text).expect("valid");
+                Timeline::new(l.snapshot)
+            })
+        });
+        group.bench_function("parse + validate + index", |b| {
+            b.iter(|| Timeline::new(load_str(black_box(&text)).expect("valid").snapshot))
+        });
+        let before = resident_mb();
+        let tl = Timeline::new(load_str(&text).expect("valid").snapshot);
+        let after = resident_mb();
+        let days: Vec<Date> = random(256, 3_380)
+            .into_iter()
+            .map(|d| first_day() + chrono::Duration::days(d as i64))
+            .collect();
+        group.bench_function("state_at (random dates)", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % days.len();
+                black_box(tl.state_at(days[i]).counts())
+            })
+        });
+        let n = tl.snapshot().orgs.len() as u64;
+        let orgs: Vec<OrgId> = random(256, n)
+            .into_iter()
+            .map(|x| OrgId(x as u32))
+            .collect();
+        group.bench_function("lineage (random organisations)", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % orgs.len();
+                black_box(tl.lineage(orgs[i]))
+            })
+        });
+        let mut open = ccg_explorer::view::Expansion::default();
+        open.set_all(true);
+        group.bench_function("tree view model, all open (random dates)", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % days.len();
+                black_box(ccg_explorer::view::tree_rows(
+                    &tl,
+                    days[i],
+                    ccg_explorer::view::Grouping::SystemPlace,
+                    &open,
+                ))
+            })
+        });
+        group.bench_function("cost model build + England series", |b| {
+            b.iter(|| {
+                let m = ccg_explorer::model::costs::CostModel::new(&tl);
+                black_box(m.series(&m.england()))
+            })
+        });
+        group.bench_function("merger flow build", |b| {
+            b.iter(|| black_box(ccg_explorer::model::flow::Flow::build(&tl)))
+        });
+        drop(tl);
+        for (view, name) in [
+            (CentralTab::Charts, "frame: tree expanded + charts"),
+            (CentralTab::Flow, "frame: merger flow"),
+            (CentralTab::Compare, "frame: compare dates"),
+        ] {
+            let (ctx, mut app) = app_on(&path, view);
+            let mut t = 10.0;
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    t += 1.0 / 60.0;
+                    black_box(frame(&ctx, &mut app, t))
+                })
+            });
+        }
+        // Scrubbing: every day of the span in turn, one frame each; the p99 frame.
+        let (ctx, mut app) = app_on(&path, CentralTab::Charts);
+        let mut times = Vec::new();
+        let mut t = 20.0;
+        for day in 0..3_380 {
+            app.push(Command::SetDate(first_day() + chrono::Duration::days(day)));
+            t += 1.0 / 60.0;
+            let start = Instant::now();
+            black_box(frame(&ctx, &mut app, t));
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+        report.push(format!(
+            "{scale}x: scrubbing 3,380 days, frame median {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
+             snapshot {:.1} MB of RON; index resident {:.0} MB",
+            p(0.5),
+            p(0.99),
+            p(1.0),
+            text.len() as f64 / 1_048_576.0,
+            (after - before).max(0.0)
+        ));
+        group.finish();
+        let _ = std::fs::remove_file(&path);
+    }
+    let _ = std::fs::remove_dir(&dir);
+    println!();
+    for line in report {
+        println!("{line}");
+    }
+}
+
+criterion_group!(benches, at_scales);
+criterion_main!(benches);
