@@ -271,3 +271,28 @@ fn warnings_do_not_stop_a_file_loading() {
         "{stdout}"
     );
 }
+
+#[test]
+fn days_in_the_same_epoch_have_the_same_state() {
+    let tl = tiny();
+    let first = d("2013-03-01");
+    let mut last: Option<((usize, bool), ccg_explorer::model::Tree)> = None;
+    for i in 0..3_600 {
+        let day = first + chrono::Duration::days(i);
+        let (epoch, start) = tl.epoch(day);
+        let tree = tl.state_at(day).tree();
+        if let Some(((e, _), t)) = &last
+            && *e == epoch
+        {
+            assert!(!start, "{day}: a new epoch starts on its first day only");
+            assert_eq!(*t, tree, "{day}");
+        }
+        // On an epoch's first day something starts or ends.
+        if start && i > 0 {
+            let before = tl.state_at(day - chrono::Duration::days(1)).tree();
+            let counts_differ = tl.counts_at(day) != tl.counts_at(day - chrono::Duration::days(1));
+            assert!(counts_differ || before != tree || epoch > 0, "{day}");
+        }
+        last = Some(((epoch, start), tree));
+    }
+}

@@ -318,7 +318,7 @@ pub struct Charts {
 
 #[derive(Default)]
 struct RowsCache {
-    key: Option<(Date, Grouping, u64)>,
+    key: Option<((usize, bool), Grouping, u64)>,
     rows: Vec<TreeRow>,
     version: u64,
 }
@@ -917,7 +917,12 @@ impl App {
     /// Tree rows for the current date, rebuilt only when the date, grouping or
     /// expansion changed.
     fn tree_rows(&mut self) {
-        let key = (self.date, self.state.grouping, self.rows.version);
+        // Rows only change where the record does: scrubbing between events reuses them.
+        let key = (
+            self.timeline.epoch(self.date),
+            self.state.grouping,
+            self.rows.version,
+        );
         if self.rows.key != Some(key) {
             self.rows.rows = view::tree_rows(
                 &self.timeline,

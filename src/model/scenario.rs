@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::Datelike;
+
 use serde::{Deserialize, Serialize};
 
 use super::format::{
@@ -43,6 +45,7 @@ pub struct SnapshotRef {
 
 /// One hypothetical change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Change {
     /// CCGs (`ccgs`) merge on `date` into a new CCG `code` called `name`.
     Merge {
@@ -182,34 +185,130 @@ impl Scenario {
     }
 }
 
-/// Whether a RON text looks like a scenario (it has a `snapshot` field) rather than a
-/// snapshot.
+/// Fields only a scenario has at its top level.
+const SCENARIO_FIELDS: [&str; 3] = ["snapshot", "changes", "bookmarks"];
+
+/// Fields only a snapshot has at its top level.
+const SNAPSHOT_FIELDS: [&str; 13] = [
+    "title",
+    "sources",
+    "regions",
+    "systems",
+    "icbs",
+    "sub_icb_locations",
+    "ccgs",
+    "places",
+    "neighbourhoods",
+    "events",
+    "shared_management",
+    "money",
+    "annotations",
+];
+
+/// The kinds of change, as written in a scenario file.
+const CHANGE_KINDS: [&str; 4] = ["Merge", "MoveMerger", "CancelMerger", "SharedManagement"];
+
+/// Whether a RON text looks like a scenario rather than a snapshot: it has a
+/// `snapshot` field, or, when it does not parse, its top level has a `snapshot`,
+/// `changes` or `bookmarks` field (or, with no field only snapshots have, a `name` or a
+/// change such as `Merge(`). So a scenario with a mistake in it is reported as a
+/// scenario, not as a snapshot with unknown fields.
 pub fn looks_like_scenario(text: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        snapshot: Option<serde::de::IgnoredAny>,
-    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    ron::Options::default()
+    let parsed = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str::<Probe>(text)
-        .is_ok_and(|p| p.snapshot.is_some())
+        .from_str::<TopFields>(text);
+    let names: Vec<String> = match parsed {
+        Ok(TopFields(names)) => names,
+        // Too broken to parse: judge by the field names written at the top level.
+        Err(_) => {
+            let loc = Locator::new(text);
+            SCENARIO_FIELDS
+                .iter()
+                .chain(&SNAPSHOT_FIELDS)
+                .chain(&["name"])
+                .filter(|n| loc.field(n).is_some())
+                .map(|n| n.to_string())
+                .collect()
+        }
+    };
+    let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
+    if has(&SCENARIO_FIELDS) {
+        return true;
+    }
+    if has(&SNAPSHOT_FIELDS) {
+        return false;
+    }
+    has(&["name"]) || CHANGE_KINDS.iter().any(|k| text.contains(&format!("{k}(")))
 }
+
+/// The names of the fields of a RON struct, values unread.
+struct TopFields(Vec<String>);
+
+impl<'de> Deserialize<'de> for TopFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = TopFields;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a struct")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopFields, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    names.push(name);
+                }
+                Ok(TopFields(names))
+            }
+        }
+        d.deserialize_struct("TopFields", &[], Names)
+    }
+}
+
+/// Whether `text` holds nothing but comments and white space.
+fn only_comments(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            return false;
+        }
+    }
+}
+
+const EMPTY_HINT: &str =
+    "a scenario starts with `(format: 1, name: \"...\", snapshot: (...), changes: [...])`";
 
 /// Parses a scenario file, with line and column for syntax and type errors.
 pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
+        return Err(single(None, "the scenario file is empty", EMPTY_HINT));
+    }
+    if only_comments(text) {
         return Err(single(
             None,
-            "the scenario file is empty",
-            "a scenario starts with `(format: 1, name: \"...\", snapshot: (...), changes: [...])`",
+            "the scenario file is empty apart from comments",
+            EMPTY_HINT,
         ));
     }
-    let scenario: Scenario = ron::Options::default()
-        .from_str(text)
-        .map_err(|e| super::load::syntax_error_for(&e))?;
+    let scenario: Scenario = match ron::Options::default().from_str(text) {
+        Ok(s) => s,
+        Err(e) => return Err(syntax_error(text, &e)),
+    };
     if scenario.format != SCENARIO_FORMAT {
         return Err(single(
             Locator::new(text).field("format"),
@@ -221,6 +320,146 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
         ));
     }
     Ok(scenario)
+}
+
+/// A scenario's syntax or type error, in the scenario's words; a snapshot given
+/// where a scenario belongs is named as such.
+fn syntax_error(text: &str, e: &ron::error::SpannedError) -> LoadError {
+    let loc = Locator::new(text);
+    let has = |names: &[&str]| names.iter().any(|n| loc.field(n).is_some());
+    if has(&SNAPSHOT_FIELDS) && !has(&SCENARIO_FIELDS) {
+        return single(
+            None,
+            "this file is a snapshot, not a scenario: it has a `title` or lists of organisations, and no `snapshot` field naming the snapshot it changes",
+            "open it as a snapshot (File > Open…, or --snapshot FILE on the command line); a scenario names its snapshot with `snapshot: (title: \"...\", fingerprint: \"...\")`",
+        );
+    }
+    let mut err = super::load::syntax_error_for(e);
+    if let Some(p) = err.problems.first_mut() {
+        if let Some(m) = scenario_message(&e.code) {
+            p.message = m;
+        }
+        if let Some(c) = char_at(text, e).filter(|c| c.is_control() && !c.is_whitespace()) {
+            p.message = format!(
+                "found the control character U+{:04X} here: the file is damaged, or not a text file",
+                u32::from(c)
+            );
+            p.hint = "open the scenario in a text editor, or save it again".to_string();
+        } else if let Some(field) = field_instead_of_value(text, e) {
+            p.message = format!(
+                "{}, but found the field `{field}`: is a `]` or `)` before it missing?",
+                p.message.trim_end_matches(" here")
+            );
+        }
+    }
+    err
+}
+
+/// The text of the line of an error, from its column on.
+fn text_at(text: &str, e: &ron::error::SpannedError) -> Option<String> {
+    let line = text.lines().nth(e.span.start.line.checked_sub(1)?)?;
+    Some(
+        line.chars()
+            .skip(e.span.start.col.checked_sub(1)?)
+            .collect(),
+    )
+}
+
+/// The character at the place of an error.
+fn char_at(text: &str, e: &ron::error::SpannedError) -> Option<char> {
+    text_at(text, e)?.chars().next()
+}
+
+/// The field name at the place of an error that wanted a value (a list or struct left
+/// open runs into the next field).
+fn field_instead_of_value(text: &str, e: &ron::error::SpannedError) -> Option<String> {
+    use ron::Error as E;
+    if !matches!(
+        e.code,
+        E::ExpectedString
+            | E::ExpectedInteger
+            | E::ExpectedFloat
+            | E::ExpectedBoolean
+            | E::ExpectedArray
+            | E::ExpectedStructLike
+    ) {
+        return None;
+    }
+    let rest = text_at(text, e)?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let after = rest[name.len()..].trim_start();
+    (!name.is_empty() && after.starts_with(':') && !after.starts_with("::")).then_some(name)
+}
+
+/// The scenario's name for a type ron names in a message.
+fn scenario_type(name: &str) -> String {
+    match name {
+        "Scenario" => "scenario".to_string(),
+        "SnapshotRef" => "`snapshot` reference".to_string(),
+        "Bookmark" => "bookmark".to_string(),
+        "Change" => "kind of change".to_string(),
+        "ChartKind" => "chart".to_string(),
+        k if CHANGE_KINDS.contains(&k) => format!("`{k}` change"),
+        other => other.to_string(),
+    }
+}
+
+/// Messages about the scenario's own types, where ron's would name Rust types; `None`
+/// keeps the snapshot loader's wording.
+fn scenario_message(code: &ron::Error) -> Option<String> {
+    use ron::Error as E;
+    let within = |outer: &Option<String>| {
+        outer
+            .as_deref()
+            .map(|o| format!(" in this {}", scenario_type(o)))
+            .unwrap_or_default()
+    };
+    Some(match code {
+        E::TrailingCharacters => "there is more text after the scenario's closing `)`".to_string(),
+        E::ExpectedBoolean => "expected `true` or `false` here".to_string(),
+        E::ExpectedIdentifier => format!(
+            "expected a name without quotes here: a field name, a kind of change ({}), or a chart (Costs, Savings, CcgCount)",
+            CHANGE_KINDS.map(|k| format!("`{k}(...)`")).join(", ")
+        ),
+        E::ExpectedNamedStructLike(name) => {
+            format!("expected `(` to open the {}", scenario_type(name))
+        }
+        E::ExpectedDifferentStructName { expected, found } => format!(
+            "expected `(` to open the {}, but found `{found}`",
+            scenario_type(expected)
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown {} `{found}`; expected one of: {}",
+            outer
+                .as_deref()
+                .map(scenario_type)
+                .unwrap_or_else(|| "value".to_string()),
+            expected.join(", ")
+        ),
+        E::DuplicateStructField { field, outer } => {
+            format!("the field `{field}` is written twice{}", within(outer))
+        }
+        E::MissingStructField { field, outer } => {
+            format!("a required field `{field}` is missing{}", within(outer))
+        }
+        E::NoSuchStructField {
+            found,
+            expected,
+            outer,
+        } => format!(
+            "unknown field `{found}`{}; expected one of: {}",
+            within(outer),
+            expected.join(", ")
+        ),
+        _ => return None,
+    })
 }
 
 fn single(pos: Option<super::locate::Pos>, message: &str, hint: &str) -> LoadError {
@@ -318,21 +557,26 @@ pub fn apply(
     }
     let mut problems = Vec::new();
     for (i, change) in scenario.changes.iter().enumerate() {
-        let result = match change {
+        let result = check_dates(change).and_then(|()| match change {
             Change::Merge {
                 date,
                 ccgs,
                 code,
                 name,
             } => merge(&mut out, i, *date, ccgs, code, name),
-            Change::MoveMerger { event, date } => move_merger(&mut out, event, *date),
-            Change::CancelMerger { event } => cancel_merger(&mut out, event),
+            Change::MoveMerger { event, date } => {
+                still_there(raw, &out, event).and_then(|()| move_merger(&mut out, event, *date))
+            }
+            Change::CancelMerger { event } => {
+                still_there(raw, &out, event).and_then(|()| cancel_merger(&mut out, event))
+            }
             Change::SharedManagement { ccgs, from, to } => share(&mut out, i, ccgs, *from, *to),
-        };
+        });
         if let Err(message) = result {
             problems.push(err(i, change, message.0, &message.1));
         }
     }
+    check_bookmarks(raw, &out, scenario, &mut problems, &mut notes);
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
@@ -361,6 +605,119 @@ struct Fail(String, String);
 
 fn fail(message: String, hint: &str) -> Fail {
     Fail(message, hint.to_string())
+}
+
+/// The years a date may fall in (as in snapshots).
+const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Every date of `change` is within [`SANE_YEARS`].
+fn check_dates(change: &Change) -> Result<(), Fail> {
+    let dates = match change {
+        Change::Merge { date, .. } | Change::MoveMerger { date, .. } => vec![*date],
+        Change::CancelMerger { .. } => Vec::new(),
+        Change::SharedManagement { from, to, .. } => std::iter::once(*from).chain(*to).collect(),
+    };
+    match dates.into_iter().find(|d| !SANE_YEARS.contains(&d.year())) {
+        Some(d) => Err(fail(
+            format!("the date {d} is outside the years 1900 to 2200"),
+            "check the year",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A merger an earlier change already cancelled cannot be moved or cancelled again.
+fn still_there(raw: &RawSnapshot, out: &RawSnapshot, event: &str) -> Result<(), Fail> {
+    let had = |r: &RawSnapshot| r.events.iter().any(|e| e.id == event);
+    if had(raw) && !had(out) {
+        return Err(fail(
+            format!("event {event} was already cancelled by an earlier change"),
+            "remove this change or the earlier one",
+        ));
+    }
+    Ok(())
+}
+
+/// `" (did you mean 09C?)"` when `code` matches one of `known` but for case.
+fn did_you_mean<'a>(code: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    known
+        .into_iter()
+        .find(|k| k.eq_ignore_ascii_case(code.trim()))
+        .map(|k| format!(" (did you mean {k}?)"))
+        .unwrap_or_default()
+}
+
+fn no_ccg(raw: &RawSnapshot, code: &str) -> Fail {
+    fail(
+        format!(
+            "there is no CCG {code}{}",
+            did_you_mean(code, raw.ccgs.iter().map(|c| c.code.as_str()))
+        ),
+        "check the codes: a CCG's code is its ODS code, such as 09C; `ccg-explorer at DATE` lists the CCGs on a day",
+    )
+}
+
+/// Every organisation of `raw` (CCGs first), with the label of its kind.
+fn all_orgs(raw: &RawSnapshot) -> impl Iterator<Item = (&'static str, &RawOrg)> {
+    use super::OrgKind as K;
+    [
+        (K::Ccg, &raw.ccgs),
+        (K::Region, &raw.regions),
+        (K::System, &raw.systems),
+        (K::Icb, &raw.icbs),
+        (K::SubIcb, &raw.sub_icb_locations),
+        (K::Place, &raw.places),
+        (K::Neighbourhood, &raw.neighbourhoods),
+    ]
+    .into_iter()
+    .flat_map(|(k, list)| list.iter().map(move |o| (k.label(), o)))
+}
+
+/// Checks the bookmarks against the world each shows: a date outside the years 1900 to
+/// 2200 is an error, a selection that is no organisation there a warning.
+fn check_bookmarks(
+    raw: &RawSnapshot,
+    out: &RawSnapshot,
+    scenario: &Scenario,
+    errors: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) {
+    for (i, b) in scenario.bookmarks.iter().enumerate() {
+        let code = Some(format!("bookmark {}", i + 1));
+        if !SANE_YEARS.contains(&b.date.year()) {
+            errors.push(Problem {
+                severity: Severity::Error,
+                pos: None,
+                code: code.clone(),
+                message: format!(
+                    "bookmark \"{}\" shows the date {}, outside the years 1900 to 2200",
+                    b.name, b.date
+                ),
+                hint: "check the year".to_string(),
+            });
+        }
+        let Some(sel) = &b.selection else { continue };
+        let (world, which) = if b.scenario {
+            (out, "the scenario")
+        } else {
+            (raw, "the actual record")
+        };
+        if !all_orgs(world).any(|(_, o)| o.code == *sel) {
+            warnings.push(Problem {
+                severity: Severity::Warning,
+                pos: None,
+                code,
+                message: format!(
+                    "bookmark \"{}\" selects {sel}, which is no organisation in {which}{}",
+                    b.name,
+                    did_you_mean(sel, all_orgs(world).map(|(_, o)| o.code.as_str()))
+                ),
+                hint:
+                    "use the code of an organisation shown on that date, or leave `selection` out"
+                        .to_string(),
+            });
+        }
+    }
 }
 
 fn day_before(d: Date) -> Date {
@@ -498,22 +855,30 @@ fn merge(
     name: &str,
 ) -> Result<(), Fail> {
     let mut seen = HashSet::new();
-    if ccgs.len() < 2 || ccgs.iter().any(|c| !seen.insert(c)) {
+    if let Some(twice) = ccgs.iter().find(|c| !seen.insert(*c)) {
+        return Err(fail(
+            format!("{twice} is listed twice; a merger needs at least two different CCGs"),
+            "list each CCG once",
+        ));
+    }
+    if ccgs.len() < 2 {
         return Err(fail(
             "a merger needs at least two different CCGs".into(),
             "choose two or more CCGs",
         ));
     }
-    if code.trim().is_empty() || name.trim().is_empty() {
-        return Err(fail(
-            "the new CCG needs a code and a name".into(),
-            "give the merged CCG a code and a name",
-        ));
+    for (what, value) in [("code", code), ("name", name)] {
+        if value.trim().is_empty() {
+            return Err(fail(
+                format!("the new CCG's {what} is empty"),
+                "give the merged CCG a code and a name",
+            ));
+        }
     }
-    if ccg_index(raw, code).is_some() {
+    if let Some((kind, o)) = all_orgs(raw).find(|(_, o)| o.code == code) {
         return Err(fail(
-            format!("the code {code} is already used by a CCG"),
-            "choose a code no CCG has",
+            format!("the code {code} is already used by the {kind} {}", o.name),
+            "choose a code no organisation has",
         ));
     }
     let before = day_before(day);
@@ -523,7 +888,7 @@ fn merge(
     let mut as_at = Date::MIN;
     for c in ccgs {
         match ccg_index(raw, c) {
-            None => return Err(fail(format!("there is no CCG {c}"), "check the codes")),
+            None => return Err(no_ccg(raw, c)),
             Some(i) => {
                 let o = &raw.ccgs[i];
                 if !(o.from <= before && end_of(o) >= day) {
@@ -610,8 +975,11 @@ fn merge(
 fn find_merger(raw: &RawSnapshot, event: &str) -> Result<(Date, Vec<String>, String), Fail> {
     let e = raw.events.iter().find(|e| e.id == event).ok_or_else(|| {
         fail(
-            format!("there is no event {event}"),
-            "use the id of a merger event",
+            format!(
+                "there is no event {event}{}",
+                did_you_mean(event, raw.events.iter().map(|e| e.id.as_str()))
+            ),
+            "use the id of a merger event: its `id` in the snapshot's `events`, as shown on the window's \"Move merger …\" button",
         )
     })?;
     if e.kind != EventKind::Merge {
@@ -832,10 +1200,15 @@ fn share(
             "choose two or more CCGs",
         ));
     }
+    if let Some(t) = to.filter(|t| *t < from) {
+        return Err(fail(
+            format!("the sharing ends ({t}) before it starts ({from})"),
+            "make `to` the same day as `from` or later",
+        ));
+    }
     let mut until = to.unwrap_or(FOREVER);
     for c in ccgs {
-        let i = ccg_index(raw, c)
-            .ok_or_else(|| fail(format!("there is no CCG {c}"), "check the codes"))?;
+        let i = ccg_index(raw, c).ok_or_else(|| no_ccg(raw, c))?;
         let o = &raw.ccgs[i];
         if !(o.from <= from && end_of(o) >= from) {
             return Err(fail(

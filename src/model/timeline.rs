@@ -238,6 +238,16 @@ impl Timeline {
         self.starts.partition_point(|s| *s <= date).checked_sub(1)
     }
 
+    /// Which stretch of unchanging record `date` falls in, and whether it is the
+    /// stretch's first day. Two dates with the same answer have the same state (and,
+    /// apart from the first day's "created today" marks, the same views).
+    pub fn epoch(&self, date: Date) -> (usize, bool) {
+        match self.segment(date) {
+            Some(i) => (i + 1, self.starts[i] == date),
+            None => (0, false),
+        }
+    }
+
     /// Live counts on `date`, without building the state.
     pub fn counts_at(&self, date: Date) -> Counts {
         self.segment(date)
