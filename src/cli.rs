@@ -311,6 +311,16 @@ fn load_timeline(
         None => crate::ENGLAND_RON.to_string(),
         Some(p) => read_text(p)?,
     };
+    if let Some(p) = path
+        && crate::model::scenario::looks_like_scenario(&text)
+    {
+        anyhow::bail!(
+            "{} is a scenario, not a snapshot; pass it with --scenario {} (the snapshot it \
+             applies to goes after --snapshot, or leave that out for the England record)",
+            p.display(),
+            p.display()
+        );
+    }
     let (raw, loaded) = match crate::model::load::load_raw(&text) {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),

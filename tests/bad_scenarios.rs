@@ -156,7 +156,7 @@ const ALSO: &[(&str, &[&str])] = &[
 const COMMANDS: &[(&str, &[&str], i32, &[&str])] = &[
     // A snapshot where a scenario belongs, and a scenario where a snapshot belongs.
     ("snapshot_not_scenario.ron", &["at", "2018-04-01", "--scenario"], 1, &["this file is a snapshot, not a scenario", "--snapshot FILE"]),
-    ("gen:kent.ron",              &["at", "2018-04-01", "--snapshot"], 1, &["error at line 9, column 3: unknown field `name` in this snapshot"]),
+    ("gen:kent.ron",              &["at", "2018-04-01", "--snapshot"], 2, &["is a scenario, not a snapshot", "pass it with --scenario"]),
     // Empty files are named as scenarios when they are given as one.
     ("empty.ron",                 &["at", "2018-04-01", "--scenario"], 1, &["the scenario file is empty", "a scenario starts with"]),
     ("comments_only.ron",         &["at", "2018-04-01", "--scenario"], 1, &["the scenario file is empty apart from comments"]),
