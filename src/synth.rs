@@ -98,7 +98,10 @@ pub fn synthesize(england: &RawSnapshot, scale: usize, seed: u64) -> Result<RawS
         .as_object()
         .map(|m| {
             m.iter()
-                .filter(|(k, v)| v.is_array() && k.as_str() != "sources" && k.as_str() != "money")
+                .filter(|(k, v)| {
+                    // Sources and chart notes are England's, once.
+                    v.is_array() && !matches!(k.as_str(), "sources" | "annotations")
+                })
                 .map(|(k, _)| k.clone())
                 .collect()
         })

@@ -32,6 +32,19 @@ pub struct FlowState {
     full: Option<(usize, Arc<Flow>)>,
     /// The filtered flow, keyed by timeline and filter.
     shown: Option<(usize, FlowFilter, Arc<Flow>)>,
+    /// The shown flow by system and by region, for views too dense to draw one by one.
+    coarse: Option<(usize, FlowFilter, [Arc<Flow>; 2])>,
+}
+
+/// How much a view is drawn in one go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every organisation.
+    Each,
+    /// One node per system (ICB) per column.
+    Systems,
+    /// One node per NHS region per column.
+    Regions,
 }
 
 impl FlowState {
@@ -61,6 +74,34 @@ impl FlowState {
             }
         };
         (full, shown)
+    }
+
+    /// What to draw in `height` points: the shown flow itself when its columns fit,
+    /// else its systems, else its regions.
+    pub fn drawn(&mut self, tl: &Arc<Timeline>, height: f32) -> (Arc<Flow>, Arc<Flow>, Detail) {
+        let (full, shown) = self.flow(tl);
+        let fits = |f: &Flow| f.densest() as f32 <= (height / 2.2).max(8.0);
+        if fits(&shown) {
+            return (full, shown, Detail::Each);
+        }
+        let key = Arc::as_ptr(tl) as usize;
+        let coarse = match &self.coarse {
+            Some((k, filter, c)) if *k == key && *filter == self.filter => c.clone(),
+            _ => {
+                let c = [
+                    Arc::new(shown.coarsen(false)),
+                    Arc::new(shown.coarsen(true)),
+                ];
+                self.coarse = Some((key, self.filter, c.clone()));
+                c
+            }
+        };
+        let [systems, regions] = coarse;
+        if fits(&systems) {
+            (full, systems, Detail::Systems)
+        } else {
+            (full, regions, Detail::Regions)
+        }
     }
 }
 
@@ -164,7 +205,7 @@ pub fn layout(flow: &Flow, rect: Rect, label_w: f32) -> FlowLayout {
         };
         let span = used + own_gap * k.saturating_sub(1) as f32;
         let mut y = top + ((height - span) / 2.0).max(0.0);
-        let col: Vec<(f32, f32)> = heights
+        let mut col: Vec<(f32, f32)> = heights
             .iter()
             .map(|h| {
                 let s = (y, y + h);
@@ -172,6 +213,14 @@ pub fn layout(flow: &Flow, rect: Rect, label_w: f32) -> FlowLayout {
                 s
             })
             .collect();
+        // Minimum heights can push a crowded column past the bottom: squeeze it in.
+        if span > height && span > 0.0 {
+            let f = height / span;
+            for (a, b) in &mut col {
+                *a = top + (*a - top) * f;
+                *b = top + (*b - top) * f;
+            }
+        }
         ys.push(col);
     }
     // Bands: stacked by target order out of each source, by source order into each target.
@@ -461,7 +510,7 @@ impl App {
     /// The flow tab.
     pub(super) fn flow_ui(&mut self, ui: &mut egui::Ui) {
         let tl = self.timeline.clone();
-        let (full, flow) = self.flow.flow(&tl);
+        let (full, _) = self.flow.flow(&tl);
         let s = tl.snapshot();
         // Filters.
         let mut regions: Vec<OrgId> = full.groups.iter().filter_map(|g| g.region).collect();
@@ -554,6 +603,9 @@ impl App {
         ui.add_space(2.0);
         let rect = ui.available_rect_before_wrap();
         let rect = Rect::from_min_size(rect.min, rect.size().max(Vec2::new(200.0, 160.0)));
+        // Too many organisations for the height: systems or regions stand for them.
+        let (_, flow, detail) = self.flow.drawn(&tl, rect.height() - 64.0);
+        let coarse = detail != Detail::Each;
         let response = ui.allocate_rect(rect, Sense::click());
         self.flow_rect = Some(rect);
         if flow.columns.is_empty() {
@@ -566,8 +618,31 @@ impl App {
             );
             return;
         }
+        if coarse {
+            let unit = if detail == Detail::Systems {
+                "system"
+            } else {
+                "NHS region"
+            };
+            ui.painter().text(
+                rect.left_bottom() + Vec2::new(4.0, -4.0),
+                egui::Align2::LEFT_BOTTOM,
+                format!(
+                    "Too many organisations to draw one by one here: each node is a {unit}. \
+                     Click one, or choose a region or system above, to see its organisations."
+                ),
+                FontId::proportional(12.0),
+                ui.visuals().weak_text_color(),
+            );
+        }
         let label_w = (rect.width() * 0.13).clamp(80.0, 190.0);
-        let lay = layout(&flow, rect, label_w);
+        // A coarse view keeps its last line for the note.
+        let lay_rect = if coarse {
+            rect.with_max_y(rect.bottom() - 18.0)
+        } else {
+            rect
+        };
+        let lay = layout(&flow, lay_rect, label_w);
         let dark = ui.visuals().dark_mode;
         let colours = group_colours(&flow, dark);
         // A screenshot shows the resting picture, whatever the pointer is over.
@@ -675,7 +750,7 @@ impl App {
         let weak = ui.visuals().weak_text_color();
         for (c, col) in flow.columns.iter().enumerate() {
             let x = lay.xs[c] + lay.node_w / 2.0;
-            let count = col.nodes.len();
+            let count: u32 = col.nodes.iter().map(|n| n.members).sum();
             let what = if col.icb { "ICB" } else { "CCG" };
             let align = egui::Align2::CENTER_TOP;
             painter.text(
@@ -794,8 +869,20 @@ impl App {
                 Hit::Band(b) => Some(&flow.columns[c + 1].nodes[lay.bands[b].to]),
                 Hit::Node(..) => None,
             };
+            let what = if flow.columns[c].icb { "ICB" } else { "CCG" };
             let response = response.on_hover_ui_at_pointer(|ui| {
                 ui.label(RichText::new(o.label()).strong());
+                if coarse {
+                    ui.label(format!(
+                        "{} {what}{} on {}, {} people",
+                        nd.members,
+                        if nd.members == 1 { "" } else { "s" },
+                        human_date(flow.columns[c].date),
+                        thousands(nd.value.round() as u64)
+                    ));
+                    ui.weak("Click to show its organisations one by one");
+                    return;
+                }
                 if let Some(t) = band_to {
                     let to = s.org(t.org);
                     if t.org == nd.org {
@@ -825,7 +912,15 @@ impl App {
                 ui.weak("Click to select");
             });
             if response.clicked() {
-                self.commands.push(Command::Select(nd.org));
+                if coarse {
+                    // Drill down: show what the coarse node stands for.
+                    self.flow.filter = match s.org(nd.org).kind {
+                        crate::model::OrgKind::Region => FlowFilter::Region(nd.org),
+                        _ => FlowFilter::Group(nd.org),
+                    };
+                } else {
+                    self.commands.push(Command::Select(nd.org));
+                }
             }
         }
     }

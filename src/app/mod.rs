@@ -318,10 +318,19 @@ pub struct Charts {
 
 #[derive(Default)]
 struct RowsCache {
-    key: Option<((usize, bool), Grouping, u64)>,
+    key: Option<RowsKey>,
     rows: Vec<TreeRow>,
     version: u64,
+    /// Rows being built on a worker for a large snapshot, and the key they are for.
+    pending: Option<(RowsKey, Receiver<Vec<TreeRow>>)>,
 }
+
+/// Timeline, epoch of the record, grouping and expansion version.
+type RowsKey = (usize, (usize, bool), Grouping, u64);
+
+/// Snapshots with more organisations than this build their tree rows on a worker, so
+/// that scrubbing never waits for them; smaller ones build them in the frame.
+const ROWS_ON_WORKER: usize = 20_000;
 
 fn england() -> (Timeline, RawSnapshot, Option<ProblemReport>) {
     match load_raw(crate::ENGLAND_RON) {
@@ -916,22 +925,54 @@ impl App {
 
     /// Tree rows for the current date, rebuilt only when the date, grouping or
     /// expansion changed.
-    fn tree_rows(&mut self) {
+    fn tree_rows(&mut self, ctx: &egui::Context) {
         // Rows only change where the record does: scrubbing between events reuses them.
         let key = (
+            Arc::as_ptr(&self.timeline) as usize,
             self.timeline.epoch(self.date),
             self.state.grouping,
             self.rows.version,
         );
-        if self.rows.key != Some(key) {
-            self.rows.rows = view::tree_rows(
-                &self.timeline,
-                self.date,
-                self.state.grouping,
-                &self.state.expansion,
-            );
-            self.rows.key = Some(key);
+        if self.rows.key == Some(key) {
+            return;
         }
+        if let Some((k, rx)) = &self.rows.pending {
+            if *k == key {
+                // Still building: keep showing the last rows.
+                if let Ok(rows) = rx.try_recv() {
+                    self.rows.rows = rows;
+                    self.rows.key = Some(key);
+                    self.rows.pending = None;
+                }
+                return;
+            }
+            self.rows.pending = None;
+        }
+        let large = self.timeline.snapshot().orgs.len() > ROWS_ON_WORKER;
+        if large && cfg!(not(target_arch = "wasm32")) {
+            let (tx, rx) = channel();
+            let (tl, date, grouping) = (self.timeline.clone(), self.date, self.state.grouping);
+            let open = self.state.expansion.clone();
+            let ctx = ctx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("tree-rows".into())
+                .spawn(move || {
+                    // If the window moved on, no one is waiting.
+                    let _ = tx.send(view::tree_rows(&tl, date, grouping, &open));
+                    ctx.request_repaint();
+                });
+            if spawned.is_ok() {
+                self.rows.pending = Some((key, rx));
+                return;
+            }
+        }
+        self.rows.rows = view::tree_rows(
+            &self.timeline,
+            self.date,
+            self.state.grouping,
+            &self.state.expansion,
+        );
+        self.rows.key = Some(key);
     }
 
     /// The charts for the current selection and date (cached).

@@ -448,11 +448,18 @@ impl App {
         ui.separator();
         let selection = self.selection;
         let changed = changed_colour(ui);
-        self.tree_rows();
+        self.tree_rows(&ui.ctx().clone());
         // Borrow the cached rows for the frame without copying them.
         let rows = std::mem::take(&mut self.rows.rows);
         if rows.is_empty() {
-            ui.weak("Nothing exists on this date in this snapshot. Move the timeline below.");
+            if self.rows.pending.is_some() {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.weak("Building the tree…");
+                });
+            } else {
+                ui.weak("Nothing exists on this date in this snapshot. Move the timeline below.");
+            }
             return;
         }
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;

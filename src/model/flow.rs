@@ -28,6 +28,8 @@ pub struct FlowNode {
     pub prev: Vec<u32>,
     /// Index into [`Flow::groups`]: the system its lineage ends in.
     pub group: u32,
+    /// How many organisations it stands for (more than 1 in a coarsened flow).
+    pub members: u32,
 }
 
 /// A column: everything alive on one day.
@@ -314,6 +316,7 @@ impl Flow {
                         next,
                         prev: Vec::new(),
                         group: group_of_node[i].get(&o).copied().unwrap_or(0),
+                        members: 1,
                     }
                 })
                 .collect();
@@ -408,6 +411,101 @@ impl Flow {
             columns,
             groups: self.groups.clone(),
         }
+    }
+
+    /// The same flow with the nodes of each system (or, with `by_region`, each region)
+    /// in a column drawn as one: for views too dense to show every organisation.
+    /// A coarse node's `org` is the system (ICB) or region it stands for.
+    pub fn coarsen(&self, by_region: bool) -> Flow {
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        enum Key {
+            Group(u32),
+            Region(OrgId),
+        }
+        let key_of = |n: &FlowNode| -> Key {
+            match self.groups.get(n.group as usize).and_then(|g| g.region) {
+                Some(r) if by_region => Key::Region(r),
+                _ => Key::Group(n.group),
+            }
+        };
+        // Coarse index of every node, per column.
+        let mut index: Vec<Vec<u32>> = Vec::with_capacity(self.columns.len());
+        let mut columns: Vec<FlowColumn> = Vec::with_capacity(self.columns.len());
+        for c in &self.columns {
+            let mut keys: Vec<Key> = Vec::new();
+            let mut at: HashMap<Key, u32> = HashMap::new();
+            let mut nodes: Vec<FlowNode> = Vec::new();
+            let mut ix = Vec::with_capacity(c.nodes.len());
+            for n in &c.nodes {
+                let k = key_of(n);
+                let i = *at.entry(k).or_insert_with(|| {
+                    keys.push(k);
+                    let org = match k {
+                        Key::Region(r) => r,
+                        Key::Group(g) => {
+                            self.groups.get(g as usize).map(|g| g.org).unwrap_or(n.org)
+                        }
+                    };
+                    nodes.push(FlowNode {
+                        org,
+                        value: 0.0,
+                        value_derived: false,
+                        next: Vec::new(),
+                        prev: Vec::new(),
+                        group: n.group,
+                        members: 0,
+                    });
+                    (nodes.len() - 1) as u32
+                });
+                let node = &mut nodes[i as usize];
+                node.value += n.value;
+                node.value_derived |= n.value_derived;
+                node.members += n.members;
+                ix.push(i);
+            }
+            index.push(ix);
+            columns.push(FlowColumn {
+                date: c.date,
+                icb: c.icb,
+                nodes,
+            });
+        }
+        for (ci, c) in self.columns.iter().enumerate() {
+            let Some(next_ix) = index.get(ci + 1) else {
+                continue;
+            };
+            let mut flows: HashMap<(u32, u32), f64> = HashMap::new();
+            for (k, n) in c.nodes.iter().enumerate() {
+                let from = index[ci][k];
+                for (t, share) in &n.next {
+                    if let Some(to) = next_ix.get(*t as usize) {
+                        *flows.entry((from, *to)).or_default() += n.value.max(1.0) * share;
+                    }
+                }
+            }
+            let mut flows: Vec<((u32, u32), f64)> = flows.into_iter().collect();
+            flows.sort_by_key(|(k, _)| *k);
+            for ((from, to), v) in flows {
+                let total = columns[ci].nodes[from as usize].value.max(1.0);
+                columns[ci].nodes[from as usize]
+                    .next
+                    .push((to, (v / total).min(1.0)));
+                columns[ci + 1].nodes[to as usize].prev.push(from);
+            }
+        }
+        Flow {
+            columns,
+            groups: self.groups.clone(),
+        }
+    }
+
+    /// The most nodes in any column.
+    pub fn densest(&self) -> usize {
+        self.columns
+            .iter()
+            .map(|c| c.nodes.len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Every (column, node) holding `org`.

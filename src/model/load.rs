@@ -149,6 +149,14 @@ pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
         ));
     };
     let options = ron::Options::default();
+    // One pass for a good file. Only when it fails is the header read on its own, to
+    // tell a missing or unsupported `format` from a plain syntax error.
+    let full = options.from_str::<RawSnapshot>(text);
+    if let Ok(raw) = &full
+        && raw.format == FORMAT_VERSION
+    {
+        return full.map_err(|e| syntax_error(&e));
+    }
     // The header is read with `implicit_some` whatever the file enables, so that
     // `format: 1` is found even in a file that forgot `#![enable(implicit_some)]`.
     let header = options
@@ -176,9 +184,7 @@ pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
         }
         Ok(_) => {}
     }
-    options
-        .from_str::<RawSnapshot>(text)
-        .map_err(|e| syntax_error(&e))
+    full.map_err(|e| syntax_error(&e))
 }
 
 /// Where the snapshot itself starts: the first character that is not white space, a
