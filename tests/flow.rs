@@ -235,3 +235,85 @@ fn the_cli_compare_prints_text_and_json() {
             .any(|c| c["kind"] == "merge" && c["to"] == "KM18")
     );
 }
+
+#[test]
+fn a_coarse_flow_has_one_node_per_system_or_region_and_keeps_the_totals() {
+    let tl = england();
+    let flow = Flow::build(&tl);
+    for (by_region, last_nodes) in [(false, 42), (true, 7)] {
+        let coarse = flow.coarsen(by_region);
+        assert_eq!(coarse.columns.len(), flow.columns.len());
+        assert_eq!(coarse.columns.last().unwrap().nodes.len(), last_nodes);
+        for (c, f) in coarse.columns.iter().zip(&flow.columns) {
+            let members: u32 = c.nodes.iter().map(|n| n.members).sum();
+            assert_eq!(
+                members as usize,
+                f.nodes.len(),
+                "every organisation counted once"
+            );
+            let (a, b): (f64, f64) = (
+                c.nodes.iter().map(|n| n.value).sum(),
+                f.nodes.iter().map(|n| n.value).sum(),
+            );
+            assert!((a - b).abs() < 1.0, "population kept");
+        }
+        for (i, c) in coarse
+            .columns
+            .iter()
+            .enumerate()
+            .take(coarse.columns.len() - 1)
+        {
+            for n in &c.nodes {
+                let out: f64 = n.next.iter().map(|(_, s)| s).sum();
+                assert!((out - 1.0).abs() < 1e-6, "column {i}: shares sum to {out}");
+            }
+        }
+    }
+    assert_eq!(flow.coarsen(true).densest(), 7);
+}
+
+#[test]
+fn synth_makes_a_valid_deterministic_snapshot_n_times_england() {
+    let england = ccg_explorer::model::load::parse_str(ccg_explorer::ENGLAND_RON).unwrap();
+    let a = ccg_explorer::synth::synthesize(&england, 3, 42).unwrap();
+    let b = ccg_explorer::synth::synthesize(&england, 3, 42).unwrap();
+    let c = ccg_explorer::synth::synthesize(&england, 3, 43).unwrap();
+    let text = ccg_explorer::import::to_ron(&a).unwrap();
+    assert_eq!(
+        text,
+        ccg_explorer::import::to_ron(&b).unwrap(),
+        "same seed, same bytes"
+    );
+    assert_ne!(
+        text,
+        ccg_explorer::import::to_ron(&c).unwrap(),
+        "the seed matters"
+    );
+    let loaded = load_str(&text).unwrap();
+    let tl = Timeline::new(loaded.snapshot);
+    let e = england_counts();
+    for day in ["2013-04-01", "2019-04-01", "2020-04-01", "2022-07-01"] {
+        let (x, y) = (tl.counts_at(d(day)), e(day));
+        assert_eq!(x.ccg, 3 * y.ccg, "{day}");
+        assert_eq!(x.icb, 3 * y.icb, "{day}");
+        assert_eq!(x.neighbourhood, 3 * y.neighbourhood, "{day}");
+    }
+    // Copy 0 keeps the real codes; the others are suffixed and labelled modelled.
+    let s = tl.snapshot();
+    assert!(s.find(OrgKind::Ccg, "15N").is_some());
+    let copy = s.find(OrgKind::Ccg, "15N~2").unwrap();
+    assert!(s.org(copy).name.ends_with("(synthetic 2)"));
+    assert_eq!(
+        s.org(copy).population.as_ref().unwrap().basis,
+        ccg_explorer::model::Provenance::Modelled
+    );
+    assert_eq!(s.annotations.len(), england.annotations.len());
+    // Mergers come in the same waves: 18 new CCGs from 74 in each copy.
+    let c = compare(&tl, d("2019-04-01"), d("2020-04-01"));
+    assert_eq!(c.summary(), "54 new CCGs formed from 222");
+}
+
+fn england_counts() -> impl Fn(&str) -> ccg_explorer::model::Counts {
+    let tl = england();
+    move |day| tl.counts_at(d(day))
+}
