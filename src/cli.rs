@@ -56,6 +56,13 @@ pub struct Cli {
     /// E40000006 or QJK).
     #[arg(long, value_name = "CODE")]
     pub flow_filter: Option<String>,
+    /// Measure start-up: print the time to the first frame and the resident memory,
+    /// then exit (used by `benches/startup.rs`).
+    #[arg(long, hide = true)]
+    pub startup_probe: bool,
+    /// With --startup-probe: an empty eframe window instead of the app, for comparison.
+    #[arg(long, hide = true)]
+    pub bare: bool,
     /// Compare these two dates (opens the compare view).
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub compare: Option<Vec<Date>>,

@@ -7,8 +7,88 @@ use clap::Parser;
 use ccg_explorer::app::{App, AppOptions};
 use ccg_explorer::cli::{self, Cli};
 
+/// Wraps an app to report the first frame (time since start, resident memory) and exit.
+struct Probe<A> {
+    app: A,
+    start: std::time::Instant,
+    frames: u32,
+}
+
+impl<A: eframe::App> eframe::App for Probe<A> {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.app.ui(ui, frame);
+        self.frames += 1;
+        // The first frame is laid out and painted once this returns; report on the next.
+        if self.frames == 2 {
+            let rss_kb = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmRSS:"))
+                        .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                })
+                .unwrap_or(0);
+            println!(
+                "first-frame ms={:.1} rss_mb={:.1}",
+                self.start.elapsed().as_secs_f64() * 1000.0,
+                rss_kb as f64 / 1024.0
+            );
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ui.ctx().request_repaint();
+    }
+}
+
+/// An empty window, built like the app, to compare start-up against.
+struct Bare;
+
+impl eframe::App for Bare {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| ui.label("bare eframe window"));
+    }
+}
+
 fn main() -> ExitCode {
+    let start = std::time::Instant::now();
     let cli = Cli::parse();
+    if cli.startup_probe {
+        let native = eframe::NativeOptions {
+            viewport: egui::ViewportBuilder::default().with_inner_size([1440.0, 900.0]),
+            persist_window: false,
+            ..Default::default()
+        };
+        let bare = cli.bare;
+        let r = eframe::run_native(
+            "ccg-explorer-probe",
+            native,
+            Box::new(move |cc| {
+                Ok(if bare {
+                    Box::new(Probe {
+                        app: Bare,
+                        start,
+                        frames: 0,
+                    }) as Box<dyn eframe::App>
+                } else {
+                    let options = AppOptions {
+                        fresh: true,
+                        ..Default::default()
+                    };
+                    Box::new(Probe {
+                        app: App::new(cc, options),
+                        start,
+                        frames: 0,
+                    })
+                })
+            }),
+        );
+        return match r {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ccg-explorer: cannot open the window: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     if let Some(command) = cli.command {
         let mut out = std::io::stdout().lock();
         return cli::run(command, &mut out);
