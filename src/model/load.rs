@@ -117,9 +117,7 @@ pub struct Loaded {
 
 /// Parses and validates a snapshot from its text.
 pub fn load_str(text: &str) -> Result<Loaded, LoadError> {
-    let raw = parse_str(text)?;
-    let locator = Locator::new(text);
-    validate(raw, &locator)
+    load_raw(text).map(|(_, loaded)| loaded)
 }
 
 /// Parses and validates a snapshot, keeping the raw form too (scenarios apply to it).
@@ -129,8 +127,15 @@ pub fn load_raw(text: &str) -> Result<(RawSnapshot, Loaded), LoadError> {
 
 /// Checks a parsed snapshot (`text` is what it was parsed from, for line and column).
 pub fn validate_raw(raw: RawSnapshot, text: &str) -> Result<(RawSnapshot, Loaded), LoadError> {
+    // A clean file needs no line numbers: check it without them first, and scan the
+    // text for positions only when there is something to report.
+    if let Ok(loaded) = validate(&raw, &Locator::default())
+        && loaded.warnings.is_empty()
+    {
+        return Ok((raw, loaded));
+    }
     let locator = Locator::new(text);
-    let loaded = validate(raw.clone(), &locator)?;
+    let loaded = validate(&raw, &locator)?;
     Ok((raw, loaded))
 }
 
@@ -427,7 +432,7 @@ fn show_end(d: Date) -> String {
 }
 
 /// Checks a parsed snapshot and lifts it into typed ids.
-pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError> {
+pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError> {
     let mut ck = Checker {
         locator,
         problems: Vec::new(),
@@ -951,18 +956,18 @@ pub fn validate(raw: RawSnapshot, locator: &Locator) -> Result<Loaded, LoadError
     if has_errors {
         return Err(LoadError { problems });
     }
-    let mut sources = raw.sources;
+    let mut sources = raw.sources.clone();
     sources.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Loaded {
         snapshot: Snapshot {
-            title: raw.title,
-            description: raw.description,
+            title: raw.title.clone(),
+            description: raw.description.clone(),
             sources,
             orgs,
             links,
             events,
             arrangements,
-            money: raw.money,
+            money: raw.money.clone(),
             annotations,
             by_code,
             links_of,

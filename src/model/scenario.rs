@@ -580,7 +580,7 @@ pub fn apply(
     if !problems.is_empty() {
         return Err(LoadError { problems });
     }
-    match super::load::validate(out.clone(), &Locator::default()) {
+    match super::load::validate(&out, &Locator::default()) {
         Ok(mut loaded) => {
             notes.append(&mut loaded.warnings);
             loaded.warnings = notes;
