@@ -152,7 +152,7 @@ proptest! {
     #[test]
     fn state_at_equals_a_naive_scan((n, ms) in mergers(), days in prop::collection::vec(0i64..3500, 1..12)) {
         let raw = history(n, &ms);
-        let loaded = validate(raw, &Default::default()).expect("generated histories are valid");
+        let loaded = validate(&raw, &Default::default()).expect("generated histories are valid");
         let tl = Timeline::new(loaded.snapshot);
         let s = tl.snapshot();
         for offset in days {
@@ -175,7 +175,7 @@ proptest! {
     #[test]
     fn population_is_conserved_and_places_stay_served((n, ms) in mergers(), offset in 0i64..3378) {
         let raw = history(n, &ms);
-        let loaded = validate(raw, &Default::default()).expect("valid");
+        let loaded = validate(&raw, &Default::default()).expect("valid");
         let tl = Timeline::new(loaded.snapshot);
         let s = tl.snapshot();
         let day = d(2013, 4, 1) + chrono::Duration::days(offset);
@@ -235,7 +235,7 @@ fn the_generator_makes_mergers_and_chains() {
         .filter(|e| e.kind == EventKind::Merge)
         .collect();
     assert_eq!(merges.len(), 3, "{merges:?}");
-    let loaded = validate(raw, &Default::default()).unwrap();
+    let loaded = validate(&raw, &Default::default()).unwrap();
     let tl = Timeline::new(loaded.snapshot);
     assert_eq!(tl.counts_at(d(2014, 4, 1)).ccg, 6);
     assert_eq!(tl.counts_at(d(2015, 4, 1)).ccg, 5);
