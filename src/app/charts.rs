@@ -229,16 +229,39 @@ pub fn savings_chart_ui(
     } else {
         ui.weak("Largest first; modelled. Hover a bar for its system.");
     }
+    // More systems than the chart has room for: each bar stands for a run of them.
+    const MAX_BARS: usize = 240;
+    let per_bar = chart.bars.len().div_ceil(MAX_BARS).max(1);
+    if per_bar > 1 {
+        ui.weak(format!(
+            "{} systems: each bar is the mean of {per_bar} in rank order; hover for which.",
+            chart.bars.len()
+        ));
+    }
     let bars: Vec<Bar> = chart
         .bars
-        .iter()
+        .chunks(per_bar)
         .enumerate()
-        .map(|(i, (id, name, pct))| {
-            let colour = if Some(*id) == selected { warm } else { accent };
-            Bar::new(i as f64 + 1.0, *pct)
+        .map(|(k, run)| {
+            let first = k * per_bar;
+            let mean = run.iter().map(|(_, _, p)| *p).sum::<f64>() / run.len() as f64;
+            let has_selected = run.iter().any(|(id, _, _)| Some(*id) == selected);
+            let colour = if has_selected { warm } else { accent };
+            let name = match run {
+                [(_, name, _)] => name.clone(),
+                [(_, name, _), ..] => format!(
+                    "{name} and {} more (ranks {}–{})",
+                    run.len() - 1,
+                    first + 1,
+                    first + run.len()
+                ),
+                [] => String::new(),
+            };
+            let centre = first as f64 + (run.len() as f64 + 1.0) / 2.0;
+            Bar::new(centre, mean)
                 .name(name)
                 .fill(colour)
-                .width(0.8)
+                .width(0.8 * run.len() as f64)
         })
         .collect();
     let n = chart.bars.len() as f64;
@@ -276,7 +299,8 @@ pub fn savings_chart_ui(
         && let Some(p) = resp.inner
     {
         let i = p.x.round() as i64 - 1;
-        if i >= 0 && (i as usize) < chart.bars.len() && (p.x - (i + 1) as f64).abs() <= 0.4 {
+        let on_bar = per_bar > 1 || (p.x - (i + 1) as f64).abs() <= 0.4;
+        if i >= 0 && (i as usize) < chart.bars.len() && on_bar {
             return Some(chart.bars[i as usize].0);
         }
     }

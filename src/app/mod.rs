@@ -274,6 +274,8 @@ pub struct App {
     timeline_model: Arc<TimelineModel>,
     rows: RowsCache,
     details: Option<((OrgId, Date), Details)>,
+    /// Running-cost lines for the details panel, by world, selection, year and epoch.
+    cost_lines: Option<(CostLinesKey, Arc<Vec<String>>)>,
     charts: Option<(ChartsKey, Charts)>,
     central_tab: CentralTab,
     screenshot: Option<PathBuf>,
@@ -302,6 +304,12 @@ pub enum CentralTab {
 }
 
 type ChartsKey = (Option<OrgId>, Date, bool);
+type CostLinesKey = (
+    usize,
+    Option<OrgId>,
+    Option<crate::model::FinancialYear>,
+    (usize, bool),
+);
 
 /// The three charts' view models for one selection and date.
 #[derive(Clone, Debug, PartialEq)]
@@ -431,6 +439,7 @@ impl App {
             commands: Vec::new(),
             rows: RowsCache::default(),
             details: None,
+            cost_lines: None,
             charts: None,
             central_tab: CentralTab::Charts,
             screenshot: options.screenshot,
@@ -1024,6 +1033,32 @@ impl App {
     /// The cost model of the open snapshot.
     pub fn costs(&self) -> &CostModel {
         &self.costs
+    }
+
+    /// The running-cost lines of the selection (or England) at the date. They change
+    /// with the financial year and, for a selection, with its membership; not daily.
+    pub(crate) fn cost_lines(&mut self) -> Arc<Vec<String>> {
+        let epoch = match self.selection {
+            Some(_) => self.timeline.epoch(self.date),
+            None => (0, false),
+        };
+        let key = (
+            Arc::as_ptr(&self.costs) as usize,
+            self.selection,
+            self.costs.year_for(self.date),
+            epoch,
+        );
+        if let Some((k, lines)) = &self.cost_lines
+            && *k == key
+        {
+            return lines.clone();
+        }
+        let lines = Arc::new(match self.selection {
+            Some(id) => view::cost_lines(&self.timeline, &self.costs, id, self.date),
+            None => view::footprint_cost_lines(&self.costs, &self.costs.england(), self.date),
+        });
+        self.cost_lines = Some((key, lines.clone()));
+        lines
     }
 
     fn details_model(&mut self) -> Option<&Details> {

@@ -577,10 +577,7 @@ impl App {
         let span = self.timeline.snapshot().span();
         let date = self.date;
         let err = error_colour(ui);
-        let cost_lines = match self.selection {
-            Some(id) => view::cost_lines(&self.timeline, &self.costs, id, date),
-            None => Vec::new(),
-        };
+        let cost_lines = self.cost_lines();
         let pick = self.merge_pick.clone();
         let actual_ccg = self.selection.is_some_and(|id| {
             let o = self.timeline.snapshot().org(id);
@@ -607,13 +604,13 @@ impl App {
             if !s.description.is_empty() {
                 ui.weak(&s.description);
             }
-            let lines = view::footprint_cost_lines(&self.costs, &self.costs.england(), date);
+            let lines = cost_lines.clone();
             if !lines.is_empty() {
                 ui.add_space(6.0);
                 ui.label(
                     RichText::new("Running costs (modelled unless marked published)").strong(),
                 );
-                for l in &lines {
+                for l in lines.iter() {
                     ui.label(l);
                 }
             }
@@ -688,7 +685,7 @@ impl App {
                     ui.label(
                         RichText::new("Running costs (modelled unless marked published)").strong(),
                     );
-                    for l in &cost_lines {
+                    for l in cost_lines.iter() {
                         ui.label(l);
                     }
                 }
