@@ -21,7 +21,7 @@ pub struct CompareState {
     marks: Option<(MarksKey, Arc<HashSet<OrgId>>)>,
 }
 
-type CompareKey = (usize, Date, Date);
+type CompareKey = (u64, Date, Date);
 type MarksKey = (CompareKey, Date);
 
 /// Reads a date typed as `2019-04-01`, `1 Apr 2019` or `1 April 2019`.
@@ -66,7 +66,7 @@ impl CompareState {
                 return Err(e);
             }
         };
-        let key = (Arc::as_ptr(tl) as usize, a, b);
+        let key = (tl.id(), a, b);
         if let Some((k, c, t)) = &self.result
             && *k == key
         {

@@ -29,12 +29,18 @@ pub struct FlowState {
     /// What is shown.
     pub filter: FlowFilter,
     /// The whole flow of the world shown, keyed by its timeline.
-    full: Option<(usize, Arc<Flow>)>,
+    full: Option<(u64, Arc<Flow>)>,
     /// The filtered flow, keyed by timeline and filter.
-    shown: Option<(usize, FlowFilter, Arc<Flow>)>,
+    shown: Option<(u64, FlowFilter, Arc<Flow>)>,
     /// The shown flow by system and by region, for views too dense to draw one by one.
-    coarse: Option<(usize, FlowFilter, [Arc<Flow>; 2])>,
+    coarse: Option<(u64, FlowFilter, [Arc<Flow>; 2])>,
+    /// The regions of the whole flow, by name, for the filter.
+    regions: Option<(u64, Arc<Vec<OrgId>>)>,
+    /// The layout and colours last drawn, by flow, area and theme.
+    drawn_cache: Option<(DrawnKey, Arc<FlowLayout>, Arc<Vec<Color32>>)>,
 }
+
+type DrawnKey = (u64, FlowFilter, Detail, [u32; 5], bool);
 
 /// How much a view is drawn in one go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +56,7 @@ pub enum Detail {
 impl FlowState {
     /// The flow for `tl` under the current filter (built once per world and filter).
     pub fn flow(&mut self, tl: &Arc<Timeline>) -> (Arc<Flow>, Arc<Flow>) {
-        let key = Arc::as_ptr(tl) as usize;
+        let key = tl.id();
         let full = match &self.full {
             Some((k, f)) if *k == key => f.clone(),
             _ => {
@@ -84,7 +90,7 @@ impl FlowState {
         if fits(&shown) {
             return (full, shown, Detail::Each);
         }
-        let key = Arc::as_ptr(tl) as usize;
+        let key = tl.id();
         let coarse = match &self.coarse {
             Some((k, filter, c)) if *k == key && *filter == self.filter => c.clone(),
             _ => {
@@ -513,9 +519,17 @@ impl App {
         let (full, _) = self.flow.flow(&tl);
         let s = tl.snapshot();
         // Filters.
-        let mut regions: Vec<OrgId> = full.groups.iter().filter_map(|g| g.region).collect();
-        regions.sort_by(|a, b| s.org(*a).name.cmp(&s.org(*b).name));
-        regions.dedup();
+        let regions = match &self.flow.regions {
+            Some((k, r)) if *k == tl.id() => r.clone(),
+            _ => {
+                let mut r: Vec<OrgId> = full.groups.iter().filter_map(|g| g.region).collect();
+                r.sort_by(|a, b| s.org(*a).name.cmp(&s.org(*b).name).then(a.cmp(b)));
+                r.dedup();
+                let r = Arc::new(r);
+                self.flow.regions = Some((tl.id(), r.clone()));
+                r
+            }
+        };
         let region_now = match self.flow.filter {
             FlowFilter::Region(r) => Some(r),
             FlowFilter::Group(g) => full
@@ -539,7 +553,7 @@ impl App {
                     {
                         filter = FlowFilter::All;
                     }
-                    for r in &regions {
+                    for r in regions.iter() {
                         if ui
                             .selectable_label(region_now == Some(*r), &s.org(*r).name)
                             .clicked()
@@ -642,9 +656,31 @@ impl App {
         } else {
             rect
         };
-        let lay = layout(&flow, lay_rect, label_w);
         let dark = ui.visuals().dark_mode;
-        let colours = group_colours(&flow, dark);
+        // Layout and colours change only with the flow, the size and the theme.
+        let key = (
+            tl.id(),
+            self.flow.filter,
+            detail,
+            [
+                lay_rect.min.x,
+                lay_rect.min.y,
+                lay_rect.max.x,
+                lay_rect.max.y,
+                label_w,
+            ]
+            .map(f32::to_bits),
+            dark,
+        );
+        let (lay, colours) = match &self.flow.drawn_cache {
+            Some((k, lay, colours)) if *k == key => (lay.clone(), colours.clone()),
+            _ => {
+                let lay = Arc::new(layout(&flow, lay_rect, label_w));
+                let colours = Arc::new(group_colours(&flow, dark));
+                self.flow.drawn_cache = Some((key, lay.clone(), colours.clone()));
+                (lay, colours)
+            }
+        };
         // A screenshot shows the resting picture, whatever the pointer is over.
         let hit = if self.taking_screenshot() {
             None

@@ -305,7 +305,7 @@ pub enum CentralTab {
 
 type ChartsKey = (Option<OrgId>, Date, bool);
 type CostLinesKey = (
-    usize,
+    u64,
     Option<OrgId>,
     Option<crate::model::FinancialYear>,
     (usize, bool),
@@ -334,7 +334,7 @@ struct RowsCache {
 }
 
 /// Timeline, epoch of the record, grouping and expansion version.
-type RowsKey = (usize, (usize, bool), Grouping, u64);
+type RowsKey = (u64, (usize, bool), Grouping, u64);
 
 /// Snapshots with more organisations than this build their tree rows on a worker, so
 /// that scrubbing never waits for them; smaller ones build them in the frame.
@@ -937,7 +937,7 @@ impl App {
     fn tree_rows(&mut self, ctx: &egui::Context) {
         // Rows only change where the record does: scrubbing between events reuses them.
         let key = (
-            Arc::as_ptr(&self.timeline) as usize,
+            self.timeline.id(),
             self.timeline.epoch(self.date),
             self.state.grouping,
             self.rows.version,
@@ -1043,7 +1043,7 @@ impl App {
             None => (0, false),
         };
         let key = (
-            Arc::as_ptr(&self.costs) as usize,
+            self.timeline.id(),
             self.selection,
             self.costs.year_for(self.date),
             epoch,

@@ -971,6 +971,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             annotations,
             by_code,
             links_of,
+            span_once: std::sync::OnceLock::new(),
         },
         warnings: problems,
     })

@@ -215,23 +215,16 @@ const CHANGE_KINDS: [&str; 4] = ["Merge", "MoveMerger", "CancelMerger", "SharedM
 /// scenario, not as a snapshot with unknown fields.
 pub fn looks_like_scenario(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let parsed = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str::<TopFields>(text);
-    let names: Vec<String> = match parsed {
-        Ok(TopFields(names)) => names,
-        // Too broken to parse: judge by the field names written at the top level.
-        Err(_) => {
-            let loc = Locator::new(text);
-            SCENARIO_FIELDS
-                .iter()
-                .chain(&SNAPSHOT_FIELDS)
-                .chain(&["name"])
-                .filter(|n| loc.field(n).is_some())
-                .map(|n| n.to_string())
-                .collect()
-        }
-    };
+    // Judge by the field names written at the top level. The locator's scan is a
+    // fraction of a full parse, which matters for snapshots of hundreds of megabytes.
+    let loc = Locator::new(text);
+    let names: Vec<String> = SCENARIO_FIELDS
+        .iter()
+        .chain(&SNAPSHOT_FIELDS)
+        .chain(&["name"])
+        .filter(|n| loc.field(n).is_some())
+        .map(|n| n.to_string())
+        .collect();
     let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
     if has(&SCENARIO_FIELDS) {
         return true;
@@ -240,35 +233,6 @@ pub fn looks_like_scenario(text: &str) -> bool {
         return false;
     }
     has(&["name"]) || CHANGE_KINDS.iter().any(|k| text.contains(&format!("{k}(")))
-}
-
-/// The names of the fields of a RON struct, values unread.
-struct TopFields(Vec<String>);
-
-impl<'de> Deserialize<'de> for TopFields {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Names;
-        impl<'de> serde::de::Visitor<'de> for Names {
-            type Value = TopFields;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a struct")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TopFields, A::Error> {
-                let mut names = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    names.push(name);
-                }
-                Ok(TopFields(names))
-            }
-        }
-        d.deserialize_struct("TopFields", &[], Names)
-    }
 }
 
 /// Whether `text` holds nothing but comments and white space.

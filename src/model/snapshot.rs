@@ -278,6 +278,8 @@ pub struct Snapshot {
     pub(crate) by_code: HashMap<(OrgKind, String), OrgId>,
     /// Relations touching each organisation, at either end.
     pub(crate) links_of: Vec<Vec<LinkId>>,
+    /// [`Snapshot::span`], worked out once.
+    pub(crate) span_once: std::sync::OnceLock<(Date, Date)>,
 }
 
 impl Snapshot {
@@ -295,6 +297,7 @@ impl Snapshot {
             annotations: Vec::new(),
             by_code: HashMap::new(),
             links_of: Vec::new(),
+            span_once: std::sync::OnceLock::new(),
         }
     }
 
@@ -346,6 +349,10 @@ impl Snapshot {
 
     /// The first and last day anything in the snapshot refers to.
     pub fn span(&self) -> (Date, Date) {
+        *self.span_once.get_or_init(|| self.work_out_span())
+    }
+
+    fn work_out_span(&self) -> (Date, Date) {
         let first = self.orgs.iter().map(|o| o.from).min();
         let mut last = self
             .orgs

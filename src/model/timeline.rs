@@ -130,6 +130,8 @@ pub struct Timeline {
     merges_into: HashMap<OrgId, Vec<usize>>,
     /// Merge and abolition events by each CCG that ends in them.
     ends_in: HashMap<OrgId, Vec<usize>>,
+    /// Unique to this index (and its clones), for caches keyed by the world shown.
+    id: u64,
 }
 
 impl Timeline {
@@ -225,7 +227,16 @@ impl Timeline {
             event_days,
             merges_into,
             ends_in,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
+    }
+
+    /// A number no other index built in this process has; clones share it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The snapshot behind the index.
