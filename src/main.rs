@@ -1,12 +1,24 @@
 //! Entry point: parses the command line, then runs a subcommand or opens the window.
+//! In the web build (`wasm32`) there is no command line: the window starts on the
+//! page's canvas.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
 
+#[cfg(not(target_arch = "wasm32"))]
 use ccg_explorer::app::{App, AppOptions};
+#[cfg(not(target_arch = "wasm32"))]
 use ccg_explorer::cli::{self, Cli};
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    ccg_explorer::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(command) = cli.command {
