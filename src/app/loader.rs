@@ -346,3 +346,54 @@ impl Loader {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // What a browser hands over (the text of a picked or dropped file) loads as the
+    // same file read from disk does.
+    #[test]
+    fn text_loads_as_the_file_does() {
+        let name = Path::new("tiny.ron");
+        let Loaded::Ok {
+            path,
+            timeline,
+            warnings,
+            ..
+        } = load_text(name, include_str!("../../assets/examples/tiny.ron"))
+        else {
+            panic!("tiny.ron did not load from its text");
+        };
+        assert_eq!(path, name);
+        assert_eq!(timeline.snapshot().title, "Tiny example");
+        let Loaded::Ok {
+            timeline: from_disk,
+            warnings: disk_warnings,
+            ..
+        } = load_file(Path::new("assets/examples/tiny.ron"))
+        else {
+            panic!("tiny.ron did not load from disk");
+        };
+        assert_eq!(
+            timeline.snapshot().orgs.len(),
+            from_disk.snapshot().orgs.len()
+        );
+        assert_eq!(warnings.len(), disk_warnings.len());
+    }
+
+    #[test]
+    fn scenario_text_is_recognised_and_bad_text_fails() {
+        let name = Path::new("kent-2018.ron");
+        assert!(matches!(
+            load_text(name, include_str!("../../assets/examples/kent-2018.ron")),
+            Loaded::Scenario(p) if p == name
+        ));
+        let Loaded::Failed { path, problems } = load_text(Path::new("bad.ron"), "(format: 1,")
+        else {
+            panic!("a broken file loaded");
+        };
+        assert_eq!(path, Path::new("bad.ron"));
+        assert!(!problems.is_empty());
+    }
+}

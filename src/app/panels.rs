@@ -284,7 +284,13 @@ impl App {
                     self.commands.push(Command::AddBookmark);
                 }
                 ui.separator();
-                if ui.button("Presenter mode  (F5)").clicked() {
+                // In a browser F5 reloads the page.
+                let presenter = if WEB {
+                    "Presenter mode"
+                } else {
+                    "Presenter mode  (F5)"
+                };
+                if ui.button(presenter).clicked() {
                     self.commands.push(Command::TogglePresenter);
                 }
             });

@@ -1065,8 +1065,17 @@ impl App {
         if export.frames < 2 {
             return;
         }
+        if export.frames > 2 {
+            // Waiting for the browser's picture, with the stamp still drawn.
+            if export.frames >= 2 + SCREENSHOT_LAG {
+                self.exports.remove(0);
+            }
+            return;
+        }
         let path = export.path.clone();
-        self.exports.remove(0);
+        if SCREENSHOT_LAG == 0 {
+            self.exports.remove(0);
+        }
         let ppp = ctx.pixels_per_point();
         let tx = self.io.tx.clone();
         self.io.busy += 1;
@@ -1463,6 +1472,11 @@ impl App {
         }
     }
 }
+
+/// Frames after asking for a picture before it is taken: none on the desktop; in a
+/// browser eframe takes it when a later frame is painted, so the export stamp stays
+/// on the screen that long.
+const SCREENSHOT_LAG: u32 = if cfg!(target_arch = "wasm32") { 2 } else { 0 };
 
 /// The picture as PNG bytes, cropped to `crop` (in points; `ppp` pixels a point).
 fn encode_png(
