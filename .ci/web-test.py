@@ -5,7 +5,8 @@ Serves the built folder (see .ci/web-build.sh) on localhost, opens it in headles
 Chromium, waits for the app's first frames (the app marks them on its canvas as
 `data-frames`), checks the page title names the embedded England snapshot, takes a
 screenshot, then drops assets/examples/tiny.ron on the page and checks that it opens
-(a second screenshot, `-dropped.png`). Fails on any console error, uncaught exception,
+(a second screenshot, `-dropped.png`), then reloads the page and checks that the UI
+state was kept in local storage. Fails on any console error, uncaught exception,
 failed request or eframe error (eframe logs its errors as console warnings starting
 with "ERROR").
 
@@ -319,6 +320,21 @@ def main():
         with open(dropped, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         print(f"web-test: screenshot {dropped}")
+
+        # Reload: the UI state was kept in local storage (eframe persistence), with
+        # tiny.ron among the recent files; the embedded record opens again at once.
+        dt.call("Page.reload")
+        deadline = time.time() + args.timeout
+        time.sleep(0.5)
+        while time.time() < deadline and "england.ron" not in (dt.evaluate("document.title") or ""):
+            time.sleep(0.25)
+        saved = dt.evaluate("localStorage.getItem('app')") or ""
+        title = dt.evaluate("document.title") or ""
+        print(f"web-test: after reloading, title: {title}; saved state: {len(saved)} bytes")
+        if "tiny.ron" not in saved:
+            failures.append("the UI state in local storage does not list tiny.ron as recent")
+        if "england.ron (embedded)" not in title:
+            failures.append(f"after reloading, the title is {title!r}")
 
         failures += problems_in(dt.events)
     finally:
