@@ -1,22 +1,36 @@
 //! The command-line interface: `check`, `at`, `lineage`, `import`, and the window.
 //!
+//! The parser and the subcommands are desktop-only (`cfg(not(target_arch = "wasm32"))`);
+//! the writers (`write_at`, `write_costs`, ...) are built everywhere, since the window's
+//! CSV export uses them in the browser too.
+//!
 //! Exit codes: 0 success (a valid file for `check`), 1 an invalid snapshot, 2 a usage
 //! or I/O error.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(not(target_arch = "wasm32"))]
+use std::path::PathBuf;
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+#[cfg(not(target_arch = "wasm32"))]
+use anyhow::Context;
+use anyhow::Result;
+#[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+#[cfg(not(target_arch = "wasm32"))]
+use crate::model::OrgKind;
 use crate::model::format::EventKind;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::model::load::{LoadError, Loaded, load_str};
 use crate::model::timeline::LineageStep;
-use crate::model::{Date, OrgKind, Snapshot, Timeline, human_date};
+use crate::model::{Date, Snapshot, Timeline, human_date};
 
 /// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Parser)]
 #[command(name = "ccg-explorer", version, about)]
 pub struct Cli {
@@ -69,6 +83,7 @@ pub struct Cli {
 }
 
 /// Views for --view.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ViewArg {
     /// The running-cost charts.
@@ -81,6 +96,7 @@ pub enum ViewArg {
     Changes,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl From<ViewArg> for crate::app::CentralTab {
     fn from(v: ViewArg) -> Self {
         match v {
@@ -93,6 +109,7 @@ impl From<ViewArg> for crate::app::CentralTab {
 }
 
 /// Subcommands.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a snapshot: print a summary, or every problem. Exit 0 if valid, 1 if not.
@@ -189,6 +206,7 @@ pub enum Command {
 }
 
 /// Themes for --theme.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ThemeArg {
     /// Follow the system.
@@ -199,6 +217,7 @@ pub enum ThemeArg {
     Dark,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl From<ThemeArg> for crate::app::ThemeChoice {
     fn from(t: ThemeArg) -> Self {
         match t {
@@ -210,7 +229,8 @@ impl From<ThemeArg> for crate::app::ThemeChoice {
 }
 
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 pub enum Format {
     /// For people.
     Text,
@@ -220,6 +240,7 @@ pub enum Format {
     Csv,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn parse_size(s: &str) -> Result<[f32; 2], String> {
     let bad = || format!("'{s}' is not a size; write it as WIDTHxHEIGHT, for example 1600x1000");
     let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
@@ -234,6 +255,7 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
 }
 
 /// Runs a subcommand, writing to `out`; returns the process exit code.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
     match run_inner(command, out) {
         Ok(code) => code,
@@ -253,11 +275,13 @@ pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 enum Opened {
     Ok(Box<Loaded>),
     Invalid(LoadError),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn open(path: Option<&Path>) -> Result<Opened> {
     let text = match path {
         None => crate::ENGLAND_RON.to_string(),
@@ -270,6 +294,7 @@ fn open(path: Option<&Path>) -> Result<Opened> {
 }
 
 /// Reads a file as UTF-8 text with a message that says what to do.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     text_from_bytes(path, bytes)
@@ -287,6 +312,7 @@ pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String> {
 }
 
 /// `  2 warnings` and one line for each.
+#[cfg(not(target_arch = "wasm32"))]
 fn print_warnings(out: &mut dyn Write, warnings: &[crate::model::Problem]) -> Result<()> {
     let n = warnings.len();
     writeln!(out, "  {n} warning{}", if n == 1 { "" } else { "s" })?;
@@ -296,6 +322,7 @@ fn print_warnings(out: &mut dyn Write, warnings: &[crate::model::Problem]) -> Re
     Ok(())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()> {
     let errors = err.errors().count();
     writeln!(
@@ -310,6 +337,7 @@ fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()
 }
 
 /// Loads the snapshot (embedded unless `path`), with `scenario` laid over it if given.
+#[cfg(not(target_arch = "wasm32"))]
 fn load_timeline(
     path: Option<&Path>,
     scenario: Option<&Path>,
@@ -352,6 +380,7 @@ fn load_timeline(
 }
 
 /// Loads the timeline, or prints every problem and returns `None`.
+#[cfg(not(target_arch = "wasm32"))]
 fn timeline_or_report(
     out: &mut dyn Write,
     snapshot: Option<&Path>,
@@ -371,6 +400,7 @@ fn timeline_or_report(
 }
 
 /// Checks a scenario file against its snapshot.
+#[cfg(not(target_arch = "wasm32"))]
 fn check_scenario(
     out: &mut dyn Write,
     name: &str,
@@ -437,6 +467,7 @@ fn check_scenario(
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
     match command {
         Command::Check { file, snapshot } => {
@@ -607,6 +638,7 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
 }
 
 /// Writes a file atomically: write beside it, sync, then rename over it.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()

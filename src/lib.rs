@@ -7,6 +7,7 @@
 //! - [`view`]: view models (tree rows, details, charts, search) the panels draw.
 //! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`).
 //! - [`app`]: the eframe window.
+//! - `web` (web build only): the same window on a page's canvas.
 
 pub mod app;
 pub mod cli;
@@ -16,6 +17,8 @@ pub mod import;
 pub mod model;
 pub mod synth;
 pub mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 /// The embedded England snapshot (RON), built by `ccg-explorer import` from `assets/sources`.
 pub const ENGLAND_RON: &str = include_str!("../assets/england.ron");

@@ -1,12 +1,19 @@
 //! Entry point: parses the command line, then runs a subcommand or opens the window.
+//! In the web build (`wasm32`) there is no command line: the window starts on the
+//! page's canvas.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
 
+#[cfg(not(target_arch = "wasm32"))]
 use ccg_explorer::app::{App, AppOptions};
+#[cfg(not(target_arch = "wasm32"))]
 use ccg_explorer::cli::{self, Cli};
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Wraps an app to report the first frame (time since start, resident memory) and exit.
 struct Probe<A> {
     app: A,
@@ -14,6 +21,7 @@ struct Probe<A> {
     frames: u32,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<A: eframe::App> eframe::App for Probe<A> {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.app.ui(ui, frame);
@@ -39,15 +47,23 @@ impl<A: eframe::App> eframe::App for Probe<A> {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// An empty window, built like the app, to compare start-up against.
 struct Bare;
 
+#[cfg(not(target_arch = "wasm32"))]
 impl eframe::App for Bare {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default().show(ui, |ui| ui.label("bare eframe window"));
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    ccg_explorer::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let start = std::time::Instant::now();
     let cli = Cli::parse();

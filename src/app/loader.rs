@@ -1,5 +1,9 @@
 //! Loads snapshot files on a worker thread so that no frame waits on file I/O.
+//!
+//! In a browser there are no threads and no paths: the page hands over the bytes of a
+//! picked or dropped file and [`load_text`] runs on them at once.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,7 +43,8 @@ pub enum Loaded {
     },
 }
 
-fn io_problem(message: String, hint: &str) -> Vec<Problem> {
+/// One error about reading a file, with what to do about it.
+pub(crate) fn io_problem(message: String, hint: &str) -> Vec<Problem> {
     vec![Problem {
         severity: Severity::Error,
         pos: None,
@@ -129,6 +134,7 @@ impl Progress {
 }
 
 /// Reads a file in pieces, reporting progress and stopping when cancelled.
+#[cfg(not(target_arch = "wasm32"))]
 fn read_with_progress(path: &Path, progress: &Progress) -> Result<Option<String>, String> {
     let mut f =
         std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
@@ -160,11 +166,13 @@ fn read_with_progress(path: &Path, progress: &Progress) -> Result<Option<String>
 }
 
 /// Reads, parses, validates and indexes one file. Runs on the worker thread.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn load_file(path: &Path) -> Loaded {
     load_file_with(path, &Progress::default())
 }
 
 /// [`load_file`], reporting to `progress` and stopping early when it is cancelled.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn load_file_with(path: &Path, progress: &Progress) -> Loaded {
     let fail = |problems| Loaded::Failed {
         path: path.to_path_buf(),
@@ -196,17 +204,31 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Loaded {
         }
         Ok(m) => progress.total.store(m.len(), Ordering::Relaxed),
     }
-    let cancelled = || Loaded::Cancelled(path.to_path_buf());
     let text = match read_with_progress(path, progress) {
         Ok(Some(t)) => t,
-        Ok(None) => return cancelled(),
+        Ok(None) => return Loaded::Cancelled(path.to_path_buf()),
         Err(e) => return fail(io_problem(e, "check the file and try again")),
     };
-    if crate::model::scenario::looks_like_scenario(&text) {
+    load_text_with(path, &text, progress)
+}
+
+/// Parses, validates and indexes the text of a file called `path`. In a browser this
+/// runs at once on the bytes of a picked or dropped file.
+pub fn load_text(path: &Path, text: &str) -> Loaded {
+    load_text_with(path, text, &Progress::default())
+}
+
+fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
+    let fail = |problems| Loaded::Failed {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let cancelled = || Loaded::Cancelled(path.to_path_buf());
+    if crate::model::scenario::looks_like_scenario(text) {
         return Loaded::Scenario(path.to_path_buf());
     }
     progress.set_stage(Stage::Parsing);
-    let raw = match crate::model::load::parse_str(&text) {
+    let raw = match crate::model::load::parse_str(text) {
         Ok(raw) => raw,
         Err(e) => return fail(e.problems),
     };
@@ -214,7 +236,7 @@ pub fn load_file_with(path: &Path, progress: &Progress) -> Loaded {
         return cancelled();
     }
     progress.set_stage(Stage::Checking);
-    match crate::model::load::validate_raw(raw, &text) {
+    match crate::model::load::validate_raw(raw, text) {
         Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
             timeline: Box::new(Timeline::new(l.snapshot)),
@@ -253,6 +275,7 @@ impl Default for Loader {
 impl Loader {
     /// Starts loading `path`; `wake` is called when it is done. A load still under way
     /// is cancelled: the newest file asked for wins.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn start(&mut self, path: PathBuf, wake: impl FnOnce() + Send + 'static) {
         if let Some(p) = &self.progress {
             p.cancel();
@@ -290,6 +313,18 @@ impl Loader {
         }
     }
 
+    /// Hands over a load that already ran (in a browser, loads run at once on the
+    /// bytes the page received); [`Loader::poll`] returns it like any other.
+    #[cfg(target_arch = "wasm32")]
+    pub fn finish(&mut self, path: PathBuf, loaded: Loaded) {
+        if let Some(p) = self.progress.take() {
+            p.cancel();
+        }
+        self.busy = Some(path);
+        self.latest += 1;
+        let _ = self.tx.send((self.latest, loaded));
+    }
+
     /// Stops the load under way; the window carries on with what it had open.
     pub fn cancel(&mut self) {
         if let Some(p) = self.progress.take() {
@@ -309,5 +344,56 @@ impl Loader {
             return Some(r);
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // What a browser hands over (the text of a picked or dropped file) loads as the
+    // same file read from disk does.
+    #[test]
+    fn text_loads_as_the_file_does() {
+        let name = Path::new("tiny.ron");
+        let Loaded::Ok {
+            path,
+            timeline,
+            warnings,
+            ..
+        } = load_text(name, include_str!("../../assets/examples/tiny.ron"))
+        else {
+            panic!("tiny.ron did not load from its text");
+        };
+        assert_eq!(path, name);
+        assert_eq!(timeline.snapshot().title, "Tiny example");
+        let Loaded::Ok {
+            timeline: from_disk,
+            warnings: disk_warnings,
+            ..
+        } = load_file(Path::new("assets/examples/tiny.ron"))
+        else {
+            panic!("tiny.ron did not load from disk");
+        };
+        assert_eq!(
+            timeline.snapshot().orgs.len(),
+            from_disk.snapshot().orgs.len()
+        );
+        assert_eq!(warnings.len(), disk_warnings.len());
+    }
+
+    #[test]
+    fn scenario_text_is_recognised_and_bad_text_fails() {
+        let name = Path::new("kent-2018.ron");
+        assert!(matches!(
+            load_text(name, include_str!("../../assets/examples/kent-2018.ron")),
+            Loaded::Scenario(p) if p == name
+        ));
+        let Loaded::Failed { path, problems } = load_text(Path::new("bad.ron"), "(format: 1,")
+        else {
+            panic!("a broken file loaded");
+        };
+        assert_eq!(path, Path::new("bad.ron"));
+        assert!(!problems.is_empty());
     }
 }

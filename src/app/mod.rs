@@ -3,7 +3,15 @@
 //! Panels draw view models (see [`crate::view`]) and push [`Command`]s; the app applies
 //! them once at the end of the frame. Files load on a worker thread ([`loader`]); UI
 //! state is persisted with eframe ([`state`]).
+//!
+//! The same window runs in a browser (the web build, `target_arch = "wasm32"`): there,
+//! files arrive as bytes from the page ([`browser`]) and load at once, saving and
+//! exporting download, the unsaved scenario is autosaved in the browser's storage, and
+//! what only a desktop can do (reloading or watching a file on disk, quitting) is marked
+//! in the window as a desktop feature.
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
 mod charts;
 mod compare;
 pub mod flow;
@@ -261,7 +269,11 @@ pub struct App {
     selection: Option<OrgId>,
     report: Option<ProblemReport>,
     loader: loader::Loader,
+    #[cfg(not(target_arch = "wasm32"))]
     dialog: Option<Receiver<Option<PathBuf>>>,
+    /// Files the page handed over, and the picker.
+    #[cfg(target_arch = "wasm32")]
+    browser: browser::Browser,
     playing: bool,
     play_carry: f64,
     search: String,
@@ -340,6 +352,30 @@ type RowsKey = (u64, (usize, bool), Grouping, u64);
 /// that scrubbing never waits for them; smaller ones build them in the frame.
 const ROWS_ON_WORKER: usize = 20_000;
 
+/// What the web build says where the desktop would reload the open file.
+pub const RELOAD_DESKTOP: &str = "Reload from disk is a desktop feature";
+
+/// Whether the window is full screen.
+#[cfg(not(target_arch = "wasm32"))]
+fn fullscreen(ctx: &egui::Context) -> bool {
+    ctx.input(|i| i.viewport().fullscreen.unwrap_or(false))
+}
+
+/// Whether the page is full screen.
+#[cfg(target_arch = "wasm32")]
+fn fullscreen(_ctx: &egui::Context) -> bool {
+    browser::fullscreen()
+}
+
+/// Enters or leaves full screen (`None`: toggles). In a browser, the page's.
+pub(crate) fn set_fullscreen(ctx: &egui::Context, on: Option<bool>) {
+    let on = on.unwrap_or_else(|| !fullscreen(ctx));
+    #[cfg(not(target_arch = "wasm32"))]
+    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
+    #[cfg(target_arch = "wasm32")]
+    browser::set_fullscreen(on);
+}
+
 fn england() -> (Timeline, RawSnapshot, Option<ProblemReport>) {
     match load_raw(crate::ENGLAND_RON) {
         Ok((raw, l)) => (Timeline::new(l.snapshot), raw, None),
@@ -377,7 +413,11 @@ impl App {
         let autosave_dir = match (&options.autosave_dir, options.fresh) {
             (Some(d), _) => Some(d.clone()),
             (None, true) => None,
+            #[cfg(not(target_arch = "wasm32"))]
             (None, false) => eframe::storage_dir("ccg-explorer"),
+            // In a browser, the prefix of the autosave's key in local storage.
+            #[cfg(target_arch = "wasm32")]
+            (None, false) => Some(PathBuf::from("ccg-explorer")),
         };
         let recovery = if options.screenshot.is_some() {
             None
@@ -390,7 +430,12 @@ impl App {
         if let Some(t) = options.theme {
             state.theme = t;
         }
-        let file_to_open = options.file.clone().or_else(|| state.last_file.clone());
+        // A page cannot read the last file again: the embedded record opens at once.
+        let file_to_open = if cfg!(target_arch = "wasm32") {
+            None
+        } else {
+            options.file.clone().or_else(|| state.last_file.clone())
+        };
         let mut app = App {
             timeline: actual.timeline.clone(),
             costs: actual.costs.clone(),
@@ -427,7 +472,10 @@ impl App {
             selection: None,
             report,
             loader: loader::Loader::default(),
+            #[cfg(not(target_arch = "wasm32"))]
             dialog: None,
+            #[cfg(target_arch = "wasm32")]
+            browser: browser::Browser::default(),
             playing: false,
             play_carry: 0.0,
             search: String::new(),
@@ -586,9 +634,15 @@ impl App {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
         let ctx = ctx.clone();
         self.loader.start(path, move || ctx.request_repaint());
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.load_now(ctx, path);
     }
 
     /// Selects `id` and, if it did not exist on the date, moves into its life.
@@ -688,10 +742,23 @@ impl App {
                 Command::OpenDialog => self.open_dialog(ctx),
                 Command::Open(path) => self.start_load(ctx, path),
                 Command::IgnoreFileChange => self.file_changed = false,
+                #[cfg(not(target_arch = "wasm32"))]
                 Command::Reload => {
                     self.file_changed = false;
                     if let Some(p) = self.file.clone() {
                         self.start_load(ctx, p);
+                    }
+                }
+                #[cfg(target_arch = "wasm32")]
+                Command::Reload => {
+                    if self.file.is_some() {
+                        self.report = Some(ProblemReport {
+                            title: format!(
+                                "{RELOAD_DESKTOP}: open the file again with File > Open… \
+                                 or drop it on the page."
+                            ),
+                            problems: Vec::new(),
+                        });
                     }
                 }
                 Command::OpenEmbedded => {
@@ -703,14 +770,15 @@ impl App {
                 }
                 Command::DismissProblems => self.report = None,
                 Command::SetTheme(t) => self.state.theme = t,
-                Command::ToggleFullscreen => {
-                    let full = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!full));
-                }
+                Command::ToggleFullscreen => set_fullscreen(ctx, None),
                 Command::ToggleTree => self.state.show_tree = !self.state.show_tree,
                 Command::ToggleDetails => self.state.show_details = !self.state.show_details,
                 Command::ShowKeys(on) => self.show_keys = on,
                 Command::FocusSearch => self.focus_search = true,
+                // A page is closed with its tab; the File menu says so.
+                #[cfg(target_arch = "wasm32")]
+                Command::Quit => {}
+                #[cfg(not(target_arch = "wasm32"))]
                 Command::Quit => {
                     if self.unsaved() {
                         self.pending_after_save = Some(scenario::AfterSave::Quit);
@@ -724,6 +792,12 @@ impl App {
         }
     }
 
+    #[cfg(target_arch = "wasm32")]
+    fn open_dialog(&mut self, ctx: &egui::Context) {
+        self.browser.pick(ctx, browser::Want::Snapshot);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn open_dialog(&mut self, ctx: &egui::Context) {
         if self.dialog.is_some() {
             return;
@@ -809,24 +883,30 @@ impl App {
                 }
             }
         }
-        if let Some(rx) = &self.dialog
-            && let Ok(answer) = rx.try_recv()
+        #[cfg(not(target_arch = "wasm32"))]
         {
-            self.dialog = None;
-            if let Some(path) = answer {
+            if let Some(rx) = &self.dialog
+                && let Ok(answer) = rx.try_recv()
+            {
+                self.dialog = None;
+                if let Some(path) = answer {
+                    self.start_load(ctx, path);
+                }
+            }
+            let dropped: Vec<PathBuf> = ctx.input(|i| {
+                i.raw
+                    .dropped_files
+                    .iter()
+                    .map(|f| f.path().to_path_buf())
+                    .collect()
+            });
+            if let Some(path) = dropped.into_iter().next() {
                 self.start_load(ctx, path);
             }
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if let Some(path) = dropped.into_iter().next() {
-            self.start_load(ctx, path);
-        }
+        // In a browser, picked and dropped files come as bytes.
+        #[cfg(target_arch = "wasm32")]
+        self.poll_browser(ctx);
     }
 
     fn advance_playback(&mut self, ctx: &egui::Context) {
@@ -1086,7 +1166,10 @@ impl App {
 
         let title = self.window_title();
         if title != self.last_title {
+            #[cfg(not(target_arch = "wasm32"))]
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            #[cfg(target_arch = "wasm32")]
+            browser::set_title(&title);
             self.last_title = title;
         }
 
@@ -1095,6 +1178,8 @@ impl App {
         self.export_step(ui);
         self.apply(&ctx);
         self.screenshot_step(&ctx);
+        #[cfg(target_arch = "wasm32")]
+        self.browser.frame_drawn();
     }
 
     fn screenshot_step(&mut self, ctx: &egui::Context) {

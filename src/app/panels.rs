@@ -26,6 +26,12 @@ pub(super) fn accent_colour(ui: &egui::Ui) -> Color32 {
     }
 }
 
+/// Whether this is the web build (some desktop features are marked as such).
+pub(super) const WEB: bool = cfg!(target_arch = "wasm32");
+
+/// What the web build's File menu says in place of Quit.
+const QUIT_DESKTOP: &str = "Quit is a desktop feature: close the tab";
+
 pub(super) fn error_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(255, 120, 110)
@@ -158,7 +164,15 @@ impl App {
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                if ui.button("Open…  (Ctrl+O)").clicked() {
+                let open = ui.button("Open…  (Ctrl+O)");
+                let open = if WEB {
+                    open.on_hover_text(
+                        "Opens the browser's file picker; you can also drop a file on the page",
+                    )
+                } else {
+                    open
+                };
+                if open.clicked() {
                     self.commands.push(Command::OpenDialog);
                 }
                 ui.add_enabled_ui(!self.state.recent.is_empty(), |ui| {
@@ -170,7 +184,11 @@ impl App {
                         }
                     });
                 });
-                if ui
+                if WEB {
+                    ui.add_enabled(false, egui::Button::new("Reload"))
+                        .on_disabled_hover_text(super::RELOAD_DESKTOP);
+                    ui.weak(super::RELOAD_DESKTOP);
+                } else if ui
                     .add_enabled(self.file.is_some(), egui::Button::new("Reload  (Ctrl+R)"))
                     .clicked()
                 {
@@ -187,6 +205,9 @@ impl App {
                 }
                 ui.menu_button("Export", |ui| {
                     use super::scenario::ExportKind;
+                    if WEB {
+                        ui.weak("In a browser, exports download");
+                    }
                     for (kind, label) in [
                         (ExportKind::Window, "Window as PNG…"),
                         (ExportKind::Chart(0), "Running-costs chart as PNG…"),
@@ -202,7 +223,11 @@ impl App {
                     }
                 });
                 ui.separator();
-                if ui.button("Quit").clicked() {
+                if WEB {
+                    ui.add_enabled(false, egui::Button::new("Quit"))
+                        .on_disabled_hover_text(QUIT_DESKTOP);
+                    ui.weak(QUIT_DESKTOP);
+                } else if ui.button("Quit").clicked() {
                     self.commands.push(Command::Quit);
                 }
             });
@@ -259,7 +284,13 @@ impl App {
                     self.commands.push(Command::AddBookmark);
                 }
                 ui.separator();
-                if ui.button("Presenter mode  (F5)").clicked() {
+                // In a browser F5 reloads the page.
+                let presenter = if WEB {
+                    "Presenter mode"
+                } else {
+                    "Presenter mode  (F5)"
+                };
+                if ui.button(presenter).clicked() {
                     self.commands.push(Command::TogglePresenter);
                 }
             });
@@ -1052,9 +1083,23 @@ impl App {
                         ("Home / End", "First / last day"),
                         ("Ctrl+F", "Search"),
                         ("Ctrl+O", "Open a snapshot"),
-                        ("Ctrl+R", "Reload the open file"),
+                        (
+                            "Ctrl+R",
+                            if WEB {
+                                "Reloads the page (reloading the open file is a desktop feature)"
+                            } else {
+                                "Reload the open file"
+                            },
+                        ),
                         ("F11", "Full screen"),
-                        ("F5", "Presenter mode (Escape leaves)"),
+                        (
+                            "F5",
+                            if WEB {
+                                "Reloads the page: use Scenario > Presenter mode (Escape leaves)"
+                            } else {
+                                "Presenter mode (Escape leaves)"
+                            },
+                        ),
                         (
                             "PageDown / PageUp",
                             "Next / previous bookmark (presenter mode)",
@@ -1089,7 +1134,7 @@ impl App {
         painter.text(
             screen.center(),
             egui::Align2::CENTER_CENTER,
-            "Drop a snapshot (.ron) to open it",
+            "Drop a snapshot or scenario (.ron) to open it",
             egui::FontId::proportional(28.0),
             Color32::WHITE,
         );

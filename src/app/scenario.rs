@@ -139,6 +139,8 @@ impl Default for Io {
 }
 
 impl Io {
+    /// Runs `job` off the UI thread; its result is taken in by `poll_io`.
+    #[cfg(not(target_arch = "wasm32"))]
     fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
@@ -153,17 +155,37 @@ impl Io {
             self.busy -= 1;
         }
     }
+
+    /// In a browser there are no worker threads, and the jobs (reading bytes the page
+    /// already has, starting a download) are quick: `job` runs at once.
+    #[cfg(target_arch = "wasm32")]
+    fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
+        self.busy += 1;
+        let _ = self.tx.send(job());
+        ctx.request_repaint();
+    }
 }
 
 /// Writes `text` to `path` atomically (beside it, synced, renamed over it).
+#[cfg(not(target_arch = "wasm32"))]
 fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     crate::cli::write_atomic(path, text).map_err(|e| format!("{e:#}"))
+}
+
+/// In a browser, "writing" `path` downloads a file with its name.
+#[cfg(target_arch = "wasm32")]
+fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "ccg-explorer-download".to_string());
+    super::browser::download(&name, text)
 }
 
 /// Looks for an autosaved scenario.
 pub fn find_recovery(dir: Option<&Path>) -> Option<Recovery> {
     let path = dir?.join(AUTOSAVE_FILE);
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = autosave_store::read(&path)?;
     let (original, body) = match text.split_once('\n') {
         Some((first, rest)) if first.starts_with("// saved from: ") => {
             let p = first.trim_start_matches("// saved from: ").trim();
@@ -178,12 +200,61 @@ pub fn find_recovery(dir: Option<&Path>) -> Option<Recovery> {
             original,
         }),
         Err(_) => {
-            let _ = std::fs::remove_file(&path);
+            autosave_store::remove(&path);
             None
         }
     }
 }
 
+/// Where the unsaved scenario is autosaved: a file in the app's storage folder on the
+/// desktop; in a browser, an entry of the page's local storage named by that path.
+mod autosave_store {
+    use std::path::Path;
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn read(path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn write(dir: &Path, path: &Path, text: &str) -> Result<(), String> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| e.to_string())
+            .and_then(|_| super::write_file(path, text.as_bytes()))
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn remove(path: &Path) {
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn read(path: &Path) -> Option<String> {
+        storage()?.get_item(&path.to_string_lossy()).ok()?
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn write(_dir: &Path, path: &Path, text: &str) -> Result<(), String> {
+        storage()
+            .ok_or("the browser offers no local storage")?
+            .set_item(&path.to_string_lossy(), text)
+            .map_err(|_| "the browser's local storage is full or turned off".to_string())
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn remove(path: &Path) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&path.to_string_lossy());
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn pick_file(purpose: IoPurpose, start: Option<PathBuf>, name: String) -> IoResult {
     let mut dialog = rfd::FileDialog::new();
     if let Some(dir) = start {
@@ -375,9 +446,7 @@ impl App {
             if *written > generation {
                 return IoResult::Wrote(path, Ok(()));
             }
-            let r = std::fs::create_dir_all(&dir)
-                .map_err(|e| e.to_string())
-                .and_then(|_| write_file(&path, text.as_bytes()));
+            let r = autosave_store::write(&dir, &path, &text);
             *written = generation;
             IoResult::Wrote(path, r)
         });
@@ -385,7 +454,7 @@ impl App {
 
     fn clear_autosave(&self) {
         if let Some(dir) = &self.autosave_dir {
-            let _ = std::fs::remove_file(dir.join(AUTOSAVE_FILE));
+            autosave_store::remove(&dir.join(AUTOSAVE_FILE));
         }
     }
 
@@ -405,6 +474,21 @@ impl App {
         }
     }
 
+    /// In a browser: the file picker to open a scenario; saving and exporting
+    /// download a file with the suggested name (the browser asks where, if set to).
+    #[cfg(target_arch = "wasm32")]
+    fn ask(&mut self, ctx: &egui::Context, purpose: IoPurpose, name: String) {
+        match purpose {
+            IoPurpose::OpenScenario => self.browser.pick(ctx, super::browser::Want::Scenario),
+            IoPurpose::SaveScenario | IoPurpose::Export(_) => {
+                self.io.spawn(ctx, move || {
+                    IoResult::Picked(purpose, Some(PathBuf::from(name)))
+                });
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn ask(&mut self, ctx: &egui::Context, purpose: IoPurpose, name: String) {
         let start = self
             .sc
@@ -455,8 +539,19 @@ impl App {
                     self.pending_after_save = Some(AfterSave::Open(Some(path)));
                     return;
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                let read = {
+                    let path = path.clone();
+                    move || crate::cli::read_text(&path)
+                };
+                // In a browser: the bytes the page received for this name.
+                #[cfg(target_arch = "wasm32")]
+                let read = {
+                    let text = self.browser.text(&path);
+                    move || text
+                };
                 self.io.spawn(ctx, move || {
-                    let r = crate::cli::read_text(&path)
+                    let r = read()
                         .map_err(|e| {
                             vec![Problem {
                                 severity: crate::model::Severity::Error,
@@ -716,7 +811,7 @@ impl App {
                 self.presenting = !self.presenting;
                 // A screenshot keeps the size it was asked for.
                 if !self.taking_screenshot() {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+                    super::set_fullscreen(ctx, Some(self.presenting));
                 }
                 ctx.set_zoom_factor(if self.presenting { 1.35 } else { 1.0 });
                 if !self.presenting {
@@ -732,7 +827,7 @@ impl App {
                     if yes {
                         let _ = self.set_scenario(r.scenario, r.original, true);
                     } else {
-                        let _ = std::fs::remove_file(&r.path);
+                        autosave_store::remove(&r.path);
                     }
                 }
             }
@@ -970,39 +1065,33 @@ impl App {
         if export.frames < 2 {
             return;
         }
+        if export.frames > 2 {
+            // Waiting for the browser's picture, with the stamp still drawn.
+            if export.frames >= 2 + SCREENSHOT_LAG {
+                self.exports.remove(0);
+            }
+            return;
+        }
         let path = export.path.clone();
-        self.exports.remove(0);
+        if SCREENSHOT_LAG == 0 {
+            self.exports.remove(0);
+        }
         let ppp = ctx.pixels_per_point();
         let tx = self.io.tx.clone();
         self.io.busy += 1;
         ctx.request_screenshot(move |img| {
             let [w, h] = img.size;
             let rgba: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
-            // Encoding and writing happen off the UI thread.
-            let _ = std::thread::Builder::new()
-                .name("export".into())
-                .spawn(move || {
-                    let r = (|| -> Result<(), String> {
-                        let mut buf = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
-                            .ok_or("unexpected picture size")?;
-                        if let Some(r) = crop {
-                            let x = (r.left() * ppp).max(0.0) as u32;
-                            let y = (r.top() * ppp).max(0.0) as u32;
-                            let cw = ((r.width() * ppp) as u32).min(buf.width().saturating_sub(x));
-                            let ch =
-                                ((r.height() * ppp) as u32).min(buf.height().saturating_sub(y));
-                            buf = image::imageops::crop(&mut buf, x, y, cw, ch).to_image();
-                        }
-                        let mut bytes = Vec::new();
-                        buf.write_to(
-                            &mut std::io::Cursor::new(&mut bytes),
-                            image::ImageFormat::Png,
-                        )
-                        .map_err(|e| e.to_string())?;
-                        write_file(&path, &bytes)
-                    })();
-                    let _ = tx.send(IoResult::Wrote(path, r));
-                });
+            let job = move || {
+                let r = encode_png(w as u32, h as u32, rgba, crop, ppp)
+                    .and_then(|bytes| write_file(&path, &bytes));
+                let _ = tx.send(IoResult::Wrote(path, r));
+            };
+            // Encoding and writing happen off the UI thread (in a browser, at once).
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = std::thread::Builder::new().name("export".into()).spawn(job);
+            #[cfg(target_arch = "wasm32")]
+            job();
         });
     }
 
@@ -1119,6 +1208,12 @@ impl App {
                 self.commands
                     .push(Command::RenameScenario(name.trim().to_string()));
             }
+        }
+        if super::panels::WEB {
+            ui.weak(
+                "In a browser, Save downloads the scenario; unsaved changes are kept in \
+                 this browser's storage.",
+            );
         }
         let mut show = self.show_scenario;
         if ui
@@ -1376,6 +1471,36 @@ impl App {
             self.pending_after_save = Some(AfterSave::Quit);
         }
     }
+}
+
+/// Frames after asking for a picture before it is taken: none on the desktop; in a
+/// browser eframe takes it when a later frame is painted, so the export stamp stays
+/// on the screen that long.
+const SCREENSHOT_LAG: u32 = if cfg!(target_arch = "wasm32") { 2 } else { 0 };
+
+/// The picture as PNG bytes, cropped to `crop` (in points; `ppp` pixels a point).
+fn encode_png(
+    w: u32,
+    h: u32,
+    rgba: Vec<u8>,
+    crop: Option<egui::Rect>,
+    ppp: f32,
+) -> Result<Vec<u8>, String> {
+    let mut buf = image::RgbaImage::from_raw(w, h, rgba).ok_or("unexpected picture size")?;
+    if let Some(r) = crop {
+        let x = (r.left() * ppp).max(0.0) as u32;
+        let y = (r.top() * ppp).max(0.0) as u32;
+        let cw = ((r.width() * ppp) as u32).min(buf.width().saturating_sub(x));
+        let ch = ((r.height() * ppp) as u32).min(buf.height().saturating_sub(y));
+        buf = image::imageops::crop(&mut buf, x, y, cw, ch).to_image();
+    }
+    let mut bytes = Vec::new();
+    buf.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(bytes)
 }
 
 fn slug(name: &str) -> String {

@@ -1,18 +1,26 @@
 //! Watches the open snapshot file so that the window can offer to reload it when it
 //! changes on disk (an editor saving it, a colleague's copy replacing it).
+//!
+//! Desktop-only: a browser page cannot see the file on disk again after it was picked,
+//! so in the web build [`FileWatch::new`] watches nothing and the window says so.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::ffi::OsString;
 use std::path::Path;
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::mpsc::{Receiver, channel};
 
+#[cfg(not(target_arch = "wasm32"))]
 use notify::{EventKind, RecursiveMode, Watcher};
 
 /// A watch on one file. Dropping it stops watching.
+#[cfg(not(target_arch = "wasm32"))]
 pub struct FileWatch {
     _watcher: notify::RecommendedWatcher,
     rx: Receiver<()>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl FileWatch {
     /// Watches `path` (through its folder, since editors often replace the file);
     /// `wake` is called on each change. `None` if the system cannot watch it.
@@ -51,5 +59,22 @@ impl FileWatch {
             any = true;
         }
         any
+    }
+}
+
+/// In a browser nothing is watched.
+#[cfg(target_arch = "wasm32")]
+pub struct FileWatch;
+
+#[cfg(target_arch = "wasm32")]
+impl FileWatch {
+    /// Always `None`: a page cannot watch files on disk.
+    pub fn new(_path: &Path, _wake: impl Fn() + Send + 'static) -> Option<FileWatch> {
+        None
+    }
+
+    /// Never changed.
+    pub fn changed(&self) -> bool {
+        false
     }
 }
