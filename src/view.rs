@@ -903,6 +903,8 @@ pub struct SavingsChart {
 /// Chart (c): the number of CCGs over time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountChart {
+    /// The day marked.
+    pub date: Date,
     /// Step points (decimal year, count).
     pub steps: Vec<[f64; 2]>,
     /// Where the current date is (decimal year).
@@ -1071,6 +1073,7 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
         })
         .collect();
     CountChart {
+        date,
         steps,
         marker_x: decimal_year(date),
         marker_label: format!("{}: {} CCGs", human_date(date), tl.counts_at(date).ccg),

@@ -315,7 +315,15 @@ pub enum CentralTab {
     Compare,
 }
 
-type ChartsKey = (Option<OrgId>, Date, bool);
+/// What the running-cost and savings charts depend on: the world, the selection, the
+/// financial year and the stretch of unchanging record (not the day).
+type ChartsKey = (
+    u64,
+    Option<OrgId>,
+    Option<crate::model::FinancialYear>,
+    (usize, bool),
+    bool,
+);
 type CostLinesKey = (
     u64,
     Option<OrgId>,
@@ -327,13 +335,13 @@ type CostLinesKey = (
 #[derive(Clone, Debug, PartialEq)]
 pub struct Charts {
     /// (a) running costs of the footprint.
-    pub costs: CostChart,
+    pub costs: Arc<CostChart>,
     /// (b) savings by system.
-    pub savings: SavingsChart,
+    pub savings: Arc<SavingsChart>,
     /// (c) the number of CCGs.
     pub count: CountChart,
     /// When the scenario is shown: the actual record's series for the same footprint.
-    pub actual: Option<Vec<crate::model::costs::YearCost>>,
+    pub actual: Option<Arc<Vec<crate::model::costs::YearCost>>>,
 }
 
 #[derive(Default)]
@@ -1066,27 +1074,39 @@ impl App {
 
     /// The charts for the current selection and date (cached).
     pub fn charts(&mut self) -> &Charts {
-        let key = (self.selection, self.date, self.showing_scenario());
+        let key = (
+            self.timeline.id(),
+            self.selection,
+            self.costs.year_for(self.date),
+            self.timeline.epoch(self.date),
+            self.showing_scenario(),
+        );
+        let date = self.date;
         let stale = self.charts.as_ref().map(|(k, _)| *k) != Some(key);
+        // Only when the charts are rebuilt, not every frame.
+        let actual = (stale && key.4).then(|| Arc::new(self.actual_series()));
         if stale {
             self.charts = None;
         }
-        // Only when the charts are rebuilt, not every frame.
-        let actual_rows = (stale && key.2).then(|| self.actual_series());
-        let (tl, costs) = (&self.timeline, &self.costs);
-        let (selection, date, _) = key;
-        &self
+        let (tl, costs, selection) = (&self.timeline, &self.costs, self.selection);
+        // The costs and savings change with the year and the record, not daily.
+        let charts = &mut self
             .charts
             .get_or_insert_with(|| {
                 let charts = Charts {
-                    costs: view::cost_chart(tl, costs, selection, date),
-                    savings: view::savings_chart(tl, costs, date),
+                    costs: Arc::new(view::cost_chart(tl, costs, selection, date)),
+                    savings: Arc::new(view::savings_chart(tl, costs, date)),
                     count: view::count_chart(tl, date),
-                    actual: actual_rows,
+                    actual,
                 };
                 (key, charts)
             })
-            .1
+            .1;
+        // The count chart marks the day itself.
+        if charts.count.date != date {
+            charts.count = view::count_chart(tl, date);
+        }
+        charts
     }
 
     /// The actual record's cost series for the footprint of the selection: the same

@@ -845,7 +845,7 @@ impl App {
                 0 => super::charts::cost_chart_ui(
                     ui,
                     &charts.costs,
-                    charts.actual.as_deref(),
+                    charts.actual.as_deref().map(Vec::as_slice),
                     accent,
                     warm,
                 ),
