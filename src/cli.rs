@@ -600,41 +600,42 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             let england = crate::model::load::parse_str(crate::ENGLAND_RON)
                 .map_err(|e| anyhow::anyhow!("the embedded England snapshot is invalid: {e}"))?;
             let snap = crate::synth::synthesize(&england, scale, seed)?;
-            let text = crate::import::to_ron(&snap)?;
-            if let Err(e) = load_str(&text) {
-                let mut msg = Vec::new();
-                print_problems(&mut msg, "synthetic snapshot", &e)?;
-                anyhow::bail!(
-                    "the generator built an invalid snapshot:\n{}",
-                    String::from_utf8_lossy(&msg)
-                );
-            }
-            write_atomic(&dest, text.as_bytes())?;
+            let bytes = write_checked(&snap, "the generator", &dest)?;
             writeln!(
                 out,
-                "wrote {} ({} × England, seed {seed}, {} bytes)",
-                dest.display(),
-                scale,
-                text.len()
+                "wrote {} ({scale} × England, seed {seed}, {bytes} bytes)",
+                dest.display()
             )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { sources, out: dest } => {
             let snap = crate::import::build_england(&sources)?;
-            let text = crate::import::to_ron(&snap)?;
-            if let Err(e) = load_str(&text) {
-                let mut msg = Vec::new();
-                print_problems(&mut msg, "imported snapshot", &e)?;
-                anyhow::bail!(
-                    "the importer built an invalid snapshot:\n{}",
-                    String::from_utf8_lossy(&msg)
-                );
-            }
-            write_atomic(&dest, text.as_bytes())?;
-            writeln!(out, "wrote {} ({} bytes)", dest.display(), text.len())?;
+            let bytes = write_checked(&snap, "the importer", &dest)?;
+            writeln!(out, "wrote {} ({bytes} bytes)", dest.display())?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Writes a snapshot `who` built as RON, atomically, after checking that it loads;
+/// returns its size in bytes.
+fn write_checked(
+    snap: &crate::model::format::RawSnapshot,
+    who: &str,
+    dest: &Path,
+) -> Result<usize> {
+    let text = crate::import::to_ron(snap)?;
+    if let Err(e) = load_str(&text) {
+        let mut msg = Vec::new();
+        print_problems(&mut msg, "built snapshot", &e)?;
+        anyhow::bail!(
+            "{who} built an invalid snapshot:\n{}",
+            String::from_utf8_lossy(&msg)
+        );
+    }
+    write_atomic(dest, text.as_bytes())?;
+    Ok(text.len())
 }
 
 /// Writes a file atomically: write beside it, sync, then rename over it.
@@ -1072,7 +1073,6 @@ pub fn write_compare(
             ""
         }
     )?;
-    let (ca, cb) = (c.counts_a, c.counts_b);
     writeln!(
         out,
         "  {:<34}{:>12}{:>12}{:>9}",
@@ -1081,18 +1081,7 @@ pub fn write_compare(
         c.b.to_string(),
         "change"
     )?;
-    for (what, x, y) in [
-        ("clinical commissioning groups", ca.ccg, cb.ccg),
-        ("STPs / integrated care systems", ca.system, cb.system),
-        ("integrated care boards", ca.icb, cb.icb),
-        (
-            "sub-ICB locations",
-            ca.sub_icb_location,
-            cb.sub_icb_location,
-        ),
-        ("places", ca.place, cb.place),
-        ("neighbourhoods (PCNs)", ca.neighbourhood, cb.neighbourhood),
-    ] {
+    for (what, x, y) in c.count_rows() {
         let d = y as i64 - x as i64;
         let d = if d == 0 {
             "0".to_string()

@@ -36,15 +36,7 @@ impl SplitMix {
 /// Fields holding organisation codes or event and arrangement ids.
 fn identifiers(raw: &RawSnapshot) -> HashSet<String> {
     let mut ids = HashSet::new();
-    for list in [
-        &raw.regions,
-        &raw.systems,
-        &raw.icbs,
-        &raw.sub_icb_locations,
-        &raw.ccgs,
-        &raw.places,
-        &raw.neighbourhoods,
-    ] {
+    for (_, list) in raw.org_lists() {
         ids.extend(list.iter().map(|o| o.code.clone()));
     }
     ids.extend(raw.events.iter().map(|e| e.id.clone()));

@@ -186,15 +186,7 @@ impl App {
                 ui.strong(human_date(c.b));
                 ui.strong("change");
                 ui.end_row();
-                let (x, y) = (c.counts_a, c.counts_b);
-                for (what, p, q) in [
-                    ("clinical commissioning groups", x.ccg, y.ccg),
-                    ("STPs / integrated care systems", x.system, y.system),
-                    ("integrated care boards", x.icb, y.icb),
-                    ("sub-ICB locations", x.sub_icb_location, y.sub_icb_location),
-                    ("places", x.place, y.place),
-                    ("neighbourhoods (PCNs)", x.neighbourhood, y.neighbourhood),
-                ] {
+                for (what, p, q) in c.count_rows() {
                     ui.label(what);
                     ui.label(thousands(p as u64));
                     ui.label(thousands(q as u64));

@@ -153,6 +153,19 @@ impl Comparison {
         set
     }
 
+    /// The counts on both dates, a row per kind that can change: (what, on A, on B).
+    pub fn count_rows(&self) -> [(&'static str, usize, usize); 6] {
+        let (a, b) = (self.counts_a, self.counts_b);
+        [
+            ("clinical commissioning groups", a.ccg, b.ccg),
+            ("STPs / integrated care systems", a.system, b.system),
+            ("integrated care boards", a.icb, b.icb),
+            ("sub-ICB locations", a.sub_icb_location, b.sub_icb_location),
+            ("places", a.place, b.place),
+            ("neighbourhoods (PCNs)", a.neighbourhood, b.neighbourhood),
+        ]
+    }
+
     /// Changes of one kind.
     pub fn of(&self, kind: ChangeKind) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(move |c| c.kind == kind)

@@ -109,12 +109,8 @@ pub fn column_dates(tl: &Timeline) -> Vec<Date> {
 }
 
 /// Where `org` has gone by `day`: itself if alive, else the successors through mergers
-/// and abolitions, each with its share.
-fn successors(tl: &Timeline, org: OrgId, day: Date, depth: u32, out: &mut Vec<(OrgId, f64)>) {
-    successors_share(tl, org, day, depth, 1.0, out);
-}
-
-fn successors_share(
+/// and abolitions, each with its share of `share`.
+fn successors(
     tl: &Timeline,
     org: OrgId,
     day: Date,
@@ -148,7 +144,7 @@ fn successors_share(
     for e in on_day {
         let ev = &tl.events()[e];
         if matches!(ev.kind, EventKind::Merge | EventKind::AbolishIntoIcb) {
-            successors_share(tl, ev.to, day, depth + 1, share / n, out);
+            successors(tl, ev.to, day, depth + 1, share / n, out);
         }
     }
 }
@@ -206,7 +202,7 @@ impl Flow {
             if let Some(next_day) = dates.get(i + 1) {
                 for &o in col {
                     let mut out = Vec::new();
-                    successors(tl, o, *next_day, 0, &mut out);
+                    successors(tl, o, *next_day, 0, 1.0, &mut out);
                     m.insert(o, out);
                 }
             }

@@ -87,6 +87,22 @@ pub struct RawSnapshot {
     pub annotations: Vec<RawAnnotation>,
 }
 
+impl RawSnapshot {
+    /// Every list of organisations with its kind, widest first.
+    pub fn org_lists(&self) -> [(super::OrgKind, &Vec<RawOrg>); 7] {
+        use super::OrgKind as K;
+        [
+            (K::Region, &self.regions),
+            (K::System, &self.systems),
+            (K::Icb, &self.icbs),
+            (K::SubIcb, &self.sub_icb_locations),
+            (K::Ccg, &self.ccgs),
+            (K::Place, &self.places),
+            (K::Neighbourhood, &self.neighbourhoods),
+        ]
+    }
+}
+
 /// What kind of informal arrangement CCGs had.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use super::format::{EventKind, FORMAT_VERSION, RawHeader, RawOrg, RawShare, RawSnapshot};
+use super::format::{EventKind, FORMAT_VERSION, RawHeader, RawShare, RawSnapshot};
 use super::locate::{Locator, Pos};
 use super::snapshot::{Event, Link, LinkId, LinkKind, Org, OrgId, Population, Snapshot};
 use super::{Date, FOREVER, OrgKind, Provenance};
@@ -461,15 +461,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     // Organisations.
     let mut orgs: Vec<Org> = Vec::new();
     let mut by_code: HashMap<(OrgKind, String), OrgId> = HashMap::new();
-    let lists: [(OrgKind, &Vec<RawOrg>); 7] = [
-        (OrgKind::Region, &raw.regions),
-        (OrgKind::System, &raw.systems),
-        (OrgKind::Icb, &raw.icbs),
-        (OrgKind::SubIcb, &raw.sub_icb_locations),
-        (OrgKind::Ccg, &raw.ccgs),
-        (OrgKind::Place, &raw.places),
-        (OrgKind::Neighbourhood, &raw.neighbourhoods),
-    ];
+    let lists = raw.org_lists();
     let mut org_pos: Vec<Option<Pos>> = Vec::new();
     for (kind, list) in lists {
         for (i, r) in list.iter().enumerate() {

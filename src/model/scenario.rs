@@ -623,18 +623,11 @@ fn no_ccg(raw: &RawSnapshot, code: &str) -> Fail {
 
 /// Every organisation of `raw` (CCGs first), with the label of its kind.
 fn all_orgs(raw: &RawSnapshot) -> impl Iterator<Item = (&'static str, &RawOrg)> {
-    use super::OrgKind as K;
-    [
-        (K::Ccg, &raw.ccgs),
-        (K::Region, &raw.regions),
-        (K::System, &raw.systems),
-        (K::Icb, &raw.icbs),
-        (K::SubIcb, &raw.sub_icb_locations),
-        (K::Place, &raw.places),
-        (K::Neighbourhood, &raw.neighbourhoods),
-    ]
-    .into_iter()
-    .flat_map(|(k, list)| list.iter().map(move |o| (k.label(), o)))
+    let mut lists = raw.org_lists();
+    lists.sort_by_key(|(k, _)| *k != super::OrgKind::Ccg);
+    lists
+        .into_iter()
+        .flat_map(|(k, list)| list.iter().map(move |o| (k.label(), o)))
 }
 
 /// Checks the bookmarks against the world each shows: a date outside the years 1900 to
