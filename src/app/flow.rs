@@ -782,24 +782,38 @@ impl App {
         for (r, colour) in outlines {
             painter.rect_stroke(r, 1.0, Stroke::new(1.5, colour), egui::StrokeKind::Outside);
         }
-        // Column headers.
+        // Column headers, shortened where the columns stand close together.
         let weak = ui.visuals().weak_text_color();
+        let narrow = lay.xs.windows(2).any(|w| w[1] - w[0] < 70.0);
         for (c, col) in flow.columns.iter().enumerate() {
             let x = lay.xs[c] + lay.node_w / 2.0;
             let count: u32 = col.nodes.iter().map(|n| n.members).sum();
             let what = if col.icb { "ICB" } else { "CCG" };
             let align = egui::Align2::CENTER_TOP;
+            let (title, count) = if narrow {
+                let first_of_april = col.date.format("%m-%d").to_string() == "04-01";
+                let title = col.date.format(if first_of_april { "%Y" } else { "%b %y" });
+                let count = if col.icb {
+                    format!("{count} ICBs")
+                } else {
+                    count.to_string()
+                };
+                (title.to_string(), count)
+            } else {
+                let s = if count == 1 { "" } else { "s" };
+                (column_title(col.date), format!("{count} {what}{s}"))
+            };
             painter.text(
                 pos2(x, rect.top() + 2.0),
                 align,
-                column_title(col.date),
+                title,
                 FontId::proportional(13.0),
                 text_colour,
             );
             painter.text(
                 pos2(x, rect.top() + 18.0),
                 align,
-                format!("{count} {what}{}", if count == 1 { "" } else { "s" }),
+                count,
                 FontId::proportional(12.0),
                 weak,
             );
