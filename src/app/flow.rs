@@ -642,8 +642,7 @@ impl App {
                 rect.left_bottom() + Vec2::new(4.0, -4.0),
                 egui::Align2::LEFT_BOTTOM,
                 format!(
-                    "Too many organisations to draw one by one here: each node is a {unit}. \
-                     Click one, or choose a region or system above, to see its organisations."
+                    "Each node is a {unit} (too many to draw one by one): click one to open it."
                 ),
                 FontId::proportional(12.0),
                 ui.visuals().weak_text_color(),
