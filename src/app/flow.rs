@@ -634,16 +634,14 @@ impl App {
         }
         if coarse {
             let unit = if detail == Detail::Systems {
-                "system"
+                "a system"
             } else {
-                "NHS region"
+                "an NHS region"
             };
             ui.painter().text(
                 rect.left_bottom() + Vec2::new(4.0, -4.0),
                 egui::Align2::LEFT_BOTTOM,
-                format!(
-                    "Each node is a {unit} (too many to draw one by one): click one to open it."
-                ),
+                format!("Each node is {unit} (too many to draw one by one): click one to open it."),
                 FontId::proportional(12.0),
                 ui.visuals().weak_text_color(),
             );
