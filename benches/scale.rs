@@ -93,8 +93,14 @@ fn app_on(path: &std::path::Path, view: CentralTab) -> (egui::Context, App) {
     app.push(Command::SetDate(
         Date::from_ymd_opt(2019, 6, 1).unwrap_or(Date::MIN),
     ));
+    // Then for the views built on a worker (tree rows, the merger flow).
     for i in 0..5 {
         frame(&ctx, &mut app, t + i as f64 / 60.0);
+    }
+    while app.building() && start.elapsed() < Duration::from_secs(300) {
+        t += 1.0 / 60.0;
+        frame(&ctx, &mut app, t);
+        std::thread::sleep(Duration::from_millis(5));
     }
     (ctx, app)
 }

@@ -239,3 +239,56 @@ fn the_flow_exports_as_a_cropped_png() {
     );
     assert!(part.width() > 600 && part.height() > 400);
 }
+
+#[test]
+fn a_large_snapshot_lays_out_its_flow_on_a_worker_while_the_window_draws() {
+    // 14 times England: over 20,000 organisations, so the flow is built off the UI thread.
+    let dir = tempfile::tempdir().unwrap();
+    let england = ccg_explorer::model::load::parse_str(ccg_explorer::ENGLAND_RON).unwrap();
+    let big = ccg_explorer::synth::synthesize(&england, 14, 7).unwrap();
+    let path = dir.path().join("big.ron");
+    std::fs::write(&path, ccg_explorer::import::to_ron(&big).unwrap()).unwrap();
+    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_eframe({
+        let options = AppOptions {
+            fresh: true,
+            autosave_dir: Some(dir.path().to_path_buf()),
+            file: Some(path.clone()),
+            view: Some(CentralTab::Flow),
+            ..Default::default()
+        };
+        move |cc| App::new(cc, options)
+    });
+    let start = Instant::now();
+    while h.state().file().is_none() || h.state().busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the file never loaded"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(h.state().timeline().snapshot().orgs.len() > 20_000);
+    // The first frames after the load show that the flow is on its way...
+    h.step();
+    assert!(h.state().building());
+    h.get_by_label_contains("Laying out the merger flow of");
+    // ...and then the flow itself, by system, as England's systems are too many to draw.
+    while h.state().building() {
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "the flow never arrived"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains("Laying out the merger flow")
+            .is_none()
+    );
+    assert!(
+        h.query_all_by_label_contains(", Apr 2013").count() > 20,
+        "the flow's nodes are drawn"
+    );
+}

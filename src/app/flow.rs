@@ -2,6 +2,7 @@
 //! drawn with egui's painter from [`crate::model::flow::Flow`].
 
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::epaint::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Mesh, Pos2, Rect, RichText, Sense, Stroke, Vec2, pos2};
@@ -38,7 +39,16 @@ pub struct FlowState {
     regions: Option<(u64, Arc<Vec<OrgId>>)>,
     /// The layout and colours last drawn, by flow, area and theme.
     drawn_cache: Option<(DrawnKey, Arc<FlowLayout>, Arc<Vec<Color32>>)>,
+    /// A large world's flow being built on a worker, and the timeline it is for.
+    pending: Option<(u64, Receiver<Built>)>,
 }
+
+/// What a worker builds: the whole flow, and it by system and by region.
+type Built = (Arc<Flow>, [Arc<Flow>; 2]);
+
+/// Snapshots with more organisations than this build their flow on a worker (at 100x
+/// England it takes a quarter of a second), so that no frame waits for it.
+const FLOW_ON_WORKER: usize = 20_000;
 
 type DrawnKey = (u64, FlowFilter, Detail, [u32; 5], bool);
 
@@ -54,6 +64,59 @@ pub enum Detail {
 }
 
 impl FlowState {
+    /// Whether the flow of `tl` is built. A large world's flow is built on a worker:
+    /// until it arrives this answers false (and the window repaints when it does).
+    pub fn ready(&mut self, tl: &Arc<Timeline>, ctx: &egui::Context) -> bool {
+        let key = tl.id();
+        if matches!(&self.full, Some((k, _)) if *k == key) {
+            return true;
+        }
+        if let Some((k, rx)) = &self.pending
+            && *k == key
+        {
+            return match rx.try_recv() {
+                Ok((full, coarse)) => {
+                    self.pending = None;
+                    self.full = Some((key, full.clone()));
+                    self.shown = Some((key, FlowFilter::All, full));
+                    self.coarse = Some((key, FlowFilter::All, coarse));
+                    true
+                }
+                Err(TryRecvError::Empty) => false,
+                // The worker died: build it here.
+                Err(TryRecvError::Disconnected) => {
+                    self.pending = None;
+                    true
+                }
+            };
+        }
+        self.pending = None;
+        if tl.snapshot().orgs.len() <= FLOW_ON_WORKER || cfg!(target_arch = "wasm32") {
+            return true;
+        }
+        let (tx, rx) = channel();
+        let (tl, ctx) = (tl.clone(), ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("merger-flow".into())
+            .spawn(move || {
+                let full = Arc::new(Flow::build(&tl));
+                let coarse = [Arc::new(full.coarsen(false)), Arc::new(full.coarsen(true))];
+                // If the window moved on, no one is waiting.
+                let _ = tx.send((full, coarse));
+                ctx.request_repaint();
+            });
+        if spawned.is_err() {
+            return true;
+        }
+        self.pending = Some((key, rx));
+        false
+    }
+
+    /// Whether a flow is being built on a worker.
+    pub fn building(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// The flow for `tl` under the current filter (built once per world and filter).
     pub fn flow(&mut self, tl: &Arc<Timeline>) -> (Arc<Flow>, Arc<Flow>) {
         let key = tl.id();
@@ -516,6 +579,17 @@ impl App {
     /// The flow tab.
     pub(super) fn flow_ui(&mut self, ui: &mut egui::Ui) {
         let tl = self.timeline.clone();
+        if !self.flow.ready(&tl, ui.ctx()) {
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!(
+                    "Laying out the merger flow of {} organisations…",
+                    thousands(tl.snapshot().orgs.len() as u64)
+                ));
+            });
+            return;
+        }
         let (full, _) = self.flow.flow(&tl);
         let s = tl.snapshot();
         // Filters.

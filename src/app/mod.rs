@@ -584,6 +584,13 @@ impl App {
         self.loader.busy.is_some()
     }
 
+    /// Whether the view shown is still being built on a worker (the tree rows or the
+    /// merger flow of a large snapshot).
+    pub fn building(&self) -> bool {
+        self.rows.pending.is_some()
+            || (self.central_tab == CentralTab::Flow && self.flow.building())
+    }
+
     /// The problems panel's content, if shown.
     pub fn report(&self) -> Option<&ProblemReport> {
         self.report.as_ref()
@@ -1208,7 +1215,12 @@ impl App {
         };
         self.frames += 1;
         ctx.request_repaint();
-        if self.shot_requested || self.frames < 4 || self.busy() || self.io.busy > 0 {
+        if self.shot_requested
+            || self.frames < 4
+            || self.busy()
+            || self.building()
+            || self.io.busy > 0
+        {
             return;
         }
         self.shot_requested = true;

@@ -401,9 +401,17 @@ impl App {
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let c = self.timeline.counts_at(self.date);
                 let summary = if c.ccg > 0 || c.icb == 0 {
-                    format!("{} CCGs · {} systems", c.ccg, c.system)
+                    format!(
+                        "{} CCGs · {} systems",
+                        thousands(c.ccg as u64),
+                        thousands(c.system as u64)
+                    )
                 } else {
-                    format!("{} ICBs · {} sub-ICB locations", c.icb, c.sub_icb_location)
+                    format!(
+                        "{} ICBs · {} sub-ICB locations",
+                        thousands(c.icb as u64),
+                        thousands(c.sub_icb_location as u64)
+                    )
                 };
                 ui.label(RichText::new(summary).strong());
             });
