@@ -144,9 +144,14 @@ pub struct RawArrangement {
     /// The CCGs (at least two).
     pub members: Vec<String>,
     /// First day.
+    #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
     /// Last day; absent while it still holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub to: Option<Date>,
     /// How the start is known: `exact`, `month`, `year` or `inferred`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -188,6 +193,7 @@ pub struct RawAnnotation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footprint: Option<String>,
     /// Where on the time axis.
+    #[serde(deserialize_with = "fast_date::one")]
     pub date: Date,
     /// The note.
     pub text: String,
@@ -222,9 +228,14 @@ pub struct RawOrg {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ons: Option<String>,
     /// First day of life.
+    #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
     /// Last day of life; absent while it still exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub to: Option<Date>,
     /// Population, with its date and source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +252,7 @@ pub struct RawPopulation {
     /// Number of people (registered patients for CCGs and PCNs).
     pub count: i64,
     /// The day the figure refers to (the start of its period).
+    #[serde(deserialize_with = "fast_date::one")]
     pub as_at: Date,
     /// The period as the source states it, when it is not a single day.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -260,9 +272,14 @@ pub struct RawLink {
     /// The code of what it belongs to.
     pub of: String,
     /// First day.
+    #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
     /// Last day; absent while it still holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub to: Option<Date>,
     /// Where it comes from, when not published directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,9 +301,14 @@ pub struct RawShare {
     /// For neighbourhoods: the share of the neighbourhood inside the place.
     pub share: f64,
     /// First day.
+    #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
     /// Last day; absent while it still holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub to: Option<Date>,
     /// Published, derived, estimated or modelled.
     pub basis: Provenance,
@@ -335,6 +357,7 @@ pub struct RawEvent {
     /// Identifier, unique in the file (for example `E001`).
     pub id: String,
     /// The day it takes effect.
+    #[serde(deserialize_with = "fast_date::one")]
     pub date: Date,
     /// What happens.
     pub kind: EventKind,
@@ -460,4 +483,78 @@ pub struct RawParameter {
 pub(crate) struct RawHeader {
     #[serde(default)]
     pub format: Option<u32>,
+}
+
+/// Reading dates, a tenth of all parsing: `YYYY-MM-DD` directly, anything else through
+/// chrono's own parser, so that its messages for bad dates stay the same.
+mod fast_date {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::model::Date;
+
+    struct Fast(Date);
+
+    impl<'de> Deserialize<'de> for Fast {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl serde::de::Visitor<'_> for V {
+                type Value = Fast;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a date written YYYY-MM-DD")
+                }
+                fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Fast, E> {
+                    if let Some(d) = ymd(s.as_bytes()) {
+                        return Ok(Fast(d));
+                    }
+                    s.parse::<Date>().map(Fast).map_err(E::custom)
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    /// A well-formed, real `YYYY-MM-DD`; `None` for everything else.
+    fn ymd(b: &[u8]) -> Option<Date> {
+        let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else {
+            return None;
+        };
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let n = |x: &[u8]| x.iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
+        let year = i32::try_from(n(&digits[..4])).ok()?;
+        Date::from_ymd_opt(year, n(&digits[4..6]), n(&digits[6..]))
+    }
+
+    pub fn one<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        Fast::deserialize(d).map(|f| f.0)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<Fast>::deserialize(d).map(|o| o.map(|f| f.0))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::ymd;
+
+        #[test]
+        fn reads_real_days_and_leaves_the_rest_to_chrono() {
+            assert_eq!(ymd(b"2019-04-01"), Date::from_ymd_opt(2019, 4, 1));
+            assert_eq!(ymd(b"2020-02-29"), Date::from_ymd_opt(2020, 2, 29));
+            for bad in [
+                "2019-02-30",
+                "2019-13-01",
+                "2019-4-01",
+                "2019/04/01",
+                "",
+                "20190-04-01",
+            ] {
+                assert_eq!(ymd(bad.as_bytes()), None, "{bad}");
+            }
+        }
+
+        use crate::model::Date;
+    }
 }

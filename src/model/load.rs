@@ -404,10 +404,18 @@ const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 impl Checker<'_> {
     /// Rejects dates no snapshot means (year 20190, year 201).
-    fn check_dates(&mut self, at: Option<Pos>, code: &str, what: &str, dates: &[Date]) {
+    /// `what` names the thing, and is only worked out when there is a problem.
+    fn check_dates(
+        &mut self,
+        at: Option<Pos>,
+        code: &str,
+        what: &dyn Fn() -> String,
+        dates: &[Date],
+    ) {
         use chrono::Datelike;
         for d in dates {
             if *d != FOREVER && !SANE_YEARS.contains(&d.year()) {
+                let what = what();
                 self.error(
                     at,
                     code,
@@ -488,11 +496,16 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             ck.check_dates(
                 at,
                 &code,
-                &format!("{} {code}", kind.label()),
+                &|| format!("{} {code}", kind.label()),
                 &[r.from, to],
             );
             if let Some(p) = &r.population {
-                ck.check_dates(at, &code, &format!("the population of {code}"), &[p.as_at]);
+                ck.check_dates(
+                    at,
+                    &code,
+                    &|| format!("the population of {code}"),
+                    &[p.as_at],
+                );
             }
             if to < r.from {
                 ck.error(
@@ -650,7 +663,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         ck.check_dates(
             at,
             &a_code,
-            &format!("the {section} entry {a_code} -> {b_code}"),
+            &|| format!("the {section} entry {a_code} -> {b_code}"),
             &[link.from, link.to],
         );
         if link.to < link.from {
@@ -711,7 +724,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     let mut event_ids: HashSet<String> = HashSet::new();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
-        ck.check_dates(at, &e.id, &format!("event {}", e.id), &[e.date]);
+        ck.check_dates(at, &e.id, &|| format!("event {}", e.id), &[e.date]);
         if !e.id.is_empty() && !event_ids.insert(e.id.clone()) {
             ck.error(
                 at,
@@ -989,7 +1002,12 @@ fn lift_arrangements(
             );
         }
         let to = end(r.to);
-        ck.check_dates(at, &r.id, &format!("arrangement {}", r.id), &[r.from, to]);
+        ck.check_dates(
+            at,
+            &r.id,
+            &|| format!("arrangement {}", r.id),
+            &[r.from, to],
+        );
         ck.check_source(at, &r.id, &r.source);
         if to < r.from {
             ck.error(
@@ -1076,7 +1094,7 @@ fn lift_annotations(
     let mut out = Vec::new();
     for (i, r) in list.iter().enumerate() {
         let at = ck.at("annotations", i);
-        ck.check_dates(at, "", "an annotation", &[r.date]);
+        ck.check_dates(at, "", &|| "an annotation".into(), &[r.date]);
         ck.check_source(at, "", &r.source);
         let footprint = match &r.footprint {
             None => None,
