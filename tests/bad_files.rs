@@ -1,6 +1,8 @@
 //! Runs `ccg-explorer check` on every hand-made bad snapshot in `tests/bad/` (and on a
 //! few files made here: non-UTF-8 bytes, a byte-order mark, CRLF line ends) and checks
-//! the exit code, the message, the line and column, and the organisation named.
+//! the exit code, the message, the line and column, and the organisation named; then
+//! opens every one of them in the window, which must show the same message and keep
+//! what was open.
 //!
 //! Each file in `tests/bad/` is `assets/examples/tiny.ron` with one defect (its first
 //! lines say which), so `diff assets/examples/tiny.ron tests/bad/FILE` shows it; the
@@ -8,6 +10,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 /// One case: what `check` must say about a file.
 struct Case {
@@ -125,6 +132,12 @@ const ALSO: &[(&str, &[&str])] = &[
     ("many_problems.ron",             &["at line 50, column 5: [A3X]", "refers to CCG `A3X`"]),
     ("abolish_before_icb_exists.ron", &["at line 44, column 5: [QAA]", "icb_regions entry QAA -> R1", "outside the life of ICB QAA"]),
     ("empty_code.ron",                &["at line 57, column 5: [U00001]", "refers to neighbourhood (PCN) `U00001`"]),
+];
+
+/// Where the window words a problem differently from `check`: (file, key words).
+#[rustfmt::skip]
+const WINDOW: &[(&str, &[&str])] = &[
+    ("gen:does_not_exist.ron", &["cannot open", "No such file", "check that the file exists"]),
 ];
 
 fn root() -> &'static Path {
@@ -312,4 +325,121 @@ fn every_file_in_tests_bad_is_in_the_table_and_every_row_has_its_file() {
         );
     }
     assert!(on_disk.len() >= 26, "only {} bad files", on_disk.len());
+}
+
+/// Opens `path` in the window as a user would (File > Open); returns once it has opened
+/// or been refused, `false` after 20 seconds.
+fn open_in_window(h: &mut Harness<'static, App>, path: &Path) -> bool {
+    h.state_mut().push(AppCommand::DismissProblems);
+    h.run();
+    h.state_mut().push(AppCommand::Open(path.to_path_buf()));
+    h.step();
+    let start = Instant::now();
+    loop {
+        let app = h.state();
+        if !app.busy() && (app.report().is_some() || app.file().map(PathBuf::as_path) == Some(path))
+        {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.run();
+    true
+}
+
+#[test]
+fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let autosave = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        fresh: true,
+        autosave_dir: Some(autosave.path().to_path_buf()),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1500.0, 1000.0])
+        .with_max_steps(30)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    let mut failures = Vec::new();
+    for case in CASES {
+        let path = match case.file.strip_prefix("gen:") {
+            Some(name) => generate(name, tmp.path()),
+            None => root().join("tests/bad").join(case.file),
+        };
+        // What was open before: it must still be open after a refusal.
+        let before = h.state().timeline().snapshot().title.clone();
+        let orgs = h.state().timeline().snapshot().orgs.len();
+        let file = h.state().file().cloned();
+        let mut wrong = Vec::new();
+        if !open_in_window(&mut h, &path) {
+            failures.push(format!("{}: neither opened nor refused in 20 s", case.file));
+            continue;
+        }
+        let app = h.state();
+        if case.exit == 0 {
+            if app.file().map(PathBuf::as_path) != Some(path.as_path()) {
+                wrong.push("a good file did not open".to_string());
+            }
+        } else {
+            match app.report() {
+                None => wrong.push("no problems panel".to_string()),
+                Some(r) => {
+                    let text: Vec<String> = std::iter::once(r.title.clone())
+                        .chain(r.problems.iter().map(|p| p.to_string()))
+                        .collect();
+                    let at = (case.at != "-").then(|| format!("error at {}: ", case.at));
+                    let org = (case.org != "-").then(|| format!("[{}] ", case.org));
+                    let words = WINDOW
+                        .iter()
+                        .find(|w| w.0 == case.file)
+                        .map_or(case.words, |w| w.1);
+                    let found = text.iter().any(|l| {
+                        at.as_ref().is_none_or(|a| l.contains(a.as_str()))
+                            && org.as_ref().is_none_or(|o| l.contains(o.as_str()))
+                            && words.iter().all(|w| l.contains(w))
+                    });
+                    if !found {
+                        wrong.push(format!("no line of the panel holds {words:?}: {text:#?}"));
+                    }
+                    if case.exit == 1 {
+                        let errors = r
+                            .problems
+                            .iter()
+                            .filter(|p| p.severity == ccg_explorer::model::Severity::Error)
+                            .count();
+                        if errors != case.errors {
+                            wrong.push(format!("{errors} errors, expected {}", case.errors));
+                        }
+                        if !r.title.contains("stays open") {
+                            wrong.push(format!("the title does not say what stays: {}", r.title));
+                        }
+                    }
+                }
+            }
+            let s = app.timeline().snapshot();
+            if s.title != before || s.orgs.len() != orgs || app.file() != file.as_ref() {
+                wrong.push("what was open before did not stay open".to_string());
+            }
+        }
+        // The window still draws, with its tree.
+        h.run();
+        if h.query_by_label("Organisations").is_none() {
+            wrong.push("the tree is gone".to_string());
+        }
+        if !wrong.is_empty() {
+            failures.push(format!("{}:\n    {}", case.file, wrong.join("\n    ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed in the window:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
 }
