@@ -110,6 +110,15 @@ const CASES: &[Case] = &[
     case("negative_allowance.ron",                 1, 1, "line 85, column 7",  "-",          &["allowance_per_head for 2017/18 is -21.76 GBP"]),
     case("target_year_not_after_baseline.ron",     1, 1, "line 88, column 5",  "-",          &["target year 2016/17 is not after the baseline year 2017/18"]),
     case("target_cut_percent.ron",                 1, 1, "line 88, column 5",  "-",          &["target cut is 20, outside 0 to 1"]),
+    // Shared management and annotations.
+    case("arrangement_id_twice.ron",               1, 1, "line 85, column 5",  "SM1",        &["arrangement id SM1 is used twice"]),
+    case("arrangement_ends_before_start.ron",      1, 1, "line 84, column 5",  "SM1",        &["arrangement SM1 ends (2015-03-31) before it starts (2016-04-01)"]),
+    case("arrangement_unknown_ccg.ron",            1, 1, "line 84, column 5",  "Z77",        &["`shared_management` SM1 refers to CCG `Z77`", "not in `ccgs`"]),
+    case("arrangement_outside_life.ron",           1, 2, "line 84, column 5",  "B01",        &["arrangement SM1 runs 2016-04-01 to 2020-03-31", "outside the life of CCG B01"]),
+    case("annotation_unknown_ccg.ron",             1, 1, "line 97, column 5",  "Z88",        &["an annotation refers to CCG `Z88`", "leave `footprint` out"]),
+    // More events.
+    case("own_predecessor.ron",                    1, 3, "line 82, column 5",  "A3X",        &["A3X -> A3X", "cannot be its own predecessor"]),
+    case("event_outside_life.ron",                 1, 1, "line 82, column 5",  "C01",        &["rename of CCG C01 on 2024-04-01 falls outside its life"]),
     // Several at once: all are reported, in file order.
     case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
     // Made by `generate`: bytes that are awkward to keep in git, and positive controls.
@@ -118,6 +127,10 @@ const CASES: &[Case] = &[
     case("gen:tiny.ron",                           0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
     case("gen:bom_tiny.ron",                       0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
     case("gen:crlf_tiny.ron",                      0, 0, "-",                  "-",          &["valid: \"Tiny example\""]),
+    case("gen:deep_nesting.ron",                   1, 1, "line 9, column 75",  "-",          &["brackets are nested too deeply"]),
+    case("gen:very_long_line.ron",                 1, 1, "line 8, column 2000019", "-",      &["expected a comma"]),
+    case("gen:png_bytes.ron",                      2, 0, "-",                  "-",          &["is not UTF-8 text", "invalid byte at offset 0"]),
+    case("gen:control_bytes.ron",                  1, 1, "line 1, column 1",   "-",          &["expected `(` to open the snapshot"]),
     case("gen:bom_crlf_missing_comma.ron",         1, 1, "line 29, column 50", "-",          &["expected a comma"]),
 ];
 
@@ -166,6 +179,41 @@ fn generate(name: &str, dir: &Path) -> PathBuf {
             let text = std::fs::read_to_string(root().join("tests/bad/missing_comma.ron")).unwrap();
             format!("\u{feff}{}", crlf(&text)).into_bytes()
         }
+        // 5,000 brackets deep, where `sources` should be.
+        "deep_nesting.ron" => tiny()
+            .replacen(
+                "  sources: [",
+                &format!(
+                    "  sources: {}{}, other: [",
+                    "[".repeat(5000),
+                    "]".repeat(5000)
+                ),
+                1,
+            )
+            .into_bytes(),
+        // A description two million characters long, then a missing comma.
+        "very_long_line.ron" => tiny()
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("description:") {
+                    format!(
+                        "  description: \"{}\" title2: \"oops\",",
+                        "x".repeat(2_000_000)
+                    )
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
+        // The wrong file altogether: a picture, and binary junk that happens to be UTF-8.
+        "png_bytes.ron" => [
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(),
+            &(0..=255u8).cycle().take(1024).collect::<Vec<u8>>(),
+        ]
+        .concat(),
+        "control_bytes.ron" => b"\0\x01\x02\x03 ELF junk \0\0".repeat(50),
         other => panic!("no generator for gen:{other}"),
     };
     std::fs::write(&path, bytes).unwrap();
