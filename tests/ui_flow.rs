@@ -292,3 +292,45 @@ fn a_large_snapshot_lays_out_its_flow_on_a_worker_while_the_window_draws() {
         "the flow's nodes are drawn"
     );
 }
+
+#[test]
+fn the_flow_filter_takes_a_system_ccg_or_icb_code_and_says_when_it_knows_none() {
+    let dir = tempfile::tempdir().unwrap();
+    // Devon's STP (by its ONS code), one of its first CCGs, and its ICB: all show Devon.
+    for code in ["E54000037", "99Q", "QJK"] {
+        let h = harness_with(AppOptions {
+            fresh: true,
+            autosave_dir: Some(dir.path().to_path_buf()),
+            view: Some(CentralTab::Flow),
+            flow_filter: Some(code.into()),
+            ..Default::default()
+        });
+        h.get_by_label("NHS Devon CCG (15N), Apr 2019");
+        h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2013");
+        assert!(
+            h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
+                .is_none(),
+            "{code}: only Devon's lineage is drawn"
+        );
+        assert!(h.state().report().is_none(), "{code}");
+    }
+    let h = harness_with(AppOptions {
+        fresh: true,
+        autosave_dir: Some(dir.path().to_path_buf()),
+        view: Some(CentralTab::Flow),
+        flow_filter: Some("XXX".into()),
+        ..Default::default()
+    });
+    let title = h
+        .state()
+        .report()
+        .map(|r| r.title.clone())
+        .unwrap_or_default();
+    assert!(
+        title.contains("No region, ICB, system or CCG has the code XXX"),
+        "{title}"
+    );
+    // All of England: at this height, a node per system in every column.
+    let nodes = h.query_all_by_label_contains(", Apr 2013").count();
+    assert!(nodes >= 40, "{nodes} nodes in April 2013");
+}

@@ -194,7 +194,8 @@ impl App {
                     ui.label(if d == 0 {
                         "no change".to_string()
                     } else {
-                        format!("{d:+}")
+                        let sign = if d > 0 { '+' } else { '-' };
+                        format!("{sign}{}", thousands(d.unsigned_abs()))
                     });
                     ui.end_row();
                 }

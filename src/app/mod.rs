@@ -538,14 +538,63 @@ impl App {
         app
     }
 
-    /// Shows only the region or ICB with this code in the merger flow (all of England
-    /// if nothing has the code).
+    /// Shows only part of the merger flow: a region's, or the lineage of the ICB (or
+    /// system) that an ICB, system, CCG or sub-ICB location with this code ends in. A
+    /// code that is none of these shows all of England, and says so.
     pub fn set_flow_filter(&mut self, code: &str) {
-        let s = self.timeline.snapshot();
-        self.flow.filter = match s.find_any(code).first().map(|id| (*id, s.org(*id).kind)) {
-            Some((id, crate::model::OrgKind::Region)) => flow::FlowFilter::Region(id),
-            Some((id, _)) => flow::FlowFilter::Group(id),
-            None => flow::FlowFilter::All,
+        use crate::model::{LinkKind, OrgKind};
+        let tl = self.timeline.clone();
+        let s = tl.snapshot();
+        let ids = s.find_any(code);
+        if let Some(r) = ids.iter().find(|id| s.org(**id).kind == OrgKind::Region) {
+            self.flow.filter = flow::FlowFilter::Region(*r);
+            return;
+        }
+        let (full, _) = self.flow.flow(&tl);
+        // The group an organisation's lineage ends in, where it is drawn.
+        let group_of = |id: OrgId| {
+            if full.groups.iter().any(|g| g.org == id) {
+                return Some(id);
+            }
+            full.columns.iter().rev().find_map(|c| {
+                c.nodes
+                    .iter()
+                    .find(|n| n.org == id)
+                    .and_then(|n| full.groups.get(n.group as usize))
+                    .map(|g| g.org)
+            })
+        };
+        let found = ids.iter().find_map(|id| {
+            group_of(*id).or_else(|| {
+                // A system: the ICB with its ONS code, else where its last CCG went.
+                let o = s.org(*id);
+                if o.kind != OrgKind::System {
+                    return None;
+                }
+                let same_ons = full.groups.iter().find(|g| {
+                    let go = s.org(g.org);
+                    go.ons.is_some() && go.ons == o.ons
+                });
+                same_ons.map(|g| g.org).or_else(|| {
+                    s.links_of(*id)
+                        .filter(|(_, l)| l.b == *id && l.kind == LinkKind::CcgSystem)
+                        .max_by_key(|(_, l)| l.to)
+                        .and_then(|(_, l)| group_of(l.a))
+                })
+            })
+        });
+        self.flow.filter = match found {
+            Some(g) => flow::FlowFilter::Group(g),
+            None => {
+                self.report = Some(ProblemReport {
+                    title: format!(
+                        "No region, ICB, system or CCG has the code {code}: the merger flow \
+                         shows all of England"
+                    ),
+                    problems: Vec::new(),
+                });
+                flow::FlowFilter::All
+            }
         };
     }
 
