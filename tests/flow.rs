@@ -317,3 +317,22 @@ fn england_counts() -> impl Fn(&str) -> ccg_explorer::model::Counts {
     let tl = england();
     move |day| tl.counts_at(d(day))
 }
+
+#[test]
+fn a_system_ccg_or_icb_code_finds_the_lineage_it_is_drawn_in() {
+    let tl = england();
+    let flow = Flow::build(&tl);
+    let s = tl.snapshot();
+    let icb = s.find(OrgKind::Icb, "QJK").unwrap();
+    for (kind, code) in [
+        (OrgKind::System, "E54000037"),
+        (OrgKind::Ccg, "99Q"),
+        (OrgKind::Ccg, "15N"),
+        (OrgKind::Icb, "QJK"),
+    ] {
+        let id = s.find(kind, code).unwrap();
+        assert_eq!(flow.group_for(s, id), Some(icb), "{code}");
+    }
+    let region = s.find(OrgKind::Region, "E40000006").unwrap();
+    assert_eq!(flow.group_for(s, region), None);
+}

@@ -46,10 +46,6 @@ pub struct FlowState {
 /// What a worker builds: the whole flow, and it by system and by region.
 type Built = (Arc<Flow>, [Arc<Flow>; 2]);
 
-/// Snapshots with more organisations than this build their flow on a worker (at 100x
-/// England it takes a quarter of a second), so that no frame waits for it.
-const FLOW_ON_WORKER: usize = 20_000;
-
 type DrawnKey = (u64, FlowFilter, Detail, [u32; 5], bool);
 
 /// How much a view is drawn in one go.
@@ -91,7 +87,7 @@ impl FlowState {
             };
         }
         self.pending = None;
-        if tl.snapshot().orgs.len() <= FLOW_ON_WORKER || cfg!(target_arch = "wasm32") {
+        if tl.snapshot().orgs.len() <= super::ON_WORKER || cfg!(target_arch = "wasm32") {
             return true;
         }
         let (tx, rx) = channel();

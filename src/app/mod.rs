@@ -356,9 +356,9 @@ struct RowsCache {
 /// Timeline, epoch of the record, grouping and expansion version.
 type RowsKey = (u64, (usize, bool), Grouping, u64);
 
-/// Snapshots with more organisations than this build their tree rows on a worker, so
-/// that scrubbing never waits for them; smaller ones build them in the frame.
-const ROWS_ON_WORKER: usize = 20_000;
+/// Snapshots with more organisations than this build their tree rows and merger flow
+/// on a worker, so that no frame waits for them; smaller ones build them in the frame.
+const ON_WORKER: usize = 20_000;
 
 /// What the web build says where the desktop would reload the open file.
 pub const RELOAD_DESKTOP: &str = "Reload from disk is a desktop feature";
@@ -542,7 +542,7 @@ impl App {
     /// system) that an ICB, system, CCG or sub-ICB location with this code ends in. A
     /// code that is none of these shows all of England, and says so.
     pub fn set_flow_filter(&mut self, code: &str) {
-        use crate::model::{LinkKind, OrgKind};
+        use crate::model::OrgKind;
         let tl = self.timeline.clone();
         let s = tl.snapshot();
         let ids = s.find_any(code);
@@ -551,38 +551,7 @@ impl App {
             return;
         }
         let (full, _) = self.flow.flow(&tl);
-        // The group an organisation's lineage ends in, where it is drawn.
-        let group_of = |id: OrgId| {
-            if full.groups.iter().any(|g| g.org == id) {
-                return Some(id);
-            }
-            full.columns.iter().rev().find_map(|c| {
-                c.nodes
-                    .iter()
-                    .find(|n| n.org == id)
-                    .and_then(|n| full.groups.get(n.group as usize))
-                    .map(|g| g.org)
-            })
-        };
-        let found = ids.iter().find_map(|id| {
-            group_of(*id).or_else(|| {
-                // A system: the ICB with its ONS code, else where its last CCG went.
-                let o = s.org(*id);
-                if o.kind != OrgKind::System {
-                    return None;
-                }
-                let same_ons = full.groups.iter().find(|g| {
-                    let go = s.org(g.org);
-                    go.ons.is_some() && go.ons == o.ons
-                });
-                same_ons.map(|g| g.org).or_else(|| {
-                    s.links_of(*id)
-                        .filter(|(_, l)| l.b == *id && l.kind == LinkKind::CcgSystem)
-                        .max_by_key(|(_, l)| l.to)
-                        .and_then(|(_, l)| group_of(l.a))
-                })
-            })
-        });
+        let found = ids.iter().find_map(|id| full.group_for(s, *id));
         self.flow.filter = match found {
             Some(g) => flow::FlowFilter::Group(g),
             None => {
@@ -1101,7 +1070,7 @@ impl App {
             }
             self.rows.pending = None;
         }
-        let large = self.timeline.snapshot().orgs.len() > ROWS_ON_WORKER;
+        let large = self.timeline.snapshot().orgs.len() > ON_WORKER;
         if large && cfg!(not(target_arch = "wasm32")) {
             let (tx, rx) = channel();
             let (tl, date, grouping) = (self.timeline.clone(), self.date, self.state.grouping);

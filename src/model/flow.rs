@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::format::EventKind;
-use super::{Date, LinkKind, OrgId, OrgKind, Timeline};
+use super::{Date, LinkKind, OrgId, OrgKind, Snapshot, Timeline};
 
 /// The most columns drawn; longer spans skip years evenly.
 pub const MAX_COLUMNS: usize = 24;
@@ -178,6 +178,37 @@ fn region_of(tl: &Timeline, group: OrgId) -> Option<OrgId> {
 }
 
 impl Flow {
+    /// The group (ICB or system) whose lineage `id` is drawn in: itself if it is one, the
+    /// group of its last node if it is drawn, and for a system, the group with its ONS
+    /// code or else where its last CCG went. `None` for anything not in the flow.
+    pub fn group_for(&self, s: &Snapshot, id: OrgId) -> Option<OrgId> {
+        let drawn = |id: OrgId| {
+            if self.groups.iter().any(|g| g.org == id) {
+                return Some(id);
+            }
+            self.columns.iter().rev().find_map(|c| {
+                let n = c.nodes.iter().find(|n| n.org == id)?;
+                self.groups.get(n.group as usize).map(|g| g.org)
+            })
+        };
+        drawn(id).or_else(|| {
+            let o = s.org(id);
+            if o.kind != OrgKind::System {
+                return None;
+            }
+            let same_ons = self.groups.iter().find(|g| {
+                let go = s.org(g.org);
+                go.ons.is_some() && go.ons == o.ons
+            });
+            same_ons.map(|g| g.org).or_else(|| {
+                s.links_of(id)
+                    .filter(|(_, l)| l.b == id && l.kind == LinkKind::CcgSystem)
+                    .max_by_key(|(_, l)| l.to)
+                    .and_then(|(_, l)| drawn(l.a))
+            })
+        })
+    }
+
     /// Builds the flow of a snapshot.
     pub fn build(tl: &Timeline) -> Flow {
         let s = tl.snapshot();
