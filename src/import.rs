@@ -182,8 +182,8 @@ const SOURCES: &[(&str, &str, &str)] = &[
     ),
     (
         "DAC_BEACHCROFT_2019",
-        "DAC Beachcroft (June 2019): 127 CCGs under 38 shared senior leaders, as cited in SOURCES.md section 7; the report itself was not read",
-        "SOURCES.md section 7",
+        "DAC Beachcroft, \"The NHS Long Term Plan balancing act\", 11 June 2019: reports that some 127 CCGs have shared management with 38 senior leaders, and quotes the clinical chair of South Devon and Torbay CCG on Devon's running costs (reported, not checked against a primary source)",
+        "https://www.dacbeachcroft.com/es/gb/articles/2019/june/the-nhs-long-term-plan-balancing-act/ (reprinted on Mondaq, 20 June 2019)",
     ),
 ];
 
@@ -214,9 +214,10 @@ that replaced them. Built by `ccg-explorer import` from assets/sources."
     regions_and_systems(dir, &mut snap)?;
     ccgs(dir, &mut snap)?;
     icbs(dir, &mut snap)?;
-    places(dir, &mut snap)?;
+    let moves = places(dir, &mut snap)?;
     neighbourhoods(dir, &mut snap)?;
     events(dir, &mut snap)?;
+    boundary_changes_2022(dir, &moves, &mut snap)?;
     shared_management(dir, &mut snap)?;
     snap.money = money(dir)?;
     snap.annotations = annotations();
@@ -374,12 +375,17 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             from,
             to,
             population: None,
+            named_from: None,
             note,
         });
     }
 
     // Systems.
     let ics: Vec<Row> = read_csv(dir, "ics.csv")?;
+    let icb_of_system: BTreeMap<String, &Row> = icbs
+        .iter()
+        .map(|r| (get(r, "predecessor_stp21_ons_code").to_string(), r))
+        .collect();
     for r in &ics {
         let code = get(r, "ons_code").to_string();
         let first: i32 = get(r, "first_lookup_year")
@@ -389,11 +395,8 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             .parse()
             .context("ics.csv: last_lookup_year")?;
         let replaced = get(r, "status") == "replaced";
-        let to = if replaced {
-            ymd(last + 1, 3, 31)
-        } else {
-            ccg_last_day()
-        };
+        // The 42 systems of 2021 go on as integrated care systems, each with its ICB.
+        let to = replaced.then(|| ymd(last + 1, 3, 31));
         let mut notes = vec![format!(
             "in the ONS CCG to STP lookups {first} to {last}; STPs were announced in 2016 but the first lookup is April 2017"
         )];
@@ -406,8 +409,14 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 get(r, "replaced_from_year"),
                 get(r, "replaced_by_ons_code").replace(';', " and ")
             ));
-        } else {
-            notes.push("became an integrated care board on 1 July 2022".to_string());
+        } else if let Some(icb) = icb_of_system.get(&code) {
+            notes.push(format!(
+                "from 1 July 2022 an integrated care system with its integrated care board, {} ({}, ONS {}): {}",
+                get(icb, "icb_name"),
+                get(icb, "icb_ods_code"),
+                get(icb, "icb_ons_code"),
+                get(icb, "boundary_change_vs_stp21")
+            ));
         }
         let population = opt(get(r, "registered_population_2021_01"))
             .map(|p| -> Result<RawPopulation> {
@@ -425,9 +434,31 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             name: get(r, "name").to_string(),
             ons: Some(code),
             from: ymd(first, 4, 1),
-            to: Some(to),
+            to,
             population,
+            named_from: None,
             note: notes.join("; "),
+        });
+    }
+    // From July 2022 a system's region is its ICB's: the same link carries on where the
+    // region did not change.
+    for (stp, icb) in &icb_of_system {
+        let region = get(icb, "nhs_region_ons_code");
+        if let Some(l) = snap
+            .system_regions
+            .iter_mut()
+            .find(|l| &l.member == stp && l.of == region && l.to == Some(ccg_last_day()))
+        {
+            l.to = None;
+            continue;
+        }
+        snap.system_regions.push(RawLink {
+            member: stp.clone(),
+            of: get(icb, "nhs_region_ons_code").to_string(),
+            from: icb_day(),
+            to: None,
+            basis: None,
+            source: "RCPCH_ICB".to_string(),
         });
     }
     for ((stp, reg), from_y, to_y) in runs(&system_region_years) {
@@ -534,6 +565,7 @@ fn ccgs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 None => ccg_last_day(),
             }),
             population: population_of_ccg(r)?,
+            named_from: None,
             note: notes.join("; "),
         });
     }
@@ -557,15 +589,26 @@ fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             from: date(get(r, "established"), "icbs_2022.csv established")?,
             to: None,
             population: None,
+            named_from: None,
             note,
         });
         snap.icb_regions.push(RawLink {
-            member: code,
+            member: code.clone(),
             of: get(r, "nhs_region_ons_code").to_string(),
             from: icb_day(),
             to: None,
             basis: None,
             source: "RCPCH_ICB".to_string(),
+        });
+        // Each ICB is the board of the integrated care system it continues: the April
+        // 2021 STP holding most of its LSOAs (SOURCES.md 5.4).
+        snap.icb_systems.push(RawLink {
+            member: code,
+            of: get(r, "predecessor_stp21_ons_code").to_string(),
+            from: icb_day(),
+            to: None,
+            basis: Some(Provenance::Derived),
+            source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
         });
     }
     let rows: Vec<Row> = read_csv(dir, "sub_icb_locations_2022.csv")?;
@@ -587,6 +630,7 @@ fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             from: icb_day(),
             to: None,
             population: None,
+            named_from: None,
             note,
         });
         snap.sub_icb_icbs.push(RawLink {
@@ -601,7 +645,7 @@ fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
     Ok(())
 }
 
-fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
+fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<Vec<PlacedMove>> {
     let rows: Vec<Row> = read_csv(dir, "places.csv")?;
     let pcn_places: Vec<Row> = read_csv(dir, "pcn_places.csv")?;
     let mut list_size: BTreeMap<String, i64> = BTreeMap::new();
@@ -631,6 +675,7 @@ fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 basis: Provenance::Derived,
                 source: "NHSD_GPREG_2021_01".to_string(),
             }),
+            named_from: council_from(&code),
             note: "upper-tier local authority on its April 2021 boundary, used for every era"
                 .to_string(),
         });
@@ -669,21 +714,208 @@ fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             last_era.push(r);
         }
     }
-    // From 1 July 2022 each sub-ICB location serves what its CCG served.
-    for r in last_era {
-        snap.sub_icb_places.push(RawShare {
-            by: get(r, "ccg_ods_code").to_string(),
-            place: get(r, "utla_code").to_string(),
-            share: parse_f64(get(r, "share_of_utla_lsoas"), "ccg_places_by_era.csv share_of_utla_lsoas")?,
-            from: icb_day(),
-            to: None,
-            basis: Provenance::Estimated,
-            source: "LOOKUP_2021".to_string(),
-            note: "carried forward from the April 2021 CCG cells; the 1 July 2022 moves of West Birmingham, \
-Glossop and 9 Cambridgeshire LSOAs are not reflected"
-                .to_string(),
+    sub_icb_places(dir, &last_era, snap)
+}
+
+/// Councils created after April 2013, which the record shows on their 2021 areas in
+/// every era (SOURCES.md 5.3): before these days the area was organised differently.
+fn council_from(code: &str) -> Option<Date> {
+    match code {
+        // Bournemouth, Christchurch and Poole; Dorset.
+        "E06000058" | "E06000059" => Some(ymd(2019, 4, 1)),
+        // Buckinghamshire.
+        "E06000060" => Some(ymd(2020, 4, 1)),
+        // North and West Northamptonshire.
+        "E06000061" | "E06000062" => Some(ymd(2021, 4, 1)),
+        _ => None,
+    }
+}
+
+/// One LSOA move of 1 July 2022 between sub-ICB locations: `from` lost `lsoas` to `to`.
+struct Move {
+    from: String,
+    to: String,
+    lsoas: u32,
+}
+
+/// A move with the place its LSOAs lie in.
+struct PlacedMove {
+    what: Move,
+    place: String,
+}
+
+/// The July 2022 moves, read from the losers' `change_note` ("lost 92 LSOAs to 15E").
+fn moves_2022(rows: &[Row]) -> Result<Vec<Move>> {
+    let mut out = Vec::new();
+    for r in rows {
+        let note = get(r, "change_note");
+        let Some(rest) = note.strip_prefix("lost ") else {
+            continue;
+        };
+        let (n, to) = rest
+            .split_once(" LSOAs to ")
+            .ok_or_else(|| anyhow!("sub_icb_locations_2022.csv: cannot read '{note}'"))?;
+        out.push(Move {
+            from: get(r, "sicbl_ods_code").to_string(),
+            to: to.trim().to_string(),
+            lsoas: n
+                .trim()
+                .parse()
+                .with_context(|| format!("sub_icb_locations_2022.csv: '{note}'"))?,
         });
     }
+    Ok(out)
+}
+
+/// From 1 July 2022 each sub-ICB location serves what its CCG served in April 2021,
+/// with the LSOAs that moved that day (West Birmingham, Glossop, part of North
+/// Northamptonshire) given to their new sub-ICB location: shares of LSOA counts, as
+/// for the CCGs, checked against each sub-ICB location's July 2022 LSOA count.
+fn sub_icb_places(
+    dir: &Path,
+    last_era: &[&Row],
+    snap: &mut RawSnapshot,
+) -> Result<Vec<PlacedMove>> {
+    let rows: Vec<Row> = read_csv(dir, "sub_icb_locations_2022.csv")?;
+    let moves = moves_2022(&rows)?;
+    // (sub-ICB location, place) -> LSOAs.
+    let mut cells: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut place_total: BTreeMap<String, u32> = BTreeMap::new();
+    for r in last_era {
+        let n: u32 = get(r, "lsoa_count")
+            .parse()
+            .context("ccg_places_by_era.csv lsoa_count")?;
+        let place = get(r, "utla_code").to_string();
+        *place_total.entry(place.clone()).or_default() += n;
+        cells.insert((get(r, "ccg_ods_code").to_string(), place), n);
+    }
+    let mut moved: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut placed = Vec::new();
+    for m in moves {
+        // The LSOAs lie in the one place both serve where the loser has exactly that many.
+        let places: Vec<String> = cells
+            .iter()
+            .filter(|((c, p), n)| {
+                *c == m.from && **n == m.lsoas && cells.contains_key(&(m.to.clone(), p.clone()))
+            })
+            .map(|((_, p), _)| p.clone())
+            .collect();
+        let [place] = places.as_slice() else {
+            bail!(
+                "sub_icb_locations_2022.csv: cannot place the {} LSOAs {} lost to {}: {} candidate places",
+                m.lsoas,
+                m.from,
+                m.to,
+                places.len()
+            );
+        };
+        cells.remove(&(m.from.clone(), place.clone()));
+        *cells.entry((m.to.clone(), place.clone())).or_default() += m.lsoas;
+        moved.insert((m.to.clone(), place.clone()), m.from.clone());
+        let place = place.clone();
+        placed.push(PlacedMove { what: m, place });
+    }
+    // Check against the lookup's own LSOA counts per sub-ICB location.
+    for r in &rows {
+        let code = get(r, "sicbl_ods_code");
+        let want: u32 = get(r, "lsoa_count_2022")
+            .parse()
+            .context("sub_icb_locations_2022.csv lsoa_count_2022")?;
+        let have: u32 = cells
+            .iter()
+            .filter(|((c, _), _)| c == code)
+            .map(|(_, n)| *n)
+            .sum();
+        if have != want {
+            bail!(
+                "sub-ICB location {code}: {have} LSOAs in its place cells, {want} in the July 2022 lookup"
+            );
+        }
+    }
+    for ((by, place), n) in cells {
+        let total = place_total.get(&place).copied().unwrap_or(n).max(1);
+        let share = (f64::from(n) / f64::from(total) * 10_000.0).round() / 10_000.0;
+        let note = match moved.get(&(by.clone(), place.clone())) {
+            Some(from) => format!(
+                "from 1 July 2022 includes the LSOAs that moved here from {from}; shares of LSOA counts"
+            ),
+            None => "the April 2021 CCG cell, carried on; shares of LSOA counts".to_string(),
+        };
+        snap.sub_icb_places.push(RawShare {
+            by,
+            place,
+            share,
+            from: icb_day(),
+            to: None,
+            basis: Provenance::Derived,
+            source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
+            note,
+        });
+    }
+    Ok(placed)
+}
+
+/// The boundary changes of 1 July 2022 as events, one for each side of each move.
+fn boundary_changes_2022(dir: &Path, moves: &[PlacedMove], snap: &mut RawSnapshot) -> Result<()> {
+    let name = |code: &str| -> String {
+        snap.sub_icb_locations
+            .iter()
+            .find(|o| o.code == code)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let place_name = |code: &str| -> String {
+        snap.places
+            .iter()
+            .find(|o| o.code == code)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut next = snap
+        .events
+        .iter()
+        .filter_map(|e| e.id.strip_prefix('E')?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for m in moves {
+        let Move { from, to, lsoas } = &m.what;
+        let place = place_name(&m.place);
+        for (code, note) in [
+            (
+                from,
+                format!("lost {lsoas} LSOAs in {place} to {to} ({})", name(to)),
+            ),
+            (
+                to,
+                format!(
+                    "gained {lsoas} LSOAs in {place} from {from} ({})",
+                    name(from)
+                ),
+            ),
+        ] {
+            next += 1;
+            out.push(RawEvent {
+                id: format!("E{next:03}"),
+                date: icb_day(),
+                kind: EventKind::BoundaryChange,
+                from: Vec::new(),
+                to: code.clone(),
+                to_kind: Some(crate::model::OrgKind::SubIcb),
+                name: name(code),
+                date_basis: "exact".to_string(),
+                source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
+                note,
+            });
+        }
+    }
+    if out.is_empty() {
+        bail!(
+            "{}: no boundary moves found in sub_icb_locations_2022.csv",
+            dir.display()
+        );
+    }
+    snap.events.extend(out);
     Ok(())
 }
 
@@ -725,6 +957,7 @@ fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 basis: Provenance::Derived,
                 source: "NHSD_GPREG_2021_01".to_string(),
             }),
+            named_from: None,
             note,
         });
         let start = ccg_from
@@ -796,6 +1029,7 @@ fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 .map(str::to_string)
                 .collect(),
             to: get(r, "to_code").to_string(),
+            to_kind: None,
             name: get(r, "to_name").to_string(),
             date_basis: get(r, "date_basis").to_string(),
             source: get(r, "source").to_string(),
@@ -836,7 +1070,7 @@ fn partial_date(s: &str, last: bool) -> Result<Date> {
 }
 
 fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
-    use crate::model::format::{ArrangementKind, RawArrangement};
+    use crate::model::format::{ArrangementKind, DatePrecision, RawArrangement};
     let rows: Vec<Row> = read_csv(dir, "shared_management.csv")?;
     let lives: HashMap<&str, (Date, Date)> = snap
         .ccgs
@@ -865,6 +1099,11 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             .collect();
         let written_from = get(r, "start_date");
         let written_to = get(r, "end_date");
+        let precision = |w: &str| match w.trim().len() {
+            4 => DatePrecision::Year,
+            7 => DatePrecision::Month,
+            _ => DatePrecision::Day,
+        };
         let mut from = partial_date(written_from, false)
             .with_context(|| format!("shared_management.csv {id}"))?;
         let mut to = match opt(written_to) {
@@ -908,6 +1147,9 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             from,
             to: Some(to),
             date_basis: get(r, "date_basis").to_string(),
+            from_precision: precision(written_from),
+            // Open-ended rows end with the CCGs, on a known day.
+            to_precision: precision(written_to),
             leader: get(r, "leader_title").to_string(),
             source: "SHARED_MANAGEMENT".to_string(),
             evidence: get(r, "source").to_string(),
@@ -919,23 +1161,34 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
 }
 
 fn annotations() -> Vec<crate::model::format::RawAnnotation> {
-    use crate::model::format::{ChartKind, RawAnnotation};
+    use crate::model::format::{ChartKind, RawAnnotation, RawPoint};
     vec![
         RawAnnotation {
             chart: ChartKind::CcgCount,
             footprint: None,
             date: ymd(2019, 6, 1),
-            text: "127 CCGs under 38 shared senior leaders (DAC Beachcroft, June 2019; as cited, not checked against the report)".to_string(),
-            basis: Provenance::Estimated,
+            text: "\"Some 127 CCGs now have shared management, with 38 senior leaders operating across them\" (DAC Beachcroft, \"The NHS Long Term Plan balancing act\", 11 June 2019)".to_string(),
+            basis: Provenance::Reported,
             source: "DAC_BEACHCROFT_2019".to_string(),
+            points: vec![
+                RawPoint {
+                    series: "ccgs_sharing_leadership".to_string(),
+                    value: 127.0,
+                },
+                RawPoint {
+                    series: "shared_leadership_teams".to_string(),
+                    value: 38.0,
+                },
+            ],
         },
         RawAnnotation {
             chart: ChartKind::Costs,
             footprint: Some("15N".to_string()),
             date: ymd(2019, 4, 1),
-            text: "Devon: about £4m out of running costs before the April 2019 merger and £1m after, \"almost up to the 20%\" (PAC evidence, Jan 2019; unverified)".to_string(),
-            basis: Provenance::Estimated,
-            source: "S23".to_string(),
+            text: "Devon: about £4m out of running costs before the April 2019 merger and £1m after, \"almost up to the 20% target\", said the clinical chair of South Devon and Torbay CCG (DAC Beachcroft, \"The NHS Long Term Plan balancing act\", 11 June 2019)".to_string(),
+            basis: Provenance::Reported,
+            source: "DAC_BEACHCROFT_2019".to_string(),
+            points: Vec::new(),
         },
     ]
 }
@@ -992,8 +1245,11 @@ fn provenance(s: &str) -> Result<Provenance> {
     Ok(match s {
         "Published" | "SOURCED" => Provenance::Published,
         "Derived" | "DERIVED" => Provenance::Derived,
-        "Estimated" | "UNVERIFIED" => Provenance::Estimated,
+        "Estimated" => Provenance::Estimated,
         "Modelled" | "ASSUMPTION" => Provenance::Modelled,
+        // RUNNING_COSTS.md: "claimed in press reports, but not seen in a primary or
+        // secondary source".
+        "Reported" | "REPORTED" | "UNVERIFIED" => Provenance::Reported,
         other => bail!("unknown basis '{other}'"),
     })
 }
@@ -1037,8 +1293,8 @@ fn money(dir: &Path) -> Result<RawMoney> {
         let period = get(r, "financial_year").to_string();
         let label = get(r, "label");
         let mut note = get(r, "notes").to_string();
-        if label == "UNVERIFIED" {
-            note = format!("unverified press claim: {note}");
+        if matches!(label, "UNVERIFIED" | "REPORTED") {
+            note = format!("reported, not checked against a primary source: {note}");
         }
         let who = get(r, "ccg_name");
         if !who.is_empty() {

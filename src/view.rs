@@ -9,9 +9,13 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::model::format::EventKind;
+use crate::model::sharing;
 use crate::model::snapshot::{LinkKind, Org};
-use crate::model::timeline::SystemNode;
-use crate::model::{Date, FOREVER, OrgId, OrgKind, Provenance, Snapshot, Timeline, human_date};
+use crate::model::timeline::{Served, SystemNode};
+use crate::model::{
+    APPROX, Date, FOREVER, OrgId, OrgKind, Provenance, Snapshot, Timeline, human_date,
+};
+pub use crate::model::{FULL_SHARE, approx_share};
 
 /// How the tree groups organisations.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +25,9 @@ pub enum Grouping {
     SystemPlace,
     /// System -> CCG -> place.
     SystemCcg,
+    /// System -> leadership team -> CCG: CCGs sharing an accountable officer or a
+    /// management team grouped together.
+    SystemLeadership,
 }
 
 /// Which tree nodes are open: every node is open when `all_open`, except those toggled.
@@ -62,6 +69,8 @@ pub enum RowKind {
     Place,
     /// A CCG or sub-ICB location.
     Commissioner,
+    /// CCGs sharing leadership on the date.
+    Team,
     /// A neighbourhood.
     Neighbourhood,
 }
@@ -87,20 +96,17 @@ pub struct TreeRow {
     pub open: bool,
     /// Created, merged or changed on the date shown.
     pub changed: bool,
+    /// Part of what the row shows is not published (a derived share of part of a
+    /// place, an estimated membership): drawn with `≈` and muted.
+    pub approx: bool,
+    /// The shared management a CCG has on the date (`shared AO`), if any.
+    pub sharing: String,
+    /// Shown on hover: the basis and source of each share, the partners of shared
+    /// management, what a place's name means on the date.
+    pub hover: String,
 }
 
-/// Formats a count with thousands separators: `1,254`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::model::{plural, thousands};
 
 /// `62%`, or `0.4%` for small shares.
 pub fn percent(share: f64) -> String {
@@ -141,14 +147,61 @@ fn system_key(sys: &SystemNode, s: &Snapshot) -> String {
     }
 }
 
-/// The served-by text of a place: `NHS A CCG (A01) 60% · NHS B CCG (B01) 40%`.
-fn served_text(s: &Snapshot, served: &[crate::model::timeline::Served]) -> String {
+/// The title of a source key, for hover texts: `LOOKUP_2019: ONS LSOA to CCG ...`.
+pub fn source_text(s: &Snapshot, key: &str) -> String {
+    match s.sources.iter().find(|x| x.key == key) {
+        Some(src) if !src.title.is_empty() => format!("{key}: {}", src.title),
+        _ => key.to_string(),
+    }
+}
+
+/// A source's title up to its first colon (`DAC Beachcroft, "...", 11 June 2019`), or
+/// its key when it has no title.
+pub fn short_source(s: &Snapshot, key: &str) -> String {
+    s.sources
+        .iter()
+        .find(|x| x.key == key)
+        .and_then(|x| x.title.split(':').next())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(key)
+        .to_string()
+}
+
+/// `60%`, with `≈` when the share is not published (see [`approx_share`]).
+fn share_text(basis: Provenance, share: f64) -> String {
+    let mark = if approx_share(basis, share) {
+        APPROX
+    } else {
+        ""
+    };
+    format!("{mark}{}", percent(share))
+}
+
+/// One hover line about a share: `NHS A CCG (A01): 60% of the place, derived (arithmetic
+/// on published figures ...); source LOOKUP_2019: ...`.
+fn share_hover(s: &Snapshot, who: OrgId, served: &Served, of_what: &str) -> String {
+    let l = s.link(served.link);
+    format!(
+        "{}: {} {of_what}, {} ({}); source {}",
+        s.org(who).label(),
+        percent(served.share),
+        served.basis.label(),
+        served.basis.explain(),
+        source_text(s, &l.source)
+    )
+}
+
+/// The served-by text of a place: `NHS A CCG (A01) ≈60% · NHS B CCG (B01) ≈40%`.
+fn served_text(s: &Snapshot, served: &[Served]) -> String {
     served
         .iter()
         .map(|c| {
             let o = s.org(c.commissioner);
-            if c.share < 0.9995 {
-                format!("{} {}", o.label(), percent(c.share))
+            if c.share < FULL_SHARE {
+                format!("{} {}", o.label(), share_text(c.basis, c.share))
+            } else if approx_share(c.basis, c.share) {
+                format!("{APPROX}{}", o.label())
             } else {
                 o.label()
             }
@@ -157,36 +210,135 @@ fn served_text(s: &Snapshot, served: &[crate::model::timeline::Served]) -> Strin
         .join(" · ")
 }
 
+/// The shared management a CCG has on `date`: a short badge (`shared AO · joint
+/// committee`) and a hover text naming each arrangement's partners and dates.
+pub fn sharing_badge(s: &Snapshot, ccg: OrgId, date: Date) -> (String, String) {
+    let now: Vec<&crate::model::snapshot::Arrangement> = sharing::of_ccg(s, ccg)
+        .into_iter()
+        .map(|i| &s.arrangements[i])
+        .filter(|a| a.holds_on(date))
+        .collect();
+    let mut kinds: Vec<&str> = now.iter().map(|a| a.kind.short()).collect();
+    kinds.dedup();
+    let hover = now
+        .iter()
+        .map(|a| {
+            let partners: Vec<String> = sharing::partners(a, ccg)
+                .map(|p| s.org(p).label())
+                .collect();
+            format!(
+                "{} with {} {} ({})",
+                capitalise(a.kind.label()),
+                sharing::and_list(&partners),
+                sharing::span_text(a),
+                a.id
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (kinds.join(" · "), hover)
+}
+
+/// `Shared accountable officer`.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A commissioner's row (CCG or sub-ICB location) at `depth`.
+fn commissioner_row(
+    s: &Snapshot,
+    date: Date,
+    key: String,
+    id: OrgId,
+    depth: u8,
+    detail: String,
+    expandable: bool,
+    open: bool,
+) -> TreeRow {
+    let o = s.org(id);
+    let (sharing, hover) = if o.kind == OrgKind::Ccg {
+        sharing_badge(s, id, date)
+    } else {
+        (String::new(), String::new())
+    };
+    TreeRow {
+        depth,
+        kind: RowKind::Commissioner,
+        key,
+        org: Some(id),
+        label: o.label(),
+        detail,
+        expandable,
+        open,
+        changed: o.from == date,
+        approx: false,
+        sharing,
+        hover,
+    }
+}
+
+/// A place's row label: its name, with `(2021 area)` on dates before its council began.
+fn place_label(o: &Org, date: Date) -> String {
+    if o.named_later(date) {
+        format!("{} (2021 area)", o.name)
+    } else {
+        o.name.clone()
+    }
+}
+
 /// Every visible row of the tree on `date`.
 pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion) -> Vec<TreeRow> {
     let s = tl.snapshot();
     let tree = tl.state_at(date).tree();
     let changed = |id: OrgId| s.org(id).from == date;
+    let counts = tl.counts_at(date);
+    let commissioner_word = if counts.ccg > 0 {
+        ("CCG", "CCGs")
+    } else {
+        ("sub-ICB location", "sub-ICB locations")
+    };
     let mut rows = Vec::new();
     for sys in &tree.systems {
         let key = system_key(sys, s);
         let is_open = open.is_open(&key);
-        let n_commissioners = {
-            let mut set = HashSet::new();
-            for p in &sys.places {
-                for c in &p.served_by {
-                    set.insert(c.commissioner);
+        let mut commissioners: Vec<OrgId> = Vec::new();
+        for p in &sys.places {
+            for c in &p.served_by {
+                if !commissioners.contains(&c.commissioner) {
+                    commissioners.push(c.commissioner);
                 }
             }
-            set.len()
-        };
-        let commissioner_word = if tl.counts_at(date).ccg > 0 {
-            "CCG"
-        } else {
-            "sub-ICB location"
+        }
+        commissioners.sort_by(|a, b| s.org(*a).name.cmp(&s.org(*b).name).then(a.cmp(b)));
+        let teams = match grouping {
+            Grouping::SystemLeadership => {
+                let ccgs = commissioners
+                    .iter()
+                    .copied()
+                    .filter(|c| s.org(*c).kind == OrgKind::Ccg);
+                sharing::teams(s, date, ccgs)
+            }
+            _ => Vec::new(),
         };
         let mut detail = format!(
-            "{} place{} · {} {commissioner_word}{}",
-            sys.places.len(),
-            if sys.places.len() == 1 { "" } else { "s" },
-            n_commissioners,
-            if n_commissioners == 1 { "" } else { "s" }
+            "{} · {}",
+            plural(sys.places.len(), "place", "places"),
+            plural(
+                commissioners.len(),
+                commissioner_word.0,
+                commissioner_word.1
+            )
         );
+        if grouping == Grouping::SystemLeadership && !teams.is_empty() {
+            detail.push_str(&format!(
+                " · {}",
+                plural(teams.len(), "leadership team", "leadership teams")
+            ));
+        }
         if let Some(pop) = sys.system.and_then(|id| population_text(s.org(id))) {
             detail.push_str(" · ");
             detail.push_str(&pop);
@@ -201,6 +353,9 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
             expandable: !sys.places.is_empty(),
             open: is_open,
             changed: sys.system.is_some_and(changed),
+            approx: false,
+            sharing: String::new(),
+            hover: String::new(),
         });
         if !is_open {
             continue;
@@ -208,113 +363,236 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
         match grouping {
             Grouping::SystemPlace => {
                 for p in &sys.places {
-                    let pkey = format!("{key}/p:{}", s.org(p.place).code);
+                    let place = s.org(p.place);
+                    let pkey = format!("{key}/p:{}", place.code);
                     let p_open = open.is_open(&pkey);
                     let mut detail = served_text(s, &p.served_by);
-                    if p.share_in_system < 0.9995 {
+                    if p.share_in_system < FULL_SHARE {
                         detail.push_str(&format!(
                             " (this system serves {})",
                             percent(p.share_in_system)
                         ));
                     }
-                    if let Some(pop) = population_text(s.org(p.place)) {
+                    if let Some(pop) = population_text(place) {
                         detail.push_str(" · ");
                         detail.push_str(&pop);
+                    }
+                    let mut hover: Vec<String> = p
+                        .served_by
+                        .iter()
+                        .map(|c| share_hover(s, c.commissioner, c, "of the place"))
+                        .collect();
+                    if place.named_later(date) {
+                        hover.push(format!("{}: {}", place.name, place.named_later_note()));
                     }
                     rows.push(TreeRow {
                         depth: 1,
                         kind: RowKind::Place,
                         key: pkey.clone(),
                         org: Some(p.place),
-                        label: s.org(p.place).name.clone(),
+                        label: place_label(place, date),
                         detail,
                         expandable: !p.neighbourhoods.is_empty(),
                         open: p_open,
                         changed: p.served_by.iter().any(|c| changed(c.commissioner)),
+                        approx: p.served_by.iter().any(|c| approx_share(c.basis, c.share)),
+                        sharing: String::new(),
+                        hover: hover.join("\n"),
                     });
                     if p_open {
                         for n in &p.neighbourhoods {
-                            let o = s.org(n.commissioner);
-                            let mut detail = population_text(o).unwrap_or_default();
-                            if n.share < 0.9995 {
-                                detail = format!("{} in this place · {detail}", percent(n.share));
-                            }
-                            rows.push(TreeRow {
-                                depth: 2,
-                                kind: RowKind::Neighbourhood,
-                                key: format!("{pkey}/n:{}", o.code),
-                                org: Some(n.commissioner),
-                                label: o.label(),
-                                detail,
-                                expandable: false,
-                                open: false,
-                                changed: changed(n.commissioner),
-                            });
+                            rows.push(neighbourhood_row(s, &pkey, n, date));
                         }
                     }
                 }
             }
             Grouping::SystemCcg => {
                 // Regroup the places under each commissioner.
-                let mut by_comm: Vec<(OrgId, Vec<(OrgId, f64)>)> = Vec::new();
-                for p in &sys.places {
-                    for c in &p.served_by {
-                        match by_comm.iter_mut().find(|(id, _)| *id == c.commissioner) {
-                            Some((_, places)) => places.push((p.place, c.share)),
-                            None => by_comm.push((c.commissioner, vec![(p.place, c.share)])),
-                        }
-                    }
-                }
-                by_comm.sort_by(|a, b| s.org(a.0).name.cmp(&s.org(b.0).name));
-                for (comm, places) in by_comm {
+                for comm in commissioners {
+                    let places: Vec<(OrgId, &Served)> = sys
+                        .places
+                        .iter()
+                        .filter_map(|p| {
+                            p.served_by
+                                .iter()
+                                .find(|c| c.commissioner == comm)
+                                .map(|c| (p.place, c))
+                        })
+                        .collect();
                     let o = s.org(comm);
                     let ckey = format!("{key}/c:{}", o.code);
                     let c_open = open.is_open(&ckey);
-                    let mut detail = format!(
-                        "{} place{}",
-                        places.len(),
-                        if places.len() == 1 { "" } else { "s" }
-                    );
+                    let mut detail = plural(places.len(), "place", "places");
                     if let Some(p) = population_text(o) {
                         detail.push_str(" · ");
                         detail.push_str(&p);
                     }
-                    rows.push(TreeRow {
-                        depth: 1,
-                        kind: RowKind::Commissioner,
-                        key: ckey.clone(),
-                        org: Some(comm),
-                        label: o.label(),
+                    rows.push(commissioner_row(
+                        s,
+                        date,
+                        ckey.clone(),
+                        comm,
+                        1,
                         detail,
-                        expandable: true,
-                        open: c_open,
-                        changed: changed(comm),
-                    });
+                        true,
+                        c_open,
+                    ));
                     if c_open {
-                        for (place, share) in places {
-                            let detail = if share < 0.9995 {
-                                format!("serves {} of it", percent(share))
+                        for (place, served) in places {
+                            let po = s.org(place);
+                            let detail = if served.share < FULL_SHARE {
+                                format!("serves {} of it", share_text(served.basis, served.share))
                             } else {
                                 "serves all of it".to_string()
                             };
+                            let mut hover = vec![share_hover(s, comm, served, "of the place")];
+                            if po.named_later(date) {
+                                hover.push(format!("{}: {}", po.name, po.named_later_note()));
+                            }
                             rows.push(TreeRow {
                                 depth: 2,
                                 kind: RowKind::Place,
-                                key: format!("{ckey}/p:{}", s.org(place).code),
+                                key: format!("{ckey}/p:{}", po.code),
                                 org: Some(place),
-                                label: s.org(place).name.clone(),
+                                label: place_label(po, date),
                                 detail,
                                 expandable: false,
                                 open: false,
                                 changed: false,
+                                approx: approx_share(served.basis, served.share),
+                                sharing: String::new(),
+                                hover: hover.join("\n"),
                             });
                         }
                     }
                 }
             }
+            Grouping::SystemLeadership => {
+                let mut teams = teams;
+                // Shared teams first, largest first; then CCGs with their own leaders.
+                teams.sort_by(|a, b| {
+                    b.ccgs
+                        .len()
+                        .cmp(&a.ccgs.len())
+                        .then(s.org(a.ccgs[0]).name.cmp(&s.org(b.ccgs[0]).name))
+                });
+                let in_team: HashSet<OrgId> =
+                    teams.iter().flat_map(|t| t.ccgs.iter().copied()).collect();
+                for t in teams.iter().filter(|t| t.shared()) {
+                    let codes: Vec<&str> = t.ccgs.iter().map(|c| s.org(*c).code.as_str()).collect();
+                    let tkey = format!("{key}/t:{}", codes.join("+"));
+                    let t_open = open.is_open(&tkey);
+                    let mut kinds: Vec<&str> = t
+                        .arrangements
+                        .iter()
+                        .map(|i| s.arrangements[*i].kind.short())
+                        .collect();
+                    kinds.dedup();
+                    let sentences: Vec<String> = t
+                        .arrangements
+                        .iter()
+                        .map(|i| {
+                            let a = &s.arrangements[*i];
+                            format!("{} ({})", sharing::sentence(s, a), a.id)
+                        })
+                        .collect();
+                    rows.push(TreeRow {
+                        depth: 1,
+                        kind: RowKind::Team,
+                        key: tkey.clone(),
+                        org: None,
+                        label: format!("Leadership team of {} CCGs", t.ccgs.len()),
+                        detail: kinds.join(" · "),
+                        expandable: true,
+                        open: t_open,
+                        changed: t
+                            .arrangements
+                            .iter()
+                            .any(|i| s.arrangements[*i].from == date),
+                        approx: false,
+                        sharing: String::new(),
+                        hover: sentences.join("\n"),
+                    });
+                    if t_open {
+                        for c in &t.ccgs {
+                            let detail = population_text(s.org(*c)).unwrap_or_default();
+                            let ckey = format!("{tkey}/c:{}", s.org(*c).code);
+                            rows.push(commissioner_row(s, date, ckey, *c, 2, detail, false, false));
+                        }
+                    }
+                }
+                for c in commissioners {
+                    let shared = in_team.contains(&c)
+                        && teams.iter().any(|t| t.shared() && t.ccgs.contains(&c));
+                    if shared {
+                        continue;
+                    }
+                    let o = s.org(c);
+                    let mut detail = if o.kind == OrgKind::Ccg {
+                        "own leadership".to_string()
+                    } else {
+                        String::new()
+                    };
+                    if let Some(p) = population_text(o) {
+                        if !detail.is_empty() {
+                            detail.push_str(" · ");
+                        }
+                        detail.push_str(&p);
+                    }
+                    let ckey = format!("{key}/c:{}", o.code);
+                    rows.push(commissioner_row(s, date, ckey, c, 1, detail, false, false));
+                }
+            }
         }
     }
     rows
+}
+
+/// A neighbourhood's row under a place: estimated membership and share marked `≈`.
+fn neighbourhood_row(s: &Snapshot, pkey: &str, n: &Served, date: Date) -> TreeRow {
+    let o = s.org(n.commissioner);
+    let mut detail = population_text(o).unwrap_or_default();
+    if n.share < FULL_SHARE {
+        detail = format!("{} in this place · {detail}", share_text(n.basis, n.share));
+    } else if approx_share(n.basis, n.share) {
+        detail = format!("{APPROX} {detail}");
+    }
+    let mut hover = vec![share_hover(
+        s,
+        n.commissioner,
+        n,
+        "of the neighbourhood lies here",
+    )];
+    for (_, l) in s.links_of(n.commissioner) {
+        if matches!(
+            l.kind,
+            LinkKind::NeighbourhoodCcg | LinkKind::NeighbourhoodSubIcb
+        ) && l.a == n.commissioner
+            && l.holds_on(date)
+        {
+            hover.push(format!(
+                "Member of {}: {} ({}); source {}",
+                s.org(l.b).label(),
+                l.basis.label(),
+                l.basis.explain(),
+                source_text(s, &l.source)
+            ));
+        }
+    }
+    TreeRow {
+        depth: 2,
+        kind: RowKind::Neighbourhood,
+        key: format!("{pkey}/n:{}", o.code),
+        org: Some(n.commissioner),
+        label: o.label(),
+        detail,
+        expandable: false,
+        open: false,
+        changed: o.from == date,
+        approx: approx_share(n.basis, n.share),
+        sharing: String::new(),
+        hover: hover.join("\n"),
+    }
 }
 
 /// Keys of the tree nodes to open so that `id` shows on `date`, outermost first.
@@ -348,6 +626,32 @@ pub fn tree_path(tl: &Timeline, date: Date, grouping: Grouping, id: OrgId) -> Ve
                         let ckey = format!("{skey}/c:{}", s.org(c.commissioner).code);
                         return vec![skey, ckey];
                     }
+                }
+                Grouping::SystemLeadership => {
+                    if !serves {
+                        continue;
+                    }
+                    // Inside its team's row when it shares leadership.
+                    let ccgs: Vec<OrgId> = sys
+                        .places
+                        .iter()
+                        .flat_map(|p| p.served_by.iter().map(|c| c.commissioner))
+                        .filter(|c| s.org(*c).kind == OrgKind::Ccg)
+                        .collect::<HashSet<_>>()
+                        .into_iter()
+                        .collect();
+                    let team = sharing::teams(s, date, ccgs)
+                        .into_iter()
+                        .find(|t| t.shared() && t.ccgs.contains(&id));
+                    return match team {
+                        Some(t) => {
+                            let codes: Vec<&str> =
+                                t.ccgs.iter().map(|c| s.org(*c).code.as_str()).collect();
+                            let tkey = format!("{skey}/t:{}", codes.join("+"));
+                            vec![skey, tkey]
+                        }
+                        None => vec![skey],
+                    };
                 }
             }
         }
@@ -445,10 +749,11 @@ pub struct OrgLink {
     pub note: String,
 }
 
-/// One step of a lineage, for the details panel.
+/// One step of a lineage, for the details panel: a merger, an abolition, or shared
+/// management of the organisation or a predecessor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineageLine {
-    /// The event's id.
+    /// The event's (or arrangement's) id.
     pub event: String,
     /// Whether the event is a scenario's.
     pub scenario: bool,
@@ -456,12 +761,41 @@ pub struct LineageLine {
     pub merger: bool,
     /// The day.
     pub date: Date,
-    /// `merger` or `abolished into ICB`.
+    /// `merger`, `abolished into ICB`, `shared accountable officer`.
     pub what: String,
-    /// The organisations before.
+    /// The organisations before (for shared management: its CCGs).
     pub from: Vec<OrgLink>,
-    /// The organisation after.
-    pub to: OrgLink,
+    /// The organisation after (for shared management: what they then merged into).
+    pub to: Option<OrgLink>,
+    /// For shared management: when, as precisely as known.
+    pub span: String,
+}
+
+/// One arrangement of shared management, for the details panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedLine {
+    /// Its id (`SM035`).
+    pub id: String,
+    /// `Shared accountable officer`.
+    pub kind: String,
+    /// Whether it shares leadership (a joint committee does not).
+    pub shares_leadership: bool,
+    /// Whether it holds on the date shown.
+    pub in_force: bool,
+    /// The other CCGs (for a system, all of them).
+    pub partners: Vec<OrgLink>,
+    /// `from April 2017 (month only) to 31 Mar 2020`.
+    pub span: String,
+    /// The leader as the source calls them.
+    pub leader: String,
+    /// Source key and title.
+    pub source: String,
+    /// Page addresses.
+    pub evidence: String,
+    /// Caveats.
+    pub note: String,
+    /// The merger that ended it by joining its CCGs, if any: `then merged on 1 Apr 2019`.
+    pub then_merged: Option<(Date, OrgLink)>,
 }
 
 /// Everything the details panel shows about one organisation on one date.
@@ -493,8 +827,11 @@ pub struct Details {
     pub predecessors: Vec<OrgLink>,
     /// Organisations it became.
     pub successors: Vec<OrgLink>,
-    /// Mergers and abolitions, in date order.
+    /// Mergers, abolitions and shared management, in date order.
     pub lineage: Vec<LineageLine>,
+    /// Shared management: a CCG's own arrangements (a sub-ICB location's CCG's), or for a
+    /// system those of its CCGs on the date; in force first.
+    pub shared: Vec<SharedLine>,
     /// What it belongs to on the date (system, region, ICB).
     pub belongs_to: Vec<OrgLink>,
     /// Its members on the date (CCGs of a system, neighbourhoods of a CCG...).
@@ -585,9 +922,26 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
             date: st.date,
             what: st.kind.label().to_string(),
             from,
-            to,
+            to: Some(to),
+            span: String::new(),
         });
     }
+    for i in &lineage.arrangements {
+        let a = &s.arrangements[*i];
+        lines.push(LineageLine {
+            event: a.id.clone(),
+            scenario: a.source == crate::model::scenario::SCENARIO_SOURCE,
+            merger: false,
+            date: a.from,
+            what: a.kind.label().to_string(),
+            from: a.members.iter().map(|m| link(s, *m, "")).collect(),
+            to: sharing::then_merged(&lineage, a)
+                .map(|st| link(s, st.to, format!("then merged on {}", human_date(st.date)))),
+            span: sharing::span_text(a),
+        });
+    }
+    lines.sort_by_key(|l| l.date);
+    let shared = shared_lines(tl, &lineage, org, me, date);
 
     let state = tl.state_at(date);
     let mut belongs_to = Vec::new();
@@ -598,9 +952,24 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         if !l.holds_on(date) {
             continue;
         }
+        // A share with `≈` when it is not published, and its basis and source.
         let share = |x: f64| {
-            if x < 0.9995 {
-                percent(x)
+            let mut t = if x < FULL_SHARE {
+                share_text(l.basis, x)
+            } else if approx_share(l.basis, x) {
+                APPROX.to_string()
+            } else {
+                String::new()
+            };
+            if !l.basis.is_published() {
+                t.push_str(&format!(" ({})", l.basis.label()));
+            }
+            t.trim().to_string()
+        };
+        let named = |id: OrgId| {
+            let o = s.org(id);
+            if o.named_later(date) {
+                format!(" · {}", o.named_later_note())
             } else {
                 String::new()
             }
@@ -608,16 +977,34 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         match l.kind {
             LinkKind::CcgPlace | LinkKind::SubIcbPlace => {
                 if l.a == org {
-                    places.push(link(s, l.b, share(l.share)));
+                    places.push(link(s, l.b, share(l.share) + &named(l.b)));
                 } else {
                     places.push(link(s, l.a, share(l.share)));
                 }
             }
             LinkKind::NeighbourhoodPlace => {
                 if l.a == org {
-                    places.push(link(s, l.b, share(l.share)));
+                    places.push(link(s, l.b, share(l.share) + &named(l.b)));
                 } else {
                     members.push(link(s, l.a, share(l.share)));
+                }
+            }
+            LinkKind::NeighbourhoodCcg | LinkKind::NeighbourhoodSubIcb => {
+                let basis = if l.basis.is_published() {
+                    String::new()
+                } else {
+                    format!("{APPROX} membership {}", l.basis.label())
+                };
+                if l.a == org {
+                    belongs_to.push(link(
+                        s,
+                        l.b,
+                        format!("{} {basis}", s.org(l.b).kind.label())
+                            .trim()
+                            .to_string(),
+                    ));
+                } else {
+                    members.push(link(s, l.a, basis));
                 }
             }
             _ => {
@@ -681,6 +1068,7 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         predecessors,
         successors,
         lineage: lines,
+        shared,
         belongs_to,
         members,
         members_heading: members_heading.to_string(),
@@ -688,6 +1076,67 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
         places_heading: places_heading.to_string(),
         note: o.note.clone(),
     }
+}
+
+/// The shared management the details panel lists for `org` on `date`.
+fn shared_lines(
+    tl: &Timeline,
+    lineage: &crate::model::Lineage,
+    org: OrgId,
+    me: OrgId,
+    date: Date,
+) -> Vec<SharedLine> {
+    let s = tl.snapshot();
+    let o = s.org(org);
+    // Whose arrangements, and whom to list as partners.
+    let (indexes, partners_of): (Vec<usize>, Option<OrgId>) = match o.kind {
+        OrgKind::Ccg | OrgKind::SubIcb => (sharing::of_ccg(s, me), Some(me)),
+        OrgKind::System | OrgKind::Icb | OrgKind::Region => {
+            let state = tl.state_at(date);
+            let members: HashSet<OrgId> = state
+                .alive(OrgKind::Ccg)
+                .filter(|c| system_of(tl, *c, date) == Some(org))
+                .collect();
+            let idx = sharing::holding_on(s, date)
+                .filter(|i| {
+                    s.arrangements[*i]
+                        .members
+                        .iter()
+                        .any(|m| members.contains(m))
+                })
+                .collect();
+            (idx, None)
+        }
+        _ => (Vec::new(), None),
+    };
+    let mut out: Vec<SharedLine> = indexes
+        .into_iter()
+        .map(|i| {
+            let a = &s.arrangements[i];
+            let partners = a
+                .members
+                .iter()
+                .filter(|m| Some(**m) != partners_of)
+                .map(|m| link(s, *m, ""))
+                .collect();
+            SharedLine {
+                id: a.id.clone(),
+                kind: capitalise(a.kind.label()),
+                shares_leadership: a.kind.shares_management(),
+                in_force: a.holds_on(date),
+                partners,
+                span: sharing::span_text(a),
+                leader: a.leader.clone(),
+                source: source_text(s, &a.source),
+                evidence: a.evidence.clone(),
+                note: a.note.clone(),
+                then_merged: sharing::then_merged(lineage, a)
+                    .map(|st| (st.date, link(s, st.to, ""))),
+            }
+        })
+        .collect();
+    out.sort_by_key(|l| !l.in_force);
+    out
 }
 
 /// A labelled wave of mergers on the timeline.
@@ -712,6 +1161,17 @@ pub struct Mark {
     pub scenario: bool,
 }
 
+/// A day on which shared management began or ended, drawn as a quieter mark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharingMark {
+    /// The day (an end is marked the day after the last day).
+    pub date: Date,
+    /// What began and ended, one line each, for the hover text.
+    pub lines: Vec<String>,
+    /// Whether any of them is a scenario's.
+    pub scenario: bool,
+}
+
 /// What the timeline draws: marks for every event day, and the merger waves labelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineModel {
@@ -723,6 +1183,8 @@ pub struct TimelineModel {
     pub marks: Vec<Mark>,
     /// Merger and abolition waves.
     pub waves: Vec<Wave>,
+    /// Days on which shared management began or ended.
+    pub sharing: Vec<SharingMark>,
 }
 
 /// Builds the timeline model once per snapshot.
@@ -770,7 +1232,35 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
         last,
         marks,
         waves,
+        sharing: sharing_marks(tl.snapshot(), first, last),
     }
+}
+
+/// The days shared management began or ended, within the snapshot's span.
+fn sharing_marks(s: &Snapshot, first: Date, last: Date) -> Vec<SharingMark> {
+    let mut by_day: std::collections::BTreeMap<Date, SharingMark> = Default::default();
+    for a in &s.arrangements {
+        let names: Vec<&str> = a.members.iter().map(|m| s.org(*m).code.as_str()).collect();
+        let ended = (a.to != FOREVER).then(|| a.to.succ_opt()).flatten();
+        for (day, verb) in [(Some(a.from), "began"), (ended, "ended")] {
+            let Some(day) = day.filter(|d| *d >= first && *d <= last) else {
+                continue;
+            };
+            let m = by_day.entry(day).or_insert_with(|| SharingMark {
+                date: day,
+                lines: Vec::new(),
+                scenario: false,
+            });
+            m.lines.push(format!(
+                "{} {verb}: {} ({})",
+                capitalise(a.kind.label()),
+                names.join(", "),
+                a.id
+            ));
+            m.scenario |= a.source == crate::model::scenario::SCENARIO_SOURCE;
+        }
+    }
+    by_day.into_values().collect()
 }
 
 /// One line about the events of a day, for the central panel.
@@ -885,6 +1375,22 @@ pub struct CostChart {
     pub members: String,
     /// Published allowances of the selected CCG itself: (year, GBP, source).
     pub own_published: Vec<(i32, f64, String)>,
+    /// England's national totals as the snapshot gives them: (year, GBP, basis, source).
+    pub national: Vec<(i32, f64, Provenance, String)>,
+    /// Reported claims about the footprint, each with the year it is drawn at (the
+    /// last year of its period) and the model's structural savings that year.
+    pub reported: Vec<ReportedLine>,
+}
+
+/// A reported claim on the running-cost chart, beside the model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedLine {
+    /// The claim.
+    pub figure: crate::model::costs::ReportedFigure,
+    /// The financial year it is drawn at (its first calendar year).
+    pub year: Option<i32>,
+    /// The model's structural savings in that year, for comparison.
+    pub modelled_saving_gbp: Option<f64>,
 }
 
 /// Chart (b): structural savings by system at one financial year.
@@ -900,19 +1406,63 @@ pub struct SavingsChart {
     pub note: String,
 }
 
-/// Chart (c): the number of CCGs over time.
+/// A figure from a note, drawn as a point beside the record's line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotePoint {
+    /// Decimal year.
+    pub x: f64,
+    /// The value given.
+    pub value: f64,
+    /// The series it belongs to (see [`crate::model::format::COUNT_SERIES`]).
+    pub series: String,
+    /// What the record gives for that series on that day.
+    pub record: f64,
+    /// Its basis (reported, for an article's claim).
+    pub basis: Provenance,
+    /// `DAC_BEACHCROFT_2019: DAC Beachcroft, ...`: the source's key and title.
+    pub source: String,
+    /// `DAC Beachcroft, "The NHS Long Term Plan balancing act", 11 June 2019`: the
+    /// source's title up to its first colon.
+    pub source_title: String,
+    /// The day.
+    pub date: Date,
+}
+
+/// Chart (c): CCGs and leadership teams over time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountChart {
     /// The day marked.
     pub date: Date,
-    /// Step points (decimal year, count).
+    /// Statutory CCGs: step points (decimal year, count).
     pub steps: Vec<[f64; 2]>,
+    /// Leadership teams: CCGs linked by shared leadership count once.
+    pub teams: Vec<[f64; 2]>,
+    /// CCGs sharing leadership.
+    pub sharing: Vec<[f64; 2]>,
+    /// Shared leadership teams (one leader over several CCGs).
+    pub shared_teams: Vec<[f64; 2]>,
     /// Where the current date is (decimal year).
     pub marker_x: f64,
-    /// `1 Apr 2020: 135 CCGs`.
+    /// `1 Apr 2020: 135 CCGs, 120 leadership teams`.
     pub marker_label: String,
     /// Notes pinned to dates: (decimal year, text).
     pub annotations: Vec<(f64, String)>,
+    /// Figures the notes give, beside the record.
+    pub points: Vec<NotePoint>,
+}
+
+/// The value of a count series on a day.
+fn series_value(c: &crate::model::Counts, series: &str) -> f64 {
+    let shared_teams = c
+        .ccgs_sharing_leadership
+        .saturating_sub(c.ccg.saturating_sub(c.leadership_teams));
+    (match series {
+        "ccg" => c.ccg,
+        "leadership_teams" => c.leadership_teams,
+        "ccgs_sharing_leadership" => c.ccgs_sharing_leadership,
+        "shared_leadership_teams" => shared_teams,
+        _ => 0,
+    }) as f64
 }
 
 /// The footprint of the selection (England when nothing is selected).
@@ -992,7 +1542,43 @@ pub fn cost_chart(
             .collect(),
         _ => Vec::new(),
     };
+    let national = rows
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.start_year,
+                r.national_total_gbp?,
+                r.national_total_basis?,
+                r.national_total_source.clone().unwrap_or_default(),
+            ))
+        })
+        .collect();
+    let reported = model
+        .reported(&fp)
+        .into_iter()
+        .map(|figure| {
+            // Drawn at the last financial year its period names (`2018/19-2019/20`).
+            let year = figure
+                .period
+                .split(|c: char| !(c.is_ascii_digit() || c == '/'))
+                .filter_map(|w| w.parse::<crate::model::FinancialYear>().ok())
+                .map(|y| y.0)
+                .max();
+            let modelled_saving_gbp = year.and_then(|y| {
+                rows.iter()
+                    .find(|r| r.start_year == y)
+                    .map(|r| r.structural_saving_gbp)
+            });
+            ReportedLine {
+                figure,
+                year,
+                modelled_saving_gbp,
+            }
+        })
+        .collect();
     CostChart {
+        national,
+        reported,
         title: format!("Running costs: {}", fp.name),
         members,
         own_published,
@@ -1042,42 +1628,89 @@ pub fn savings_chart(
     }
 }
 
-/// Builds chart (c).
+/// Builds chart (c): statutory CCGs and leadership teams as step lines, with the
+/// figures notes give (the reported "127 CCGs under 38 leaders") beside the record.
 pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
     use crate::model::format::ChartKind;
-    let (first, last) = tl.snapshot().span();
-    let mut steps = Vec::new();
+    let s = tl.snapshot();
+    let (first, last) = s.span();
     let mut days: Vec<Date> = vec![first];
     days.extend(tl.event_days().iter().copied().filter(|d| *d > first));
+    days.extend(
+        tl.sharing_days()
+            .iter()
+            .copied()
+            .filter(|d| *d > first && *d <= last),
+    );
+    days.sort_unstable();
+    days.dedup();
+    let mut lines: [Vec<[f64; 2]>; 4] = Default::default();
     for (i, d) in days.iter().enumerate() {
-        let n = tl.counts_at(*d).ccg as f64;
+        let c = tl.counts_at(*d);
         let x = decimal_year(*d);
-        if let Some(prev) = steps.last().map(|p: &[f64; 2]| p[1]) {
-            steps.push([x, prev]);
-        }
-        steps.push([x, n]);
-        if i + 1 == days.len() {
-            steps.push([decimal_year(last.max(*d)), n]);
+        for (line, series) in lines.iter_mut().zip(crate::model::format::COUNT_SERIES) {
+            let n = series_value(&c, series);
+            if let Some(prev) = line.last().map(|p| p[1]) {
+                line.push([x, prev]);
+            }
+            line.push([x, n]);
+            if i + 1 == days.len() {
+                line.push([decimal_year(last.max(*d)), n]);
+            }
         }
     }
-    let annotations = tl
-        .snapshot()
+    let notes: Vec<&crate::model::snapshot::Annotation> = s
         .annotations
         .iter()
         .filter(|a| a.chart == ChartKind::CcgCount)
+        .collect();
+    let annotations = notes
+        .iter()
         .map(|a| {
             (
                 decimal_year(a.date),
-                format!("{} ({})", a.text, a.basis.label()),
+                format!("{} ({}; source {})", a.text, a.basis.label(), a.source),
             )
         })
         .collect();
+    let points = notes
+        .iter()
+        .flat_map(|a| {
+            let c = tl.counts_at(a.date);
+            a.points.iter().map(move |(series, value)| NotePoint {
+                x: decimal_year(a.date),
+                value: *value,
+                series: series.clone(),
+                record: series_value(&c, series),
+                basis: a.basis,
+                source: source_text(s, &a.source),
+                source_title: short_source(s, &a.source),
+                date: a.date,
+            })
+        })
+        .collect();
+    let c = tl.counts_at(date);
+    let [steps, teams, sharing, shared_teams] = lines;
     CountChart {
         date,
         steps,
+        teams,
+        sharing,
+        shared_teams,
         marker_x: decimal_year(date),
-        marker_label: format!("{}: {} CCGs", human_date(date), tl.counts_at(date).ccg),
+        marker_label: if c.ccg > 0 {
+            format!(
+                "{}: {}, {} ({} sharing leadership)",
+                human_date(date),
+                plural(c.ccg, "CCG", "CCGs"),
+                plural(c.leadership_teams, "leadership team", "leadership teams"),
+                thousands(c.ccgs_sharing_leadership as u64)
+            )
+        } else {
+            format!("{}: no CCGs", human_date(date))
+        },
         annotations,
+        points,
     }
 }
 

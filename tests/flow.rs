@@ -130,7 +130,7 @@ fn comparing_2019_with_2020_finds_18_new_ccgs_from_74() {
     let c = compare(&tl, d("2019-04-01"), d("2020-04-01"));
     assert_eq!(c.new_ccgs.len(), 18);
     assert_eq!(c.formed_from.len(), 74);
-    assert_eq!(c.summary(), "18 new CCGs formed from 74");
+    assert_eq!(c.summary(), "18 mergers: 18 new CCGs formed from 74");
     assert_eq!(c.of(ChangeKind::Merge).count(), 18);
     assert_eq!((c.counts_a.ccg, c.counts_b.ccg), (191, 135));
     let kent = c
@@ -141,7 +141,7 @@ fn comparing_2019_with_2020_finds_18_new_ccgs_from_74() {
     assert_eq!(kent.date, d("2020-04-01"));
     // Events on A are not included; events on B are.
     let c = compare(&tl, d("2020-04-01"), d("2021-04-01"));
-    assert_eq!(c.summary(), "9 new CCGs formed from 38");
+    assert_eq!(c.summary(), "9 mergers: 9 new CCGs formed from 38");
     // Either order gives the same changes.
     let back = compare(&tl, d("2020-04-01"), d("2019-04-01"));
     assert!(back.swapped);
@@ -188,7 +188,10 @@ fn the_cli_compare_prints_text_and_json() {
     };
     let (rc, text) = run_cli(&["ccg-explorer", "compare", "2019-04-01", "2020-04-01"]);
     assert_eq!(rc, 0);
-    assert!(text.contains("18 new CCGs formed from 74"), "{text}");
+    assert!(
+        text.contains("18 mergers: 18 new CCGs formed from 74"),
+        "{text}"
+    );
     assert!(text.contains("Merged (18)"));
     assert!(
         text.contains(
@@ -310,7 +313,7 @@ fn synth_makes_a_valid_deterministic_snapshot_n_times_england() {
     assert_eq!(s.annotations.len(), england.annotations.len());
     // Mergers come in the same waves: 18 new CCGs from 74 in each copy.
     let c = compare(&tl, d("2019-04-01"), d("2020-04-01"));
-    assert_eq!(c.summary(), "54 new CCGs formed from 222");
+    assert_eq!(c.summary(), "54 mergers: 54 new CCGs formed from 222");
 }
 
 fn england_counts() -> impl Fn(&str) -> ccg_explorer::model::Counts {

@@ -159,7 +159,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     retype(&mut h, "Date A", "2019-04-01");
     retype(&mut h, "Date B", "2020-04-01");
-    h.get_by_label("18 new CCGs formed from 74");
+    h.get_by_label("18 mergers: 18 new CCGs formed from 74");
     h.get_by_label("Merged (18)");
     h.get_by_label("Moved system (1)");
     // Counts side by side.
@@ -187,7 +187,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     // Swapped dates are put in order.
     retype(&mut h, "Date B", "2018-04-01");
     h.get_by_label("A is after B, so the dates are compared the other way round.");
-    h.get_by_label("2 new CCGs formed from 6");
+    h.get_by_label("2 mergers: 2 new CCGs formed from 6");
 }
 
 #[test]

@@ -2,12 +2,114 @@
 
 use egui::{Color32, RichText};
 use egui_plot::{
-    Bar, BarChart, Corner, FilledArea, HLine, HoverPosition, Legend, Line, LineStyle, Plot,
-    PlotPoints, Points, VLine,
+    Bar, BarChart, FilledArea, HLine, HoverPosition, Line, LineStyle, Plot, PlotPoints, Points,
+    VLine,
 };
 
 use crate::model::{OrgId, Provenance};
-use crate::view::{CostChart, CountChart, SavingsChart};
+use crate::view::{CostChart, CountChart, SavingsChart, capitalise};
+
+/// How a series is drawn, for the legends under the charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A solid line.
+    Line,
+    /// A dashed line (modelled).
+    Dashed,
+    /// A dotted line.
+    Dotted,
+    /// A filled dot (published).
+    Dot,
+    /// A hollow dot (derived or estimated, or the record beside a claim).
+    Hollow,
+    /// A diamond (a reported claim, or one CCG's own published figure).
+    Diamond,
+    /// A shaded area.
+    Fill,
+}
+
+/// A legend under a chart, wrapping onto more lines when narrow, so that it never sits
+/// on the data.
+pub fn legend_ui(ui: &mut egui::Ui, items: &[(Mark, Color32, String)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (mark, colour, text) in items {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(20.0, 12.0), egui::Sense::hover());
+            let p = ui.painter();
+            let c = rect.center();
+            let stroke = egui::Stroke::new(2.0, *colour);
+            match mark {
+                Mark::Line => {
+                    p.hline(rect.x_range(), c.y, stroke);
+                }
+                Mark::Dashed => {
+                    for k in 0..3 {
+                        let x = rect.left() + k as f32 * 7.0;
+                        p.hline(x..=x + 4.0, c.y, stroke);
+                    }
+                }
+                Mark::Dotted => {
+                    for k in 0..5 {
+                        p.circle_filled(
+                            egui::pos2(rect.left() + 2.0 + k as f32 * 4.0, c.y),
+                            1.0,
+                            *colour,
+                        );
+                    }
+                }
+                Mark::Dot => {
+                    p.circle_filled(c, 4.0, *colour);
+                }
+                Mark::Hollow => {
+                    p.circle_stroke(c, 4.0, egui::Stroke::new(1.5, *colour));
+                }
+                Mark::Diamond => {
+                    p.add(egui::Shape::convex_polygon(
+                        vec![
+                            c + egui::vec2(0.0, -5.0),
+                            c + egui::vec2(5.0, 0.0),
+                            c + egui::vec2(0.0, 5.0),
+                            c + egui::vec2(-5.0, 0.0),
+                        ],
+                        *colour,
+                        egui::Stroke::NONE,
+                    ));
+                }
+                Mark::Fill => {
+                    p.rect_filled(
+                        rect.shrink2(egui::vec2(2.0, 2.0)),
+                        1.0,
+                        colour.gamma_multiply(0.35),
+                    );
+                }
+            }
+            ui.label(RichText::new(text).small());
+            ui.add_space(8.0);
+        }
+    });
+}
+
+/// The height a legend of `n` items takes under a chart `width` wide.
+fn legend_height(ui: &egui::Ui, items: &[(Mark, Color32, String)]) -> f32 {
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let width = ui.available_width().max(100.0);
+    let mut rows = 1.0;
+    let mut x = 0.0;
+    for (_, _, text) in items {
+        let w = 32.0
+            + ui.fonts_mut(|f| {
+                f.layout_no_wrap(text.clone(), font.clone(), Color32::WHITE)
+                    .size()
+                    .x
+            });
+        if x + w > width && x > 0.0 {
+            rows += 1.0;
+            x = 0.0;
+        }
+        x += w;
+    }
+    rows * (font.size + 6.0) + 4.0
+}
 
 fn fy_label(start_year: f64) -> String {
     let y = start_year.round() as i32;
@@ -24,7 +126,7 @@ pub fn cost_chart_ui(
 ) {
     ui.label(RichText::new(&chart.title).strong().size(16.0));
     ui.weak(format!(
-        "GBP m by financial year. Dashed lines are modelled; dots are published allowances. Baseline {}, target {} ({:.0}% cut).",
+        "GBP m by financial year. Dashed lines are modelled; filled dots are published figures, hollow ones derived; diamonds are reported claims. Baseline {}, target {} ({:.0}% cut).",
         fy_label(chart.baseline_year as f64),
         fy_label(chart.target_year as f64),
         chart.cut * 100.0
@@ -75,6 +177,28 @@ pub fn cost_chart_ui(
         .map(|(y, v, _)| [*y as f64, m(*v)])
         .collect();
     let own_label = "Allowance of this CCG alone (published)".to_string();
+    for r in &chart.reported {
+        let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) else {
+            continue;
+        };
+        let model = r
+            .modelled_saving_gbp
+            .map(|m| {
+                format!(
+                    "the model gives £{:.1}m of structural savings in {}",
+                    m / 1e6,
+                    fy_label(y as f64)
+                )
+            })
+            .unwrap_or_default();
+        ui.label(format!(
+            "◆ Reported ({}): £{:.1}m {} ({}); {model}. Why they differ: assets/FORMAT.md, \"Reported figures and the model\".",
+            r.figure.period,
+            gbp / 1e6,
+            r.figure.metric.replace('_', " "),
+            r.figure.source_title.split(':').next().unwrap_or(&r.figure.source),
+        ));
+    }
     for (y, v, src) in &chart.own_published {
         ui.label(format!(
             "Published: this CCG's own allowance in {} was £{:.2}m (source {src}).",
@@ -88,13 +212,75 @@ pub fn cost_chart_ui(
         .iter()
         .map(|r| m(r.allowance_gbp.max(r.modelled_cost_gbp)))
         .fold(0.0, f64::max);
+    // The legend goes under the plot, so that it never covers the data.
+    let mut legend: Vec<(Mark, Color32, String)> = vec![
+        (
+            Mark::Dotted,
+            grey,
+            format!(
+                "Baseline ({} allowance)",
+                fy_label(chart.baseline_year as f64)
+            ),
+        ),
+        (
+            Mark::Line,
+            warm,
+            format!(
+                "Target: baseline less {:.0}% by {}",
+                chart.cut * 100.0,
+                fy_label(chart.target_year as f64)
+            ),
+        ),
+        (Mark::Dashed, accent, "Allowance (modelled)".to_string()),
+    ];
+    if !published.is_empty() {
+        legend.push((Mark::Dot, accent, "Allowance (published)".to_string()));
+    }
+    if chart.national.iter().any(|n| n.2.is_published()) {
+        legend.push((Mark::Dot, accent, "National total (published)".to_string()));
+    }
+    if chart.national.iter().any(|n| !n.2.is_published()) {
+        legend.push((
+            Mark::Hollow,
+            accent,
+            "National total (derived or estimated)".to_string(),
+        ));
+    }
+    if !own.is_empty() {
+        legend.push((Mark::Diamond, warm, own_label.clone()));
+    }
+    legend.push((
+        Mark::Dashed,
+        warm,
+        if actual.is_some() {
+            "Scenario: baseline less modelled savings".to_string()
+        } else {
+            "Baseline less modelled merger and sharing savings".to_string()
+        },
+    ));
+    if actual.is_some() {
+        legend.push((
+            Mark::Dotted,
+            grey,
+            "Actual record: baseline less modelled savings".to_string(),
+        ));
+    }
+    legend.push((
+        Mark::Fill,
+        warm,
+        "Gap to target (other actions)".to_string(),
+    ));
+    if chart
+        .reported
+        .iter()
+        .any(|r| r.year.is_some() && r.figure.gbp.is_some())
+    {
+        legend.push((Mark::Diamond, warm, "Reported claim".to_string()));
+    }
+    let plot_height = (ui.available_height() - legend_height(ui, &legend)).max(120.0);
     Plot::new("cost chart")
+        .height(plot_height)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .legend(
-            Legend::default()
-                .position(Corner::LeftBottom)
-                .follow_insertion_order(true),
-        )
         .x_axis_label("financial year")
         .y_axis_label("GBP m")
         .x_axis_formatter(|mark, _| {
@@ -207,12 +393,50 @@ pub fn cost_chart_ui(
                     .style(LineStyle::dotted_dense()),
                 );
             }
+            // England's national totals: published as filled dots, others hollow.
+            for (basis, filled) in [(true, true), (false, false)] {
+                let pts: Vec<[f64; 2]> = chart
+                    .national
+                    .iter()
+                    .filter(|(_, _, b, _)| b.is_published() == basis)
+                    .map(|(y, v, _, _)| [*y as f64, m(*v)])
+                    .collect();
+                if pts.is_empty() {
+                    continue;
+                }
+                let name = if basis {
+                    "National total (published)"
+                } else {
+                    "National total (derived or estimated)"
+                };
+                plot.points(
+                    Points::new(name, PlotPoints::from(pts))
+                        .color(accent)
+                        .radius(5.0)
+                        .filled(filled),
+                );
+            }
+            // Reported claims: the baseline less what was reported, beside the model.
+            for r in &chart.reported {
+                if let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) {
+                    plot.points(
+                        Points::new(
+                            format!("Reported: baseline less £{:.1}m", gbp / 1e6),
+                            PlotPoints::from(vec![[y as f64, baseline - m(gbp)]]),
+                        )
+                        .color(warm)
+                        .radius(6.0)
+                        .shape(egui_plot::MarkerShape::Diamond),
+                    );
+                }
+            }
             if let Some(y) = current {
                 plot.vline(
                     VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64).color(grey),
                 );
             }
         });
+    legend_ui(ui, &legend);
 }
 
 /// Chart (b): savings by system, sorted, with the 20% line. Returns a clicked system.
@@ -266,9 +490,20 @@ pub fn savings_chart_ui(
         .collect();
     let n = chart.bars.len() as f64;
     let target = chart.target_percent;
+    let legend = vec![
+        (
+            Mark::Dot,
+            accent,
+            "Modelled savings, % of baseline".to_string(),
+        ),
+        (
+            Mark::Line,
+            warm,
+            format!("{:.0}% target", chart.target_percent),
+        ),
+    ];
     let resp = Plot::new("savings chart")
-        .legend(Legend::default().position(Corner::RightTop))
-        .height((ui.available_height() - 26.0).max(120.0))
+        .height((ui.available_height() - 26.0 - legend_height(ui, &legend)).max(120.0))
         .y_axis_label("% of baseline")
         .x_axis_label("systems, ranked")
         .include_y(0.0)
@@ -295,6 +530,7 @@ pub fn savings_chart_ui(
             );
             plot.pointer_coordinate()
         });
+    legend_ui(ui, &legend);
     if resp.response.clicked()
         && let Some(p) = resp.inner
     {
@@ -307,17 +543,72 @@ pub fn savings_chart_ui(
     None
 }
 
-/// Chart (c): the number of CCGs over time, with the current date marked.
-pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, warm: Color32) {
-    ui.label(RichText::new("Number of CCGs over time").strong());
+/// The label of a count series: `CCGs sharing leadership`.
+fn series_label(series: &str) -> &'static str {
+    match series {
+        "ccg" => "Statutory CCGs",
+        "leadership_teams" => "Leadership teams",
+        "ccgs_sharing_leadership" => "CCGs sharing leadership",
+        "shared_leadership_teams" => "Shared leaders (teams over 2+ CCGs)",
+        _ => "other",
+    }
+}
+
+/// Chart (c): statutory CCGs and leadership teams over time, with the CCGs sharing
+/// leadership, the reported figures beside the record, and the current date marked.
+pub fn count_chart_ui(
+    ui: &mut egui::Ui,
+    chart: &CountChart,
+    accent: Color32,
+    warm: Color32,
+    teams_colour: Color32,
+) {
+    ui.label(RichText::new("CCGs and leadership teams over time").strong());
     ui.label(format!("Marked: {}", chart.marker_label));
     let top = chart.steps.iter().map(|p| p[1]).fold(0.0, f64::max);
     let notes = chart.annotations.clone();
-    let height = (ui.available_height() - 36.0 * chart.annotations.len() as f32 - 8.0).max(120.0);
+    let lines_below = if chart.points.is_empty() {
+        chart.annotations.len()
+    } else {
+        1
+    };
+    let height = (ui.available_height() - 36.0 * lines_below as f32 - 8.0).max(120.0);
+    let points = chart.points.clone();
+    let mut legend = vec![
+        (Mark::Line, accent, series_label("ccg").to_string()),
+        (
+            Mark::Line,
+            teams_colour,
+            series_label("leadership_teams").to_string(),
+        ),
+        (
+            Mark::Dashed,
+            teams_colour.gamma_multiply(0.8),
+            series_label("ccgs_sharing_leadership").to_string(),
+        ),
+        (
+            Mark::Dotted,
+            teams_colour.gamma_multiply(0.6),
+            series_label("shared_leadership_teams").to_string(),
+        ),
+    ];
+    if let Some(p) = chart.points.first() {
+        legend.push((
+            Mark::Diamond,
+            warm,
+            format!("{} figure", capitalise(p.basis.label())),
+        ));
+        legend.push((
+            Mark::Hollow,
+            teams_colour,
+            "The record that day".to_string(),
+        ));
+    }
+    let height = (height - legend_height(ui, &legend)).max(120.0);
     Plot::new("count chart")
         .height(height)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .y_axis_label("CCGs")
+        .y_axis_label("CCGs / teams")
         .x_axis_formatter(|mark, _| {
             if (mark.value - mark.value.round()).abs() < 1e-6 {
                 format!("{:.0}", mark.value)
@@ -336,7 +627,7 @@ pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, wa
                 position,
                 ..
             } => Some(format!(
-                "{plot_name}\n{:.0}: {:.0} CCGs",
+                "{plot_name}\n{:.0}: {:.0}",
                 position.x.floor(),
                 position.y
             )),
@@ -344,27 +635,124 @@ pub fn count_chart_ui(ui: &mut egui::Ui, chart: &CountChart, accent: Color32, wa
         })
         .show(ui, |plot| {
             plot.line(
-                Line::new("CCGs", PlotPoints::from(chart.steps.clone()))
+                Line::new(series_label("ccg"), PlotPoints::from(chart.steps.clone()))
                     .color(accent)
                     .width(2.0)
                     .allow_band(false),
             );
+            plot.line(
+                Line::new(
+                    series_label("leadership_teams"),
+                    PlotPoints::from(chart.teams.clone()),
+                )
+                .color(teams_colour)
+                .width(2.0)
+                .allow_band(false),
+            );
+            plot.line(
+                Line::new(
+                    series_label("ccgs_sharing_leadership"),
+                    PlotPoints::from(chart.sharing.clone()),
+                )
+                .color(teams_colour.gamma_multiply(0.8))
+                .width(1.5)
+                .style(LineStyle::dashed_loose())
+                .allow_band(false),
+            );
+            plot.line(
+                Line::new(
+                    series_label("shared_leadership_teams"),
+                    PlotPoints::from(chart.shared_teams.clone()),
+                )
+                .color(teams_colour.gamma_multiply(0.6))
+                .width(1.0)
+                .style(LineStyle::dotted_dense())
+                .allow_band(false),
+            );
+            // Reported figures as diamonds, each beside the record's value that day.
+            for p in &points {
+                plot.points(
+                    Points::new(
+                        format!(
+                            "{} ({}): {:.0}",
+                            series_label(&p.series),
+                            p.basis.label(),
+                            p.value
+                        ),
+                        PlotPoints::from(vec![[p.x, p.value]]),
+                    )
+                    .color(warm)
+                    .radius(6.0)
+                    .shape(egui_plot::MarkerShape::Diamond),
+                );
+                plot.points(
+                    Points::new(
+                        format!("{} (the record): {:.0}", series_label(&p.series), p.record),
+                        PlotPoints::from(vec![[p.x, p.record]]),
+                    )
+                    .color(teams_colour)
+                    .radius(4.0)
+                    .filled(false),
+                );
+            }
             plot.vline(
                 VLine::new("Date shown", chart.marker_x)
                     .color(warm)
                     .width(2.0),
             );
             // Notes are marked by a dotted line at their date, not drawn as data.
-            for (i, (x, text)) in notes.iter().enumerate() {
+            for (i, (x, _)) in notes.iter().enumerate() {
                 plot.vline(
-                    VLine::new(format!("Note {}: {text}", i + 1), *x)
+                    VLine::new(format!("Note {}", i + 1), *x)
                         .color(warm.gamma_multiply(0.7))
                         .style(LineStyle::dotted_dense())
                         .width(1.5),
                 );
             }
         });
+    legend_ui(ui, &legend);
+    // A note whose figures are drawn is summed up in the line below; its words are on
+    // hover. Other notes are written out.
     for (i, (_, text)) in chart.annotations.iter().enumerate() {
-        ui.weak(format!("Note {} (dotted line): {text}", i + 1));
+        if chart.points.is_empty() {
+            ui.weak(format!("Note {} (dotted line): {text}", i + 1));
+        }
+    }
+    if let Some(first) = chart.points.first() {
+        let short = |series: &str| match series {
+            "ccg" => "CCGs",
+            "leadership_teams" => "leadership teams",
+            "ccgs_sharing_leadership" => "CCGs sharing leadership",
+            "shared_leadership_teams" => "shared leaders",
+            _ => "",
+        };
+        let given: Vec<String> = chart
+            .points
+            .iter()
+            .map(|p| format!("{:.0} {}", p.value, short(&p.series)))
+            .collect();
+        let record: Vec<String> = chart
+            .points
+            .iter()
+            .map(|p| format!("{:.0} {}", p.record, short(&p.series)))
+            .collect();
+        ui.weak(format!(
+            "◆ {} ({}): {}. ○ The record on {}: {}.",
+            capitalise(first.basis.label()),
+            first.source_title,
+            given.join(", "),
+            crate::model::human_date(first.date),
+            record.join(", ")
+        ))
+        .on_hover_text(format!(
+            "{}\n\nThe record counts the dated arrangements it holds (shared_management.csv); the reported figure may count arrangements the record does not have. Source {}",
+            chart
+                .annotations
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            first.source
+        ));
     }
 }

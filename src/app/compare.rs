@@ -243,6 +243,31 @@ impl App {
                                                 select = select.or(link(ui, i));
                                             }
                                         }
+                                        ChangeKind::SharedManagementBegan
+                                        | ChangeKind::SharedManagementEnded => {
+                                            for (i, f) in ch.from.iter().enumerate() {
+                                                if i > 0 {
+                                                    ui.weak("·");
+                                                }
+                                                select = select.or(link(ui, *f));
+                                            }
+                                            if let Some(a) =
+                                                ch.arrangement.and_then(|i| s.arrangements.get(i))
+                                            {
+                                                let verb =
+                                                    if kind == ChangeKind::SharedManagementBegan {
+                                                        "began"
+                                                    } else {
+                                                        "ended"
+                                                    };
+                                                ui.label(format!("{}: {verb}", a.kind.label()));
+                                                ui.weak(format!(
+                                                    "{} ({})",
+                                                    crate::model::sharing::span_text(a),
+                                                    a.id
+                                                ));
+                                            }
+                                        }
                                         _ => {
                                             select = select.or(link(ui, ch.to));
                                             let text = ch.describe(s);

@@ -8,7 +8,7 @@ use egui::epaint::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Mesh, Pos2, Rect, RichText, Sense, Stroke, Vec2, pos2};
 
 use super::{App, Command};
-use crate::model::flow::{Flow, FlowGroup};
+use crate::model::flow::{Flow, FlowGroup, FlowTeam};
 use crate::model::{Date, OrgId, Timeline, human_date};
 use crate::view::thousands;
 
@@ -37,8 +37,13 @@ pub struct FlowState {
     coarse: Option<(u64, FlowFilter, [Arc<Flow>; 2])>,
     /// The regions of the whole flow, by name, for the filter.
     regions: Option<(u64, Arc<Vec<OrgId>>)>,
-    /// The layout and colours last drawn, by flow, area and theme.
-    drawn_cache: Option<(DrawnKey, Arc<FlowLayout>, Arc<Vec<Color32>>)>,
+    /// The layout, colours and leadership teams last drawn, by flow, area and theme.
+    drawn_cache: Option<(
+        DrawnKey,
+        Arc<FlowLayout>,
+        Arc<Vec<Color32>>,
+        Arc<Vec<Vec<FlowTeam>>>,
+    )>,
     /// A large world's flow being built on a worker, and the timeline it is for.
     pending: Option<(u64, Receiver<Built>)>,
 }
@@ -220,6 +225,27 @@ pub struct Band {
 /// Height of a label row.
 pub const LABEL_H: f32 = 15.0;
 
+/// How far left of its column a leadership bracket is drawn.
+pub const BRACKET_GAP: f32 = 5.0;
+
+/// The bracket of a leadership team in column `col`: its x and its top and bottom.
+pub fn bracket(lay: &FlowLayout, col: usize, team: &FlowTeam) -> Option<(f32, f32, f32)> {
+    let ys = lay.ys.get(col)?;
+    let top = team
+        .nodes
+        .iter()
+        .filter_map(|k| ys.get(*k as usize))
+        .map(|s| s.0)
+        .reduce(f32::min)?;
+    let bottom = team
+        .nodes
+        .iter()
+        .filter_map(|k| ys.get(*k as usize))
+        .map(|s| s.1)
+        .reduce(f32::max)?;
+    Some((lay.xs[col] - BRACKET_GAP, top, bottom))
+}
+
 /// Lays out `flow` in `rect`. Labels go beside nodes tall enough to carry one, largest
 /// first, and never overlap another label in the same column.
 pub fn layout(flow: &Flow, rect: Rect, label_w: f32) -> FlowLayout {
@@ -362,7 +388,8 @@ pub fn layout(flow: &Flow, rect: Rect, label_w: f32) -> FlowLayout {
                 }
             };
             let (x0, x1, right_aligned) = if i == 0 {
-                (rect.left() + 2.0, xs[0] - 4.0, true)
+                // Room for a leadership bracket between the label and the node.
+                (rect.left() + 2.0, xs[0] - BRACKET_GAP - 3.0, true)
             } else if i + 1 == n {
                 (xs[i] + node_w + 4.0, rect.right() - 4.0, false)
             } else {
@@ -739,13 +766,16 @@ impl App {
             .map(f32::to_bits),
             dark,
         );
-        let (lay, colours) = match &self.flow.drawn_cache {
-            Some((k, lay, colours)) if *k == key => (lay.clone(), colours.clone()),
+        let (lay, colours, teams) = match &self.flow.drawn_cache {
+            Some((k, lay, colours, teams)) if *k == key => {
+                (lay.clone(), colours.clone(), teams.clone())
+            }
             _ => {
                 let lay = Arc::new(layout(&flow, lay_rect, label_w));
                 let colours = Arc::new(group_colours(&flow, dark));
-                self.flow.drawn_cache = Some((key, lay.clone(), colours.clone()));
-                (lay, colours)
+                let teams = Arc::new(if coarse { Vec::new() } else { flow.teams(s) });
+                self.flow.drawn_cache = Some((key, lay.clone(), colours.clone(), teams.clone()));
+                (lay, colours, teams)
             }
         };
         // A screenshot shows the resting picture, whatever the pointer is over.
@@ -848,6 +878,41 @@ impl App {
         painter.add(egui::Shape::mesh(mesh));
         for (r, colour) in outlines {
             painter.rect_stroke(r, 1.0, Stroke::new(1.5, colour), egui::StrokeKind::Outside);
+        }
+        // Leadership teams: a bracket left of the column, a tick at each member.
+        let team_colour = super::panels::teams_colour(ui);
+        let pointer = if self.taking_screenshot() {
+            None
+        } else {
+            response.hover_pos()
+        };
+        let mut hovered_team: Option<(usize, &FlowTeam)> = None;
+        for (c, col_teams) in teams.iter().enumerate() {
+            for t in col_teams {
+                let Some((x, top, bottom)) = bracket(&lay, c, t) else {
+                    continue;
+                };
+                let lit = t.nodes.iter().any(|k| on(c, *k as usize));
+                let colour = if lit {
+                    team_colour
+                } else {
+                    team_colour.gamma_multiply(0.4)
+                };
+                let stroke = Stroke::new(1.5, colour);
+                painter.vline(x, top..=bottom, stroke);
+                for k in &t.nodes {
+                    let (y0, y1) = lay.ys[c][*k as usize];
+                    let y = (y0 + y1) / 2.0;
+                    painter.hline(x..=x + BRACKET_GAP - 1.0, y, stroke);
+                }
+                if let Some(p) = pointer
+                    && (p.x - x).abs() <= 3.0
+                    && p.y >= top - 2.0
+                    && p.y <= bottom + 2.0
+                {
+                    hovered_team = Some((c, t));
+                }
+            }
         }
         // Column headers, shortened where the columns stand close together.
         let weak = ui.visuals().weak_text_color();
@@ -974,6 +1039,39 @@ impl App {
                 }
             }
         }
+        // A leadership bracket names its arrangements.
+        if let Some((c, t)) = hovered_team {
+            let day = flow.columns[c].date;
+            let names: Vec<String> = t
+                .nodes
+                .iter()
+                .map(|k| s.org(flow.columns[c].nodes[*k as usize].org).label())
+                .collect();
+            let lines: Vec<String> = t
+                .arrangements
+                .iter()
+                .map(|i| {
+                    let a = &s.arrangements[*i];
+                    format!(
+                        "{} {} ({})",
+                        crate::view::capitalise(a.kind.label()),
+                        crate::model::sharing::span_text(a),
+                        a.id
+                    )
+                })
+                .collect();
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(
+                    RichText::new(format!("One leadership team on {}", human_date(day))).strong(),
+                );
+                for n in &names {
+                    ui.label(n);
+                }
+                for l in &lines {
+                    ui.weak(l);
+                }
+            });
+        }
         // Hover details and clicks.
         if let Some(h) = hit {
             let (c, k) = match h {
@@ -1017,7 +1115,14 @@ impl App {
                     } else {
                         o.population
                             .as_ref()
-                            .map(|p| format!("{}, {}", p.basis.label(), p.period))
+                            .map(|p| {
+                                let when = if p.period.is_empty() {
+                                    human_date(p.as_at)
+                                } else {
+                                    p.period.clone()
+                                };
+                                format!("{}, {when}, source {}", p.basis.label(), p.source)
+                            })
                             .unwrap_or_default()
                     };
                     ui.label(format!(
@@ -1025,6 +1130,20 @@ impl App {
                         thousands(nd.value.round() as u64)
                     ));
                     ui.label(crate::view::life_text(o));
+                    if o.kind == crate::model::OrgKind::Ccg {
+                        let (badge, with) =
+                            crate::view::sharing_badge(s, nd.org, flow.columns[c].date);
+                        if !badge.is_empty() {
+                            ui.label(
+                                RichText::new(format!(
+                                    "⇄ {badge} on {}",
+                                    human_date(flow.columns[c].date)
+                                ))
+                                .color(team_colour),
+                            );
+                            ui.weak(with);
+                        }
+                    }
                 }
                 ui.weak("Click to select");
             });

@@ -89,6 +89,8 @@ pub enum Command {
     SetSpeed(f64),
     /// Snap the scrubber to event days, or not.
     SetSnap(bool),
+    /// Mark the days shared management began and ended on the timeline, or not.
+    SetSharingMarks(bool),
     /// Select an organisation; if it does not exist on the date, move into its life.
     Select(OrgId),
     /// Clear the selection.
@@ -757,6 +759,7 @@ impl App {
                 }
                 Command::SetSpeed(s) => self.state.speed_days_per_s = s,
                 Command::SetSnap(on) => self.state.snap_to_events = on,
+                Command::SetSharingMarks(on) => self.state.show_sharing_marks = on,
                 Command::Select(id) => self.reveal(id),
                 Command::ClearSelection => self.selection = None,
                 Command::ToggleNode(k) => {

@@ -6,7 +6,7 @@ use egui::{Align, Color32, Layout, RichText, Sense, Stroke, Vec2};
 use super::state::{SPEEDS, ThemeChoice};
 use super::{App, Command};
 use crate::model::{Date, human_date};
-use crate::view::{self, Grouping, RowKind, TimelineModel, thousands};
+use crate::view::{self, Grouping, RowKind, TimelineModel, plural, thousands};
 
 /// Colour for rows created or merged on the date shown.
 pub(super) fn changed_colour(ui: &egui::Ui) -> Color32 {
@@ -23,6 +23,15 @@ pub(super) fn accent_colour(ui: &egui::Ui) -> Color32 {
         Color32::from_rgb(120, 180, 255)
     } else {
         Color32::from_rgb(20, 90, 180)
+    }
+}
+
+/// Green for leadership teams: the line beside the CCG count, tree badges.
+pub(super) fn teams_colour(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(110, 210, 160)
+    } else {
+        Color32::from_rgb(0, 130, 90)
     }
 }
 
@@ -212,7 +221,10 @@ impl App {
                         (ExportKind::Window, "Window as PNG…"),
                         (ExportKind::Chart(0), "Running-costs chart as PNG…"),
                         (ExportKind::Chart(1), "Savings chart as PNG…"),
-                        (ExportKind::Chart(2), "CCG count chart as PNG…"),
+                        (
+                            ExportKind::Chart(2),
+                            "CCGs and leadership teams chart as PNG…",
+                        ),
                         (ExportKind::Flow, "Merger flow as PNG…"),
                         (ExportKind::TreeCsv, "Tree at this date as CSV…"),
                         (ExportKind::CostsCsv, "Running-cost series as CSV…"),
@@ -308,6 +320,7 @@ impl App {
                 for (g, label) in [
                     (Grouping::SystemPlace, "System, place, neighbourhood"),
                     (Grouping::SystemCcg, "System, CCG, place"),
+                    (Grouping::SystemLeadership, "System, leadership team, CCG"),
                 ] {
                     if ui.radio(self.state.grouping == g, label).clicked() {
                         self.commands.push(Command::SetGrouping(g));
@@ -402,18 +415,23 @@ impl App {
                 let c = self.timeline.counts_at(self.date);
                 let summary = if c.ccg > 0 || c.icb == 0 {
                     format!(
-                        "{} CCGs · {} systems",
-                        thousands(c.ccg as u64),
-                        thousands(c.system as u64)
+                        "{} · {} · {}",
+                        plural(c.ccg, "CCG", "CCGs"),
+                        plural(c.leadership_teams, "leadership team", "leadership teams"),
+                        plural(c.system, "system", "systems")
                     )
                 } else {
                     format!(
-                        "{} ICBs · {} sub-ICB locations",
-                        thousands(c.icb as u64),
-                        thousands(c.sub_icb_location as u64)
+                        "{} · {} · {}",
+                        plural(c.icb, "ICB", "ICBs"),
+                        plural(c.sub_icb_location, "sub-ICB location", "sub-ICB locations"),
+                        plural(c.system, "system", "systems")
                     )
                 };
-                ui.label(RichText::new(summary).strong());
+                let resp = ui.label(RichText::new(summary).strong());
+                if c.ccg > 0 {
+                    resp.on_hover_text(leadership_hover(&c));
+                }
             });
         });
     }
@@ -466,27 +484,33 @@ impl App {
                 }
             });
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("Group:");
             let g = self.state.grouping;
-            if ui
-                .selectable_label(g == Grouping::SystemPlace, "by place")
-                .clicked()
-            {
-                self.commands
-                    .push(Command::SetGrouping(Grouping::SystemPlace));
-            }
-            if ui
-                .selectable_label(g == Grouping::SystemCcg, "by CCG")
-                .clicked()
-            {
-                self.commands
-                    .push(Command::SetGrouping(Grouping::SystemCcg));
+            for (grouping, label, hover) in [
+                (Grouping::SystemPlace, "by place", "System, place, neighbourhood"),
+                (Grouping::SystemCcg, "by CCG", "System, CCG, place"),
+                (
+                    Grouping::SystemLeadership,
+                    "by leadership",
+                    "System, leadership team, CCG: CCGs sharing an accountable officer or a management team together",
+                ),
+            ] {
+                if ui
+                    .selectable_label(g == grouping, label)
+                    .on_hover_text(hover)
+                    .clicked()
+                {
+                    self.commands.push(Command::SetGrouping(grouping));
+                }
             }
         });
+        ui.weak(format!("{} not published (derived or estimated): hover a row for its basis and source", crate::model::APPROX))
+            .on_hover_text("Shares of a place are derived from counts of small areas (LSOAs), not published; neighbourhood (PCN) membership before 2022 and some 2013-15 cells are estimates.");
         ui.separator();
         let selection = self.selection;
         let changed = changed_colour(ui);
+        let badge_colour = teams_colour(ui);
         self.tree_rows(&ui.ctx().clone());
         // Borrow the cached rows for the frame without copying them.
         let rows = std::mem::take(&mut self.rows.rows);
@@ -560,7 +584,7 @@ impl App {
                         row.label.clone()
                     };
                     let mut text = RichText::new(label);
-                    if row.kind == RowKind::System {
+                    if matches!(row.kind, RowKind::System | RowKind::Team) {
                         text = text.strong();
                     }
                     let marked = match &touched {
@@ -594,14 +618,38 @@ impl App {
                             None => {}
                         }
                     }
+                    let mut hover = Vec::new();
                     if marked {
-                        resp.on_hover_text(if touched.is_some() {
+                        hover.push(if touched.is_some() {
                             "Changed between the two dates compared"
                         } else {
                             "Created or changed on this date"
                         });
                     }
-                    ui.weak(&row.detail);
+                    if !row.hover.is_empty() {
+                        hover.push(&row.hover);
+                    }
+                    if !hover.is_empty() {
+                        resp.on_hover_text(hover.join("\n"));
+                    }
+                    if !row.sharing.is_empty() {
+                        let badge = egui::Label::new(
+                            RichText::new(format!("⇄ {}", row.sharing))
+                                .small()
+                                .color(badge_colour),
+                        )
+                        .sense(Sense::hover());
+                        ui.add(badge).on_hover_text(&row.hover);
+                    }
+                    let detail = if row.approx {
+                        RichText::new(&row.detail).italics().weak()
+                    } else {
+                        RichText::new(&row.detail).weak()
+                    };
+                    let d = ui.label(detail);
+                    if !row.hover.is_empty() {
+                        d.on_hover_text(&row.hover);
+                    }
                 });
             }
         });
@@ -632,14 +680,21 @@ impl App {
             let c = self.timeline.counts_at(date);
             ui.label(RichText::new("England").size(18.0).strong());
             ui.label(format!(
-                "On {}: {} CCGs in {} systems, {} ICBs, {} places, {} neighbourhoods.",
+                "On {}: {} in {}, {}, {}, {}.",
                 human_date(date),
-                c.ccg,
-                c.system,
-                c.icb,
-                c.place,
-                thousands(c.neighbourhood as u64)
+                plural(c.ccg, "CCG", "CCGs"),
+                plural(c.system, "system", "systems"),
+                plural(c.icb, "ICB", "ICBs"),
+                plural(c.place, "place", "places"),
+                plural(c.neighbourhood, "neighbourhood", "neighbourhoods")
             ));
+            if c.ccg > 0 {
+                ui.label(format!(
+                    "Shared management: {}.",
+                    crate::report::sharing_line(&c)
+                ))
+                .on_hover_text(leadership_hover(&c));
+            }
             if !s.description.is_empty() {
                 ui.weak(&s.description);
             }
@@ -736,10 +791,16 @@ impl App {
                 links(ui, &heading, &d.members);
                 if !d.lineage.is_empty() {
                     ui.add_space(6.0);
-                    ui.label(RichText::new("Lineage").strong());
+                    ui.label(RichText::new("Lineage").strong())
+                        .on_hover_text("Mergers and abolitions, and the shared management of this organisation and its predecessors");
                     for line in &d.lineage {
                         ui.horizontal_wrapped(|ui| {
-                            ui.weak(format!("{} · {}:", human_date(line.date), line.what));
+                            let when = if line.span.is_empty() {
+                                human_date(line.date)
+                            } else {
+                                line.date.format("%b %Y").to_string()
+                            };
+                            ui.weak(format!("{when} · {}:", line.what));
                             for (i, f) in line.from.iter().enumerate() {
                                 if i > 0 {
                                     ui.label("+");
@@ -748,12 +809,21 @@ impl App {
                                     commands.push(Command::Select(f.org));
                                 }
                             }
-                            ui.label("➡");
-                            if ui.link(&line.to.label).clicked() {
-                                commands.push(Command::Select(line.to.org));
+                            if !line.span.is_empty() {
+                                ui.weak(&line.span);
                             }
-                            if !line.to.note.is_empty() {
-                                ui.weak(&line.to.note);
+                            if let Some(to) = &line.to {
+                                if line.span.is_empty() {
+                                    ui.label("➡");
+                                } else {
+                                    ui.weak(format!("{}, into", to.note));
+                                }
+                                if ui.link(&to.label).clicked() {
+                                    commands.push(Command::Select(to.org));
+                                }
+                                if line.span.is_empty() && !to.note.is_empty() {
+                                    ui.weak(&to.note);
+                                }
                             }
                         });
                         if line.merger && !line.scenario {
@@ -778,6 +848,69 @@ impl App {
                                 }
                             });
                         }
+                    }
+                }
+                if !d.shared.is_empty() {
+                    ui.add_space(6.0);
+                    let heading = if d.kind == crate::model::OrgKind::Ccg.label()
+                        || d.kind == crate::model::OrgKind::SubIcb.label()
+                    {
+                        format!("Shared management ({})", d.shared.len())
+                    } else {
+                        format!("Shared management among its CCGs on {} ({})", human_date(date), d.shared.len())
+                    };
+                    ui.label(RichText::new(heading).strong()).on_hover_text(
+                        "CCGs that kept their statutory bodies but shared leadership: an accountable officer or a management team. A joint committee shares decisions, not leadership.",
+                    );
+                    for sh in &d.shared {
+                        ui.horizontal_wrapped(|ui| {
+                            let kind = RichText::new(&sh.kind).strong();
+                            if sh.in_force {
+                                ui.label(kind);
+                            } else {
+                                ui.label(kind.weak());
+                            }
+                            if !sh.in_force {
+                                ui.weak(format!("(not on {})", human_date(date)));
+                            }
+                            if !sh.shares_leadership {
+                                ui.weak("(no shared leadership)");
+                            }
+                            ui.weak("with");
+                            for (i, p) in sh.partners.iter().enumerate() {
+                                if i > 0 {
+                                    ui.weak("·");
+                                }
+                                if ui.link(&p.label).clicked() {
+                                    commands.push(Command::Select(p.org));
+                                }
+                            }
+                        });
+                        ui.horizontal_wrapped(|ui| {
+                            ui.add_space(12.0);
+                            ui.label(&sh.span);
+                            if let Some((day, into)) = &sh.then_merged {
+                                ui.weak(format!("then merged on {} into", human_date(*day)));
+                                if ui.link(&into.label).clicked() {
+                                    commands.push(Command::Select(into.org));
+                                }
+                            }
+                        });
+                        let mut more = Vec::new();
+                        if !sh.leader.is_empty() {
+                            more.push(format!("Leader: {}", sh.leader));
+                        }
+                        more.push(format!("Source {}", sh.source));
+                        if !sh.note.is_empty() {
+                            more.push(sh.note.clone());
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            ui.add_space(12.0);
+                            let resp = ui.weak(format!("{} ({})", more.join(". "), sh.id));
+                            if !sh.evidence.is_empty() {
+                                resp.on_hover_text(format!("Evidence: {}", sh.evidence));
+                            }
+                        });
                     }
                 }
                 if !d.note.is_empty() {
@@ -812,7 +945,7 @@ impl App {
                 for (kind, label) in [
                     (ChartKind::Costs, "running costs"),
                     (ChartKind::Savings, "savings by system"),
-                    (ChartKind::CcgCount, "CCGs over time"),
+                    (ChartKind::CcgCount, "CCGs and leadership teams"),
                 ] {
                     if ui
                         .selectable_label(self.focus_chart == kind, label)
@@ -840,6 +973,7 @@ impl App {
             .and_then(|id| view::system_of(&self.timeline, id, self.date));
         let accent = accent_colour(ui);
         let warm = changed_colour(ui);
+        let teams = teams_colour(ui);
         // The chart in focus (a bookmark can choose it) takes the large area on top.
         let focus = self.focus_chart;
         let order: [usize; 3] = match focus {
@@ -866,7 +1000,7 @@ impl App {
                         warm,
                     )
                 }
-                _ => super::charts::count_chart_ui(ui, &charts.count, accent, warm),
+                _ => super::charts::count_chart_ui(ui, &charts.count, accent, warm, teams),
             });
             r.response.rect
         };
@@ -903,6 +1037,8 @@ impl App {
             .show(ui, |ui| {
                 for (n, what) in [
                     (c.ccg, "clinical commissioning groups"),
+                    (c.ccgs_sharing_leadership, "CCGs sharing leadership"),
+                    (c.leadership_teams, "leadership teams of CCGs"),
                     (c.system, "STPs / integrated care systems"),
                     (c.icb, "integrated care boards"),
                     (c.sub_icb_location, "sub-ICB locations"),
@@ -968,14 +1104,21 @@ impl App {
             ui.label(RichText::new(human_date(self.date)).size(26.0).strong());
             ui.add_space(20.0);
             let big = [
-                (c.ccg, "CCGs"),
-                (c.system, "systems"),
-                (c.icb, "ICBs"),
-                (c.place, "places"),
-                (c.neighbourhood, "neighbourhoods"),
+                (c.ccg, "CCG", "CCGs"),
+                (c.leadership_teams, "leadership team", "leadership teams"),
+                (c.system, "system", "systems"),
+                (c.icb, "ICB", "ICBs"),
+                (c.place, "place", "places"),
+                (c.neighbourhood, "neighbourhood", "neighbourhoods"),
             ];
-            for (n, what) in big {
-                ui.label(RichText::new(format!("{} {what}", thousands(n as u64))).size(20.0));
+            for (n, one, many) in big {
+                if many == "leadership teams" && c.ccg == 0 {
+                    continue;
+                }
+                let resp = ui.label(RichText::new(plural(n, one, many)).size(20.0));
+                if many == "leadership teams" {
+                    resp.on_hover_text(leadership_hover(&c));
+                }
                 ui.add_space(14.0);
             }
         });
@@ -1030,6 +1173,16 @@ impl App {
             if ui.checkbox(&mut snap, "Snap to events").changed() {
                 self.commands.push(Command::SetSnap(snap));
             }
+            let mut sharing = self.state.show_sharing_marks;
+            if ui
+                .checkbox(&mut sharing, "Shared management")
+                .on_hover_text(
+                    "Mark the days shared management began or ended (short marks below the line)",
+                )
+                .changed()
+            {
+                self.commands.push(Command::SetSharingMarks(sharing));
+            }
             ui.add_space(8.0);
             let label = ui.label("Go to date");
             let id = egui::Id::unique("go to date");
@@ -1068,6 +1221,7 @@ impl App {
             &self.timeline_model,
             self.date,
             self.state.snap_to_events,
+            self.state.show_sharing_marks,
         ) {
             self.commands.push(Command::SetDate(d));
         }
@@ -1149,6 +1303,17 @@ impl App {
     }
 }
 
+/// What the leadership counts mean, for hover texts.
+fn leadership_hover(c: &crate::model::Counts) -> String {
+    format!(
+        "{} of the {} share an accountable officer or a management team with another CCG. \
+         CCGs linked by shared leadership count once: {}. Joint committees share no leadership.",
+        plural(c.ccgs_sharing_leadership, "CCG", "CCGs"),
+        plural(c.ccg, "CCG", "CCGs"),
+        plural(c.leadership_teams, "leadership team", "leadership teams")
+    )
+}
+
 fn event_list(ui: &mut egui::Ui, lines: &[String]) {
     const MAX: usize = 12;
     for l in lines.iter().take(MAX) {
@@ -1194,7 +1359,13 @@ fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date:
 
 /// The date scrubber: years, a mark for every event day, merger waves labelled, and
 /// the current date. Returns a new date when the user clicks or drags.
-fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) -> Option<Date> {
+fn scrubber(
+    ui: &mut egui::Ui,
+    model: &TimelineModel,
+    date: Date,
+    snap: bool,
+    sharing: bool,
+) -> Option<Date> {
     let height = 74.0;
     let (rect, resp) = ui.allocate_exact_size(
         Vec2::new(ui.available_width(), height),
@@ -1261,6 +1432,26 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
             Stroke::new(2.0, colour),
         );
     }
+    // Shared management began or ended: short, quiet marks below the line.
+    let quiet = visuals.weak_text_color().gamma_multiply(0.8);
+    let mut near_sharing: Option<&view::SharingMark> = None;
+    if sharing {
+        let pointer = resp.hover_pos();
+        for m in &model.sharing {
+            let x = x_of(m.date);
+            let colour = if m.scenario { scenario_colour } else { quiet };
+            p.line_segment(
+                [egui::pos2(x, axis_y + 1.0), egui::pos2(x, axis_y + 5.0)],
+                Stroke::new(1.0, colour),
+            );
+            if let Some(pt) = pointer
+                && (pt.x - x).abs() <= 3.0
+                && pt.y > axis_y
+            {
+                near_sharing = Some(m);
+            }
+        }
+    }
     // Wave labels, on two rows so that neighbours do not overlap.
     let font = egui::FontId::proportional(12.0);
     let mut row_end = [f32::MIN; 2];
@@ -1295,6 +1486,14 @@ fn scrubber(ui: &mut egui::Ui, model: &TimelineModel, date: Date, snap: bool) ->
     if resp.hovered() {
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
     }
+    let resp = match near_sharing {
+        Some(m) => resp.on_hover_text(format!(
+            "{}: shared management\n{}",
+            human_date(m.date),
+            m.lines.join("\n")
+        )),
+        None => resp,
+    };
     let pointer = resp.interact_pointer_pos()?;
     if !(resp.clicked() || resp.dragged()) {
         return None;

@@ -997,11 +997,11 @@ impl App {
             ExportKind::TreeCsv | ExportKind::CostsCsv => {
                 let mut buf: Vec<u8> = Vec::new();
                 let r = if kind == ExportKind::TreeCsv {
-                    crate::cli::write_at(
+                    crate::report::write_at(
                         &mut buf,
                         &self.timeline,
                         self.date,
-                        crate::cli::Format::Csv,
+                        crate::report::Format::Csv,
                     )
                 } else {
                     let fp = crate::view::footprint_for(
@@ -1010,7 +1010,12 @@ impl App {
                         self.selection,
                         self.date,
                     );
-                    crate::cli::write_costs(&mut buf, &self.costs, &fp, crate::cli::Format::Csv)
+                    crate::report::write_costs(
+                        &mut buf,
+                        &self.costs,
+                        &fp,
+                        crate::report::Format::Csv,
+                    )
                 };
                 match r {
                     Ok(()) => self.io.spawn(ctx, move || {

@@ -56,6 +56,8 @@ pub struct UiState {
     pub show_tree: bool,
     /// Show the details panel.
     pub show_details: bool,
+    /// Mark the days shared management began or ended on the timeline.
+    pub show_sharing_marks: bool,
 }
 
 impl Default for UiState {
@@ -72,6 +74,7 @@ impl Default for UiState {
             expansion: Expansion::default(),
             show_tree: true,
             show_details: true,
+            show_sharing_marks: true,
         }
     }
 }

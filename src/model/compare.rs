@@ -23,15 +23,21 @@ pub enum ChangeKind {
     BecameSubIcb,
     /// A CCG outside any system was placed in one (when STPs began).
     JoinedSystem,
+    /// CCGs began sharing management (an accountable officer, a team, a joint committee).
+    SharedManagementBegan,
+    /// A shared-management arrangement ended.
+    SharedManagementEnded,
 }
 
 impl ChangeKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [ChangeKind; 7] = [
+    pub const ALL: [ChangeKind; 9] = [
         ChangeKind::Merge,
         ChangeKind::BecameSubIcb,
         ChangeKind::MovedSystem,
         ChangeKind::BoundaryChange,
+        ChangeKind::SharedManagementBegan,
+        ChangeKind::SharedManagementEnded,
         ChangeKind::Rename,
         ChangeKind::Established,
         ChangeKind::JoinedSystem,
@@ -47,6 +53,8 @@ impl ChangeKind {
             ChangeKind::BoundaryChange => "boundary-change",
             ChangeKind::BecameSubIcb => "became-sub-icb-location",
             ChangeKind::JoinedSystem => "joined-system",
+            ChangeKind::SharedManagementBegan => "shared-management-began",
+            ChangeKind::SharedManagementEnded => "shared-management-ended",
         }
     }
 
@@ -60,6 +68,8 @@ impl ChangeKind {
             ChangeKind::BoundaryChange => "Boundary changes",
             ChangeKind::BecameSubIcb => "Became sub-ICB locations",
             ChangeKind::JoinedSystem => "Placed in a system",
+            ChangeKind::SharedManagementBegan => "Shared management began",
+            ChangeKind::SharedManagementEnded => "Shared management ended",
         }
     }
 }
@@ -79,6 +89,9 @@ pub struct Change {
     pub into: Option<OrgId>,
     /// For a move, the system left.
     pub left: Option<OrgId>,
+    /// For shared management, the arrangement (an index into
+    /// [`super::Snapshot::arrangements`]); `from` lists its CCGs and `to` is the first.
+    pub arrangement: Option<usize>,
     /// The event's note (for renames and boundary changes: what changed).
     pub note: String,
 }
@@ -108,6 +121,19 @@ impl Change {
                 (None, Some(i)) => format!("{} joined {}", label(self.to), s.org(i).name),
                 _ => format!("{} changed system", label(self.to)),
             },
+            ChangeKind::SharedManagementBegan | ChangeKind::SharedManagementEnded => {
+                let what = self
+                    .arrangement
+                    .and_then(|i| s.arrangements.get(i))
+                    .map(|a| format!("{} {}", a.kind.label(), super::sharing::span_text(a)))
+                    .unwrap_or_default();
+                let verb = if self.kind == ChangeKind::SharedManagementBegan {
+                    "began sharing"
+                } else {
+                    "stopped sharing"
+                };
+                format!("{} {verb}: {what}", list(&self.from))
+            }
             ChangeKind::BecameSubIcb => match self.into {
                 Some(icb) => format!(
                     "{} became a sub-ICB location of {}",
@@ -135,6 +161,10 @@ pub struct Comparison {
     pub counts_b: Counts,
     /// Every change in `(a, b]`, by date then kind.
     pub changes: Vec<Change>,
+    /// Merger events in `(a, b]`, whatever exists on `b`.
+    pub mergers: usize,
+    /// CCGs that ended in those mergers, and the CCGs they created.
+    pub merged: (usize, usize),
     /// CCGs alive on `b` that mergers after `a` created.
     pub new_ccgs: Vec<OrgId>,
     /// The CCGs alive on `a` they were formed from.
@@ -154,10 +184,20 @@ impl Comparison {
     }
 
     /// The counts on both dates, a row per kind that can change: (what, on A, on B).
-    pub fn count_rows(&self) -> [(&'static str, usize, usize); 6] {
+    pub fn count_rows(&self) -> [(&'static str, usize, usize); 8] {
         let (a, b) = (self.counts_a, self.counts_b);
         [
             ("clinical commissioning groups", a.ccg, b.ccg),
+            (
+                "CCGs sharing leadership",
+                a.ccgs_sharing_leadership,
+                b.ccgs_sharing_leadership,
+            ),
+            (
+                "leadership teams of CCGs",
+                a.leadership_teams,
+                b.leadership_teams,
+            ),
             ("STPs / integrated care systems", a.system, b.system),
             ("integrated care boards", a.icb, b.icb),
             ("sub-ICB locations", a.sub_icb_location, b.sub_icb_location),
@@ -171,24 +211,64 @@ impl Comparison {
         self.changes.iter().filter(move |c| c.kind == kind)
     }
 
-    /// `18 new CCGs formed from 74`, or `No mergers`.
+    /// `18 mergers: 18 new CCGs formed from 74`, from the merger events between the
+    /// dates whatever exists on B; `No mergers between these dates` when there are none.
     pub fn summary(&self) -> String {
-        if self.new_ccgs.is_empty() {
+        use super::plural;
+        if self.mergers == 0 {
             return "No mergers between these dates".to_string();
         }
-        let n = self.new_ccgs.len();
+        let head = plural(self.mergers, "merger", "mergers");
+        if !self.new_ccgs.is_empty() {
+            return format!(
+                "{head}: {} formed from {}",
+                plural(self.new_ccgs.len(), "new CCG", "new CCGs"),
+                self.formed_from.len()
+            );
+        }
+        let (ended, created) = self.merged;
         format!(
-            "{n} new CCG{} formed from {}",
-            if n == 1 { "" } else { "s" },
-            self.formed_from.len()
+            "{head}: {} merged into {}, none of which exists on {}",
+            plural(ended, "CCG", "CCGs"),
+            plural(created, "new CCG", "new CCGs"),
+            super::human_date(self.b)
         )
     }
 }
 
-/// The system (STP/ICS) a CCG is in on `day`.
-fn system_on(tl: &Timeline, org: OrgId, day: Date) -> Option<(OrgId, Date)> {
+/// The relation of `kind` from `org` (as member) to a group, holding on `day`.
+fn group_link(tl: &Timeline, org: OrgId, kind: LinkKind, day: Date) -> Option<(OrgId, Date)> {
     tl.snapshot().links_of(org).find_map(|(_, l)| {
-        (l.kind == LinkKind::CcgSystem && l.a == org && l.holds_on(day)).then_some((l.b, l.from))
+        (l.kind == kind && l.a == org && l.holds_on(day)).then_some((l.b, l.from))
+    })
+}
+
+/// The system (STP/ICS) a CCG, or a sub-ICB location through its ICB, is in on `day`,
+/// and since when.
+fn system_on(tl: &Timeline, org: OrgId, day: Date) -> Option<(OrgId, Date)> {
+    match tl.snapshot().org(org).kind {
+        OrgKind::SubIcb => {
+            let (icb, joined) = group_link(tl, org, LinkKind::SubIcbIcb, day)?;
+            let (sys, since) = group_link(tl, icb, LinkKind::IcbSystem, day)?;
+            Some((sys, joined.max(since)))
+        }
+        _ => group_link(tl, org, LinkKind::CcgSystem, day),
+    }
+}
+
+/// What carries `org` on at `day`: itself if it still exists, or the sub-ICB location
+/// that continues a CCG abolished into an ICB by then.
+fn carried_on(tl: &Timeline, org: OrgId, day: Date) -> Option<OrgId> {
+    let s = tl.snapshot();
+    if s.org(org).alive_on(day) {
+        return Some(org);
+    }
+    tl.ends_in(org).iter().find_map(|e| {
+        let ev = &tl.events()[*e];
+        (ev.kind == EventKind::AbolishIntoIcb && ev.date <= day)
+            .then(|| tl.sub_icb_for(org, ev.to))
+            .flatten()
+            .filter(|sub| s.org(*sub).alive_on(day))
     })
 }
 
@@ -213,6 +293,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                         to: tl.sub_icb_for(*f, ev.to).unwrap_or(ev.to),
                         into: Some(ev.to),
                         left: None,
+                        arrangement: None,
                         note: String::new(),
                     });
                 }
@@ -226,16 +307,51 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
             to: ev.to,
             into: None,
             left: None,
+            arrangement: None,
             note: ev.note.clone(),
         });
     }
-    let (state_a, state_b) = (tl.state_at(a), tl.state_at(b));
-    for ccg in state_a.alive(OrgKind::Ccg) {
-        if !state_b.is_alive(ccg) {
+    // Shared management that began or ended between the dates.
+    for (i, arr) in s.arrangements.iter().enumerate() {
+        let Some(first) = arr.members.first().copied() else {
             continue;
+        };
+        let ended = (arr.to != super::FOREVER)
+            .then(|| arr.to.succ_opt())
+            .flatten();
+        for (kind, day) in [
+            (ChangeKind::SharedManagementBegan, Some(arr.from)),
+            (ChangeKind::SharedManagementEnded, ended),
+        ] {
+            if let Some(day) = day
+                && a < day
+                && day <= b
+            {
+                changes.push(Change {
+                    kind,
+                    date: day,
+                    from: arr.members.clone(),
+                    to: first,
+                    into: None,
+                    left: None,
+                    arrangement: Some(i),
+                    note: arr.id.clone(),
+                });
+            }
         }
+    }
+    let (state_a, state_b) = (tl.state_at(a), tl.state_at(b));
+    let commissioners_a: Vec<OrgId> = state_a
+        .alive(OrgKind::Ccg)
+        .chain(state_a.alive(OrgKind::SubIcb))
+        .collect();
+    for ccg in commissioners_a {
+        // A CCG that became a sub-ICB location is followed into it.
+        let Some(later) = carried_on(tl, ccg, b) else {
+            continue;
+        };
         let before = system_on(tl, ccg, a);
-        let Some((after, since)) = system_on(tl, ccg, b) else {
+        let Some((after, since)) = system_on(tl, later, b) else {
             continue;
         };
         // A system re-coded under the same name is not a move.
@@ -249,9 +365,10 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                 },
                 date: since,
                 from: vec![ccg],
-                to: ccg,
+                to: later,
                 into: Some(after),
                 left: before.map(|x| x.0),
+                arrangement: None,
                 note: String::new(),
             });
         }
@@ -296,12 +413,24 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
         }
     }
     new_ccgs.sort_by(|x, y| name(*x).cmp(name(*y)));
+    let merger_events: Vec<&super::snapshot::Event> = tl
+        .events()
+        .iter()
+        .filter(|e| e.kind == EventKind::Merge && a < e.date && e.date <= b)
+        .collect();
+    let ended: BTreeSet<OrgId> = merger_events
+        .iter()
+        .flat_map(|e| e.from.iter().copied())
+        .collect();
+    let created: BTreeSet<OrgId> = merger_events.iter().map(|e| e.to).collect();
     Comparison {
         a,
         b,
         swapped,
         counts_a: tl.counts_at(a),
         counts_b: tl.counts_at(b),
+        mergers: merger_events.len(),
+        merged: (ended.len(), created.len()),
         changes,
         new_ccgs,
         formed_from: formed_from.into_iter().collect(),

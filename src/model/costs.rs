@@ -119,6 +119,43 @@ pub struct YearCost {
     pub saving_share: f64,
     /// Modelled cost less the target (positive: still above it).
     pub gap_gbp: f64,
+    /// Basis of the baseline: published if every CCG's baseline-year allowance is.
+    pub baseline_basis: Provenance,
+    /// Basis of the target: derived from a published baseline, else modelled.
+    pub target_basis: Provenance,
+    /// Basis of the structural savings (always modelled).
+    pub structural_saving_basis: Provenance,
+    /// Basis of the modelled cost (the allowance's before the baseline year).
+    pub modelled_cost_basis: Provenance,
+    /// Basis of the gap to the target.
+    pub gap_basis: Provenance,
+    /// For England: the national total the snapshot gives for the year, if any.
+    pub national_total_gbp: Option<f64>,
+    /// Its basis (published, derived, estimated).
+    pub national_total_basis: Option<Provenance>,
+    /// Its source key.
+    pub national_total_source: Option<String>,
+}
+
+/// A reported claim about a footprint's running costs, from `money.figures`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReportedFigure {
+    /// The CCG codes it covers.
+    pub orgs: Vec<String>,
+    /// The period as given (`2018/19-2019/20`).
+    pub period: String,
+    /// What was claimed (`claimed_running_cost_reduction`).
+    pub metric: String,
+    /// Pounds.
+    pub gbp: Option<f64>,
+    /// Always reported.
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+    /// The source's title, where the snapshot lists it.
+    pub source_title: String,
+    /// Caveats.
+    pub note: String,
 }
 
 /// Per merger component, per year.
@@ -156,6 +193,10 @@ pub struct CostModel {
     table: Vec<Vec<CompYear>>,
     /// Per CCG, per year index: its allowance and whether published.
     allowance: HashMap<(OrgId, usize), (f64, bool)>,
+    /// National totals from the snapshot, by year: (GBP, basis, source).
+    national: BTreeMap<FinancialYear, (f64, Provenance, String)>,
+    /// Reported figures (`money.figures` with basis `Reported`) and the CCGs they cover.
+    reported: Vec<(Vec<OrgId>, ReportedFigure)>,
 }
 
 fn mid_year(y: FinancialYear) -> Date {
@@ -308,47 +349,13 @@ impl CostModel {
                 .copied()
                 .filter(|c| s.org(*c).alive_on(day))
                 .collect();
-            let mut par: HashMap<OrgId, OrgId> = alive.iter().map(|c| (*c, *c)).collect();
-            fn root(par: &mut HashMap<OrgId, OrgId>, x: OrgId) -> OrgId {
-                let mut r = x;
-                while let Some(p) = par.get(&r).copied() {
-                    if p == r {
-                        break;
-                    }
-                    r = p;
-                }
-                par.insert(x, r);
-                r
-            }
-            for a in s
-                .arrangements
-                .iter()
-                .filter(|a| a.kind.shares_management() && a.holds_on(day))
-            {
-                let members: Vec<OrgId> = a
-                    .members
-                    .iter()
-                    .copied()
-                    .filter(|m| par.contains_key(m))
-                    .collect();
-                for w in members.windows(2) {
-                    let (x, z) = (root(&mut par, w[0]), root(&mut par, w[1]));
-                    if x != z {
-                        par.insert(x, z);
-                    }
-                }
-            }
-            let mut size: HashMap<OrgId, usize> = HashMap::new();
-            for c in &alive {
-                let r = root(&mut par, *c);
-                *size.entry(r).or_default() += 1;
-            }
-            for c in &alive {
-                let r = root(&mut par, *c);
-                let m = size.get(&r).copied().unwrap_or(1) as f64;
+            for team in super::sharing::teams(s, day, alive) {
+                let m = team.ccgs.len() as f64;
                 let share = (g + (m - 1.0) * (1.0 - sm) * g) / m;
-                if let Some(k) = component_of[c.ix()] {
-                    table[k][yi].fixed += share;
+                for c in &team.ccgs {
+                    if let Some(k) = component_of[c.ix()] {
+                        table[k][yi].fixed += share;
+                    }
                 }
             }
         }
@@ -401,7 +408,47 @@ impl CostModel {
             }
         }
 
+        let national = s
+            .money
+            .national_totals
+            .iter()
+            .map(|t| (t.year, (t.gbp, t.basis, t.source.clone())))
+            .collect();
+        let reported = s
+            .money
+            .figures
+            .iter()
+            .filter(|f| f.basis == Provenance::Reported)
+            .map(|f| {
+                let ids = f
+                    .orgs
+                    .iter()
+                    .filter_map(|c| s.find(OrgKind::Ccg, c))
+                    .collect();
+                let source_title = s
+                    .sources
+                    .iter()
+                    .find(|x| x.key == f.source)
+                    .map(|x| x.title.clone())
+                    .unwrap_or_default();
+                (
+                    ids,
+                    ReportedFigure {
+                        orgs: f.orgs.clone(),
+                        period: f.period.clone(),
+                        metric: f.metric.clone(),
+                        gbp: f.gbp,
+                        basis: f.basis,
+                        source: f.source.clone(),
+                        source_title,
+                        note: f.note.clone(),
+                    },
+                )
+            })
+            .collect();
         CostModel {
+            national,
+            reported,
             scenario: super::scenario::scenario_of(s),
             params,
             years,
@@ -443,7 +490,19 @@ impl CostModel {
         match o.kind {
             OrgKind::Ccg => ccgs.push(org),
             OrgKind::SubIcb => ccgs.extend(ccg_of_sub(org)),
-            OrgKind::System => ccgs = members(org, LinkKind::CcgSystem, at),
+            OrgKind::System => {
+                ccgs = members(org, LinkKind::CcgSystem, at);
+                // From July 2022 a system's CCG areas are its ICB's sub-ICB locations.
+                if ccgs.is_empty() {
+                    for icb in members(org, LinkKind::IcbSystem, at) {
+                        ccgs.extend(
+                            members(icb, LinkKind::SubIcbIcb, at)
+                                .into_iter()
+                                .filter_map(ccg_of_sub),
+                        );
+                    }
+                }
+            }
             OrgKind::Icb => {
                 ccgs = members(org, LinkKind::SubIcbIcb, at)
                     .into_iter()
@@ -542,6 +601,15 @@ impl CostModel {
         let (baseline, base_fixed) = base
             .map(|b| (rows[b].allowance, rows[b].fixed))
             .unwrap_or((0.0, 0.0));
+        let baseline_basis = match base {
+            Some(b) if rows[b].all_published => Provenance::Published,
+            _ => Provenance::Modelled,
+        };
+        let target_basis = match baseline_basis {
+            Provenance::Published => Provenance::Derived,
+            _ => Provenance::Modelled,
+        };
+        let england = fp.org.is_none();
         let target = baseline * (1.0 - self.cut);
         let r = self.params.merger_realisation;
         self.years
@@ -559,16 +627,30 @@ impl CostModel {
                 } else {
                     row.allowance
                 };
+                let allowance_basis = if row.all_published {
+                    Provenance::Published
+                } else {
+                    Provenance::Modelled
+                };
+                let national = self.national.get(y).filter(|_| england);
                 YearCost {
                     year: y.to_string(),
                     start_year: y.0,
                     ccgs: row.ccgs,
                     allowance_gbp: row.allowance,
-                    allowance_basis: if row.all_published {
-                        Provenance::Published
-                    } else {
+                    allowance_basis,
+                    baseline_basis,
+                    target_basis,
+                    structural_saving_basis: Provenance::Modelled,
+                    modelled_cost_basis: if after {
                         Provenance::Modelled
+                    } else {
+                        allowance_basis
                     },
+                    gap_basis: Provenance::Modelled,
+                    national_total_gbp: national.map(|n| n.0),
+                    national_total_basis: national.map(|n| n.1),
+                    national_total_source: national.map(|n| n.2.clone()),
                     baseline_gbp: baseline,
                     target_gbp: target,
                     structural_saving_gbp: structural,
@@ -581,6 +663,19 @@ impl CostModel {
                     gap_gbp: cost - target,
                 }
             })
+            .collect()
+    }
+
+    /// Reported claims about the footprint's running costs: those about CCGs in it (for
+    /// England, those about no CCG in particular).
+    pub fn reported(&self, fp: &Footprint) -> Vec<ReportedFigure> {
+        self.reported
+            .iter()
+            .filter(|(ids, _)| match fp.org {
+                None => ids.is_empty(),
+                Some(_) => !ids.is_empty() && ids.iter().all(|c| self.in_footprint(fp, *c)),
+            })
+            .map(|(_, f)| f.clone())
             .collect()
     }
 

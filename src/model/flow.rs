@@ -52,6 +52,16 @@ pub struct FlowGroup {
     pub region: Option<OrgId>,
 }
 
+/// CCGs in one column under one leadership team (sharing an accountable officer or a
+/// management team on the column's date).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowTeam {
+    /// Their nodes in the column, top to bottom.
+    pub nodes: Vec<u32>,
+    /// The arrangements that join them (indexes into `Snapshot::arrangements`).
+    pub arrangements: Vec<usize>,
+}
+
 /// Columns of organisations and the bands between them.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Flow {
@@ -524,6 +534,39 @@ impl Flow {
             columns,
             groups: self.groups.clone(),
         }
+    }
+
+    /// The shared leadership teams in each column, on the column's date: CCG nodes that
+    /// stand for one CCG each (none in a coarse or an ICB column).
+    pub fn teams(&self, s: &Snapshot) -> Vec<Vec<FlowTeam>> {
+        self.columns
+            .iter()
+            .map(|c| {
+                if c.icb {
+                    return Vec::new();
+                }
+                let pos: HashMap<OrgId, u32> = c
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| n.members == 1 && s.org(n.org).kind == OrgKind::Ccg)
+                    .map(|(k, n)| (n.org, k as u32))
+                    .collect();
+                super::sharing::teams(s, c.date, pos.keys().copied())
+                    .into_iter()
+                    .filter(|t| t.shared())
+                    .map(|t| {
+                        let mut nodes: Vec<u32> =
+                            t.ccgs.iter().filter_map(|o| pos.get(o).copied()).collect();
+                        nodes.sort_unstable();
+                        FlowTeam {
+                            nodes,
+                            arrangements: t.arrangements,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The most nodes in any column.

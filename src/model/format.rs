@@ -58,6 +58,9 @@ pub struct RawSnapshot {
     /// Sub-ICB location in ICB.
     #[serde(default)]
     pub sub_icb_icbs: Vec<RawLink>,
+    /// ICB of an integrated care system (from 1 July 2022 each ICS has one ICB).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub icb_systems: Vec<RawLink>,
     /// Neighbourhood in CCG.
     #[serde(default)]
     pub neighbourhood_ccgs: Vec<RawLink>,
@@ -127,9 +130,48 @@ impl ArrangementKind {
         }
     }
 
+    /// A few words for badges: `shared AO`, `shared team`, `joint committee`.
+    pub fn short(self) -> &'static str {
+        match self {
+            ArrangementKind::SharedAccountableOfficer => "shared AO",
+            ArrangementKind::SingleManagementTeam => "shared team",
+            ArrangementKind::JointCommittee => "joint committee",
+        }
+    }
+
     /// Whether the CCGs share leadership (and so fixed running costs).
     pub fn shares_management(self) -> bool {
         !matches!(self, ArrangementKind::JointCommittee)
+    }
+}
+
+/// How precisely a date is known: the source gave a day, a month or only a year.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum DatePrecision {
+    /// The day is known.
+    #[default]
+    Day,
+    /// Only the month is known; the date is its first (or, for an end, last) day.
+    Month,
+    /// Only the year is known.
+    Year,
+}
+
+impl DatePrecision {
+    /// Whether the day is known.
+    pub fn is_day(&self) -> bool {
+        *self == DatePrecision::Day
+    }
+
+    /// `month only`, `year only`, or nothing for a known day.
+    pub fn label(self) -> &'static str {
+        match self {
+            DatePrecision::Day => "",
+            DatePrecision::Month => "month only",
+            DatePrecision::Year => "year only",
+        }
     }
 }
 
@@ -156,6 +198,12 @@ pub struct RawArrangement {
     /// How the start is known: `exact`, `month`, `year` or `inferred`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date_basis: String,
+    /// How precisely `from` is known: a day (the default), a month or a year.
+    #[serde(default, skip_serializing_if = "DatePrecision::is_day")]
+    pub from_precision: DatePrecision,
+    /// How precisely `to` is known.
+    #[serde(default, skip_serializing_if = "DatePrecision::is_day")]
+    pub to_precision: DatePrecision,
     /// The leader's title as the source gives it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub leader: String,
@@ -201,7 +249,29 @@ pub struct RawAnnotation {
     pub basis: Provenance,
     /// Source key.
     pub source: String,
+    /// Figures the note gives, drawn as points at its date: on the CCG count chart,
+    /// `ccg`, `leadership_teams`, `ccgs_sharing_leadership` or `shared_leadership_teams`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<RawPoint>,
 }
+
+/// A figure a note gives: which series of its chart, and the value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoint {
+    /// The series (see [`RawAnnotation::points`]).
+    pub series: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// The series a point on the CCG count chart may name.
+pub const COUNT_SERIES: [&str; 4] = [
+    "ccg",
+    "leadership_teams",
+    "ccgs_sharing_leadership",
+    "shared_leadership_teams",
+];
 
 /// A source that figures cite by key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -240,6 +310,14 @@ pub struct RawOrg {
     /// Population, with its date and source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<RawPopulation>,
+    /// The first day a body with this name and area existed, when the record uses the
+    /// name and area for earlier days too (places are April 2021 councils in every era).
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub named_from: Option<Date>,
     /// Anything a reader should know (estimated dates, name variants).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
@@ -366,6 +444,10 @@ pub struct RawEvent {
     pub from: Vec<String>,
     /// The organisation created or changed (a CCG; for an abolition, the ICB).
     pub to: String,
+    /// What `to` is, where it is not the usual: a boundary change or rename of a sub-ICB
+    /// location (from July 2022) says `to_kind: SubIcb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_kind: Option<super::OrgKind>,
     /// The name of `to` after the event.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,

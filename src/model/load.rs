@@ -507,6 +507,22 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     &[p.as_at],
                 );
             }
+            if let Some(n) = r.named_from {
+                ck.check_dates(at, &code, &|| format!("`named_from` of {code}"), &[n]);
+                if n < r.from || n > to {
+                    ck.error(
+                        at,
+                        &code,
+                        format!(
+                            "{} {code} has `named_from` {n}, outside its life ({} to {})",
+                            kind.label(),
+                            r.from,
+                            show_end(to)
+                        ),
+                        "`named_from` is the day the body of that name began: a day within the organisation's life",
+                    );
+                }
+            }
             if to < r.from {
                 ck.error(
                     at,
@@ -570,6 +586,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 from: r.from,
                 to,
                 population,
+                named_from: r.named_from,
                 note: r.note.clone(),
             });
         }
@@ -600,6 +617,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         (LinkKind::IcbRegion, &raw.icb_regions),
         (LinkKind::CcgSystem, &raw.ccg_systems),
         (LinkKind::SubIcbIcb, &raw.sub_icb_icbs),
+        (LinkKind::IcbSystem, &raw.icb_systems),
         (LinkKind::NeighbourhoodCcg, &raw.neighbourhood_ccgs),
         (LinkKind::NeighbourhoodSubIcb, &raw.neighbourhood_sub_icbs),
     ];
@@ -738,6 +756,30 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         } else {
             OrgKind::Ccg
         };
+        // A boundary change or rename may be a sub-ICB location's (from July 2022).
+        let to_kind = match e.to_kind {
+            None => to_kind,
+            Some(k) if k == to_kind => k,
+            Some(OrgKind::SubIcb)
+                if matches!(e.kind, EventKind::BoundaryChange | EventKind::Rename) =>
+            {
+                OrgKind::SubIcb
+            }
+            Some(k) => {
+                ck.error(
+                    at,
+                    &e.id,
+                    format!(
+                        "event {} is a {} of a {}, which this kind of event cannot change",
+                        e.id,
+                        e.kind.label(),
+                        k.label()
+                    ),
+                    "leave out `to_kind` (a CCG), or use SubIcb for a boundary change or rename of a sub-ICB location",
+                );
+                continue;
+            }
+        };
         let to = resolve(&mut ck, at, to_kind, &e.to, "events");
         let from: Vec<Option<OrgId>> = e
             .from
@@ -816,8 +858,9 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     at,
                     &t.code,
                     format!(
-                        "the {} of CCG {} on {} falls outside its life",
+                        "the {} of {} {} on {} falls outside its life",
                         e.kind.label(),
+                        t.kind.label(),
                         t.code,
                         e.date
                     ),
@@ -1076,6 +1119,8 @@ fn lift_arrangements(
             from: r.from,
             to,
             date_basis: r.date_basis.clone(),
+            from_precision: r.from_precision,
+            to_precision: r.to_precision,
             leader: r.leader.clone(),
             source: r.source.clone(),
             evidence: r.evidence.clone(),
@@ -1111,6 +1156,34 @@ fn lift_annotations(
                 }
             },
         };
+        let mut points = Vec::new();
+        for p in &r.points {
+            let known = r.chart == super::format::ChartKind::CcgCount
+                && super::format::COUNT_SERIES.contains(&p.series.as_str());
+            if !known {
+                ck.error(
+                    at,
+                    &p.series,
+                    format!(
+                        "an annotation's point names the series `{}`, which its chart does not draw",
+                        p.series
+                    ),
+                    "points go on the CcgCount chart, in the series ccg, leadership_teams, ccgs_sharing_leadership or shared_leadership_teams",
+                );
+            } else if !p.value.is_finite() || p.value < 0.0 {
+                ck.error(
+                    at,
+                    &p.series,
+                    format!(
+                        "an annotation's point in `{}` is {}, not a count",
+                        p.series, p.value
+                    ),
+                    "a count is zero or more",
+                );
+            } else {
+                points.push((p.series.clone(), p.value));
+            }
+        }
         out.push(super::snapshot::Annotation {
             chart: r.chart,
             footprint,
@@ -1118,6 +1191,7 @@ fn lift_annotations(
             text: r.text.clone(),
             basis: r.basis,
             source: r.source.clone(),
+            points,
         });
     }
     out

@@ -10,6 +10,7 @@ pub mod format;
 pub mod load;
 pub mod locate;
 pub mod scenario;
+pub mod sharing;
 pub mod snapshot;
 pub mod timeline;
 
@@ -111,6 +112,8 @@ pub enum Provenance {
     Estimated,
     /// The output of a model whose parameters are in the snapshot.
     Modelled,
+    /// A claim made in an article or report, not checked against a primary source.
+    Reported,
 }
 
 impl Provenance {
@@ -121,8 +124,59 @@ impl Provenance {
             Provenance::Derived => "derived",
             Provenance::Estimated => "estimated",
             Provenance::Modelled => "modelled",
+            Provenance::Reported => "reported",
         }
     }
+
+    /// Every basis, in order.
+    pub const ALL: [Provenance; 5] = [
+        Provenance::Published,
+        Provenance::Derived,
+        Provenance::Estimated,
+        Provenance::Modelled,
+        Provenance::Reported,
+    ];
+
+    /// Whether the figure is stated directly by its source.
+    pub fn is_published(self) -> bool {
+        self == Provenance::Published
+    }
+
+    /// What the basis means, in a sentence, for legends and tooltips.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Provenance::Published => "stated directly by the cited source",
+            Provenance::Derived => "arithmetic on published figures (a sum, a share of counts)",
+            Provenance::Estimated => "an estimate: a proxy, an overlay or a carried value",
+            Provenance::Modelled => {
+                "the output of the cost model, whose parameters are in the snapshot"
+            }
+            Provenance::Reported => {
+                "a claim in an article or report, not checked against a primary source"
+            }
+        }
+    }
+}
+
+/// The mark shown before a figure or relation that is not published: `≈`.
+pub const APPROX: &str = "≈";
+
+/// Shares at least this large are shown as the whole place.
+pub const FULL_SHARE: f64 = 0.9995;
+
+/// Whether a share is shown with `≈`: an estimate (at any share), or a derived share
+/// of part of a place. A derived 100% (every LSOA of the place) is shown plainly.
+pub fn approx_share(basis: Provenance, share: f64) -> bool {
+    match basis {
+        Provenance::Published => false,
+        Provenance::Derived => share < FULL_SHARE,
+        _ => true,
+    }
+}
+
+/// `≈` for anything not published, nothing for published figures.
+pub fn approx_mark(basis: Provenance) -> &'static str {
+    if basis.is_published() { "" } else { APPROX }
 }
 
 /// A financial year, 1 April to 31 March, written `2019/20`. Holds the starting year.
@@ -178,6 +232,28 @@ impl<'de> Deserialize<'de> for FinancialYear {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
+}
+
+/// Formats a count with thousands separators: `1,254`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count with its noun: `1 merger`, `18 mergers`, `1,254 neighbourhoods`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// Formats a date as people read it: `1 Apr 2019`.

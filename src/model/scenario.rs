@@ -913,6 +913,7 @@ fn merge(
             basis: Provenance::Modelled,
             source: SCENARIO_SOURCE.to_string(),
         }),
+        named_from: None,
         note: format!("scenario: merger of {}", ccgs.join(", ")),
     });
     raw.events.push(RawEvent {
@@ -921,6 +922,7 @@ fn merge(
         kind: EventKind::Merge,
         from: ccgs.to_vec(),
         to: code.to_string(),
+        to_kind: None,
         name: name.to_string(),
         date_basis: "scenario".to_string(),
         source: SCENARIO_SOURCE.to_string(),
@@ -1189,6 +1191,8 @@ fn share(
         from,
         to: (until != FOREVER).then_some(until),
         date_basis: "scenario".to_string(),
+        from_precision: Default::default(),
+        to_precision: Default::default(),
         leader: "shared accountable officer (scenario)".to_string(),
         source: SCENARIO_SOURCE.to_string(),
         evidence: String::new(),

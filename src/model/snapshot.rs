@@ -62,6 +62,9 @@ pub struct Org {
     pub to: Date,
     /// Population, where known.
     pub population: Option<Population>,
+    /// The first day a body with this name and area existed, when the record uses them
+    /// for earlier days too (a council created after 2013, shown on its 2021 area).
+    pub named_from: Option<Date>,
     /// Notes.
     pub note: String,
 }
@@ -76,6 +79,24 @@ impl Org {
     pub fn label(&self) -> String {
         format!("{} ({})", self.name, self.code)
     }
+
+    /// Whether, on `date`, the record uses a name and area that came later (a council
+    /// created after `date`, shown on its 2021 area).
+    pub fn named_later(&self, date: Date) -> bool {
+        self.named_from.is_some_and(|d| date < d)
+    }
+
+    /// What the name means before `named_from`:
+    /// `the council of this name began on 1 Apr 2021; shown on its 2021 area`.
+    pub fn named_later_note(&self) -> String {
+        match self.named_from {
+            Some(d) => format!(
+                "the council of this name began on {}; shown on its 2021 area",
+                super::human_date(d)
+            ),
+            None => String::new(),
+        }
+    }
 }
 
 /// What a relation means. The first organisation is the member or the server.
@@ -89,6 +110,8 @@ pub enum LinkKind {
     CcgSystem,
     /// Sub-ICB location in ICB.
     SubIcbIcb,
+    /// ICB of an integrated care system.
+    IcbSystem,
     /// Neighbourhood in CCG.
     NeighbourhoodCcg,
     /// Neighbourhood in sub-ICB location.
@@ -103,11 +126,12 @@ pub enum LinkKind {
 
 impl LinkKind {
     /// Every kind, in file order.
-    pub const ALL: [LinkKind; 9] = [
+    pub const ALL: [LinkKind; 10] = [
         LinkKind::SystemRegion,
         LinkKind::IcbRegion,
         LinkKind::CcgSystem,
         LinkKind::SubIcbIcb,
+        LinkKind::IcbSystem,
         LinkKind::NeighbourhoodCcg,
         LinkKind::NeighbourhoodSubIcb,
         LinkKind::CcgPlace,
@@ -122,6 +146,7 @@ impl LinkKind {
             LinkKind::IcbRegion => (OrgKind::Icb, OrgKind::Region),
             LinkKind::CcgSystem => (OrgKind::Ccg, OrgKind::System),
             LinkKind::SubIcbIcb => (OrgKind::SubIcb, OrgKind::Icb),
+            LinkKind::IcbSystem => (OrgKind::Icb, OrgKind::System),
             LinkKind::NeighbourhoodCcg => (OrgKind::Neighbourhood, OrgKind::Ccg),
             LinkKind::NeighbourhoodSubIcb => (OrgKind::Neighbourhood, OrgKind::SubIcb),
             LinkKind::CcgPlace => (OrgKind::Ccg, OrgKind::Place),
@@ -137,6 +162,7 @@ impl LinkKind {
             LinkKind::IcbRegion => "icb_regions",
             LinkKind::CcgSystem => "ccg_systems",
             LinkKind::SubIcbIcb => "sub_icb_icbs",
+            LinkKind::IcbSystem => "icb_systems",
             LinkKind::NeighbourhoodCcg => "neighbourhood_ccgs",
             LinkKind::NeighbourhoodSubIcb => "neighbourhood_sub_icbs",
             LinkKind::CcgPlace => "ccg_places",
@@ -219,6 +245,10 @@ pub struct Arrangement {
     pub to: Date,
     /// How the start is known.
     pub date_basis: String,
+    /// How precisely `from` is known.
+    pub from_precision: super::format::DatePrecision,
+    /// How precisely `to` is known.
+    pub to_precision: super::format::DatePrecision,
     /// The leader's title.
     pub leader: String,
     /// Source key.
@@ -251,6 +281,8 @@ pub struct Annotation {
     pub basis: Provenance,
     /// Source key.
     pub source: String,
+    /// Figures it gives: (series, value).
+    pub points: Vec<(String, f64)>,
 }
 
 /// A checked snapshot with typed ids.

@@ -85,6 +85,12 @@ pub struct Counts {
     pub place: usize,
     /// Neighbourhoods (PCNs).
     pub neighbourhood: usize,
+    /// CCGs in at least one shared accountable officer or single management team
+    /// arrangement (joint committees share no leadership).
+    pub ccgs_sharing_leadership: usize,
+    /// Separate leadership teams among the CCGs alive: CCGs linked by shared leadership
+    /// count once as a group.
+    pub leadership_teams: usize,
 }
 
 impl Counts {
@@ -130,6 +136,8 @@ pub struct Timeline {
     merges_into: HashMap<OrgId, Vec<usize>>,
     /// Merge and abolition events by each CCG that ends in them.
     ends_in: HashMap<OrgId, Vec<usize>>,
+    /// Shared leadership by day, for the counts.
+    sharing: super::sharing::SharingIndex,
     /// Unique to this index (and its clones), for caches keyed by the world shown.
     id: u64,
 }
@@ -218,6 +226,7 @@ impl Timeline {
         }
 
         Timeline {
+            sharing: super::sharing::SharingIndex::new(&snapshot),
             snapshot,
             starts,
             changes,
@@ -261,9 +270,24 @@ impl Timeline {
 
     /// Live counts on `date`, without building the state.
     pub fn counts_at(&self, date: Date) -> Counts {
-        self.segment(date)
+        let c = self
+            .segment(date)
             .map(|s| self.counts[s])
-            .unwrap_or_default()
+            .unwrap_or_default();
+        self.with_sharing(c, date)
+    }
+
+    /// `counts` with the shared-leadership figures of `date` filled in.
+    fn with_sharing(&self, mut c: Counts, date: Date) -> Counts {
+        let (sharing, beyond_first) = self.sharing.at(date);
+        c.ccgs_sharing_leadership = sharing;
+        c.leadership_teams = c.ccg.saturating_sub(beyond_first);
+        c
+    }
+
+    /// Days on which an arrangement of shared leadership begins or ends, ascending.
+    pub fn sharing_days(&self) -> &[Date] {
+        self.sharing.days()
     }
 
     /// Everything true on `date`.
@@ -288,7 +312,7 @@ impl Timeline {
             tl: self,
             date,
             live,
-            counts: self.counts[seg],
+            counts: self.with_sharing(self.counts[seg], date),
         }
     }
 
@@ -360,6 +384,16 @@ impl Timeline {
                 }
             }
         }
+        // Shared management of the organisation and of its predecessors.
+        let mut arrangements: Vec<usize> = Vec::new();
+        for ccg in &seen {
+            for i in super::sharing::of_ccg(s, *ccg) {
+                if !arrangements.contains(&i) {
+                    arrangements.push(i);
+                }
+            }
+        }
+        arrangements.sort_by_key(|i| (s.arrangements[*i].from, *i));
         let mut queue = vec![start];
         while let Some(x) = queue.pop() {
             for &e in self.ends_in.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
@@ -396,7 +430,11 @@ impl Timeline {
                 }
             })
             .collect();
-        Lineage { org, steps }
+        Lineage {
+            org,
+            steps,
+            arrangements,
+        }
     }
 
     /// Indexes into [`Timeline::events`] of the mergers and abolitions `org` ends in.
@@ -443,6 +481,9 @@ pub struct Lineage {
     pub org: OrgId,
     /// Connected mergers and abolitions in date order.
     pub steps: Vec<LineageStep>,
+    /// Shared management of the organisation and of its predecessors (indexes into
+    /// [`Snapshot::arrangements`]), by start date.
+    pub arrangements: Vec<usize>,
 }
 
 /// Everything true on one day.
@@ -505,18 +546,18 @@ impl<'a> State<'a> {
                 system_of.insert(l.a, l.b);
             }
         }
-        let mut commissioner_of: HashMap<OrgId, OrgId> = HashMap::new();
+        let mut commissioner_of: HashMap<OrgId, (OrgId, super::Provenance)> = HashMap::new();
         for kind in [LinkKind::NeighbourhoodCcg, LinkKind::NeighbourhoodSubIcb] {
             for l in self.links(kind) {
                 let l = s.link(l);
-                commissioner_of.insert(l.a, l.b);
+                commissioner_of.insert(l.a, (l.b, l.basis));
             }
         }
         let mut groups: BTreeMap<Option<OrgId>, BTreeMap<OrgId, PlaceNode>> = BTreeMap::new();
         let mut main_system: HashMap<OrgId, (f64, Option<OrgId>)> = HashMap::new();
         for kind in [LinkKind::CcgPlace, LinkKind::SubIcbPlace] {
-            for l in self.links(kind) {
-                let l = s.link(l);
+            for id in self.links(kind) {
+                let l = s.link(id);
                 let sys = system_of.get(&l.a).copied();
                 let node = groups
                     .entry(sys)
@@ -526,6 +567,8 @@ impl<'a> State<'a> {
                 node.served_by.push(Served {
                     commissioner: l.a,
                     share: l.share,
+                    link: id,
+                    basis: l.basis,
                 });
                 node.share_in_system += l.share;
                 let best = main_system.entry(l.b).or_insert((0.0, sys));
@@ -534,12 +577,10 @@ impl<'a> State<'a> {
                 }
             }
         }
-        for l in self.links(LinkKind::NeighbourhoodPlace) {
-            let l = s.link(l);
-            let own_sys = commissioner_of
-                .get(&l.a)
-                .and_then(|c| system_of.get(c))
-                .copied();
+        for id in self.links(LinkKind::NeighbourhoodPlace) {
+            let l = s.link(id);
+            let membership = commissioner_of.get(&l.a).copied();
+            let own_sys = membership.and_then(|(c, _)| system_of.get(&c)).copied();
             let in_own =
                 own_sys.and_then(|sys| groups.get_mut(&Some(sys)).and_then(|g| g.get_mut(&l.b)));
             let node = match in_own {
@@ -550,9 +591,13 @@ impl<'a> State<'a> {
                     .and_then(|g| g.get_mut(&l.b)),
             };
             if let Some(node) = node {
+                // The weaker of the share's basis and the membership's.
+                let basis = membership.map_or(l.basis, |(_, b)| b.max(l.basis));
                 node.neighbourhoods.push(Served {
                     commissioner: l.a,
                     share: l.share,
+                    link: id,
+                    basis,
                 });
             }
         }
@@ -592,6 +637,10 @@ pub struct Served {
     pub commissioner: OrgId,
     /// Its share.
     pub share: f64,
+    /// The relation the share comes from.
+    pub link: LinkId,
+    /// Its basis; for a neighbourhood, the weaker of the share's and the membership's.
+    pub basis: super::Provenance,
 }
 
 /// A place in the tree.
