@@ -63,6 +63,9 @@ pub struct Cli {
     /// The view in the middle of the window to start on.
     #[arg(long, value_enum)]
     pub view: Option<ViewArg>,
+    /// How the tree groups organisations.
+    #[arg(long, value_enum)]
+    pub group: Option<GroupArg>,
     /// Show only this NHS region or ICB in the merger flow, by code (for example
     /// E40000006 or QJK).
     #[arg(long, value_name = "CODE")]
@@ -77,6 +80,29 @@ pub struct Cli {
     /// Compare these two dates (opens the compare view).
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub compare: Option<Vec<Date>>,
+}
+
+/// Tree groupings for --group.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    /// System, place, neighbourhood.
+    Place,
+    /// System, CCG, place.
+    Ccg,
+    /// System, leadership team, CCG.
+    Leadership,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<GroupArg> for crate::view::Grouping {
+    fn from(g: GroupArg) -> Self {
+        match g {
+            GroupArg::Place => crate::view::Grouping::SystemPlace,
+            GroupArg::Ccg => crate::view::Grouping::SystemCcg,
+            GroupArg::Leadership => crate::view::Grouping::SystemLeadership,
+        }
+    }
 }
 
 /// Views for --view.

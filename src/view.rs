@@ -248,7 +248,7 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// A commissioner's row (CCG or sub-ICB location) at `depth`.
+/// A commissioner's row (CCG or sub-ICB location) at `depth`, with no children.
 fn commissioner_row(
     s: &Snapshot,
     date: Date,
@@ -256,8 +256,6 @@ fn commissioner_row(
     id: OrgId,
     depth: u8,
     detail: String,
-    expandable: bool,
-    open: bool,
 ) -> TreeRow {
     let o = s.org(id);
     let (sharing, hover) = if o.kind == OrgKind::Ccg {
@@ -272,8 +270,8 @@ fn commissioner_row(
         org: Some(id),
         label: o.label(),
         detail,
-        expandable,
-        open,
+        expandable: false,
+        open: false,
         changed: o.from == date,
         approx: false,
         sharing,
@@ -427,16 +425,11 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                         detail.push_str(" · ");
                         detail.push_str(&p);
                     }
-                    rows.push(commissioner_row(
-                        s,
-                        date,
-                        ckey.clone(),
-                        comm,
-                        1,
-                        detail,
-                        true,
-                        c_open,
-                    ));
+                    rows.push(TreeRow {
+                        expandable: true,
+                        open: c_open,
+                        ..commissioner_row(s, date, ckey.clone(), comm, 1, detail)
+                    });
                     if c_open {
                         for (place, served) in places {
                             let po = s.org(place);
@@ -517,7 +510,7 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                         for c in &t.ccgs {
                             let detail = population_text(s.org(*c)).unwrap_or_default();
                             let ckey = format!("{tkey}/c:{}", s.org(*c).code);
-                            rows.push(commissioner_row(s, date, ckey, *c, 2, detail, false, false));
+                            rows.push(commissioner_row(s, date, ckey, *c, 2, detail));
                         }
                     }
                 }
@@ -540,7 +533,7 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                         detail.push_str(&p);
                     }
                     let ckey = format!("{key}/c:{}", o.code);
-                    rows.push(commissioner_row(s, date, ckey, c, 1, detail, false, false));
+                    rows.push(commissioner_row(s, date, ckey, c, 1, detail));
                 }
             }
         }

@@ -179,7 +179,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     h.get_by_label("Kent and Medway (E54000032)").hover();
     h.run();
-    h.get_by_label("Changed between the two dates compared");
+    h.get_by_label_contains("Changed between the two dates compared");
 
     // A bad date says what is wrong and keeps the window whole.
     retype(&mut h, "Date B", "2020-13-45");

@@ -367,6 +367,9 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     search_and_pick(&mut h, "15N", "NHS Devon CCG (15N)");
+    // The details panel is long (lineage, shared management): scroll to the button.
+    h.get_by_label("Move merger E232…").scroll_to_me();
+    h.run();
     h.get_by_label("Move merger E232…").click();
     h.run();
     h.get_by_label("Move a merger");

@@ -192,7 +192,7 @@ pub fn cost_chart_ui(
             })
             .unwrap_or_default();
         ui.label(format!(
-            "◆ Reported ({}): £{:.1}m {} ({}); {model}. Why they differ: assets/FORMAT.md, \"Reported figures and the model\".",
+            "Reported ({}): £{:.1}m {} ({}), the diamond; {model}. Why they differ: assets/FORMAT.md, \"Reported figures and the model\".",
             r.figure.period,
             gbp / 1e6,
             r.figure.metric.replace('_', " "),
@@ -737,7 +737,7 @@ pub fn count_chart_ui(
             .map(|p| format!("{:.0} {}", p.record, short(&p.series)))
             .collect();
         ui.weak(format!(
-            "◆ {} ({}): {}. ○ The record on {}: {}.",
+            "{} ({}): {} (diamonds). The record on {}: {} (hollow dots).",
             capitalise(first.basis.label()),
             first.source_title,
             given.join(", "),

@@ -38,12 +38,7 @@ pub struct FlowState {
     /// The regions of the whole flow, by name, for the filter.
     regions: Option<(u64, Arc<Vec<OrgId>>)>,
     /// The layout, colours and leadership teams last drawn, by flow, area and theme.
-    drawn_cache: Option<(
-        DrawnKey,
-        Arc<FlowLayout>,
-        Arc<Vec<Color32>>,
-        Arc<Vec<Vec<FlowTeam>>>,
-    )>,
+    drawn_cache: Option<Drawn>,
     /// A large world's flow being built on a worker, and the timeline it is for.
     pending: Option<(u64, Receiver<Built>)>,
 }
@@ -52,6 +47,14 @@ pub struct FlowState {
 type Built = (Arc<Flow>, [Arc<Flow>; 2]);
 
 type DrawnKey = (u64, FlowFilter, Detail, [u32; 5], bool);
+
+/// What a drawn view keeps between frames: its key, layout, colours and leadership teams.
+type Drawn = (
+    DrawnKey,
+    Arc<FlowLayout>,
+    Arc<Vec<Color32>>,
+    Arc<Vec<Vec<FlowTeam>>>,
+);
 
 /// How much a view is drawn in one go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -708,7 +711,7 @@ impl App {
         });
         ui.weak(
             "Height: registered population · colour: the system each lineage ends in · \
-             hover to trace a lineage, click to select",
+             [ CCGs under one leadership team · hover to trace a lineage, click to select",
         );
         self.flow.filter = filter;
         ui.add_space(2.0);
@@ -879,8 +882,10 @@ impl App {
         for (r, colour) in outlines {
             painter.rect_stroke(r, 1.0, Stroke::new(1.5, colour), egui::StrokeKind::Outside);
         }
-        // Leadership teams: a bracket left of the column, a tick at each member.
+        // Leadership teams: a bracket left of the column, a tick at each member, drawn
+        // in the text colour so that it stands out from the bands.
         let team_colour = super::panels::teams_colour(ui);
+        let bracket_colour = text_colour.gamma_multiply(0.85);
         let pointer = if self.taking_screenshot() {
             None
         } else {
@@ -894,16 +899,20 @@ impl App {
                 };
                 let lit = t.nodes.iter().any(|k| on(c, *k as usize));
                 let colour = if lit {
-                    team_colour
+                    bracket_colour
                 } else {
-                    team_colour.gamma_multiply(0.4)
+                    bracket_colour.gamma_multiply(0.35)
                 };
-                let stroke = Stroke::new(1.5, colour);
-                painter.vline(x, top..=bottom, stroke);
-                for k in &t.nodes {
-                    let (y0, y1) = lay.ys[c][*k as usize];
-                    let y = (y0 + y1) / 2.0;
-                    painter.hline(x..=x + BRACKET_GAP - 1.0, y, stroke);
+                // A backing in the panel's colour first, so the bracket reads over bands.
+                let backing = Stroke::new(4.0, ui.visuals().panel_fill.gamma_multiply(0.9));
+                let stroke = Stroke::new(2.0, colour);
+                for st in [backing, stroke] {
+                    painter.vline(x, top..=bottom, st);
+                    for k in &t.nodes {
+                        let (y0, y1) = lay.ys[c][*k as usize];
+                        let y = (y0 + y1) / 2.0;
+                        painter.hline(x..=x + BRACKET_GAP - 1.0, y, st);
+                    }
                 }
                 if let Some(p) = pointer
                     && (p.x - x).abs() <= 3.0
@@ -1136,7 +1145,7 @@ impl App {
                         if !badge.is_empty() {
                             ui.label(
                                 RichText::new(format!(
-                                    "⇄ {badge} on {}",
+                                    "↔ {badge} on {}",
                                     human_date(flow.columns[c].date)
                                 ))
                                 .color(team_colour),

@@ -12,7 +12,7 @@
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
-mod charts;
+pub mod charts;
 mod compare;
 pub mod flow;
 pub mod loader;
@@ -64,6 +64,8 @@ pub struct AppOptions {
     pub fresh: bool,
     /// The view to start on.
     pub view: Option<CentralTab>,
+    /// How the tree groups organisations (else what was chosen last time).
+    pub grouping: Option<Grouping>,
     /// Show only this region or ICB (by code) in the merger flow.
     pub flow_filter: Option<String>,
     /// Compare these two dates (and start on the compare view).
@@ -439,6 +441,9 @@ impl App {
         }
         if let Some(t) = options.theme {
             state.theme = t;
+        }
+        if let Some(g) = options.grouping {
+            state.grouping = g;
         }
         // A page cannot read the last file again: the embedded record opens at once.
         let file_to_open = if cfg!(target_arch = "wasm32") {

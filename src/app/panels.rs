@@ -562,11 +562,13 @@ impl App {
                     if row.expandable {
                         let icon = if row.open { "⏷" } else { "⏵" };
                         let what = if row.open { "Collapse" } else { "Expand" };
-                        if ui
-                            .add(egui::Button::new(icon).frame(false).small())
-                            .on_hover_text(format!("{what} {}", row.label))
-                            .clicked()
-                        {
+                        let name = format!("{what} {}", row.label);
+                        let button = ui.add(egui::Button::new(icon).frame(false).small());
+                        // Screen readers (and tests) know it by what it does, not its icon.
+                        button.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
+                        });
+                        if button.on_hover_text(&name).clicked() {
                             commands.push(Command::ToggleNode(row.key.clone()));
                         }
                     } else {
@@ -626,6 +628,15 @@ impl App {
                             "Created or changed on this date"
                         });
                     }
+                    // The whole detail on hover: the panel may cut it.
+                    let full = if row.detail.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}: {}", row.label, row.detail)
+                    };
+                    if !full.is_empty() {
+                        hover.push(&full);
+                    }
                     if !row.hover.is_empty() {
                         hover.push(&row.hover);
                     }
@@ -634,7 +645,7 @@ impl App {
                     }
                     if !row.sharing.is_empty() {
                         let badge = egui::Label::new(
-                            RichText::new(format!("⇄ {}", row.sharing))
+                            RichText::new(format!("↔ {}", row.sharing))
                                 .small()
                                 .color(badge_colour),
                         )
