@@ -1,12 +1,13 @@
 //! The command-line interface: `check`, `at`, `lineage`, `import`, and the window.
 //!
 //! The parser and the subcommands are desktop-only (`cfg(not(target_arch = "wasm32"))`);
-//! the writers (`write_at`, `write_costs`, ...) are built everywhere, since the window's
-//! CSV export uses them in the browser too.
+//! the writers (`write_at`, `write_costs`, ...) live in [`crate::report`], re-exported
+//! here, since the window's CSV export uses them in the browser too.
 //!
 //! Exit codes: 0 success (a valid file for `check`), 1 an invalid snapshot, 2 a usage
 //! or I/O error.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::io::Write;
 use std::path::Path;
 #[cfg(not(target_arch = "wasm32"))]
@@ -24,6 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::model::OrgKind;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::load::{LoadError, Loaded, load_str};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::model::{Date, Timeline};
 
 /// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022.

@@ -119,6 +119,11 @@ const CASES: &[Case] = &[
     // More events.
     case("own_predecessor.ron",                    1, 3, "line 82, column 5",  "A3X",        &["A3X -> A3X", "cannot be its own predecessor"]),
     case("event_outside_life.ron",                 1, 1, "line 82, column 5",  "C01",        &["rename of CCG C01 on 2024-04-01 falls outside its life"]),
+    case("sub_icb_boundary_change_outside_life.ron", 1, 1, "line 81, column 5", "C01",        &["boundary change of sub-ICB location C01 on 2021-04-01 falls outside its life"]),
+    case("to_kind_on_merge.ron",                   1, 1, "line 80, column 5",  "E4",         &["event E4 is a merger of a sub-ICB location", "leave out `to_kind`"]),
+    // Names used before the body existed, and the figures notes give.
+    case("named_from_outside_life.ron",            1, 1, "line 35, column 5",  "E06000001",  &["has `named_from` 2010-04-01, outside its life"]),
+    case("annotation_point_unknown_series.ron",    1, 1, "line 84, column 5",  "ccg_count",  &["names the series `ccg_count`", "ccgs_sharing_leadership"]),
     // Several at once: all are reported, in file order.
     case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
     // Made by `generate`: bytes that are awkward to keep in git, and positive controls.

@@ -864,7 +864,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                         t.code,
                         e.date
                     ),
-                    "correct the event's date or the CCG's life",
+                    "correct the event's date or the organisation's life",
                 );
             }
             EventKind::AbolishIntoIcb if !t.alive_on(e.date) => {
