@@ -68,6 +68,9 @@ pub struct Cli {
     /// How the tree groups organisations.
     #[arg(long, value_enum)]
     pub group: Option<GroupArg>,
+    /// The chart shown large in the running-costs view.
+    #[arg(long, value_enum)]
+    pub chart: Option<ChartArg>,
     /// Show only this NHS region or ICB in the merger flow, by code (for example
     /// E40000006 or QJK).
     #[arg(long, value_name = "CODE")]
@@ -103,6 +106,29 @@ impl From<GroupArg> for crate::view::Grouping {
             GroupArg::Place => crate::view::Grouping::SystemPlace,
             GroupArg::Ccg => crate::view::Grouping::SystemCcg,
             GroupArg::Leadership => crate::view::Grouping::SystemLeadership,
+        }
+    }
+}
+
+/// Charts for --chart.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartArg {
+    /// Running costs of the selection (or England).
+    Costs,
+    /// Savings by system.
+    Savings,
+    /// CCGs and leadership teams over time.
+    Ccgs,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<ChartArg> for crate::model::format::ChartKind {
+    fn from(c: ChartArg) -> Self {
+        match c {
+            ChartArg::Costs => crate::model::format::ChartKind::Costs,
+            ChartArg::Savings => crate::model::format::ChartKind::Savings,
+            ChartArg::Ccgs => crate::model::format::ChartKind::CcgCount,
         }
     }
 }

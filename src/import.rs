@@ -1127,10 +1127,13 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 to = b;
             }
         }
-        if from.to_string() != written_from {
+        // A month or a year is kept as the date's precision; a day moved to fit the
+        // CCGs' lives is noted.
+        if precision(written_from).is_day() && from.to_string() != written_from {
             notes.push(format!("start written as {written_from}"));
         }
-        if !written_to.is_empty() && to.to_string() != written_to {
+        if precision(written_to).is_day() && !written_to.is_empty() && to.to_string() != written_to
+        {
             notes.push(format!("end written as {written_to}"));
         }
         if to < from {

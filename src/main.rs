@@ -121,6 +121,7 @@ fn main() -> ExitCode {
         fresh: cli.screenshot.is_some(),
         view: cli.view.map(Into::into),
         grouping: cli.group.map(Into::into),
+        chart: cli.chart.map(Into::into),
         flow_filter: cli.flow_filter,
         compare: cli.compare.and_then(|v| Some((*v.first()?, *v.get(1)?))),
         screenshot: cli.screenshot,

@@ -1362,8 +1362,8 @@ pub struct CostChart {
     pub target_year: i32,
     /// The target cut, 0.2.
     pub cut: f64,
-    /// Notes that belong to this footprint.
-    pub annotations: Vec<String>,
+    /// Notes that belong to this footprint: (source key, text).
+    pub annotations: Vec<(String, String)>,
     /// Which CCGs the footprint adds up, over all years.
     pub members: String,
     /// Published allowances of the selected CCG itself: (year, GBP, source).
@@ -1490,7 +1490,12 @@ pub fn cost_chart(
             None => fp.org.is_none(),
             Some(id) => fp.org.is_some() && model.in_footprint(&fp, id),
         })
-        .map(|a| format!("{} · {} ({})", human_date(a.date), a.text, a.basis.label()))
+        .map(|a| {
+            (
+                a.source.clone(),
+                format!("{} · {} ({})", human_date(a.date), a.text, a.basis.label()),
+            )
+        })
         .collect();
     let mut member_codes: Vec<&str> = s
         .orgs

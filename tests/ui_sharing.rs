@@ -192,10 +192,9 @@ fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() 
     let tl = england();
     let c = tl.counts_at(d("2019-06-01"));
     let shared_teams = c.ccgs_sharing_leadership - (c.ccg - c.leadership_teams);
-    h.get_by_label_contains(&format!(
-        "Reported (DAC Beachcroft, \"The NHS Long Term Plan balancing act\", 11 June 2019): \
-         127 CCGs sharing leadership, 38 shared leaders (diamonds). The record on 1 Jun 2019: {} \
-         CCGs sharing leadership, {shared_teams} shared leaders (hollow dots).",
+    h.get_by_label(&format!(
+        "Reported (DAC Beachcroft, 11 June 2019): 127 CCGs sharing leadership, 38 shared \
+         leaders (diamonds); the record on 1 Jun 2019: {} and {shared_teams} (hollow dots).",
         c.ccgs_sharing_leadership
     ));
     // England's running-cost chart names the published national totals in its legend.

@@ -9,6 +9,23 @@ use egui_plot::{
 use crate::model::{OrgId, Provenance};
 use crate::view::{CostChart, CountChart, SavingsChart, capitalise};
 
+/// A y grid whose every line is labelled: 1, 2 or 5 times a power of ten, at least 30
+/// points apart (egui_plot labels lines 20 points apart or more), so that a small chart
+/// still gets as many labels as fit rather than one.
+fn five_or_more_steps(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let range = (hi - lo).abs().max(1e-9);
+    // `base_step_size` is the data span of the plot's minimum grid spacing (8 points).
+    let at_least = (range / 7.0).max(input.base_step_size * 30.0 / 8.0);
+    let magnitude = 10f64.powf(at_least.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= at_least)
+        .unwrap_or(10.0 * magnitude);
+    egui_plot::uniform_grid_spacer(move |_| [step, step * 5.0, step * 10.0])(input)
+}
+
 /// How a series is drawn, for the legends under the charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
@@ -22,8 +39,10 @@ pub enum Mark {
     Dot,
     /// A hollow dot (derived or estimated, or the record beside a claim).
     Hollow,
-    /// A diamond (a reported claim, or one CCG's own published figure).
+    /// A diamond (a reported claim).
     Diamond,
+    /// A square (one CCG's own published figure).
+    Square,
     /// A shaded area.
     Fill,
 }
@@ -74,6 +93,13 @@ pub fn legend_ui(ui: &mut egui::Ui, items: &[(Mark, Color32, String)]) {
                         *colour,
                         egui::Stroke::NONE,
                     ));
+                }
+                Mark::Square => {
+                    p.rect_filled(
+                        egui::Rect::from_center_size(c, egui::vec2(8.0, 8.0)),
+                        0.0,
+                        *colour,
+                    );
                 }
                 Mark::Fill => {
                     p.rect_filled(
@@ -132,8 +158,16 @@ pub fn cost_chart_ui(
         chart.cut * 100.0
     ));
     ui.weak(format!("Footprint: {}.", chart.members));
-    for a in &chart.annotations {
-        ui.label(RichText::new(format!("Note: {a}")).italics());
+    // A note from the same source as a reported figure is that figure's words: on hover.
+    let reported_sources: Vec<&str> = chart
+        .reported
+        .iter()
+        .map(|r| r.figure.source.as_str())
+        .collect();
+    for (source, text) in &chart.annotations {
+        if !reported_sources.contains(&source.as_str()) {
+            ui.label(RichText::new(format!("Note: {text}")).italics());
+        }
     }
     if chart.rows.is_empty() {
         ui.weak("No running-cost years in this snapshot.");
@@ -185,19 +219,31 @@ pub fn cost_chart_ui(
             .modelled_saving_gbp
             .map(|m| {
                 format!(
-                    "the model gives £{:.1}m of structural savings in {}",
+                    "; the model gives £{:.1}m of structural savings by {}",
                     m / 1e6,
                     fy_label(y as f64)
                 )
             })
             .unwrap_or_default();
+        let source = r
+            .figure
+            .source_title
+            .split(':')
+            .next()
+            .unwrap_or(&r.figure.source);
+        let words: Vec<&str> = chart
+            .annotations
+            .iter()
+            .filter(|(s, _)| *s == r.figure.source)
+            .map(|(_, t)| t.as_str())
+            .collect();
         ui.label(format!(
-            "Reported ({}): £{:.1}m {} ({}), the diamond; {model}. Why they differ: assets/FORMAT.md, \"Reported figures and the model\".",
-            r.figure.period,
+            "Reported: £{:.1}m {}, {} (the diamond){model}. Why they differ: FORMAT.md, \"Reported figures and the model\".",
             gbp / 1e6,
             r.figure.metric.replace('_', " "),
-            r.figure.source_title.split(':').next().unwrap_or(&r.figure.source),
-        ));
+            r.figure.period,
+        ))
+        .on_hover_text(format!("{}\n\nSource: {source}", words.join("\n")));
     }
     for (y, v, src) in &chart.own_published {
         ui.label(format!(
@@ -247,7 +293,7 @@ pub fn cost_chart_ui(
         ));
     }
     if !own.is_empty() {
-        legend.push((Mark::Diamond, warm, own_label.clone()));
+        legend.push((Mark::Square, warm, own_label.clone()));
     }
     legend.push((
         Mark::Dashed,
@@ -280,6 +326,7 @@ pub fn cost_chart_ui(
     let plot_height = (ui.available_height() - legend_height(ui, &legend)).max(120.0);
     Plot::new("cost chart")
         .height(plot_height)
+        .y_grid_spacer(five_or_more_steps)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
         .x_axis_label("financial year")
         .y_axis_label("GBP m")
@@ -347,8 +394,8 @@ pub fn cost_chart_ui(
                 plot.points(
                     Points::new(own_label.clone(), PlotPoints::from(own.clone()))
                         .color(warm)
-                        .radius(6.0)
-                        .shape(egui_plot::MarkerShape::Diamond),
+                        .radius(5.0)
+                        .shape(egui_plot::MarkerShape::Square),
                 );
             }
             plot.line(
@@ -567,12 +614,18 @@ pub fn count_chart_ui(
     ui.label(format!("Marked: {}", chart.marker_label));
     let top = chart.steps.iter().map(|p| p[1]).fold(0.0, f64::max);
     let notes = chart.annotations.clone();
-    let lines_below = if chart.points.is_empty() {
-        chart.annotations.len()
-    } else {
-        1
+    // What goes under the plot: the notes, or the summary of the figures they give.
+    let below: Vec<String> = match summary_line(chart) {
+        Some(line) => vec![line],
+        None => chart
+            .annotations
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| format!("Note {} (dotted line): {text}", i + 1))
+            .collect(),
     };
-    let height = (ui.available_height() - 36.0 * lines_below as f32 - 8.0).max(120.0);
+    let below_height: f32 = below.iter().map(|t| text_height(ui, t)).sum();
+    let height = (ui.available_height() - below_height - 8.0).max(120.0);
     let points = chart.points.clone();
     let mut legend = vec![
         (Mark::Line, accent, series_label("ccg").to_string()),
@@ -711,48 +764,70 @@ pub fn count_chart_ui(
             }
         });
     legend_ui(ui, &legend);
-    // A note whose figures are drawn is summed up in the line below; its words are on
-    // hover. Other notes are written out.
-    for (i, (_, text)) in chart.annotations.iter().enumerate() {
-        if chart.points.is_empty() {
-            ui.weak(format!("Note {} (dotted line): {text}", i + 1));
+    // A note whose figures are drawn is summed up in the line below, its words on
+    // hover; other notes are written out.
+    let hover = format!(
+        "{}\n\nThe record counts the dated arrangements it holds (shared_management.csv); the reported figure may count arrangements the record does not have.",
+        chart
+            .annotations
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for line in &below {
+        let resp = ui.weak(line);
+        if !chart.points.is_empty() {
+            resp.on_hover_text(&hover);
         }
     }
-    if let Some(first) = chart.points.first() {
-        let short = |series: &str| match series {
-            "ccg" => "CCGs",
-            "leadership_teams" => "leadership teams",
-            "ccgs_sharing_leadership" => "CCGs sharing leadership",
-            "shared_leadership_teams" => "shared leaders",
-            _ => "",
-        };
-        let given: Vec<String> = chart
-            .points
-            .iter()
-            .map(|p| format!("{:.0} {}", p.value, short(&p.series)))
-            .collect();
-        let record: Vec<String> = chart
-            .points
-            .iter()
-            .map(|p| format!("{:.0} {}", p.record, short(&p.series)))
-            .collect();
-        ui.weak(format!(
-            "{} ({}): {} (diamonds). The record on {}: {} (hollow dots).",
-            capitalise(first.basis.label()),
-            first.source_title,
-            given.join(", "),
-            crate::model::human_date(first.date),
-            record.join(", ")
-        ))
-        .on_hover_text(format!(
-            "{}\n\nThe record counts the dated arrangements it holds (shared_management.csv); the reported figure may count arrangements the record does not have. Source {}",
-            chart
-                .annotations
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            first.source
-        ));
-    }
+}
+
+/// The figures notes give beside the record, in a sentence: `Reported (DAC Beachcroft,
+/// 11 June 2019): 127 CCGs sharing leadership, 38 shared leaders (diamonds); the record
+/// that day: 118 and 28 (hollow dots).`
+fn summary_line(chart: &CountChart) -> Option<String> {
+    let first = chart.points.first()?;
+    let short = |series: &str| match series {
+        "ccg" => "CCGs",
+        "leadership_teams" => "leadership teams",
+        "ccgs_sharing_leadership" => "CCGs sharing leadership",
+        "shared_leadership_teams" => "shared leaders",
+        _ => "",
+    };
+    let given: Vec<String> = chart
+        .points
+        .iter()
+        .map(|p| format!("{:.0} {}", p.value, short(&p.series)))
+        .collect();
+    let record: Vec<String> = chart
+        .points
+        .iter()
+        .map(|p| format!("{:.0}", p.record))
+        .collect();
+    // `DAC Beachcroft, "The NHS Long Term Plan balancing act", 11 June 2019`: the
+    // author and the date, without the article's title.
+    let parts: Vec<&str> = first.source_title.split(", ").collect();
+    let who = match parts.as_slice() {
+        [author, .., date] if parts.len() > 1 => format!("{author}, {date}"),
+        _ => first.source_title.clone(),
+    };
+    Some(format!(
+        "{} ({who}): {} (diamonds); the record on {}: {} (hollow dots).",
+        capitalise(first.basis.label()),
+        given.join(", "),
+        crate::model::human_date(first.date),
+        record.join(" and ")
+    ))
+}
+
+/// The height of `text` wrapped to the width available, as a weak label takes it.
+fn text_height(ui: &egui::Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let width = ui.available_width().max(100.0);
+    ui.fonts_mut(|f| {
+        f.layout(text.to_string(), font, Color32::WHITE, width)
+            .size()
+            .y
+    }) + ui.spacing().item_spacing.y
 }

@@ -66,6 +66,8 @@ pub struct AppOptions {
     pub view: Option<CentralTab>,
     /// How the tree groups organisations (else what was chosen last time).
     pub grouping: Option<Grouping>,
+    /// The chart shown large in the running-costs view.
+    pub chart: Option<crate::model::format::ChartKind>,
     /// Show only this region or ICB (by code) in the merger flow.
     pub flow_filter: Option<String>,
     /// Compare these two dates (and start on the compare view).
@@ -538,6 +540,9 @@ impl App {
         }
         if let Some(v) = options.view {
             app.central_tab = v;
+        }
+        if let Some(c) = options.chart {
+            app.focus_chart = c;
         }
         if let Some(code) = &options.flow_filter {
             app.set_flow_filter(code);

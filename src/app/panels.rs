@@ -758,6 +758,16 @@ impl App {
                         ui.weak(format!("Source: {src}"));
                     }
                 }
+                if !cost_lines.is_empty() {
+                    ui.add_space(6.0);
+                    ui.label(
+                        RichText::new("Running costs (modelled unless marked published)").strong(),
+                    );
+                    for l in cost_lines.iter() {
+                        ui.label(l);
+                    }
+                }
+                shared_ui(ui, &d, date, &mut commands);
                 let mut links = |ui: &mut egui::Ui, heading: &str, list: &[view::OrgLink]| {
                     if list.is_empty() {
                         return;
@@ -785,15 +795,6 @@ impl App {
                         rows(ui);
                     }
                 };
-                if !cost_lines.is_empty() {
-                    ui.add_space(6.0);
-                    ui.label(
-                        RichText::new("Running costs (modelled unless marked published)").strong(),
-                    );
-                    for l in cost_lines.iter() {
-                        ui.label(l);
-                    }
-                }
                 links(ui, "Part of", &d.belongs_to);
                 links(ui, "Predecessors", &d.predecessors);
                 links(ui, "Successors", &d.successors);
@@ -859,69 +860,6 @@ impl App {
                                 }
                             });
                         }
-                    }
-                }
-                if !d.shared.is_empty() {
-                    ui.add_space(6.0);
-                    let heading = if d.kind == crate::model::OrgKind::Ccg.label()
-                        || d.kind == crate::model::OrgKind::SubIcb.label()
-                    {
-                        format!("Shared management ({})", d.shared.len())
-                    } else {
-                        format!("Shared management among its CCGs on {} ({})", human_date(date), d.shared.len())
-                    };
-                    ui.label(RichText::new(heading).strong()).on_hover_text(
-                        "CCGs that kept their statutory bodies but shared leadership: an accountable officer or a management team. A joint committee shares decisions, not leadership.",
-                    );
-                    for sh in &d.shared {
-                        ui.horizontal_wrapped(|ui| {
-                            let kind = RichText::new(&sh.kind).strong();
-                            if sh.in_force {
-                                ui.label(kind);
-                            } else {
-                                ui.label(kind.weak());
-                            }
-                            if !sh.in_force {
-                                ui.weak(format!("(not on {})", human_date(date)));
-                            }
-                            if !sh.shares_leadership {
-                                ui.weak("(no shared leadership)");
-                            }
-                            ui.weak("with");
-                            for (i, p) in sh.partners.iter().enumerate() {
-                                if i > 0 {
-                                    ui.weak("·");
-                                }
-                                if ui.link(&p.label).clicked() {
-                                    commands.push(Command::Select(p.org));
-                                }
-                            }
-                        });
-                        ui.horizontal_wrapped(|ui| {
-                            ui.add_space(12.0);
-                            ui.label(&sh.span);
-                            if let Some((day, into)) = &sh.then_merged {
-                                ui.weak(format!("then merged on {} into", human_date(*day)));
-                                if ui.link(&into.label).clicked() {
-                                    commands.push(Command::Select(into.org));
-                                }
-                            }
-                        });
-                        let mut more = Vec::new();
-                        if !sh.leader.is_empty() {
-                            more.push(format!("Leader: {}", sh.leader));
-                        }
-                        more.push(format!("Source {}", sh.source));
-                        if !sh.note.is_empty() {
-                            more.push(sh.note.clone());
-                        }
-                        ui.horizontal_wrapped(|ui| {
-                            ui.add_space(12.0);
-                            let resp = ui.weak(format!("{} ({})", more.join(". "), sh.id));
-                            if !sh.evidence.is_empty() {
-                                resp.on_hover_text(format!("Evidence: {}", sh.evidence));
-                            }
-                        });
                     }
                 }
                 if !d.note.is_empty() {
@@ -1311,6 +1249,79 @@ impl App {
             egui::FontId::proportional(28.0),
             Color32::WHITE,
         );
+    }
+}
+
+/// The details panel's "Shared management" section: each arrangement with its kind,
+/// partners (links), dates as precisely as known, leader, source and note.
+fn shared_ui(ui: &mut egui::Ui, d: &view::Details, date: Date, commands: &mut Vec<Command>) {
+    if d.shared.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    let heading = if d.kind == crate::model::OrgKind::Ccg.label()
+        || d.kind == crate::model::OrgKind::SubIcb.label()
+    {
+        format!("Shared management ({})", d.shared.len())
+    } else {
+        format!(
+            "Shared management among its CCGs on {} ({})",
+            human_date(date),
+            d.shared.len()
+        )
+    };
+    ui.label(RichText::new(heading).strong()).on_hover_text(
+            "CCGs that kept their statutory bodies but shared leadership: an accountable officer or a management team. A joint committee shares decisions, not leadership.",
+        );
+    for sh in &d.shared {
+        ui.horizontal_wrapped(|ui| {
+            let kind = RichText::new(&sh.kind).strong();
+            if sh.in_force {
+                ui.label(kind);
+            } else {
+                ui.label(kind.weak());
+            }
+            if !sh.in_force {
+                ui.weak(format!("(not on {})", human_date(date)));
+            }
+            if !sh.shares_leadership {
+                ui.weak("(no shared leadership)");
+            }
+            ui.weak("with");
+            for (i, p) in sh.partners.iter().enumerate() {
+                if i > 0 {
+                    ui.weak("·");
+                }
+                if ui.link(&p.label).clicked() {
+                    commands.push(Command::Select(p.org));
+                }
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(12.0);
+            ui.label(&sh.span);
+            if let Some((day, into)) = &sh.then_merged {
+                ui.weak(format!("then merged on {} into", human_date(*day)));
+                if ui.link(&into.label).clicked() {
+                    commands.push(Command::Select(into.org));
+                }
+            }
+        });
+        let mut more = Vec::new();
+        if !sh.leader.is_empty() {
+            more.push(format!("Leader: {}", sh.leader));
+        }
+        more.push(format!("Source {}", sh.source));
+        if !sh.note.is_empty() {
+            more.push(sh.note.clone());
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(12.0);
+            let resp = ui.weak(format!("{} ({})", more.join(". "), sh.id));
+            if !sh.evidence.is_empty() {
+                resp.on_hover_text(format!("Evidence: {}", sh.evidence));
+            }
+        });
     }
 }
 
