@@ -196,6 +196,93 @@ proptest! {
         }
     }
 
+    /// Leadership counts agree with a breadth-first count over random arrangements laid
+    /// over random merger histories: overlapping teams, chains through a shared partner,
+    /// joint committees that share no leadership.
+    #[test]
+    fn leadership_counts_equal_a_naive_count(
+        (n, ms) in mergers(),
+        arrangements in prop::collection::vec((prop::collection::vec(0usize..30, 2..5), 0i64..3000, 0i64..1500, 0u8..3), 0..8),
+        days in prop::collection::vec(0i64..3378, 1..10),
+    ) {
+        use ccg_explorer::model::format::{ArrangementKind, RawArrangement};
+        let mut raw = history(n, &ms);
+        let start = d(2013, 4, 1);
+        for (k, (picks, begin, length, kind)) in arrangements.into_iter().enumerate() {
+            let from = start + chrono::Duration::days(begin);
+            let to = from + chrono::Duration::days(length);
+            // Members: CCGs alive for the whole interval, as the loader requires.
+            let fit: Vec<String> = raw.ccgs.iter()
+                .filter(|c| c.from <= from && c.to.is_none_or(|t| to <= t))
+                .map(|c| c.code.clone())
+                .collect();
+            if fit.len() < 2 {
+                continue;
+            }
+            let mut members: Vec<String> = picks.iter().map(|p| fit[p % fit.len()].clone()).collect();
+            members.sort();
+            members.dedup();
+            if members.len() < 2 {
+                continue;
+            }
+            raw.shared_management.push(RawArrangement {
+                id: format!("SM{k}"),
+                kind: [ArrangementKind::SharedAccountableOfficer, ArrangementKind::SingleManagementTeam, ArrangementKind::JointCommittee][kind as usize],
+                members,
+                from,
+                to: Some(to),
+                source: "X".into(),
+                ..Default::default()
+            });
+        }
+        let loaded = validate(&raw, &Default::default()).expect("generated arrangements are valid");
+        let tl = Timeline::new(loaded.snapshot);
+        for offset in days {
+            let day = start + chrono::Duration::days(offset);
+            let alive: Vec<&str> = raw.ccgs.iter()
+                .filter(|c| c.from <= day && c.to.is_none_or(|t| day <= t))
+                .map(|c| c.code.as_str())
+                .collect();
+            let mut partners: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for a in &raw.shared_management {
+                if a.kind == ArrangementKind::JointCommittee || day < a.from || a.to.is_some_and(|t| day > t) {
+                    continue;
+                }
+                for x in &a.members {
+                    for y in &a.members {
+                        if x != y {
+                            partners.entry(x.as_str()).or_default().push(y.as_str());
+                        }
+                    }
+                }
+            }
+            let sharing = alive.iter().filter(|c| partners.contains_key(*c)).count();
+            let mut seen = std::collections::BTreeSet::new();
+            let mut teams = 0;
+            for c in &alive {
+                if seen.insert(*c) {
+                    teams += 1;
+                    let mut stack = vec![*c];
+                    while let Some(x) = stack.pop() {
+                        for y in partners.get(x).into_iter().flatten() {
+                            if seen.insert(*y) {
+                                stack.push(*y);
+                            }
+                        }
+                    }
+                }
+            }
+            let counts = tl.counts_at(day);
+            prop_assert_eq!(counts.ccgs_sharing_leadership, sharing, "{}", day);
+            prop_assert_eq!(counts.leadership_teams, teams, "{}", day);
+            // The teams the tree and the flow draw agree with the counts.
+            let state = tl.state_at(day);
+            let drawn = ccg_explorer::model::sharing::teams(tl.snapshot(), day, state.alive(OrgKind::Ccg));
+            prop_assert_eq!(drawn.len(), teams);
+            prop_assert_eq!(drawn.iter().filter(|t| t.shared()).map(|t| t.ccgs.len()).sum::<usize>(), sharing);
+        }
+    }
+
     /// Writing a snapshot and reading it back gives the same snapshot.
     #[test]
     fn save_then_load_gives_an_equal_snapshot((n, ms) in mergers()) {
