@@ -224,7 +224,12 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "source",
                 "leadership_team",
                 "place_note",
+                "ccgs_sharing_leadership",
+                "leadership_teams",
             ])?;
+            // The day's counts, like the date, on every row.
+            let sharing = counts.ccgs_sharing_leadership.to_string();
+            let teams_count = counts.leadership_teams.to_string();
             let scenario = crate::model::scenario::scenario_of(s).unwrap_or_default();
             for sys in &tree.systems {
                 let (sc, sn) = match sys.system {
@@ -255,6 +260,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             &s.link(c.link).source,
                             &team_codes(s, team(c.commissioner)),
                             &place_note,
+                            &sharing,
+                            &teams_count,
                         ])?;
                     }
                 }

@@ -155,9 +155,15 @@ fn the_text_and_csv_at_a_date_carry_the_sharing_and_the_bases() {
     let csv = cli(&["at", "2018-06-01", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.contains(",basis,source,leadership_team,place_note"),
+        header.ends_with(
+            ",basis,source,leadership_team,place_note,ccgs_sharing_leadership,leadership_teams"
+        ),
         "{header}"
     );
+    // The day's counts are on every row, as the date is.
+    let c = england().counts_at(d("2018-06-01"));
+    let tail = format!(",{},{}", c.ccgs_sharing_leadership, c.leadership_teams);
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(&tail)), "{tail}");
     // 99P and 99Q shared an accountable officer then: each row names the team.
     let row = csv
         .lines()
