@@ -41,8 +41,8 @@ pub struct Cli {
     /// Open the window, save a PNG of it to PATH, and exit.
     #[arg(long, value_name = "PATH")]
     pub screenshot: Option<PathBuf>,
-    /// The date to show first (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// The date to show first: 2020-04-01, 01/04/2020, 1 April 2020, April 2020 or 2020.
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
     pub date: Option<Date>,
     /// The organisation to select first, by code (for example 15N).
     #[arg(long, value_name = "CODE")]
@@ -83,7 +83,7 @@ pub struct Cli {
     #[arg(long, hide = true)]
     pub bare: bool,
     /// Compare these two dates (opens the compare view).
-    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    #[arg(long, num_args = 2, value_names = ["A", "B"], value_parser = date_arg)]
     pub compare: Option<Vec<Date>>,
 }
 
@@ -173,7 +173,8 @@ pub enum Command {
     },
     /// The tree and the counts on a date.
     At {
-        /// The date (YYYY-MM-DD).
+        /// The date: 2020-04-01, 01/04/2020, 1 April 2020, April 2020 or 2020 (1 April).
+        #[arg(value_parser = date_arg)]
         date: Date,
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
@@ -202,9 +203,11 @@ pub enum Command {
     /// What changed between two dates: counts on each, and every merger, rename, move
     /// between systems, boundary change and abolition into an ICB.
     Compare {
-        /// The first date (YYYY-MM-DD).
+        /// The first date (2020-04-01, 01/04/2020, 1 April 2020, April 2020 or 2020).
+        #[arg(value_parser = date_arg)]
         a: Date,
-        /// The second date (YYYY-MM-DD).
+        /// The second date.
+        #[arg(value_parser = date_arg)]
         b: Date,
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
@@ -222,7 +225,7 @@ pub enum Command {
         #[arg(long, value_name = "CODE")]
         footprint: Option<String>,
         /// The date whose membership defines a system's or region's footprint.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         at: Option<Date>,
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
@@ -282,6 +285,47 @@ impl From<ThemeArg> for crate::app::ThemeChoice {
 pub use crate::report::{
     CompareFormat, Format, write_at, write_compare, write_costs, write_lineage,
 };
+
+/// Checks what the window is asked to start on before it opens: a `--bookmark` the
+/// scenario has (a scenario it needs). Says what is wrong and what would do.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn check_window_options(cli: &Cli) -> Result<()> {
+    let Some(n) = cli.bookmark else {
+        return Ok(());
+    };
+    let Some(path) = &cli.scenario else {
+        anyhow::bail!("--bookmark {n} needs a scenario: add --scenario FILE");
+    };
+    let text = read_text(path)?;
+    let scenario = crate::model::scenario::parse_scenario(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a scenario that opens ({} problem(s)); run `ccg-explorer check {}`",
+            path.display(),
+            e.problems.len(),
+            path.display()
+        )
+    })?;
+    let count = scenario.bookmarks.len();
+    if n == 0 || n > count {
+        let have = match count {
+            0 => "has no bookmarks".to_string(),
+            1 => "has 1 bookmark: use --bookmark 1".to_string(),
+            _ => format!("has {count} bookmarks: use --bookmark 1 to {count}"),
+        };
+        anyhow::bail!(
+            "there is no bookmark {n}: the scenario \"{}\" ({}) {have}",
+            scenario.name,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// A date as people in England type it (see [`crate::model::dates`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn date_arg(s: &str) -> Result<Date, String> {
+    crate::model::dates::parse_date(s).map_err(|e| e.to_string())
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn parse_size(s: &str) -> Result<[f32; 2], String> {

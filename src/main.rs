@@ -109,6 +109,10 @@ fn main() -> ExitCode {
         let mut out = std::io::stdout().lock();
         return cli::run(command, &mut out);
     }
+    if let Err(e) = cli::check_window_options(&cli) {
+        eprintln!("ccg-explorer: {e}");
+        return ExitCode::from(2);
+    }
     let options = AppOptions {
         file: cli.file,
         date: cli.date,

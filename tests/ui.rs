@@ -239,7 +239,21 @@ fn a_bad_date_in_go_to_date_gets_a_clear_message() {
     let before = h.state().date();
     go_to(&mut h, "2019-02-30");
     assert_eq!(h.state().date(), before);
-    h.get_by_label_contains("is not a date: write it as YYYY-MM-DD");
+    h.get_by_label_contains("“2019-02-30” is not a date: write it as 2020-04-01, 01/04/2020");
+    // Dates as people in England write them go where they say.
+    for (typed, want) in [
+        ("01/04/2018", "2018-04-01"),
+        ("1 April 2020", "2020-04-01"),
+        ("1 Oct 2019", "2019-10-01"),
+        ("June 2021", "2021-06-01"),
+        ("2016", "2016-04-01"),
+    ] {
+        go_to(&mut h, typed);
+        assert_eq!(h.state().date(), d(want), "{typed}");
+    }
+    // Day first: 04/13/2020 is no date, and the message says why.
+    go_to(&mut h, "04/13/2020");
+    h.get_by_label_contains("there is no month 13 (the day comes first");
 }
 
 #[test]

@@ -24,20 +24,10 @@ pub struct CompareState {
 type CompareKey = (u64, Date, Date);
 type MarksKey = (CompareKey, Date);
 
-/// Reads a date typed as `2019-04-01`, `1 Apr 2019` or `1 April 2019`.
+/// Reads a typed date (see [`crate::model::dates`]), with a message saying which
+/// forms work.
 pub fn parse_date(text: &str) -> Result<Date, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("type a date, for example 2019-04-01".into());
-    }
-    for f in ["%Y-%m-%d", "%d %b %Y", "%d %B %Y", "%d/%m/%Y"] {
-        if let Ok(d) = Date::parse_from_str(t, f) {
-            return Ok(d);
-        }
-    }
-    Err(format!(
-        "'{t}' is not a date; write it as 2019-04-01 or 1 Apr 2019"
-    ))
+    crate::model::dates::parse_date(text).map_err(|e| e.to_string())
 }
 
 impl CompareState {
@@ -131,7 +121,7 @@ impl App {
                 ui.add(
                     TextEdit::singleline(text)
                         .desired_width(96.0)
-                        .hint_text("YYYY-MM-DD"),
+                        .hint_text("1 April 2019"),
                 )
                 .labelled_by(label.id)
                 .on_hover_text(name);

@@ -28,7 +28,7 @@ use std::sync::mpsc::{Receiver, channel};
 use crate::model::costs::CostModel;
 use crate::model::format::RawSnapshot;
 use crate::model::load::{Problem, load_raw};
-use crate::model::{Date, OrgId, Snapshot, Timeline};
+use crate::model::{Date, OrgId, Snapshot, Timeline, human_date};
 use crate::view::{
     self, CostChart, CountChart, Details, Grouping, SavingsChart, TimelineModel, TreeRow,
 };
@@ -121,6 +121,8 @@ pub enum Command {
     OpenEmbedded,
     /// Hide the problems panel.
     DismissProblems,
+    /// Show a message in the problems panel (a date that cannot be read, say).
+    Report(String),
     /// Light, dark or system.
     SetTheme(ThemeChoice),
     /// Enter or leave full screen.
@@ -517,6 +519,27 @@ impl App {
             state,
         };
         app.date = app.clamp(app.state.date.unwrap_or_else(|| app.default_date()));
+        // A date asked for outside the record is shown at the record's nearest day, and
+        // the window says so (a file still to load has its own span).
+        if let Some(asked) = options.date
+            && file_to_open.is_none()
+            && app.date != asked
+        {
+            let (first, last) = app.timeline.snapshot().span();
+            let which = if asked < first {
+                format!("before the record begins ({})", human_date(first))
+            } else {
+                format!("after the record's last change ({})", human_date(last))
+            };
+            app.report = Some(ProblemReport {
+                title: format!(
+                    "{} is {which}: showing {}",
+                    human_date(asked),
+                    human_date(app.date)
+                ),
+                problems: Vec::new(),
+            });
+        }
         app.restore_selection();
         if let Some(code) = app.pending_select.clone()
             && file_to_open.is_none()
@@ -815,6 +838,12 @@ impl App {
                     self.report = report;
                 }
                 Command::DismissProblems => self.report = None,
+                Command::Report(title) => {
+                    self.report = Some(ProblemReport {
+                        title,
+                        problems: Vec::new(),
+                    })
+                }
                 Command::SetTheme(t) => self.state.theme = t,
                 Command::ToggleFullscreen => set_fullscreen(ctx, None),
                 Command::ToggleTree => self.state.show_tree = !self.state.show_tree,

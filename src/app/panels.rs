@@ -1086,7 +1086,11 @@ impl App {
             {
                 self.commands.push(Command::PrevEvent);
             }
-            let play = if self.playing { "⏸ Pause" } else { "▶ Play" };
+            let play = if self.playing {
+                "⏸ Pause"
+            } else {
+                "▶ Play"
+            };
             if ui.button(play).on_hover_text("Space").clicked() {
                 self.commands.push(Command::TogglePlay);
             }
@@ -1141,7 +1145,7 @@ impl App {
             let resp = ui.add(
                 egui::TextEdit::singleline(&mut text)
                     .desired_width(96.0)
-                    .hint_text("YYYY-MM-DD")
+                    .hint_text("1 April 2019")
                     .id(id.with("edit")),
             );
             let resp = resp.labelled_by(label.id);
@@ -1151,14 +1155,11 @@ impl App {
                 ui.data_mut(|d| d.remove::<String>(id));
             }
             if resp.lost_focus() {
-                match text.trim().parse::<Date>() {
+                match crate::model::dates::parse_date(&text) {
                     Ok(d) => self.commands.push(Command::SetDate(d)),
-                    Err(_) => {
+                    Err(e) => {
                         if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                            self.report = Some(super::ProblemReport {
-                                title: format!("“{}” is not a date: write it as YYYY-MM-DD, for example 2019-04-01", text.trim()),
-                                problems: Vec::new(),
-                            });
+                            self.commands.push(Command::Report(e.to_string()));
                         }
                     }
                 }

@@ -1427,7 +1427,7 @@ impl App {
                     }
                     ui.horizontal(|ui| {
                         if ui.button(button).clicked() {
-                            match d.date.trim().parse() {
+                            match crate::model::dates::parse_date(&d.date) {
                                 Ok(date) => {
                                     push = Some(match &d.kind {
                                         DialogKind::Merge(ccgs) => Change::Merge {
@@ -1447,12 +1447,7 @@ impl App {
                                         },
                                     })
                                 }
-                                Err(_) => {
-                                    d.error = format!(
-                                        "“{}” is not a date: write it as YYYY-MM-DD",
-                                        d.date.trim()
-                                    )
-                                }
+                                Err(e) => d.error = e.to_string(),
                             }
                         }
                         if ui.button("Cancel").clicked() {

@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod costs;
+pub mod dates;
 pub mod flow;
 pub mod format;
 pub mod load;

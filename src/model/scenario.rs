@@ -770,17 +770,53 @@ fn transfer(raw: &mut RawSnapshot, sources: &[String], target: &str, day: Date) 
             note: format!("scenario: the shares of {}", sources.join(", ")),
         });
     }
-    // Shared management of the sources stops; their renames and boundary changes go.
+    // Shared management of the sources carries on with the target in their place (a
+    // merger does not undo the sharing its CCGs had with others); an arrangement whose
+    // members all merged ends, since they are now one body. Their renames and boundary
+    // changes go.
+    let mut carried: Vec<RawArrangement> = Vec::new();
     raw.shared_management.retain_mut(|a| {
         if !a.members.iter().any(|m| src.contains(m.as_str())) || a.to.unwrap_or(FOREVER) < day {
             return true;
+        }
+        let mut members: Vec<String> = Vec::new();
+        for m in &a.members {
+            let m = if src.contains(m.as_str()) {
+                target.to_string()
+            } else {
+                m.clone()
+            };
+            if !members.contains(&m) {
+                members.push(m);
+            }
+        }
+        if members.len() >= 2 {
+            carried.push(RawArrangement {
+                id: format!("{}~{target}", a.id),
+                members,
+                from: a.from.max(day),
+                from_precision: if a.from >= day {
+                    a.from_precision
+                } else {
+                    Default::default()
+                },
+                source: SCENARIO_SOURCE.to_string(),
+                note: format!(
+                    "scenario: {} carried on by {target} after the merger of {}",
+                    a.id,
+                    sources.join(", ")
+                ),
+                ..a.clone()
+            });
         }
         if a.from >= day {
             return false;
         }
         a.to = Some(day_before(day));
+        a.to_precision = Default::default();
         true
     });
+    raw.shared_management.extend(carried);
     raw.events.retain(|e| {
         !(matches!(e.kind, EventKind::Rename | EventKind::BoundaryChange)
             && src.contains(e.to.as_str())
