@@ -1187,9 +1187,11 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
     let mut waves = Vec::new();
     for day in tl.event_days() {
         let events = tl.events_on(*day);
+        // A "merger" of one CCG (a scenario's CCG carried on by a later real one) is a
+        // succession, not a merger: it is not counted in the wave.
         let merges: Vec<_> = events
             .iter()
-            .filter(|e| e.kind == EventKind::Merge)
+            .filter(|e| e.kind == EventKind::Merge && e.from.len() >= 2)
             .collect();
         let abolitions: Vec<_> = events
             .iter()
@@ -1256,6 +1258,89 @@ fn sharing_marks(s: &Snapshot, first: Date, last: Date) -> Vec<SharingMark> {
     by_day.into_values().collect()
 }
 
+/// The events of a day summed up, a line for each kind: `18 mergers: 74 CCGs became
+/// 18`, `NHS X CCG (X1) carries on as NHS Y CCG (Y1)`, `106 CCGs became sub-ICB locations
+/// of 42 ICBs`. For captions and the changes list, where a wave is one thing.
+pub fn day_summary(tl: &Timeline, day: Date) -> Vec<String> {
+    let s = tl.snapshot();
+    let events = tl.events_on(day);
+    let scenario = |es: &[&crate::model::snapshot::Event]| {
+        if es
+            .iter()
+            .any(|e| e.source == crate::model::scenario::SCENARIO_SOURCE)
+        {
+            " (scenario)"
+        } else {
+            ""
+        }
+    };
+    let of = |kind: EventKind| -> Vec<&crate::model::snapshot::Event> {
+        events.iter().filter(|e| e.kind == kind).collect()
+    };
+    let mut lines = Vec::new();
+    let merges: Vec<_> = of(EventKind::Merge)
+        .into_iter()
+        .filter(|e| e.from.len() >= 2)
+        .collect();
+    if !merges.is_empty() {
+        let from: usize = merges.iter().map(|e| e.from.len()).sum();
+        lines.push(format!(
+            "{}: {} became {}{}",
+            plural(merges.len(), "merger", "mergers"),
+            plural(from, "CCG", "CCGs"),
+            merges.len(),
+            scenario(&merges)
+        ));
+    }
+    for e in of(EventKind::Merge)
+        .into_iter()
+        .filter(|e| e.from.len() == 1)
+    {
+        lines.push(format!(
+            "{} carries on as {}{}",
+            s.org(e.from[0]).label(),
+            s.org(e.to).label(),
+            scenario(&[e])
+        ));
+    }
+    let abolitions = of(EventKind::AbolishIntoIcb);
+    if !abolitions.is_empty() {
+        let from: usize = abolitions.iter().map(|e| e.from.len()).sum();
+        lines.push(format!(
+            "{} became sub-ICB locations of {}",
+            plural(from, "CCG", "CCGs"),
+            plural(abolitions.len(), "ICB", "ICBs")
+        ));
+    }
+    let established = of(EventKind::Establish).len();
+    if established > 0 {
+        lines.push(format!(
+            "{} established",
+            plural(established, "CCG", "CCGs")
+        ));
+    }
+    for (kind, one, many) in [
+        (EventKind::Rename, "rename", "renames"),
+        (
+            EventKind::BoundaryChange,
+            "boundary change",
+            "boundary changes",
+        ),
+    ] {
+        let es = of(kind);
+        match es.as_slice() {
+            [] => {}
+            [e] => lines.push(format!(
+                "{}: {}",
+                capitalise(kind.label()),
+                s.org(e.to).label()
+            )),
+            _ => lines.push(plural(es.len(), one, many)),
+        }
+    }
+    lines
+}
+
 /// One line about the events of a day, for the central panel.
 pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
     let s = tl.snapshot();
@@ -1286,11 +1371,19 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
                 } else {
                     ""
                 };
-                lines.push(format!(
-                    "Merger{what}: {} into {}",
-                    names(&e.from),
-                    s.org(e.to).label()
-                ))
+                if e.from.len() == 1 {
+                    lines.push(format!(
+                        "Carried on{what}: {} as {}",
+                        names(&e.from),
+                        s.org(e.to).label()
+                    ))
+                } else {
+                    lines.push(format!(
+                        "Merger{what}: {} into {}",
+                        names(&e.from),
+                        s.org(e.to).label()
+                    ))
+                }
             }
             EventKind::AbolishIntoIcb => lines.push(format!(
                 "{} CCG{} abolished into {}",

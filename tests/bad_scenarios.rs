@@ -126,6 +126,7 @@ const CASES: &[Case] = &[
     case("bookmark_date_out_of_range.ron", 1, 1, "-",                    "bookmark 4", &["\"What actually happened\" shows the date 2500-10-01", "outside the years 1900 to 2200"]),
     // Files that open, with warnings.
     case("bookmark_unknown_selection.ron", 0, 1, "-",                    "bookmark 3", &["warning", "selects KM19, which is no organisation in the scenario", "leave `selection` out"]),
+    case("bookmark_selection_not_on_date.ron", 0, 1, "-",                "bookmark 3", &["warning", "selects KM18, which does not exist on 1 Oct 2020 in the scenario", "KM18 carries on as 91Q by then"]),
     case("missing_changes.ron",            0, 2, "-",                    "bookmark 2", &["warning", "selects KM18, which is no organisation in the scenario"]),
     case("other_fingerprint.ron",          0, 1, "-",                    "-",          &["warning", "made for the snapshot", "(0123456789abcdef)", "applied where they still fit"]),
     // A snapshot: `check` reads it as the snapshot it is (see COMMANDS and APP).

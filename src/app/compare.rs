@@ -224,6 +224,13 @@ impl App {
                                                 select = select.or(link(ui, *f));
                                             }
                                         }
+                                        ChangeKind::CarriedOn => {
+                                            for f in &ch.from {
+                                                select = select.or(link(ui, *f));
+                                            }
+                                            ui.label("carries on as");
+                                            select = select.or(link(ui, ch.to));
+                                        }
                                         ChangeKind::BecameSubIcb => {
                                             for f in &ch.from {
                                                 select = select.or(link(ui, *f));

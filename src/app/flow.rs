@@ -153,7 +153,10 @@ impl FlowState {
     /// else its systems, else its regions.
     pub fn drawn(&mut self, tl: &Arc<Timeline>, height: f32) -> (Arc<Flow>, Arc<Flow>, Detail) {
         let (full, shown) = self.flow(tl);
-        let fits = |f: &Flow| f.densest() as f32 <= (height / 2.2).max(8.0);
+        // A record the size of England (211 CCGs in a column) is always drawn one by
+        // one, however small the window: squeezed nodes still show every merger. Only
+        // synthetic snapshots many times England fall back to systems or regions.
+        let fits = |f: &Flow| f.densest() as f32 <= (height / 2.2).max(EACH_UP_TO as f32);
         if fits(&shown) {
             return (full, shown, Detail::Each);
         }
@@ -227,6 +230,9 @@ pub struct Band {
 
 /// Height of a label row.
 pub const LABEL_H: f32 = 15.0;
+
+/// Columns of up to this many organisations are drawn one by one at any size.
+pub const EACH_UP_TO: usize = 400;
 
 /// How far left of its column a leadership bracket is drawn.
 pub const BRACKET_GAP: f32 = 5.0;

@@ -1124,17 +1124,18 @@ impl App {
             return;
         }
         self.bookmark_at = None;
-        let mut lines = crate::view::event_lines(&self.timeline, self.date);
-        // Scenario changes first: they are what the room is looking at.
+        // A wave is summed up ("18 mergers: 74 CCGs became 18"), not cut to its first
+        // merger; scenario changes first, since they are what the room is looking at.
+        let mut lines = crate::view::day_summary(&self.timeline, self.date);
         lines.sort_by_key(|l| !l.contains("(scenario)"));
-        self.caption = match lines.first() {
-            Some(first) if lines.len() > 1 => format!(
-                "{}: {first} (and {} more)",
+        self.caption = if lines.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{}: {}",
                 crate::model::human_date(self.date),
-                lines.len() - 1
-            ),
-            Some(first) => format!("{}: {first}", crate::model::human_date(self.date)),
-            None => String::new(),
+                lines.join("; ")
+            )
         };
     }
 

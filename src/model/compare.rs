@@ -13,6 +13,9 @@ pub enum ChangeKind {
     Established,
     /// CCGs merged into a new CCG.
     Merge,
+    /// One CCG carried on under a new code (a scenario's CCG taken up by a later real
+    /// merger): not a merger.
+    CarriedOn,
     /// A CCG took a new name.
     Rename,
     /// A CCG moved from one system to another.
@@ -31,8 +34,9 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [ChangeKind; 9] = [
+    pub const ALL: [ChangeKind; 10] = [
         ChangeKind::Merge,
+        ChangeKind::CarriedOn,
         ChangeKind::BecameSubIcb,
         ChangeKind::MovedSystem,
         ChangeKind::BoundaryChange,
@@ -48,6 +52,7 @@ impl ChangeKind {
         match self {
             ChangeKind::Established => "established",
             ChangeKind::Merge => "merge",
+            ChangeKind::CarriedOn => "carried-on",
             ChangeKind::Rename => "rename",
             ChangeKind::MovedSystem => "moved-system",
             ChangeKind::BoundaryChange => "boundary-change",
@@ -63,6 +68,7 @@ impl ChangeKind {
         match self {
             ChangeKind::Established => "Established",
             ChangeKind::Merge => "Merged",
+            ChangeKind::CarriedOn => "Carried on under a new code",
             ChangeKind::Rename => "Renamed",
             ChangeKind::MovedSystem => "Moved system",
             ChangeKind::BoundaryChange => "Boundary changes",
@@ -108,6 +114,9 @@ impl Change {
         };
         match self.kind {
             ChangeKind::Established => format!("{} established", label(self.to)),
+            ChangeKind::CarriedOn => {
+                format!("{} carries on as {}", list(&self.from), label(self.to))
+            }
             ChangeKind::Merge => format!("{} formed from {}", label(self.to), list(&self.from)),
             ChangeKind::Rename => format!("{}: renamed{note}", label(self.to)),
             ChangeKind::BoundaryChange => format!("{}: boundary changed{note}", label(self.to)),
@@ -281,6 +290,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
     for ev in tl.events().iter().filter(|e| a < e.date && e.date <= b) {
         let kind = match ev.kind {
             EventKind::Establish => ChangeKind::Established,
+            EventKind::Merge if ev.from.len() == 1 => ChangeKind::CarriedOn,
             EventKind::Merge => ChangeKind::Merge,
             EventKind::Rename => ChangeKind::Rename,
             EventKind::BoundaryChange => ChangeKind::BoundaryChange,
@@ -389,7 +399,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
             continue;
         }
         let mut stack = vec![ccg];
-        let mut any = false;
+        let mut ancestors = BTreeSet::new();
         let mut guard = 0;
         while let Some(x) = stack.pop() {
             guard += 1;
@@ -397,8 +407,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                 break;
             }
             if state_a.is_alive(x) && x != ccg {
-                formed_from.insert(x);
-                any = true;
+                ancestors.insert(x);
                 continue;
             }
             for &e in tl.merges_into(x) {
@@ -408,15 +417,17 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                 }
             }
         }
-        if any {
+        // One CCG carried on under a new code is no merger.
+        if ancestors.len() >= 2 {
             new_ccgs.push(ccg);
+            formed_from.extend(ancestors);
         }
     }
     new_ccgs.sort_by(|x, y| name(*x).cmp(name(*y)));
     let merger_events: Vec<&super::snapshot::Event> = tl
         .events()
         .iter()
-        .filter(|e| e.kind == EventKind::Merge && a < e.date && e.date <= b)
+        .filter(|e| e.kind == EventKind::Merge && e.from.len() >= 2 && a < e.date && e.date <= b)
         .collect();
     let ended: BTreeSet<OrgId> = merger_events
         .iter()

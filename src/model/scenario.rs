@@ -673,6 +673,41 @@ fn check_bookmarks(
                     "use the code of an organisation shown on that date, or leave `selection` out"
                         .to_string(),
             });
+        } else if let Some((_, o)) = all_orgs(world).find(|(_, o)| o.code == *sel)
+            && !all_orgs(world)
+                .any(|(_, o)| o.code == *sel && o.from <= b.date && b.date <= end_of(o))
+        {
+            // It exists, but not on the bookmark's day: name what carries it on then.
+            let mut now = o.code.clone();
+            let mut seen = HashSet::new();
+            while seen.insert(now.clone()) {
+                let next = world.events.iter().find(|e| {
+                    e.date <= b.date
+                        && matches!(e.kind, EventKind::Merge | EventKind::AbolishIntoIcb)
+                        && e.from.contains(&now)
+                });
+                match next {
+                    Some(e) => now = e.to.clone(),
+                    None => break,
+                }
+            }
+            let carried = if now != *sel {
+                format!(" ({sel} carries on as {now} by then)")
+            } else {
+                String::new()
+            };
+            warnings.push(Problem {
+                severity: Severity::Warning,
+                pos: None,
+                code,
+                message: format!(
+                    "bookmark \"{}\" selects {sel}, which does not exist on {} in {which}{carried}",
+                    b.name,
+                    super::human_date(b.date)
+                ),
+                hint: "select what exists on that date, or move the bookmark's date into its life"
+                    .to_string(),
+            });
         }
     }
 }
