@@ -1461,6 +1461,9 @@ pub struct CostChart {
     pub members: String,
     /// Published allowances of the selected CCG itself: (year, GBP, source).
     pub own_published: Vec<(i32, f64, String)>,
+    /// The selection's own running costs where its footprint is wider (a CCG that
+    /// merged, alone while it existed; a place, its share): what it is, and (year, GBP).
+    pub own: Option<(String, Vec<[f64; 2]>)>,
     /// England's national totals as the snapshot gives them: (year, GBP, basis, source).
     pub national: Vec<(i32, f64, Provenance, String)>,
     /// Reported claims about the footprint, each with the year it is drawn at (the
@@ -1601,13 +1604,76 @@ pub fn cost_chart(
     let members = if fp.org.is_none() {
         format!("all {} CCGs that ever existed", member_codes.len())
     } else if member_codes.len() <= 12 {
-        format!(
-            "{} ({} with the CCGs it merged with)",
-            member_codes.join(", "),
-            fp.name
-        )
+        format!("the CCGs added up: {}", member_codes.join(", "))
     } else {
         format!("{} CCGs over time", member_codes.len())
+    };
+    // Say what is drawn: a CCG's running costs are its merged footprint's.
+    let footprint_ccgs: Vec<OrgId> = (0..s.orgs.len())
+        .map(|i| OrgId(i as u32))
+        .filter(|id| s.org(*id).kind == OrgKind::Ccg && model.in_footprint(&fp, *id))
+        .collect();
+    let merger = |e: &usize| tl.events()[*e].kind == EventKind::Merge;
+    let roots = footprint_ccgs
+        .iter()
+        .filter(|c| !tl.merges_into(**c).iter().any(merger))
+        .count();
+    let leaves: Vec<String> = footprint_ccgs
+        .iter()
+        .filter(|c| !tl.ends_in(**c).iter().any(merger))
+        .map(|c| s.org(*c).label())
+        .collect();
+    let title = match selection.map(|id| (id, s.org(id))) {
+        Some((_, o)) if o.kind == OrgKind::Ccg && footprint_ccgs.len() > 1 => {
+            if leaves == [o.label()] {
+                format!(
+                    "Running costs: {}, with the {roots} CCGs it was formed from",
+                    fp.name
+                )
+            } else {
+                format!(
+                    "Running costs of the footprint of {}: the {roots} CCGs that became {}",
+                    o.label(),
+                    sharing::and_list(&leaves)
+                )
+            }
+        }
+        Some((_, o)) if o.kind == OrgKind::Place => format!(
+            "Running costs: the CCGs serving {} ({} in all), and its share",
+            fp.name,
+            footprint_ccgs.len()
+        ),
+        _ => format!("Running costs: {}", fp.name),
+    };
+    let own = match selection.map(|id| (id, s.org(id))) {
+        Some((id, o)) if o.kind == OrgKind::Ccg && footprint_ccgs.len() > 1 => {
+            let pts: Vec<[f64; 2]> = model
+                .years
+                .iter()
+                .filter_map(|y| model.allowance_of(id, *y).map(|(v, _)| [y.0 as f64, v]))
+                .collect();
+            (!pts.is_empty()).then(|| {
+                (
+                    format!("Allowance of {} alone (modelled, while it existed)", o.name),
+                    pts,
+                )
+            })
+        }
+        Some((_, o)) if o.kind == OrgKind::Place => o.population.as_ref().map(|p| {
+            (
+                format!(
+                    "{}'s share: allowance per head × its {} people (modelled)",
+                    o.name,
+                    thousands(p.count)
+                ),
+                model
+                    .years
+                    .iter()
+                    .filter_map(|y| model.modelled_allowance(p, *y).map(|v| [y.0 as f64, v]))
+                    .collect(),
+            )
+        }),
+        _ => None,
     };
     let own_published = match selection {
         Some(id) if s.org(id).kind == OrgKind::Ccg => model
@@ -1670,7 +1736,8 @@ pub fn cost_chart(
     CostChart {
         national,
         reported,
-        title: format!("Running costs: {}", fp.name),
+        own,
+        title,
         members,
         own_published,
         footprint: fp.name.clone(),

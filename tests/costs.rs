@@ -255,12 +255,56 @@ fn devon_baseline_is_the_sum_of_its_predecessors_and_the_cli_agrees() {
     }
     // The chart draws exactly these rows.
     let chart = ccg_explorer::view::cost_chart(&tl, &model, Some(devon), d("2020-01-01"));
-    assert_eq!(chart.title, "Running costs: NHS Devon CCG (15N)");
+    // The title says the footprint is wider than 15N itself.
+    assert_eq!(
+        chart.title,
+        "Running costs: NHS Devon CCG (15N), with the 2 CCGs it was formed from"
+    );
     assert_eq!(chart.rows, rows);
     assert_eq!(
         chart.annotations.len(),
         1,
         "Devon's £4m + £1m note belongs here"
+    );
+    // 15N's own allowance is drawn on its own, in the years it existed.
+    let (label, own) = chart.own.clone().unwrap();
+    assert!(
+        label.starts_with("Allowance of NHS Devon CCG alone"),
+        "{label}"
+    );
+    assert_eq!(own.first().map(|p| p[0]), Some(2019.0));
+    // A predecessor's chart says which footprint it draws.
+    let q = s.find(OrgKind::Ccg, "99Q").unwrap();
+    let chart = ccg_explorer::view::cost_chart(&tl, &model, Some(q), d("2018-01-01"));
+    assert_eq!(
+        chart.title,
+        "Running costs of the footprint of NHS South Devon and Torbay CCG (99Q): the 2 CCGs that became NHS Devon CCG (15N)"
+    );
+    let own = chart.own.unwrap().1;
+    assert_eq!(own.first().map(|p| p[0]), Some(2013.0));
+    assert_eq!(
+        own.last().map(|p| p[0]),
+        Some(2018.0),
+        "99Q ended in March 2019"
+    );
+    for p in &own {
+        let year = FinancialYear(p[0] as i32);
+        assert_eq!(model.allowance_of(q, year).map(|a| a.0), Some(p[1]));
+    }
+    // A place's chart draws its share: allowance per head × its population.
+    let torbay = s.find(OrgKind::Place, "E06000027").unwrap();
+    let chart = ccg_explorer::view::cost_chart(&tl, &model, Some(torbay), d("2018-01-01"));
+    assert!(
+        chart.title.contains("the CCGs serving Torbay (E06000027)"),
+        "{}",
+        chart.title
+    );
+    let (label, own) = chart.own.unwrap();
+    assert!(label.starts_with("Torbay's share"), "{label}");
+    let devon_row = &chart.rows[0];
+    assert!(
+        own[0][1] < devon_row.allowance_gbp / 2.0,
+        "Torbay is a small part of Devon"
     );
     // The 2013/14 allowance of 99P is the published £21.75m.
     assert_eq!(

@@ -209,7 +209,11 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
     };
     go_to(&mut h, "2020-10-01");
     search_and_pick(&mut h, &code, &format!("NHS Kent and Medway CCG ({code})"));
-    h.get_by_label(&format!("Running costs: NHS Kent and Medway CCG ({code})"));
+    // Its costs are its footprint's: the eight CCGs it was formed from, and 91Q after.
+    h.get_by_label(&format!(
+        "Running costs of the footprint of NHS Kent and Medway CCG ({code}): the 8 CCGs that \
+         became NHS Kent and Medway CCG (91Q)"
+    ));
     let charts = h.state_mut().charts().clone();
     let actual = charts.actual.expect("the actual record's line");
     assert_eq!(actual.len(), charts.costs.rows.len());

@@ -150,14 +150,21 @@ pub fn cost_chart_ui(
     accent: Color32,
     warm: Color32,
 ) {
-    ui.label(RichText::new(&chart.title).strong().size(16.0));
+    // The title says what is drawn; how to read it is on hover and in the legend.
+    ui.add(egui::Label::new(RichText::new(&chart.title).strong().size(16.0)).wrap())
+        .on_hover_text(
+            "GBP m by financial year. Dashed lines are modelled; filled dots are published \
+             figures, hollow ones derived; diamonds are reported claims; squares a CCG's own \
+             published allowance. A CCG's running costs are drawn for its footprint: every CCG \
+             linked to it by mergers, so that each year covers the same area.",
+        );
     ui.weak(format!(
-        "GBP m by financial year. Dashed lines are modelled; filled dots are published figures, hollow ones derived; diamonds are reported claims. Baseline {}, target {} ({:.0}% cut).",
+        "GBP m · baseline {}, target {} ({:.0}% cut) · {}",
         fy_label(chart.baseline_year as f64),
         fy_label(chart.target_year as f64),
-        chart.cut * 100.0
+        chart.cut * 100.0,
+        chart.members
     ));
-    ui.weak(format!("Footprint: {}.", chart.members));
     // A note from the same source as a reported figure is that figure's words: on hover.
     let reported_sources: Vec<&str> = chart
         .reported
@@ -295,6 +302,10 @@ pub fn cost_chart_ui(
     if !own.is_empty() {
         legend.push((Mark::Square, warm, own_label.clone()));
     }
+    let own_colour = accent.gamma_multiply(0.55);
+    if let Some((label, _)) = &chart.own {
+        legend.push((Mark::Line, own_colour, label.clone()));
+    }
     legend.push((
         Mark::Dashed,
         warm,
@@ -396,6 +407,14 @@ pub fn cost_chart_ui(
                         .color(warm)
                         .radius(5.0)
                         .shape(egui_plot::MarkerShape::Square),
+                );
+            }
+            if let Some((label, pts)) = &chart.own {
+                let pts: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], m(p[1])]).collect();
+                plot.line(
+                    Line::new(label.clone(), PlotPoints::from(pts))
+                        .color(own_colour)
+                        .width(2.5),
                 );
             }
             plot.line(

@@ -26,6 +26,9 @@ pub(super) fn accent_colour(ui: &egui::Ui) -> Color32 {
     }
 }
 
+/// Below this height the charts view shows only the chart chosen as large.
+pub(super) const SHORT_CHARTS: f32 = 560.0;
+
 /// Green for leadership teams: the line beside the CCG count, tree badges.
 pub(super) fn teams_colour(ui: &egui::Ui) -> Color32 {
     if ui.visuals().dark_mode {
@@ -135,10 +138,34 @@ impl App {
     }
 
     fn caption_ui(&mut self, ui: &mut egui::Ui) {
-        ui.add_space(6.0);
-        let size = Vec2::new(ui.available_width(), 40.0);
-        ui.allocate_ui_with_layout(size, Layout::right_to_left(Align::Center), |ui| {
-            if ui.button("Leave presenter mode (Esc)").clicked() {
+        ui.add_space(4.0);
+        // The caption takes the whole width and wraps (it is never cut); long ones step
+        // down a size so that they stay within about three lines.
+        let caption = if self.caption.is_empty() {
+            format!(
+                "{} · {}",
+                self.timeline.snapshot().title,
+                crate::model::human_date(self.date)
+            )
+        } else {
+            self.caption.clone()
+        };
+        let width = ui.available_width().max(200.0);
+        let size = [24.0, 20.0, 17.0]
+            .into_iter()
+            .find(|size| {
+                let font = egui::FontId::proportional(*size);
+                let rows = ui.fonts_mut(|f| {
+                    f.layout(caption.clone(), font, Color32::WHITE, width)
+                        .rows
+                        .len()
+                });
+                rows <= 3
+            })
+            .unwrap_or(17.0);
+        ui.add(egui::Label::new(RichText::new(&caption).size(size).strong()).wrap());
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui.small_button("Leave presenter mode (Esc)").clicked() {
                 self.commands.push(Command::TogglePresenter);
             }
             let auto = self.autoplay;
@@ -152,22 +179,10 @@ impl App {
                     self.commands.push(Command::Autoplay(next));
                 }
             }
-            ui.label("Autoplay events:");
-            ui.add_space(12.0);
-            let caption = if self.caption.is_empty() {
-                format!(
-                    "{} · {}",
-                    self.timeline.snapshot().title,
-                    crate::model::human_date(self.date)
-                )
-            } else {
-                self.caption.clone()
-            };
-            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
-                ui.add(egui::Label::new(RichText::new(caption).size(24.0).strong()).truncate());
-            });
+            ui.weak("Autoplay events:");
+            ui.weak("PageDown / PageUp: bookmarks");
         });
-        ui.add_space(6.0);
+        ui.add_space(2.0);
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui) {
@@ -954,17 +969,23 @@ impl App {
             r.response.rect
         };
         let total = ui.available_height();
-        let top = (total * 0.52).max(200.0);
         let mut rects = [None; 3];
-        let r = ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
-            draw(ui, order[0])
-        });
-        rects[order[0]] = Some(r.inner);
-        ui.add_space(6.0);
-        ui.columns(2, |cols| {
-            rects[order[1]] = Some(draw(&mut cols[0], order[1]));
-            rects[order[2]] = Some(draw(&mut cols[1], order[2]));
-        });
+        if total < SHORT_CHARTS {
+            // Too short for three readable charts (a laptop, a projector in presenter
+            // mode): the one chosen above takes the whole area.
+            rects[order[0]] = Some(draw(ui, order[0]));
+        } else {
+            let top = (total * 0.52).max(200.0);
+            let r = ui.allocate_ui(Vec2::new(ui.available_width(), top), |ui| {
+                draw(ui, order[0])
+            });
+            rects[order[0]] = Some(r.inner);
+            ui.add_space(6.0);
+            ui.columns(2, |cols| {
+                rects[order[1]] = Some(draw(&mut cols[0], order[1]));
+                rects[order[2]] = Some(draw(&mut cols[1], order[2]));
+            });
+        }
         if let Some(id) = clicked {
             self.commands.push(Command::Select(id));
         }
@@ -1049,7 +1070,9 @@ impl App {
     fn timeline_ui(&mut self, ui: &mut egui::Ui) {
         ui.add_space(6.0);
         let c = self.timeline.counts_at(self.date);
-        ui.horizontal(|ui| {
+        // Wrapped, so that a narrow window (or presenter mode's larger text) shows every
+        // count on a second line rather than cutting them off.
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(human_date(self.date)).size(26.0).strong());
             ui.add_space(20.0);
             let big = [
@@ -1060,8 +1083,15 @@ impl App {
                 (c.place, "place", "places"),
                 (c.neighbourhood, "neighbourhood", "neighbourhoods"),
             ];
+            let presenting = self.presenting;
             for (n, one, many) in big {
                 if many == "leadership teams" && c.ccg == 0 {
+                    continue;
+                }
+                // On a projector: what the story is about, in one line.
+                if presenting
+                    && (matches!(many, "places" | "neighbourhoods") || (many == "ICBs" && n == 0))
+                {
                     continue;
                 }
                 let resp = ui.label(RichText::new(plural(n, one, many)).size(20.0));
@@ -1072,7 +1102,7 @@ impl App {
             }
         });
         ui.add_space(2.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let tl = self.timeline.clone();
             let has_prev = tl.prev_event_day(self.date).is_some();
             let has_next = tl.next_event_day(self.date).is_some();
@@ -1103,6 +1133,10 @@ impl App {
             }
             if ui.button("⏭").on_hover_text("Last day (End)").clicked() {
                 self.commands.push(Command::Last);
+            }
+            if self.presenting {
+                // The keyboard drives a presentation; the rest of the controls wait.
+                return;
             }
             ui.add_space(8.0);
             let current = SPEEDS

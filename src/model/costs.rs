@@ -567,6 +567,21 @@ impl CostModel {
             .is_some_and(|k| fp.components.binary_search(&k).is_ok())
     }
 
+    /// The allowance a population would have been given in `year` under the model:
+    /// allowance per head × the population moved to mid-year × the calibration scale.
+    /// Used for a place's share of its commissioners' running costs.
+    pub fn modelled_allowance(
+        &self,
+        population: &super::snapshot::Population,
+        year: FinancialYear,
+    ) -> Option<f64> {
+        let per_head = self.per_head.iter().find(|(y, _, _)| *y == year)?.1;
+        let dt = (mid_year(year) - population.as_at).num_days() as f64 / 365.25;
+        let moved =
+            population.count as f64 * (1.0 + self.params.population_growth_per_year).powf(dt);
+        Some(per_head * moved * self.scale)
+    }
+
     /// The allowance of one CCG in a year, and whether it is published.
     pub fn allowance_of(&self, ccg: OrgId, year: FinancialYear) -> Option<(f64, bool)> {
         let yi = self.years.iter().position(|y| *y == year)?;
