@@ -77,24 +77,7 @@ impl CompareState {
         {
             return Some(m.clone());
         }
-        let s = tl.snapshot();
-        let mut marks: HashSet<OrgId> = touched.iter().copied().collect();
-        for id in touched.iter() {
-            if !s.org(*id).alive_on(date) {
-                continue;
-            }
-            for (_, l) in s.links_of(*id) {
-                if l.a == *id && l.holds_on(date) {
-                    use crate::model::LinkKind as K;
-                    if matches!(
-                        l.kind,
-                        K::CcgSystem | K::SubIcbIcb | K::CcgPlace | K::SubIcbPlace
-                    ) {
-                        marks.insert(l.b);
-                    }
-                }
-            }
-        }
+        let marks = marks_on(tl, touched, date);
         let marks = Arc::new(marks);
         self.marks = Some(((*key, date), marks.clone()));
         Some(marks)
@@ -201,90 +184,127 @@ impl App {
                 if c.changes.is_empty() {
                     ui.weak("Nothing changed between these dates.");
                 }
-                for kind in ChangeKind::ALL {
-                    let items: Vec<_> = c.of(kind).collect();
-                    if items.is_empty() {
-                        continue;
-                    }
-                    egui::CollapsingHeader::new(format!("{} ({})", kind.heading(), items.len()))
-                        .id_salt(kind.key())
-                        .default_open(items.len() <= 40)
-                        .show(ui, |ui| {
-                            for ch in items {
-                                ui.horizontal_wrapped(|ui| {
-                                    ui.weak(ch.date.to_string());
-                                    let link = |ui: &mut egui::Ui, id: OrgId| {
-                                        ui.link(s.org(id).label()).clicked().then_some(id)
-                                    };
-                                    match kind {
-                                        ChangeKind::Merge => {
-                                            select = select.or(link(ui, ch.to));
-                                            ui.label("formed from");
-                                            for f in &ch.from {
-                                                select = select.or(link(ui, *f));
-                                            }
-                                        }
-                                        ChangeKind::CarriedOn => {
-                                            for f in &ch.from {
-                                                select = select.or(link(ui, *f));
-                                            }
-                                            ui.label("carries on as");
-                                            select = select.or(link(ui, ch.to));
-                                        }
-                                        ChangeKind::BecameSubIcb => {
-                                            for f in &ch.from {
-                                                select = select.or(link(ui, *f));
-                                            }
-                                            ui.label("became a sub-ICB location of");
-                                            if let Some(i) = ch.into {
-                                                select = select.or(link(ui, i));
-                                            }
-                                        }
-                                        ChangeKind::SharedManagementBegan
-                                        | ChangeKind::SharedManagementEnded => {
-                                            for (i, f) in ch.from.iter().enumerate() {
-                                                if i > 0 {
-                                                    ui.weak("·");
-                                                }
-                                                select = select.or(link(ui, *f));
-                                            }
-                                            if let Some(a) =
-                                                ch.arrangement.and_then(|i| s.arrangements.get(i))
-                                            {
-                                                let verb =
-                                                    if kind == ChangeKind::SharedManagementBegan {
-                                                        "began"
-                                                    } else {
-                                                        "ended"
-                                                    };
-                                                ui.label(format!("{}: {verb}", a.kind.label()));
-                                                ui.weak(format!(
-                                                    "{} ({})",
-                                                    crate::model::sharing::span_text(a),
-                                                    a.id
-                                                ));
-                                            }
-                                        }
-                                        _ => {
-                                            select = select.or(link(ui, ch.to));
-                                            let text = ch.describe(s);
-                                            let rest = text
-                                                .strip_prefix(&s.org(ch.to).label())
-                                                .unwrap_or(&text)
-                                                .trim_start_matches(':')
-                                                .trim();
-                                            ui.label(rest);
-                                        }
-                                    }
-                                });
-                            }
-                        });
-                }
+                select = change_list_ui(ui, s, &c, "compare");
             });
         if let Some(id) = select {
             self.commands.push(Command::Select(id));
         }
     }
+}
+
+/// Every change of a comparison, grouped by kind (long groups folded), each name a link;
+/// returns the organisation clicked. `salt` keeps the folds of different lists apart.
+pub(super) fn change_list_ui(
+    ui: &mut egui::Ui,
+    s: &crate::model::Snapshot,
+    c: &Comparison,
+    salt: &str,
+) -> Option<OrgId> {
+    let mut select = None;
+    for kind in ChangeKind::ALL {
+        let items: Vec<_> = c.of(kind).collect();
+        if items.is_empty() {
+            continue;
+        }
+        egui::CollapsingHeader::new(format!("{} ({})", kind.heading(), items.len()))
+            .id_salt((salt, kind.key()))
+            .default_open(items.len() <= 40)
+            .show(ui, |ui| {
+                for ch in items {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak(ch.date.to_string());
+                        let link = |ui: &mut egui::Ui, id: OrgId| {
+                            ui.link(s.org(id).label()).clicked().then_some(id)
+                        };
+                        match kind {
+                            ChangeKind::Merge => {
+                                select = select.or(link(ui, ch.to));
+                                ui.label("formed from");
+                                for f in &ch.from {
+                                    select = select.or(link(ui, *f));
+                                }
+                            }
+                            ChangeKind::CarriedOn => {
+                                for f in &ch.from {
+                                    select = select.or(link(ui, *f));
+                                }
+                                ui.label("carries on as");
+                                select = select.or(link(ui, ch.to));
+                            }
+                            ChangeKind::BecameSubIcb => {
+                                for f in &ch.from {
+                                    select = select.or(link(ui, *f));
+                                }
+                                ui.label("became a sub-ICB location of");
+                                if let Some(i) = ch.into {
+                                    select = select.or(link(ui, i));
+                                }
+                            }
+                            ChangeKind::SharedManagementBegan
+                            | ChangeKind::SharedManagementEnded => {
+                                for (i, f) in ch.from.iter().enumerate() {
+                                    if i > 0 {
+                                        ui.weak("·");
+                                    }
+                                    select = select.or(link(ui, *f));
+                                }
+                                if let Some(a) =
+                                    ch.arrangement.and_then(|i| s.arrangements.get(i))
+                                {
+                                    let verb =
+                                        if kind == ChangeKind::SharedManagementBegan {
+                                            "began"
+                                        } else {
+                                            "ended"
+                                        };
+                                    ui.label(format!("{}: {verb}", a.kind.label()));
+                                    ui.weak(format!(
+                                        "{} ({})",
+                                        crate::model::sharing::span_text(a),
+                                        a.id
+                                    ));
+                                }
+                            }
+                            _ => {
+                                select = select.or(link(ui, ch.to));
+                                let text = ch.describe(s);
+                                let rest = text
+                                    .strip_prefix(&s.org(ch.to).label())
+                                    .unwrap_or(&text)
+                                    .trim_start_matches(':')
+                                    .trim();
+                                ui.label(rest);
+                            }
+                        }
+                    });
+                }
+            });
+    }
+    select
+}
+
+/// Tree rows to mark: the organisations `touched`, and the systems and places they
+/// belong to on `date` (so that closed branches show them too).
+pub(super) fn marks_on(tl: &Timeline, touched: &HashSet<OrgId>, date: Date) -> HashSet<OrgId> {
+    let s = tl.snapshot();
+    let mut marks: HashSet<OrgId> = touched.iter().copied().collect();
+    for id in touched.iter() {
+        if !s.org(*id).alive_on(date) {
+            continue;
+        }
+        for (_, l) in s.links_of(*id) {
+            if l.a == *id && l.holds_on(date) {
+                use crate::model::LinkKind as K;
+                if matches!(
+                    l.kind,
+                    K::CcgSystem | K::SubIcbIcb | K::CcgPlace | K::SubIcbPlace
+                ) {
+                    marks.insert(l.b);
+                }
+            }
+        }
+    }
+    marks
 }
 
 #[cfg(test)]

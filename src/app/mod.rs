@@ -297,6 +297,10 @@ pub struct App {
     /// Running-cost lines for the details panel, by world, selection, year and epoch.
     cost_lines: Option<(CostLinesKey, Arc<Vec<String>>)>,
     charts: Option<(ChartsKey, Charts)>,
+    /// The changes of recent days (a day compared with the day before), by world.
+    day_changes: Vec<((u64, Date), Arc<crate::model::compare::Comparison>)>,
+    /// Tree rows a day's changes touch, by world and day.
+    day_marks: Option<((u64, Date), Option<Arc<std::collections::HashSet<OrgId>>>)>,
     central_tab: CentralTab,
     screenshot: Option<PathBuf>,
     frames: u32,
@@ -367,6 +371,9 @@ type RowsKey = (u64, (usize, bool), Grouping, u64);
 /// Snapshots with more organisations than this build their tree rows and merger flow
 /// on a worker, so that no frame waits for them; smaller ones build them in the frame.
 const ON_WORKER: usize = 20_000;
+
+/// How many days' changes the changes view keeps.
+const DAY_CHANGES_KEPT: usize = 8;
 
 /// What the web build says where the desktop would reload the open file.
 pub const RELOAD_DESKTOP: &str = "Reload from disk is a desktop feature";
@@ -508,6 +515,8 @@ impl App {
             details: None,
             cost_lines: None,
             charts: None,
+            day_changes: Vec::new(),
+            day_marks: None,
             central_tab: CentralTab::Charts,
             screenshot: options.screenshot,
             frames: 0,
@@ -1226,6 +1235,42 @@ impl App {
         });
         self.cost_lines = Some((key, lines.clone()));
         lines
+    }
+
+    /// What changed on `day`: the record on it compared with the day before (a few days
+    /// kept, since the changes view shows three at a time).
+    pub(crate) fn day_changes(&mut self, day: Date) -> Arc<crate::model::compare::Comparison> {
+        let key = (self.timeline.id(), day);
+        if let Some((_, c)) = self.day_changes.iter().find(|(k, _)| *k == key) {
+            return c.clone();
+        }
+        let before = day.pred_opt().unwrap_or(day);
+        let c = Arc::new(crate::model::compare::compare(&self.timeline, before, day));
+        self.day_changes.push((key, c.clone()));
+        if self.day_changes.len() > DAY_CHANGES_KEPT {
+            self.day_changes.remove(0);
+        }
+        c
+    }
+
+    /// Tree rows to mark on `day` when something changed that day: every organisation
+    /// the changes touch, with its system and places.
+    pub(crate) fn day_marks(&mut self, day: Date) -> Option<Arc<std::collections::HashSet<OrgId>>> {
+        let key = (self.timeline.id(), day);
+        if let Some((k, m)) = &self.day_marks
+            && *k == key
+        {
+            return m.clone();
+        }
+        let marks = if self.timeline.events_on(day).is_empty() {
+            None
+        } else {
+            let c = self.day_changes(day);
+            let touched = c.touched().into_iter().collect();
+            Some(Arc::new(compare::marks_on(&self.timeline, &touched, day)))
+        };
+        self.day_marks = Some((key, marks.clone()));
+        marks
     }
 
     fn details_model(&mut self) -> Option<&Details> {

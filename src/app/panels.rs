@@ -548,11 +548,13 @@ impl App {
         let actual = actual_tl.snapshot();
         let tl = self.timeline.clone();
         let snapshot = tl.snapshot();
-        // While comparing two dates, rows the changes touch are marked instead.
-        let touched = if self.central_tab == super::CentralTab::Compare {
+        // While comparing two dates, rows the changes touch are marked; on a day of
+        // changes, every organisation they touch with its system and places.
+        let comparing = self.central_tab == super::CentralTab::Compare;
+        let touched = if comparing {
             self.compare.marks(&tl, self.date)
         } else {
-            None
+            self.day_marks(self.date)
         };
         let mut area = egui::ScrollArea::both().auto_shrink(false);
         if std::mem::take(&mut self.scroll_to_selection)
@@ -637,7 +639,7 @@ impl App {
                     }
                     let mut hover = Vec::new();
                     if marked {
-                        hover.push(if touched.is_some() {
+                        hover.push(if comparing {
                             "Changed between the two dates compared"
                         } else {
                             "Created or changed on this date"
@@ -854,17 +856,25 @@ impl App {
                             }
                         });
                         if line.merger && !line.scenario {
-                            ui.horizontal(|ui| {
+                            // Named by what they act on, not by an internal event id.
+                            let into = line.to.as_ref().map(|t| t.label.as_str()).unwrap_or("");
+                            ui.horizontal_wrapped(|ui| {
                                 if ui
-                                    .small_button(format!("Move merger {}…", line.event))
-                                    .on_hover_text("Scenario: this merger on another date")
+                                    .small_button(format!("Move the merger into {into}…"))
+                                    .on_hover_text(format!(
+                                        "Scenario: this merger ({}) on another date",
+                                        line.event
+                                    ))
                                     .clicked()
                                 {
                                     commands.push(Command::OpenMoveDialog(line.event.clone()));
                                 }
                                 if ui
-                                    .small_button(format!("Cancel merger {}", line.event))
-                                    .on_hover_text("Scenario: this merger never happens")
+                                    .small_button(format!("Cancel the merger into {into}"))
+                                    .on_hover_text(format!(
+                                        "Scenario: this merger ({}) never happens",
+                                        line.event
+                                    ))
                                     .clicked()
                                 {
                                     commands.push(Command::AddChange(
@@ -1022,27 +1032,43 @@ impl App {
                 }
             });
         ui.add_space(12.0);
-        let mut shown = false;
-        let today = tl.events_on(self.date);
-        if !today.is_empty() {
-            ui.label(RichText::new(format!("Changes on {}", human_date(self.date))).strong());
-            event_list(ui, &view::event_lines(&tl, self.date));
-            shown = true;
+        // Every change of the day, the one before and the one after: summed up, then
+        // listed in full (long lists fold and the panel scrolls), each name a link.
+        let mut days: Vec<(String, Date)> = Vec::new();
+        if !tl.events_on(self.date).is_empty() {
+            days.push((format!("Changes on {}", human_date(self.date)), self.date));
         }
         if let Some(prev) = tl.prev_event_day(self.date) {
-            ui.add_space(8.0);
-            ui.label(RichText::new(format!("Previous changes: {}", human_date(prev))).strong());
-            event_list(ui, &view::event_lines(&tl, prev));
-            shown = true;
+            days.push((format!("Previous changes: {}", human_date(prev)), prev));
         }
         if let Some(next) = tl.next_event_day(self.date) {
-            ui.add_space(8.0);
-            ui.label(RichText::new(format!("Next changes: {}", human_date(next))).strong());
-            event_list(ui, &view::event_lines(&tl, next));
-            shown = true;
+            days.push((format!("Next changes: {}", human_date(next)), next));
         }
-        if !shown {
+        if days.is_empty() {
             ui.weak("This snapshot has no events.");
+            return;
+        }
+        let changes: Vec<_> = days
+            .iter()
+            .map(|(_, day)| self.day_changes(*day))
+            .collect();
+        let s = tl.snapshot();
+        let mut select = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                for ((heading, day), c) in days.iter().zip(&changes) {
+                    ui.add_space(8.0);
+                    ui.label(RichText::new(heading).strong());
+                    for line in view::day_summary(&tl, *day) {
+                        ui.label(format!("• {line}"));
+                    }
+                    let salt = format!("changes {day}");
+                    select = select.or(super::compare::change_list_ui(ui, s, c, &salt));
+                }
+            });
+        if let Some(id) = select {
+            self.commands.push(Command::Select(id));
         }
     }
 
@@ -1369,16 +1395,6 @@ fn leadership_hover(c: &crate::model::Counts) -> String {
         plural(c.ccg, "CCG", "CCGs"),
         plural(c.leadership_teams, "leadership team", "leadership teams")
     )
-}
-
-fn event_list(ui: &mut egui::Ui, lines: &[String]) {
-    const MAX: usize = 12;
-    for l in lines.iter().take(MAX) {
-        ui.label(format!("• {l}"));
-    }
-    if lines.len() > MAX {
-        ui.weak(format!("… and {} more", lines.len() - MAX));
-    }
 }
 
 /// A bar across the snapshot's span with the organisation's life filled in and the

@@ -1343,6 +1343,7 @@ impl App {
             let name = r.scenario.name.clone();
             let n = r.scenario.changes.len();
             egui::Window::new("Recover unsaved scenario")
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
@@ -1361,6 +1362,7 @@ impl App {
         if self.pending_after_save.is_some() {
             let name = self.scenario().map(|s| s.name.clone()).unwrap_or_default();
             egui::Window::new("Unsaved scenario")
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
@@ -1388,16 +1390,39 @@ impl App {
                 (DialogKind::Share(_), None) => ("Share an accountable officer", "Share"),
                 (_, Some(_)) => ("Edit the change", "Apply"),
             };
+            // The merger a Move dialog is about, in words.
+            let merger_name = match &d.kind {
+                DialogKind::Move(event) => self
+                    .actual
+                    .timeline
+                    .events()
+                    .iter()
+                    .find(|e| e.id == *event)
+                    .map(|e| {
+                        let s = self.actual.timeline.snapshot();
+                        format!(
+                            "the merger of {} CCGs into {} on {}",
+                            e.from.len(),
+                            s.org(e.to).label(),
+                            crate::model::human_date(e.date)
+                        )
+                    })
+                    .unwrap_or_else(|| format!("merger {event}")),
+                _ => String::new(),
+            };
+            // Centred (never over the menu bar), with fields as wide as what they hold.
             egui::Window::new(title)
                 .collapsible(false)
                 .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .min_width(420.0)
                 .show(&ctx, |ui| {
                     match &d.kind {
                         DialogKind::Merge(ccgs) => {
                             ui.label(format!("Merge {} CCGs: {}", ccgs.len(), ccgs.join(", ")));
                         }
-                        DialogKind::Move(event) => {
-                            ui.label(format!("Move merger {event} to another date"));
+                        DialogKind::Move(_) => {
+                            ui.label(format!("Move {merger_name} to another date"));
                         }
                         DialogKind::Share(ccgs) => {
                             ui.label(format!(
@@ -1412,14 +1437,25 @@ impl App {
                         } else {
                             "Merger date"
                         });
-                        ui.text_edit_singleline(&mut d.date).labelled_by(l.id);
+                        ui.add(
+                            egui::TextEdit::singleline(&mut d.date)
+                                .desired_width(160.0)
+                                .hint_text("1 April 2019"),
+                        )
+                        .labelled_by(l.id);
                         ui.end_row();
                         if matches!(d.kind, DialogKind::Merge(_)) {
                             let l = ui.label("New CCG name");
-                            ui.text_edit_singleline(&mut d.name).labelled_by(l.id);
+                            ui.add(egui::TextEdit::singleline(&mut d.name).desired_width(320.0))
+                                .labelled_by(l.id);
                             ui.end_row();
                             let l = ui.label("New CCG code");
-                            ui.text_edit_singleline(&mut d.code).labelled_by(l.id);
+                            ui.add(
+                                egui::TextEdit::singleline(&mut d.code)
+                                    .desired_width(120.0)
+                                    .hint_text("e.g. KM18"),
+                            )
+                            .labelled_by(l.id);
                             ui.end_row();
                         }
                     });
