@@ -1218,7 +1218,11 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
             let n_from: usize = abolitions.iter().map(|e| e.from.len()).sum();
             waves.push(Wave {
                 date: *day,
-                label: format!("{month}: {n_from} CCGs ➡ {} ICBs", abolitions.len()),
+                label: format!(
+                    "{month}: {} ➡ {}",
+                    plural(n_from, "CCG", "CCGs"),
+                    plural(abolitions.len(), "ICB", "ICBs")
+                ),
             });
         }
     }
@@ -1352,8 +1356,8 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
         .count();
     if established > 0 {
         lines.push(format!(
-            "{established} CCG{} established",
-            if established == 1 { "" } else { "s" }
+            "{} established",
+            plural(established, "CCG", "CCGs")
         ));
     }
     for e in events {
@@ -1386,9 +1390,8 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
                 }
             }
             EventKind::AbolishIntoIcb => lines.push(format!(
-                "{} CCG{} abolished into {}",
-                e.from.len(),
-                if e.from.len() == 1 { "" } else { "s" },
+                "{} abolished into {}",
+                plural(e.from.len(), "CCG", "CCGs"),
                 s.org(e.to).label()
             )),
             EventKind::Rename => {
@@ -1763,13 +1766,22 @@ pub fn savings_chart(
         .into_iter()
         .map(|(id, share)| (id, s.org(id).name.clone(), share * 100.0))
         .collect();
+    // An empty chart says why, and what to do.
+    let after = crate::model::FinancialYear(model.baseline_year.0 + 1);
     let note = match year {
-        None => "This snapshot has no running-cost years.".to_string(),
+        None => "This snapshot has no running-cost years, so there are no savings to show."
+            .to_string(),
         Some(y) if y < model.baseline_year => format!(
-            "Savings are measured from the {} baseline; move the date to {} or later.",
-            model.baseline_year, model.baseline_year
+            "Savings are measured from the {} baseline, so there are none before it: move the date to {after} or later.",
+            model.baseline_year
         ),
-        Some(_) if bars.is_empty() => "No systems on this date.".to_string(),
+        Some(y) if y == model.baseline_year => format!(
+            "{y} is the baseline year itself: savings are measured from it, so every bar is zero. Move the date to {after} or later."
+        ),
+        Some(_) if bars.is_empty() => {
+            "No systems on this date, so there are no bars: move the date to April 2017 or later, when STPs began."
+                .to_string()
+        }
         Some(_) => String::new(),
     };
     SavingsChart {
@@ -1875,15 +1887,41 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
 /// The system (or ICB) an organisation belongs to on `date`, for highlighting.
 pub fn system_of(tl: &Timeline, org: OrgId, date: Date) -> Option<OrgId> {
     let s = tl.snapshot();
+    // From July 2022 an ICB is the board of its system: the system is what is drawn.
+    let board_of = |icb: OrgId| {
+        s.links_of(icb)
+            .find(|(_, l)| l.kind == LinkKind::IcbSystem && l.a == icb && l.holds_on(date))
+            .map(|(_, l)| l.b)
+            .unwrap_or(icb)
+    };
     match s.org(org).kind {
-        OrgKind::System | OrgKind::Icb => Some(org),
-        OrgKind::Ccg | OrgKind::SubIcb => s.links_of(org).find_map(|(_, l)| {
-            (matches!(l.kind, LinkKind::CcgSystem | LinkKind::SubIcbIcb)
-                && l.a == org
-                && l.holds_on(date))
-            .then_some(l.b)
+        OrgKind::System => Some(org),
+        OrgKind::Icb => Some(board_of(org)),
+        OrgKind::SubIcb => s
+            .links_of(org)
+            .find(|(_, l)| l.kind == LinkKind::SubIcbIcb && l.a == org && l.holds_on(date))
+            .map(|(_, l)| board_of(l.b)),
+        OrgKind::Ccg => s.links_of(org).find_map(|(_, l)| {
+            (l.kind == LinkKind::CcgSystem && l.a == org && l.holds_on(date)).then_some(l.b)
         }),
-        _ => None,
+        // A place: the system of the commissioner serving most of it.
+        OrgKind::Place => s
+            .links_of(org)
+            .filter(|(_, l)| l.kind.serves_place() && l.b == org && l.holds_on(date))
+            .max_by(|(_, a), (_, b)| a.share.total_cmp(&b.share))
+            .and_then(|(_, l)| system_of(tl, l.a, date)),
+        // A neighbourhood: its commissioner's system.
+        OrgKind::Neighbourhood => s
+            .links_of(org)
+            .find(|(_, l)| {
+                matches!(
+                    l.kind,
+                    LinkKind::NeighbourhoodCcg | LinkKind::NeighbourhoodSubIcb
+                ) && l.a == org
+                    && l.holds_on(date)
+            })
+            .and_then(|(_, l)| system_of(tl, l.b, date)),
+        OrgKind::Region => None,
     }
 }
 

@@ -372,9 +372,11 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     let mut h = harness(dir.path());
     search_and_pick(&mut h, "15N", "NHS Devon CCG (15N)");
     // The details panel is long (lineage, shared management): scroll to the button.
-    h.get_by_label("Move the merger into NHS Devon CCG (15N)…").scroll_to_me();
+    h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
+        .scroll_to_me();
     h.run();
-    h.get_by_label("Move the merger into NHS Devon CCG (15N)…").click();
+    h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
+        .click();
     h.run();
     h.get_by_label("Move a merger");
     h.get_by_label("Merger date").click();

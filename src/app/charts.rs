@@ -327,6 +327,14 @@ pub fn cost_chart_ui(
         warm,
         "Gap to target (other actions)".to_string(),
     ));
+    let now_colour = ui.visuals().strong_text_color();
+    if let Some(y) = chart.current_year {
+        legend.push((
+            Mark::Dashed,
+            now_colour,
+            format!("Now: {}", fy_label(y as f64)),
+        ));
+    }
     if chart
         .reported
         .iter()
@@ -496,9 +504,14 @@ pub fn cost_chart_ui(
                     );
                 }
             }
+            // The year shown, in the strong text colour, so that it stands out from the
+            // grid lines it sits on.
             if let Some(y) = current {
                 plot.vline(
-                    VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64).color(grey),
+                    VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64)
+                        .color(now_colour)
+                        .width(2.0)
+                        .style(LineStyle::dashed_dense()),
                 );
             }
         });

@@ -248,15 +248,13 @@ pub(super) fn change_list_ui(
                                     }
                                     select = select.or(link(ui, *f));
                                 }
-                                if let Some(a) =
-                                    ch.arrangement.and_then(|i| s.arrangements.get(i))
+                                if let Some(a) = ch.arrangement.and_then(|i| s.arrangements.get(i))
                                 {
-                                    let verb =
-                                        if kind == ChangeKind::SharedManagementBegan {
-                                            "began"
-                                        } else {
-                                            "ended"
-                                        };
+                                    let verb = if kind == ChangeKind::SharedManagementBegan {
+                                        "began"
+                                    } else {
+                                        "ended"
+                                    };
                                     ui.label(format!("{}: {verb}", a.kind.label()));
                                     ui.weak(format!(
                                         "{} ({})",

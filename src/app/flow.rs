@@ -941,14 +941,17 @@ impl App {
                 let first_of_april = col.date.format("%m-%d").to_string() == "04-01";
                 let title = col.date.format(if first_of_april { "%Y" } else { "%b %y" });
                 let count = if col.icb {
-                    format!("{count} ICBs")
+                    crate::model::plural(count as usize, "ICB", "ICBs")
                 } else {
                     count.to_string()
                 };
                 (title.to_string(), count)
             } else {
-                let s = if count == 1 { "" } else { "s" };
-                (column_title(col.date), format!("{count} {what}{s}"))
+                let many = if col.icb { "ICBs" } else { "CCGs" };
+                (
+                    column_title(col.date),
+                    crate::model::plural(count as usize, what, many),
+                )
             };
             painter.text(
                 pos2(x, rect.top() + 2.0),
@@ -1103,10 +1106,10 @@ impl App {
             let response = response.on_hover_ui_at_pointer(|ui| {
                 ui.label(RichText::new(o.label()).strong());
                 if coarse {
+                    let many = if flow.columns[c].icb { "ICBs" } else { "CCGs" };
                     ui.label(format!(
-                        "{} {what}{} on {}, {} people",
-                        nd.members,
-                        if nd.members == 1 { "" } else { "s" },
+                        "{} on {}, {} people",
+                        crate::model::plural(nd.members as usize, what, many),
                         human_date(flow.columns[c].date),
                         thousands(nd.value.round() as u64)
                     ));

@@ -17,6 +17,7 @@ mod compare;
 pub mod flow;
 pub mod loader;
 mod panels;
+mod path_prompt;
 pub mod scenario;
 pub mod state;
 mod watch;
@@ -123,6 +124,11 @@ pub enum Command {
     DismissProblems,
     /// Show a message in the problems panel (a date that cannot be read, say).
     Report(String),
+    /// Ask for a path to be typed (the file dialog did not open, or File > Open a path…),
+    /// saying why.
+    AskPath(path_prompt::PromptFor, String),
+    /// Close the "type a path" window.
+    ClosePathPrompt,
     /// Light, dark or system.
     SetTheme(ThemeChoice),
     /// Enter or leave full screen.
@@ -200,6 +206,17 @@ pub enum Command {
     ExportTo(scenario::ExportKind, PathBuf),
 }
 
+/// What a native file dialog answered.
+#[cfg(not(target_arch = "wasm32"))]
+enum DialogAnswer {
+    /// A file.
+    Picked(PathBuf),
+    /// Closed without one.
+    Cancelled,
+    /// No file, at once: the dialog never showed (no file-chooser portal).
+    DidNotOpen,
+}
+
 /// Problems from the last file that failed (or loaded with warnings).
 #[derive(Clone, Debug, Default)]
 pub struct ProblemReport {
@@ -242,6 +259,8 @@ pub struct App {
     /// CCGs picked for a merger (by code, from the actual record).
     merge_pick: Vec<String>,
     merge_dialog: Option<scenario::MergeDialog>,
+    /// The "type a path" window, while it is open.
+    path_prompt: Option<path_prompt::PathPrompt>,
     /// An autosaved scenario found at start, waiting for the user's answer.
     recovery: Option<scenario::Recovery>,
     /// What to do once the user answers "save changes?".
@@ -278,7 +297,7 @@ pub struct App {
     report: Option<ProblemReport>,
     loader: loader::Loader,
     #[cfg(not(target_arch = "wasm32"))]
-    dialog: Option<Receiver<Option<PathBuf>>>,
+    dialog: Option<Receiver<DialogAnswer>>,
     /// Files the page handed over, and the picker.
     #[cfg(target_arch = "wasm32")]
     browser: browser::Browser,
@@ -472,6 +491,7 @@ impl App {
             show_scenario: false,
             merge_pick: Vec::new(),
             merge_dialog: None,
+            path_prompt: None,
             recovery,
             pending_after_save: None,
             autosave_dir,
@@ -847,6 +867,14 @@ impl App {
                     self.report = report;
                 }
                 Command::DismissProblems => self.report = None,
+                Command::AskPath(purpose, why) => {
+                    self.path_prompt = Some(path_prompt::PathPrompt {
+                        purpose,
+                        why,
+                        text: String::new(),
+                    })
+                }
+                Command::ClosePathPrompt => self.path_prompt = None,
                 Command::Report(title) => {
                     self.report = Some(ProblemReport {
                         title,
@@ -902,7 +930,16 @@ impl App {
                 if let Some(dir) = start_dir {
                     dialog = dialog.set_directory(dir);
                 }
-                let _ = tx.send(dialog.pick_file());
+                let started = std::time::Instant::now();
+                let answer = match dialog.pick_file() {
+                    Some(p) => DialogAnswer::Picked(p),
+                    // No file, at once: the dialog never showed.
+                    None if started.elapsed() < path_prompt::QUICK_ANSWER => {
+                        DialogAnswer::DidNotOpen
+                    }
+                    None => DialogAnswer::Cancelled,
+                };
+                let _ = tx.send(answer);
                 ctx.request_repaint();
             });
         match spawned {
@@ -952,9 +989,9 @@ impl App {
                         .count();
                     self.report = Some(ProblemReport {
                         title: format!(
-                            "Could not open {}: {errors} error{}. The snapshot you had open stays open.",
+                            "Could not open {}: {}. The snapshot you had open stays open.",
                             path.display(),
-                            if errors == 1 { "" } else { "s" }
+                            crate::model::plural(errors, "error", "errors")
                         ),
                         problems,
                     });
@@ -973,8 +1010,13 @@ impl App {
                 && let Ok(answer) = rx.try_recv()
             {
                 self.dialog = None;
-                if let Some(path) = answer {
-                    self.start_load(ctx, path);
+                match answer {
+                    DialogAnswer::Picked(path) => self.start_load(ctx, path),
+                    DialogAnswer::DidNotOpen => self.commands.push(Command::AskPath(
+                        path_prompt::PromptFor::Snapshot,
+                        path_prompt::did_not_open(),
+                    )),
+                    DialogAnswer::Cancelled => {}
                 }
             }
             let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -1307,6 +1349,7 @@ impl App {
 
         self.panels_ui(ui);
         self.scenario_dialogs_ui(ui);
+        self.path_prompt_ui(ui);
         self.export_step(ui);
         self.apply(&ctx);
         self.screenshot_step(&ctx);

@@ -112,9 +112,12 @@ impl App {
                 .show(ui, |ui| self.problems_ui(ui));
         }
         if self.state.show_tree && !self.presenting {
+            // Wide enough for a row and most of its details on a laptop; wider on a big
+            // screen (the full text is on hover).
+            let width = (ui.ctx().content_rect().width() * 0.28).clamp(300.0, 480.0);
             egui::Panel::left("tree")
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(width)
                 .size_range(240.0..=900.0)
                 .show(ui, |ui| self.tree_ui(ui));
         }
@@ -198,6 +201,17 @@ impl App {
                 };
                 if open.clicked() {
                     self.commands.push(Command::OpenDialog);
+                }
+                if !WEB
+                    && ui
+                        .button("Open a path…")
+                        .on_hover_text("Type the path of a snapshot or scenario to open")
+                        .clicked()
+                {
+                    self.commands.push(Command::AskPath(
+                        super::path_prompt::PromptFor::Snapshot,
+                        String::new(),
+                    ));
                 }
                 ui.add_enabled_ui(!self.state.recent.is_empty(), |ui| {
                     ui.menu_button("Open recent", |ui| {
@@ -1048,10 +1062,7 @@ impl App {
             ui.weak("This snapshot has no events.");
             return;
         }
-        let changes: Vec<_> = days
-            .iter()
-            .map(|(_, day)| self.day_changes(*day))
-            .collect();
+        let changes: Vec<_> = days.iter().map(|(_, day)| self.day_changes(*day)).collect();
         let s = tl.snapshot();
         let mut select = None;
         egui::ScrollArea::vertical()

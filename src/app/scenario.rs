@@ -113,6 +113,8 @@ enum IoResult {
     Opened(PathBuf, Result<Scenario, Vec<Problem>>),
     Saved(PathBuf, Result<(), String>),
     Picked(IoPurpose, Option<PathBuf>),
+    /// The file dialog answered "no file" at once: it never showed.
+    NoDialog(IoPurpose),
     Wrote(PathBuf, Result<(), String>),
 }
 
@@ -256,6 +258,7 @@ mod autosave_store {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn pick_file(purpose: IoPurpose, start: Option<PathBuf>, name: String) -> IoResult {
+    let started = std::time::Instant::now();
     let mut dialog = rfd::FileDialog::new();
     if let Some(dir) = start {
         dialog = dialog.set_directory(dir);
@@ -284,6 +287,9 @@ fn pick_file(purpose: IoPurpose, start: Option<PathBuf>, name: String) -> IoResu
                 .save_file()
         }
     };
+    if picked.is_none() && started.elapsed() < super::path_prompt::QUICK_ANSWER {
+        return IoResult::NoDialog(purpose);
+    }
     IoResult::Picked(purpose, picked)
 }
 
@@ -397,10 +403,9 @@ impl App {
         if !problems.is_empty() {
             self.report = Some(ProblemReport {
                 title: format!(
-                    "The scenario “{}” opened with {} warning{}",
+                    "The scenario “{}” opened with {}",
                     scenario.name,
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" }
+                    crate::model::plural(problems.len(), "warning", "warnings")
                 ),
                 problems: problems.clone(),
             });
@@ -953,6 +958,18 @@ impl App {
                 }
                 IoResult::Wrote(_, Ok(())) => {}
                 IoResult::Picked(_, None) => self.after_saved = None,
+                IoResult::NoDialog(purpose) => {
+                    use super::path_prompt::PromptFor;
+                    let purpose = match purpose {
+                        IoPurpose::OpenScenario => PromptFor::Scenario,
+                        IoPurpose::SaveScenario => PromptFor::SaveScenario,
+                        IoPurpose::Export(kind) => PromptFor::Export(kind),
+                    };
+                    self.commands.push(Command::AskPath(
+                        purpose,
+                        super::path_prompt::did_not_open(),
+                    ));
+                }
                 IoResult::Picked(IoPurpose::OpenScenario, Some(p)) => {
                     self.commands.push(Command::OpenScenario(p))
                 }
@@ -1348,7 +1365,10 @@ impl App {
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
                 .show(&ctx, |ui| {
-                    ui.label(format!("The scenario “{name}” ({n} change{}) was not saved when ccg-explorer last closed.", if n == 1 { "" } else { "s" }));
+                    ui.label(format!(
+                        "The scenario “{name}” ({}) was not saved when ccg-explorer last closed.",
+                        crate::model::plural(n, "change", "changes")
+                    ));
                     ui.horizontal(|ui| {
                         if ui.button("Recover").clicked() {
                             self.commands.push(Command::Recover(true));
