@@ -319,7 +319,7 @@ pub struct App {
     /// The changes of recent days (a day compared with the day before), by world.
     day_changes: Vec<((u64, Date), Arc<crate::model::compare::Comparison>)>,
     /// Tree rows a day's changes touch, by world and day.
-    day_marks: Option<((u64, Date), Option<Arc<std::collections::HashSet<OrgId>>>)>,
+    day_marks: Option<((u64, Date), Option<Marks>)>,
     central_tab: CentralTab,
     screenshot: Option<PathBuf>,
     frames: u32,
@@ -390,6 +390,9 @@ type RowsKey = (u64, (usize, bool), Grouping, u64);
 /// Snapshots with more organisations than this build their tree rows and merger flow
 /// on a worker, so that no frame waits for them; smaller ones build them in the frame.
 const ON_WORKER: usize = 20_000;
+
+/// Organisations the tree marks as changed.
+type Marks = Arc<std::collections::HashSet<OrgId>>;
 
 /// How many days' changes the changes view keeps.
 const DAY_CHANGES_KEPT: usize = 8;
@@ -1297,7 +1300,7 @@ impl App {
 
     /// Tree rows to mark on `day` when something changed that day: every organisation
     /// the changes touch, with its system and places.
-    pub(crate) fn day_marks(&mut self, day: Date) -> Option<Arc<std::collections::HashSet<OrgId>>> {
+    pub(crate) fn day_marks(&mut self, day: Date) -> Option<Marks> {
         let key = (self.timeline.id(), day);
         if let Some((k, m)) = &self.day_marks
             && *k == key
