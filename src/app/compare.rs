@@ -103,7 +103,8 @@ impl App {
                 let label = ui.label(if which == 0 { "Date A" } else { "Date B" });
                 ui.add(
                     TextEdit::singleline(text)
-                        .desired_width(96.0)
+                        .desired_width(120.0)
+                        .min_size(egui::vec2(120.0, 0.0))
                         .hint_text("1 April 2019"),
                 )
                 .labelled_by(label.id)

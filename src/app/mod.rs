@@ -34,6 +34,7 @@ use crate::view::{
     self, CostChart, CountChart, Details, Grouping, SavingsChart, TimelineModel, TreeRow,
 };
 
+pub use path_prompt::PromptFor;
 pub use state::{ThemeChoice, UiState};
 
 /// Set once `--screenshot` has written its PNG; `main` exits non-zero without it.

@@ -1215,7 +1215,8 @@ impl App {
                 .unwrap_or_else(|| self.date.to_string());
             let resp = ui.add(
                 egui::TextEdit::singleline(&mut text)
-                    .desired_width(96.0)
+                    .desired_width(110.0)
+                    .min_size(egui::vec2(110.0, 0.0))
                     .hint_text("1 April 2019")
                     .id(id.with("edit")),
             );

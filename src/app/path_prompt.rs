@@ -95,6 +95,7 @@ impl App {
                     .add(
                         TextEdit::singleline(&mut prompt.text)
                             .desired_width(440.0)
+                            .min_size(egui::vec2(440.0, 0.0))
                             .hint_text("/home/me/snapshots/my-snapshot.ron"),
                     )
                     .labelled_by(label.id);

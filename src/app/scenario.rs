@@ -1460,19 +1460,25 @@ impl App {
                         ui.add(
                             egui::TextEdit::singleline(&mut d.date)
                                 .desired_width(160.0)
+                                .min_size(egui::vec2(160.0, 0.0))
                                 .hint_text("1 April 2019"),
                         )
                         .labelled_by(l.id);
                         ui.end_row();
                         if matches!(d.kind, DialogKind::Merge(_)) {
                             let l = ui.label("New CCG name");
-                            ui.add(egui::TextEdit::singleline(&mut d.name).desired_width(320.0))
-                                .labelled_by(l.id);
+                            ui.add(
+                                egui::TextEdit::singleline(&mut d.name)
+                                    .desired_width(320.0)
+                                    .min_size(egui::vec2(320.0, 0.0)),
+                            )
+                            .labelled_by(l.id);
                             ui.end_row();
                             let l = ui.label("New CCG code");
                             ui.add(
                                 egui::TextEdit::singleline(&mut d.code)
                                     .desired_width(120.0)
+                                    .min_size(egui::vec2(120.0, 0.0))
                                     .hint_text("e.g. KM18"),
                             )
                             .labelled_by(l.id);
