@@ -53,66 +53,90 @@ pub fn legend_ui(ui: &mut egui::Ui, items: &[(Mark, Color32, String)]) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for (mark, colour, text) in items {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(20.0, 12.0), egui::Sense::hover());
-            let p = ui.painter();
-            let c = rect.center();
-            let stroke = egui::Stroke::new(2.0, *colour);
-            match mark {
-                Mark::Line => {
-                    p.hline(rect.x_range(), c.y, stroke);
-                }
-                Mark::Dashed => {
-                    for k in 0..3 {
-                        let x = rect.left() + k as f32 * 7.0;
-                        p.hline(x..=x + 4.0, c.y, stroke);
-                    }
-                }
-                Mark::Dotted => {
-                    for k in 0..5 {
-                        p.circle_filled(
-                            egui::pos2(rect.left() + 2.0 + k as f32 * 4.0, c.y),
-                            1.0,
-                            *colour,
-                        );
-                    }
-                }
-                Mark::Dot => {
-                    p.circle_filled(c, 4.0, *colour);
-                }
-                Mark::Hollow => {
-                    p.circle_stroke(c, 4.0, egui::Stroke::new(1.5, *colour));
-                }
-                Mark::Diamond => {
-                    p.add(egui::Shape::convex_polygon(
-                        vec![
-                            c + egui::vec2(0.0, -5.0),
-                            c + egui::vec2(5.0, 0.0),
-                            c + egui::vec2(0.0, 5.0),
-                            c + egui::vec2(-5.0, 0.0),
-                        ],
-                        *colour,
-                        egui::Stroke::NONE,
-                    ));
-                }
-                Mark::Square => {
-                    p.rect_filled(
-                        egui::Rect::from_center_size(c, egui::vec2(8.0, 8.0)),
-                        0.0,
-                        *colour,
-                    );
-                }
-                Mark::Fill => {
-                    p.rect_filled(
-                        rect.shrink2(egui::vec2(2.0, 2.0)),
-                        1.0,
-                        colour.gamma_multiply(0.35),
-                    );
-                }
-            }
-            ui.label(RichText::new(text).small());
+            legend_item(ui, *mark, *colour, text);
             ui.add_space(8.0);
         }
     });
+}
+
+/// One legend entry: the mark as drawn, then its words.
+fn legend_item(ui: &mut egui::Ui, mark: Mark, colour: Color32, text: &str) {
+    // One widget of its exact size, so that the mark and its words wrap together.
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let text_colour = ui.visuals().text_color();
+    let galley = ui
+        .painter()
+        .layout_no_wrap(text.to_string(), font, text_colour);
+    let size = egui::vec2(24.0 + galley.size().x, galley.size().y.max(12.0));
+    let (whole, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, text));
+    let rect = egui::Rect::from_min_size(
+        egui::pos2(whole.left(), whole.center().y - 6.0),
+        egui::vec2(20.0, 12.0),
+    );
+    let p = ui.painter();
+    p.galley(
+        egui::pos2(
+            whole.left() + 24.0,
+            whole.center().y - galley.size().y / 2.0,
+        ),
+        galley,
+        text_colour,
+    );
+    let c = rect.center();
+    let stroke = egui::Stroke::new(2.0, colour);
+    match mark {
+        Mark::Line => {
+            p.hline(rect.x_range(), c.y, stroke);
+        }
+        Mark::Dashed => {
+            for k in 0..3 {
+                let x = rect.left() + k as f32 * 7.0;
+                p.hline(x..=x + 4.0, c.y, stroke);
+            }
+        }
+        Mark::Dotted => {
+            for k in 0..5 {
+                p.circle_filled(
+                    egui::pos2(rect.left() + 2.0 + k as f32 * 4.0, c.y),
+                    1.0,
+                    colour,
+                );
+            }
+        }
+        Mark::Dot => {
+            p.circle_filled(c, 4.0, colour);
+        }
+        Mark::Hollow => {
+            p.circle_stroke(c, 4.0, egui::Stroke::new(1.5, colour));
+        }
+        Mark::Diamond => {
+            p.add(egui::Shape::convex_polygon(
+                vec![
+                    c + egui::vec2(0.0, -5.0),
+                    c + egui::vec2(5.0, 0.0),
+                    c + egui::vec2(0.0, 5.0),
+                    c + egui::vec2(-5.0, 0.0),
+                ],
+                colour,
+                egui::Stroke::NONE,
+            ));
+        }
+        Mark::Square => {
+            p.rect_filled(
+                egui::Rect::from_center_size(c, egui::vec2(8.0, 8.0)),
+                0.0,
+                colour,
+            );
+        }
+        Mark::Fill => {
+            p.rect_filled(
+                rect.shrink2(egui::vec2(2.0, 2.0)),
+                1.0,
+                colour.gamma_multiply(0.35),
+            );
+        }
+    }
 }
 
 /// The height a legend of `n` items takes under a chart `width` wide.
@@ -347,15 +371,21 @@ pub fn cost_chart_ui(
         .height(plot_height)
         .y_grid_spacer(five_or_more_steps)
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .x_axis_label("financial year")
+        // Every financial year labelled where labels 48 points apart fit (a laptop's
+        // half-width chart), not only every fifth.
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .label("financial year")
+                .label_spacing(40.0..=48.0)
+                .formatter(|mark, _| {
+                    if (mark.value - mark.value.round()).abs() < 1e-6 {
+                        fy_label(mark.value)
+                    } else {
+                        String::new()
+                    }
+                }),
+        ])
         .y_axis_label("GBP m")
-        .x_axis_formatter(|mark, _| {
-            if (mark.value - mark.value.round()).abs() < 1e-6 {
-                fy_label(mark.value)
-            } else {
-                String::new()
-            }
-        })
         .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
         .label_formatter(|hover| match hover {
             HoverPosition::NearDataPoint {

@@ -888,6 +888,12 @@ impl App {
         for (r, colour) in outlines {
             painter.rect_stroke(r, 1.0, Stroke::new(1.5, colour), egui::StrokeKind::Outside);
         }
+        // The narrowest gap between columns, for what fits between them.
+        let spacing = lay
+            .xs
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .fold(f32::INFINITY, f32::min);
         // Leadership teams: a bracket left of the column, a tick at each member, drawn
         // in the text colour so that it stands out from the bands.
         let team_colour = super::panels::teams_colour(ui);
@@ -910,8 +916,14 @@ impl App {
                     bracket_colour.gamma_multiply(0.35)
                 };
                 // A backing in the panel's colour first, so the bracket reads over bands.
-                let backing = Stroke::new(4.0, ui.visuals().panel_fill.gamma_multiply(0.9));
-                let stroke = Stroke::new(2.0, colour);
+                // Thinner where columns stand close, so that brackets do not crowd out
+                // the bands.
+                let close = spacing < 50.0;
+                let backing = Stroke::new(
+                    if close { 0.0 } else { 4.0 },
+                    ui.visuals().panel_fill.gamma_multiply(0.9),
+                );
+                let stroke = Stroke::new(if close { 1.0 } else { 2.0 }, colour);
                 for st in [backing, stroke] {
                     painter.vline(x, top..=bottom, st);
                     for k in &t.nodes {
@@ -931,8 +943,16 @@ impl App {
         }
         // Column headers, shortened where the columns stand close together.
         let weak = ui.visuals().weak_text_color();
-        let narrow = lay.xs.windows(2).any(|w| w[1] - w[0] < 70.0);
+        let narrow = spacing < 70.0;
+        // Columns too close for a header each: every n-th, and always the last (the one
+        // before it gives way).
+        let every = (38.0 / spacing.max(1.0)).ceil().max(1.0) as usize;
+        let last = flow.columns.len().saturating_sub(1);
+        let headed = |c: usize| c == last || (c.is_multiple_of(every) && last - c >= every);
         for (c, col) in flow.columns.iter().enumerate() {
+            if !headed(c) {
+                continue;
+            }
             let x = lay.xs[c] + lay.node_w / 2.0;
             let count: u32 = col.nodes.iter().map(|n| n.members).sum();
             let what = if col.icb { "ICB" } else { "CCG" };

@@ -122,9 +122,10 @@ impl App {
                 .show(ui, |ui| self.tree_ui(ui));
         }
         if self.state.show_details && !self.presenting {
+            let width = (ui.ctx().content_rect().width() * 0.22).clamp(260.0, 420.0);
             egui::Panel::right("details")
                 .resizable(true)
-                .default_size(330.0)
+                .default_size(width)
                 .size_range(240.0..=700.0)
                 .show(ui, |ui| {
                     if self.sc.is_some() || !self.merge_pick.is_empty() {
