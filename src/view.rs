@@ -1139,6 +1139,10 @@ pub struct Wave {
     pub date: Date,
     /// `Apr 2020: 74 CCGs ➡ 18`.
     pub label: String,
+    /// Shorter forms for a crowded timeline, longest first: `Apr 2020: 74 ➡ 18`, `74 ➡ 18`.
+    pub shorter: [String; 2],
+    /// Whether a scenario's event is among them.
+    pub scenario: bool,
 }
 
 /// An event day on the timeline.
@@ -1210,19 +1214,27 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
         if !merges.is_empty() {
             let n_from: usize = merges.iter().map(|e| e.from.len()).sum();
             let what = if scenario { " (scenario)" } else { "" };
+            let n = merges.len();
             waves.push(Wave {
                 date: *day,
-                label: format!("{month}: {n_from} CCGs ➡ {}{what}", merges.len()),
+                label: format!("{month}: {n_from} CCGs ➡ {n}{what}"),
+                shorter: [
+                    format!("{month}: {n_from} ➡ {n}"),
+                    format!("{n_from} ➡ {n}"),
+                ],
+                scenario,
             });
         } else if !abolitions.is_empty() {
             let n_from: usize = abolitions.iter().map(|e| e.from.len()).sum();
+            let icbs = plural(abolitions.len(), "ICB", "ICBs");
             waves.push(Wave {
                 date: *day,
-                label: format!(
-                    "{month}: {} ➡ {}",
-                    plural(n_from, "CCG", "CCGs"),
-                    plural(abolitions.len(), "ICB", "ICBs")
-                ),
+                label: format!("{month}: {} ➡ {icbs}", plural(n_from, "CCG", "CCGs")),
+                shorter: [
+                    format!("{month}: {n_from} ➡ {icbs}"),
+                    format!("{n_from} ➡ {icbs}"),
+                ],
+                scenario,
             });
         }
     }

@@ -87,6 +87,16 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
         .find(|w| w.date == d("2020-04-01"))
         .unwrap();
     assert_eq!(wave.label, "Apr 2020: 66 CCGs ➡ 17");
+    // Shortened on a crowded timeline (1024 wide), never the first merger alone.
+    assert_eq!(wave.shorter, ["Apr 2020: 66 ➡ 17", "66 ➡ 17"]);
+    assert!(!wave.scenario);
+    let scenario_wave = model
+        .waves
+        .iter()
+        .find(|w| w.date == d("2018-04-01"))
+        .unwrap();
+    assert!(scenario_wave.scenario);
+    assert_eq!(scenario_wave.label, "Apr 2018: 26 CCGs ➡ 7 (scenario)");
     // Every bookmark selects an organisation that exists on its date.
     for i in 0..4 {
         h.state_mut().push(Command::GoToBookmark(i));
@@ -134,6 +144,21 @@ fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
             .is_none()
     );
     h.get_by_label("Target: baseline less 20% by 2020/21");
+    // Every entry of the legend is on screen, above the timeline, none cut: on this
+    // short chart the legend stands beside the plot.
+    let timeline_top = h.get_by_label("Timeline").rect().top();
+    for entry in [
+        "Baseline (2017/18 allowance)",
+        "Allowance (modelled)",
+        "Scenario: baseline less modelled savings",
+        "Actual record: baseline less modelled savings",
+        "Gap to target (other actions)",
+        "Now: 2020/21",
+    ] {
+        let r = h.get_by_label(entry).rect();
+        assert!(r.bottom() <= timeline_top, "{entry} cut: {r:?}");
+        assert!(r.right() <= 1024.0 / 1.35 + 1.0, "{entry} off the side: {r:?}");
+    }
 }
 
 #[test]

@@ -51,35 +51,49 @@ pub enum Mark {
 /// on the data.
 pub fn legend_ui(ui: &mut egui::Ui, items: &[(Mark, Color32, String)]) {
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.spacing_mut().item_spacing.x = LEGEND_SPACING;
         for (mark, colour, text) in items {
-            legend_item(ui, *mark, *colour, text);
-            ui.add_space(8.0);
+            legend_item(ui, *mark, *colour, text, None);
+            ui.add_space(LEGEND_GAP);
         }
     });
 }
 
+/// The width of a legend's mark, and the room between the mark and its words.
+const LEGEND_MARK: f32 = 24.0;
+/// egui's spacing between legend items, and the extra gap after each.
+const LEGEND_SPACING: f32 = 4.0;
+const LEGEND_GAP: f32 = 8.0;
+
 /// One legend entry: the mark as drawn, then its words.
-fn legend_item(ui: &mut egui::Ui, mark: Mark, colour: Color32, text: &str) {
+/// Its words wrap within `wrap` points when given (a legend in a column).
+fn legend_item(ui: &mut egui::Ui, mark: Mark, colour: Color32, text: &str, wrap: Option<f32>) {
     // One widget of its exact size, so that the mark and its words wrap together.
     let font = egui::TextStyle::Small.resolve(ui.style());
     let text_colour = ui.visuals().text_color();
-    let galley = ui
-        .painter()
-        .layout_no_wrap(text.to_string(), font, text_colour);
-    let size = egui::vec2(24.0 + galley.size().x, galley.size().y.max(12.0));
+    let line = ui.fonts_mut(|f| f.row_height(&font)).max(12.0);
+    let galley = match wrap {
+        Some(w) => ui.painter().layout(
+            text.to_string(),
+            font,
+            text_colour,
+            (w - LEGEND_MARK).max(40.0),
+        ),
+        None => ui
+            .painter()
+            .layout_no_wrap(text.to_string(), font, text_colour),
+    };
+    let size = egui::vec2(LEGEND_MARK + galley.size().x, galley.size().y.max(line));
     let (whole, response) = ui.allocate_exact_size(size, egui::Sense::hover());
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Label, true, text));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+    // The mark beside the first line of the words.
     let rect = egui::Rect::from_min_size(
-        egui::pos2(whole.left(), whole.center().y - 6.0),
+        egui::pos2(whole.left(), whole.top() + line / 2.0 - 6.0),
         egui::vec2(20.0, 12.0),
     );
     let p = ui.painter();
     p.galley(
-        egui::pos2(
-            whole.left() + 24.0,
-            whole.center().y - galley.size().y / 2.0,
-        ),
+        egui::pos2(whole.left() + LEGEND_MARK, whole.top()),
         galley,
         text_colour,
     );
@@ -139,26 +153,89 @@ fn legend_item(ui: &mut egui::Ui, mark: Mark, colour: Color32, text: &str) {
     }
 }
 
-/// The height a legend of `n` items takes under a chart `width` wide.
+/// The least height a plot keeps before its legend moves beside it.
+const MIN_PLOT_HEIGHT: f32 = 170.0;
+
+/// A plot with its legend, in `space` points of height: the legend under the plot
+/// while the plot keeps `MIN_PLOT_HEIGHT`, else (a short window, presenter mode at
+/// 1024x768) in a column beside it, scrolling if it must, so that it never sits over
+/// the data nor is cut. `plot` draws the plot at the size it is given.
+pub fn plot_with_legend<R>(
+    ui: &mut egui::Ui,
+    salt: &str,
+    legend: &[(Mark, Color32, String)],
+    space: f32,
+    plot: impl FnOnce(&mut egui::Ui, egui::Vec2) -> R,
+) -> R {
+    let width = ui.available_width();
+    let below = legend_height(ui, legend);
+    if space - below >= MIN_PLOT_HEIGHT {
+        let r = plot(ui, egui::vec2(width, space - below));
+        legend_ui(ui, legend);
+        return r;
+    }
+    if width < 560.0 {
+        // Too narrow for a column beside it: the legend scrolls under the plot.
+        let height = (space * 0.6).max(100.0);
+        let r = plot(ui, egui::vec2(width, height));
+        egui::ScrollArea::vertical()
+            .id_salt(("legend under", salt))
+            .max_height((space - height).max(ui.spacing().interact_size.y * 2.0))
+            .auto_shrink([false, true])
+            .show(ui, |ui| legend_ui(ui, legend));
+        return r;
+    }
+    let column = (width * 0.3).clamp(180.0, 300.0);
+    let height = space.max(120.0);
+    ui.horizontal_top(|ui| {
+        let gap = ui.spacing().item_spacing.x;
+        let r = plot(ui, egui::vec2(width - column - gap, height));
+        egui::ScrollArea::vertical()
+            .id_salt(("legend beside", salt))
+            .max_height(height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.set_width(column - gap);
+                    ui.spacing_mut().item_spacing.y = 3.0;
+                    for (mark, colour, text) in legend {
+                        legend_item(ui, *mark, *colour, text, Some(column - gap));
+                    }
+                });
+            });
+        r
+    })
+    .inner
+}
+
+/// The height `legend_ui` will take at the current width: laid out as it
+/// will be (items wrap whole), so that a plot above it leaves it room.
 fn legend_height(ui: &egui::Ui, items: &[(Mark, Color32, String)]) -> f32 {
     let font = egui::TextStyle::Small.resolve(ui.style());
     let width = ui.available_width().max(100.0);
-    let mut rows = 1.0;
+    let mut rows = 0usize;
+    let mut row_height: f32 = 0.0;
+    let mut total = 0.0;
     let mut x = 0.0;
     for (_, _, text) in items {
-        let w = 32.0
-            + ui.fonts_mut(|f| {
-                f.layout_no_wrap(text.clone(), font.clone(), Color32::WHITE)
-                    .size()
-                    .x
-            });
-        if x + w > width && x > 0.0 {
-            rows += 1.0;
+        let size = ui.fonts_mut(|f| {
+            f.layout_no_wrap(text.clone(), font.clone(), Color32::WHITE)
+                .size()
+        });
+        let w = LEGEND_MARK + size.x;
+        if rows == 0 || (x > 0.0 && x + w > width) {
+            total += row_height;
+            rows += 1;
+            row_height = 0.0;
             x = 0.0;
         }
-        x += w;
+        // A wrapped row is at least as tall as an interactive widget.
+        row_height = row_height.max(size.y.max(ui.spacing().interact_size.y));
+        x += w + LEGEND_SPACING + LEGEND_GAP;
     }
-    rows * (font.size + 6.0) + 4.0
+    let spacing = ui.spacing().item_spacing.y;
+    // Each row and the gap after it, and the gap between the legend and what is above.
+    total + row_height + rows as f32 * spacing + spacing + 2.0
 }
 
 fn fy_label(start_year: f64) -> String {
@@ -174,6 +251,17 @@ pub fn cost_chart_ui(
     accent: Color32,
     warm: Color32,
 ) {
+    // In a small chart (one of the two under the large one) each note takes one line,
+    // cut with its full words on hover, so that the plot keeps its room.
+    let compact = ui.available_height() < 420.0;
+    let note = |ui: &mut egui::Ui, text: RichText| {
+        let label = egui::Label::new(text);
+        if compact {
+            ui.add(label.truncate())
+        } else {
+            ui.add(label.wrap())
+        }
+    };
     // The title says what is drawn; how to read it is on hover and in the legend.
     ui.add(egui::Label::new(RichText::new(&chart.title).strong().size(16.0)).wrap())
         .on_hover_text(
@@ -182,13 +270,18 @@ pub fn cost_chart_ui(
              published allowance. A CCG's running costs are drawn for its footprint: every CCG \
              linked to it by mergers, so that each year covers the same area.",
         );
-    ui.weak(format!(
-        "GBP m · baseline {}, target {} ({:.0}% cut) · {}",
-        fy_label(chart.baseline_year as f64),
-        fy_label(chart.target_year as f64),
-        chart.cut * 100.0,
-        chart.members
-    ));
+    let weak = ui.visuals().weak_text_color();
+    note(
+        ui,
+        RichText::new(format!(
+            "GBP m · baseline {}, target {} ({:.0}% cut) · {}",
+            fy_label(chart.baseline_year as f64),
+            fy_label(chart.target_year as f64),
+            chart.cut * 100.0,
+            chart.members
+        ))
+        .color(weak),
+    );
     // A note from the same source as a reported figure is that figure's words: on hover.
     let reported_sources: Vec<&str> = chart
         .reported
@@ -197,7 +290,7 @@ pub fn cost_chart_ui(
         .collect();
     for (source, text) in &chart.annotations {
         if !reported_sources.contains(&source.as_str()) {
-            ui.label(RichText::new(format!("Note: {text}")).italics());
+            note(ui, RichText::new(format!("Note: {text}")).italics());
         }
     }
     if chart.rows.is_empty() {
@@ -268,20 +361,23 @@ pub fn cost_chart_ui(
             .filter(|(s, _)| *s == r.figure.source)
             .map(|(_, t)| t.as_str())
             .collect();
-        ui.label(format!(
+        note(ui, RichText::new(format!(
             "Reported: £{:.1}m {}, {} (the diamond){model}. Why they differ: FORMAT.md, \"Reported figures and the model\".",
             gbp / 1e6,
             r.figure.metric.replace('_', " "),
             r.figure.period,
-        ))
+        )))
         .on_hover_text(format!("{}\n\nSource: {source}", words.join("\n")));
     }
     for (y, v, src) in &chart.own_published {
-        ui.label(format!(
-            "Published: this CCG's own allowance in {} was £{:.2}m (source {src}).",
-            fy_label(*y as f64),
-            v / 1e6
-        ));
+        note(
+            ui,
+            RichText::new(format!(
+                "Published: this CCG's own allowance in {} was £{:.2}m (source {src}).",
+                fy_label(*y as f64),
+                v / 1e6
+            )),
+        );
     }
     let grey = ui.visuals().weak_text_color();
     let top = chart
@@ -366,186 +462,188 @@ pub fn cost_chart_ui(
     {
         legend.push((Mark::Diamond, warm, "Reported claim".to_string()));
     }
-    let plot_height = (ui.available_height() - legend_height(ui, &legend)).max(120.0);
-    Plot::new("cost chart")
-        .height(plot_height)
-        .y_grid_spacer(five_or_more_steps)
-        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        // Every financial year labelled where labels 48 points apart fit (a laptop's
-        // half-width chart), not only every fifth.
-        .custom_x_axes(vec![
-            egui_plot::AxisHints::new_x()
-                .label("financial year")
-                .label_spacing(40.0..=48.0)
-                .formatter(|mark, _| {
-                    if (mark.value - mark.value.round()).abs() < 1e-6 {
-                        fy_label(mark.value)
-                    } else {
-                        String::new()
+    let space = ui.available_height();
+    plot_with_legend(ui, "cost chart", &legend, space, |ui, size| {
+        Plot::new("cost chart")
+            .width(size.x)
+            .height(size.y)
+            .y_grid_spacer(five_or_more_steps)
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 2.0, 10.0]))
+            // Every financial year labelled where labels 60 points apart fit (a laptop's
+            // half-width chart), else every second one, never overlapping.
+            .custom_x_axes(vec![
+                egui_plot::AxisHints::new_x()
+                    .label("financial year")
+                    .label_spacing(56.0..=60.0)
+                    .formatter(|mark, _| {
+                        if (mark.value - mark.value.round()).abs() < 1e-6 {
+                            fy_label(mark.value)
+                        } else {
+                            String::new()
+                        }
+                    }),
+            ])
+            .y_axis_label("GBP m")
+            .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+            .label_formatter(|hover| match hover {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(format!(
+                    "{plot_name}\n{}: £{:.1}m",
+                    fy_label(position.x),
+                    position.y
+                )),
+                HoverPosition::Elsewhere { position } => {
+                    if position.x < first - 0.5 || position.x > last + 0.5 {
+                        return None;
                     }
-                }),
-        ])
-        .y_axis_label("GBP m")
-        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
-        .label_formatter(|hover| match hover {
-            HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => Some(format!(
-                "{plot_name}\n{}: £{:.1}m",
-                fy_label(position.x),
-                position.y
-            )),
-            HoverPosition::Elsewhere { position } => {
-                if position.x < first - 0.5 || position.x > last + 0.5 {
-                    return None;
+                    Some(format!("{}: £{:.1}m", fy_label(position.x), position.y))
                 }
-                Some(format!("{}: £{:.1}m", fy_label(position.x), position.y))
-            }
-        })
-        .include_y(target * 0.85)
-        .include_y(top * 1.03)
-        .include_x(first - 0.3)
-        .include_x(last + 0.3)
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .show(ui, |plot| {
-            plot.add(
-                FilledArea::new("Gap to target (other actions)", &xs, &lo, &hi)
-                    .fill_color(warm.gamma_multiply(0.25)),
-            );
-            plot.hline(
-                HLine::new(
-                    format!(
-                        "Baseline ({} allowance)",
-                        fy_label(chart.baseline_year as f64)
-                    ),
-                    baseline,
-                )
-                .color(grey)
-                .style(LineStyle::dotted_loose()),
-            );
-            plot.hline(
-                HLine::new(
-                    format!(
-                        "Target: baseline less {:.0}% by {}",
-                        chart.cut * 100.0,
-                        fy_label(chart.target_year as f64)
-                    ),
-                    target,
-                )
-                .color(warm)
-                .width(1.5),
-            );
-            if !own.is_empty() {
-                plot.points(
-                    Points::new(own_label.clone(), PlotPoints::from(own.clone()))
-                        .color(warm)
-                        .radius(5.0)
-                        .shape(egui_plot::MarkerShape::Square),
+            })
+            .include_y(target * 0.85)
+            .include_y(top * 1.03)
+            .include_x(first - 0.3)
+            .include_x(last + 0.3)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .show(ui, |plot| {
+                plot.add(
+                    FilledArea::new("Gap to target (other actions)", &xs, &lo, &hi)
+                        .fill_color(warm.gamma_multiply(0.25)),
                 );
-            }
-            if let Some((label, pts)) = &chart.own {
-                let pts: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], m(p[1])]).collect();
-                plot.line(
-                    Line::new(label.clone(), PlotPoints::from(pts))
-                        .color(own_colour)
-                        .width(2.5),
-                );
-            }
-            plot.line(
-                Line::new("Allowance (modelled)", PlotPoints::from(allowance))
-                    .color(accent)
-                    .width(2.0)
-                    .style(LineStyle::dashed_loose()),
-            );
-            if !published.is_empty() {
-                plot.points(
-                    Points::new("Allowance (published)", PlotPoints::from(published))
-                        .color(accent)
-                        .radius(5.0),
-                );
-            }
-            plot.line(
-                Line::new(
-                    if actual.is_some() {
-                        "Scenario: baseline less modelled savings"
-                    } else {
-                        "Baseline less modelled merger and sharing savings"
-                    },
-                    PlotPoints::from(cost),
-                )
-                .color(warm)
-                .width(2.0)
-                .style(LineStyle::dashed_dense()),
-            );
-            if let Some(actual) = actual {
-                let pts: Vec<[f64; 2]> = actual
-                    .iter()
-                    .filter(|r| r.start_year >= chart.baseline_year)
-                    .map(|r| [r.start_year as f64, m(r.modelled_cost_gbp)])
-                    .collect();
-                plot.line(
-                    Line::new(
-                        "Actual record: baseline less modelled savings",
-                        PlotPoints::from(pts),
+                plot.hline(
+                    HLine::new(
+                        format!(
+                            "Baseline ({} allowance)",
+                            fy_label(chart.baseline_year as f64)
+                        ),
+                        baseline,
                     )
                     .color(grey)
-                    .width(2.0)
-                    .style(LineStyle::dotted_dense()),
+                    .style(LineStyle::dotted_loose()),
                 );
-            }
-            // England's national totals: published as filled dots, others hollow.
-            for (basis, filled) in [(true, true), (false, false)] {
-                let pts: Vec<[f64; 2]> = chart
-                    .national
-                    .iter()
-                    .filter(|(_, _, b, _)| b.is_published() == basis)
-                    .map(|(y, v, _, _)| [*y as f64, m(*v)])
-                    .collect();
-                if pts.is_empty() {
-                    continue;
-                }
-                let name = if basis {
-                    "National total (published)"
-                } else {
-                    "National total (derived or estimated)"
-                };
-                plot.points(
-                    Points::new(name, PlotPoints::from(pts))
-                        .color(accent)
-                        .radius(5.0)
-                        .filled(filled),
+                plot.hline(
+                    HLine::new(
+                        format!(
+                            "Target: baseline less {:.0}% by {}",
+                            chart.cut * 100.0,
+                            fy_label(chart.target_year as f64)
+                        ),
+                        target,
+                    )
+                    .color(warm)
+                    .width(1.5),
                 );
-            }
-            // Reported claims: the baseline less what was reported, beside the model.
-            for r in &chart.reported {
-                if let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) {
+                if !own.is_empty() {
                     plot.points(
-                        Points::new(
-                            format!("Reported: baseline less £{:.1}m", gbp / 1e6),
-                            PlotPoints::from(vec![[y as f64, baseline - m(gbp)]]),
-                        )
-                        .color(warm)
-                        .radius(6.0)
-                        .shape(egui_plot::MarkerShape::Diamond),
+                        Points::new(own_label.clone(), PlotPoints::from(own.clone()))
+                            .color(warm)
+                            .radius(5.0)
+                            .shape(egui_plot::MarkerShape::Square),
                     );
                 }
-            }
-            // The year shown, in the strong text colour, so that it stands out from the
-            // grid lines it sits on.
-            if let Some(y) = current {
-                plot.vline(
-                    VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64)
-                        .color(now_colour)
+                if let Some((label, pts)) = &chart.own {
+                    let pts: Vec<[f64; 2]> = pts.iter().map(|p| [p[0], m(p[1])]).collect();
+                    plot.line(
+                        Line::new(label.clone(), PlotPoints::from(pts))
+                            .color(own_colour)
+                            .width(2.5),
+                    );
+                }
+                plot.line(
+                    Line::new("Allowance (modelled)", PlotPoints::from(allowance))
+                        .color(accent)
                         .width(2.0)
-                        .style(LineStyle::dashed_dense()),
+                        .style(LineStyle::dashed_loose()),
                 );
-            }
-        });
-    legend_ui(ui, &legend);
+                if !published.is_empty() {
+                    plot.points(
+                        Points::new("Allowance (published)", PlotPoints::from(published))
+                            .color(accent)
+                            .radius(5.0),
+                    );
+                }
+                plot.line(
+                    Line::new(
+                        if actual.is_some() {
+                            "Scenario: baseline less modelled savings"
+                        } else {
+                            "Baseline less modelled merger and sharing savings"
+                        },
+                        PlotPoints::from(cost),
+                    )
+                    .color(warm)
+                    .width(2.0)
+                    .style(LineStyle::dashed_dense()),
+                );
+                if let Some(actual) = actual {
+                    let pts: Vec<[f64; 2]> = actual
+                        .iter()
+                        .filter(|r| r.start_year >= chart.baseline_year)
+                        .map(|r| [r.start_year as f64, m(r.modelled_cost_gbp)])
+                        .collect();
+                    plot.line(
+                        Line::new(
+                            "Actual record: baseline less modelled savings",
+                            PlotPoints::from(pts),
+                        )
+                        .color(grey)
+                        .width(2.0)
+                        .style(LineStyle::dotted_dense()),
+                    );
+                }
+                // England's national totals: published as filled dots, others hollow.
+                for (basis, filled) in [(true, true), (false, false)] {
+                    let pts: Vec<[f64; 2]> = chart
+                        .national
+                        .iter()
+                        .filter(|(_, _, b, _)| b.is_published() == basis)
+                        .map(|(y, v, _, _)| [*y as f64, m(*v)])
+                        .collect();
+                    if pts.is_empty() {
+                        continue;
+                    }
+                    let name = if basis {
+                        "National total (published)"
+                    } else {
+                        "National total (derived or estimated)"
+                    };
+                    plot.points(
+                        Points::new(name, PlotPoints::from(pts))
+                            .color(accent)
+                            .radius(5.0)
+                            .filled(filled),
+                    );
+                }
+                // Reported claims: the baseline less what was reported, beside the model.
+                for r in &chart.reported {
+                    if let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) {
+                        plot.points(
+                            Points::new(
+                                format!("Reported: baseline less £{:.1}m", gbp / 1e6),
+                                PlotPoints::from(vec![[y as f64, baseline - m(gbp)]]),
+                            )
+                            .color(warm)
+                            .radius(6.0)
+                            .shape(egui_plot::MarkerShape::Diamond),
+                        );
+                    }
+                }
+                // The year shown, in the strong text colour, so that it stands out from the
+                // grid lines it sits on.
+                if let Some(y) = current {
+                    plot.vline(
+                        VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64)
+                            .color(now_colour)
+                            .width(2.0)
+                            .style(LineStyle::dashed_dense()),
+                    );
+                }
+            });
+    });
 }
 
 /// Chart (b): savings by system, sorted, with the 20% line. Returns a clicked system.
@@ -611,35 +709,38 @@ pub fn savings_chart_ui(
             format!("{:.0}% target", chart.target_percent),
         ),
     ];
-    let resp = Plot::new("savings chart")
-        .height((ui.available_height() - 26.0 - legend_height(ui, &legend)).max(120.0))
-        .y_axis_label("% of baseline")
-        .x_axis_label("systems, ranked")
-        .include_y(0.0)
-        .include_y(target + 2.0)
-        .include_x(0.0)
-        .include_x(n + 1.0)
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .show_x(false)
-        .label_formatter(|_| None)
-        .show(ui, |plot| {
-            plot.bar_chart(
-                BarChart::new("Modelled savings", bars)
-                    .color(accent)
-                    .element_formatter(Box::new(|bar, _| {
-                        format!("{}: {:.1}% of baseline (modelled)", bar.name, bar.value)
-                    })),
-            );
-            plot.hline(
-                HLine::new(format!("{target:.0}% target"), target)
-                    .color(warm)
-                    .width(1.5),
-            );
-            plot.pointer_coordinate()
-        });
-    legend_ui(ui, &legend);
+    let space = ui.available_height() - 26.0;
+    let resp = plot_with_legend(ui, "savings chart", &legend, space, |ui, size| {
+        Plot::new("savings chart")
+            .width(size.x)
+            .height(size.y)
+            .y_axis_label("% of baseline")
+            .x_axis_label("systems, ranked")
+            .include_y(0.0)
+            .include_y(target + 2.0)
+            .include_x(0.0)
+            .include_x(n + 1.0)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .show_x(false)
+            .label_formatter(|_| None)
+            .show(ui, |plot| {
+                plot.bar_chart(
+                    BarChart::new("Modelled savings", bars)
+                        .color(accent)
+                        .element_formatter(Box::new(|bar, _| {
+                            format!("{}: {:.1}% of baseline (modelled)", bar.name, bar.value)
+                        })),
+                );
+                plot.hline(
+                    HLine::new(format!("{target:.0}% target"), target)
+                        .color(warm)
+                        .width(1.5),
+                );
+                plot.pointer_coordinate()
+            })
+    });
     if resp.response.clicked()
         && let Some(p) = resp.inner
     {
@@ -719,113 +820,114 @@ pub fn count_chart_ui(
             "The record that day".to_string(),
         ));
     }
-    let height = (height - legend_height(ui, &legend)).max(120.0);
-    Plot::new("count chart")
-        .height(height)
-        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-        .y_axis_label("CCGs / teams")
-        .x_axis_formatter(|mark, _| {
-            if (mark.value - mark.value.round()).abs() < 1e-6 {
-                format!("{:.0}", mark.value)
-            } else {
-                String::new()
-            }
-        })
-        .include_y(0.0)
-        .include_y(top * 1.1)
-        .allow_scroll(false)
-        .allow_zoom(false)
-        .allow_drag(false)
-        .label_formatter(|hover| match hover {
-            HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => Some(format!(
-                "{plot_name}\n{:.0}: {:.0}",
-                position.x.floor(),
-                position.y
-            )),
-            HoverPosition::Elsewhere { .. } => None,
-        })
-        .show(ui, |plot| {
-            plot.line(
-                Line::new(series_label("ccg"), PlotPoints::from(chart.steps.clone()))
-                    .color(accent)
-                    .width(2.0)
-                    .allow_band(false),
-            );
-            plot.line(
-                Line::new(
-                    series_label("leadership_teams"),
-                    PlotPoints::from(chart.teams.clone()),
-                )
-                .color(teams_colour)
-                .width(2.0)
-                .allow_band(false),
-            );
-            plot.line(
-                Line::new(
-                    series_label("ccgs_sharing_leadership"),
-                    PlotPoints::from(chart.sharing.clone()),
-                )
-                .color(teams_colour.gamma_multiply(0.8))
-                .width(1.5)
-                .style(LineStyle::dashed_loose())
-                .allow_band(false),
-            );
-            plot.line(
-                Line::new(
-                    series_label("shared_leadership_teams"),
-                    PlotPoints::from(chart.shared_teams.clone()),
-                )
-                .color(teams_colour.gamma_multiply(0.6))
-                .width(1.0)
-                .style(LineStyle::dotted_dense())
-                .allow_band(false),
-            );
-            // Reported figures as diamonds, each beside the record's value that day.
-            for p in &points {
-                plot.points(
-                    Points::new(
-                        format!(
-                            "{} ({}): {:.0}",
-                            series_label(&p.series),
-                            p.basis.label(),
-                            p.value
-                        ),
-                        PlotPoints::from(vec![[p.x, p.value]]),
-                    )
-                    .color(warm)
-                    .radius(6.0)
-                    .shape(egui_plot::MarkerShape::Diamond),
+    plot_with_legend(ui, "count chart", &legend, height, |ui, size| {
+        Plot::new("count chart")
+            .width(size.x)
+            .height(size.y)
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+            .y_axis_label("CCGs / teams")
+            .x_axis_formatter(|mark, _| {
+                if (mark.value - mark.value.round()).abs() < 1e-6 {
+                    format!("{:.0}", mark.value)
+                } else {
+                    String::new()
+                }
+            })
+            .include_y(0.0)
+            .include_y(top * 1.1)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .label_formatter(|hover| match hover {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(format!(
+                    "{plot_name}\n{:.0}: {:.0}",
+                    position.x.floor(),
+                    position.y
+                )),
+                HoverPosition::Elsewhere { .. } => None,
+            })
+            .show(ui, |plot| {
+                plot.line(
+                    Line::new(series_label("ccg"), PlotPoints::from(chart.steps.clone()))
+                        .color(accent)
+                        .width(2.0)
+                        .allow_band(false),
                 );
-                plot.points(
-                    Points::new(
-                        format!("{} (the record): {:.0}", series_label(&p.series), p.record),
-                        PlotPoints::from(vec![[p.x, p.record]]),
+                plot.line(
+                    Line::new(
+                        series_label("leadership_teams"),
+                        PlotPoints::from(chart.teams.clone()),
                     )
                     .color(teams_colour)
-                    .radius(4.0)
-                    .filled(false),
+                    .width(2.0)
+                    .allow_band(false),
                 );
-            }
-            plot.vline(
-                VLine::new("Date shown", chart.marker_x)
-                    .color(warm)
-                    .width(2.0),
-            );
-            // Notes are marked by a dotted line at their date, not drawn as data.
-            for (i, (x, _)) in notes.iter().enumerate() {
+                plot.line(
+                    Line::new(
+                        series_label("ccgs_sharing_leadership"),
+                        PlotPoints::from(chart.sharing.clone()),
+                    )
+                    .color(teams_colour.gamma_multiply(0.8))
+                    .width(1.5)
+                    .style(LineStyle::dashed_loose())
+                    .allow_band(false),
+                );
+                plot.line(
+                    Line::new(
+                        series_label("shared_leadership_teams"),
+                        PlotPoints::from(chart.shared_teams.clone()),
+                    )
+                    .color(teams_colour.gamma_multiply(0.6))
+                    .width(1.0)
+                    .style(LineStyle::dotted_dense())
+                    .allow_band(false),
+                );
+                // Reported figures as diamonds, each beside the record's value that day.
+                for p in &points {
+                    plot.points(
+                        Points::new(
+                            format!(
+                                "{} ({}): {:.0}",
+                                series_label(&p.series),
+                                p.basis.label(),
+                                p.value
+                            ),
+                            PlotPoints::from(vec![[p.x, p.value]]),
+                        )
+                        .color(warm)
+                        .radius(6.0)
+                        .shape(egui_plot::MarkerShape::Diamond),
+                    );
+                    plot.points(
+                        Points::new(
+                            format!("{} (the record): {:.0}", series_label(&p.series), p.record),
+                            PlotPoints::from(vec![[p.x, p.record]]),
+                        )
+                        .color(teams_colour)
+                        .radius(4.0)
+                        .filled(false),
+                    );
+                }
                 plot.vline(
-                    VLine::new(format!("Note {}", i + 1), *x)
-                        .color(warm.gamma_multiply(0.7))
-                        .style(LineStyle::dotted_dense())
-                        .width(1.5),
+                    VLine::new("Date shown", chart.marker_x)
+                        .color(warm)
+                        .width(2.0),
                 );
-            }
-        });
-    legend_ui(ui, &legend);
+                // Notes are marked by a dotted line at their date, not drawn as data.
+                for (i, (x, _)) in notes.iter().enumerate() {
+                    plot.vline(
+                        VLine::new(format!("Note {}", i + 1), *x)
+                            .color(warm.gamma_multiply(0.7))
+                            .style(LineStyle::dotted_dense())
+                            .width(1.5),
+                    );
+                }
+            });
+    });
     // A note whose figures are drawn is summed up in the line below, its words on
     // hover; other notes are written out.
     let hover = format!(

@@ -1407,6 +1407,22 @@ impl eframe::App for App {
         self.show(ui);
     }
 
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        // A screenshot shows the window as opened: wherever the display's pointer
+        // happens to be (the middle of a virtual screen), nothing is hovered.
+        if self.screenshot.is_some() {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_)
+                        | egui::Event::MouseMoved(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::PointerGone
+                )
+            });
+        }
+    }
+
     fn persist_egui_memory(&self) -> bool {
         // Screenshots and presenter mode leave no trace in the next session's layout.
         self.screenshot.is_none() && !self.presenting

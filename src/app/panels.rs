@@ -972,7 +972,9 @@ impl App {
         };
         let mut clicked = None;
         let mut draw = |ui: &mut egui::Ui, which: usize| -> egui::Rect {
-            let r = ui.scope(|ui| match which {
+            // Left-aligned, never justified: `ui.columns` stretches words to the edge.
+            let layout = egui::Layout::top_down(egui::Align::Min);
+            let r = ui.with_layout(layout, |ui| match which {
                 0 => super::charts::cost_chart_ui(
                     ui,
                     &charts.costs,
@@ -1443,6 +1445,36 @@ fn lifetime_bar(ui: &mut egui::Ui, span: (Date, Date), life: (Date, Date), date:
     );
 }
 
+/// Where a wave's label goes on the timeline: which of its forms (0 the full one,
+/// then shorter ones), on which of the two rows, from which x.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct WavePlace {
+    form: usize,
+    row: usize,
+    left: f32,
+}
+
+/// Places wave labels (each its x and the widths of its forms, longest first)
+/// between `left` and `right`, on two rows, 8 points apart: the longest form that
+/// fits on either row, so that a crowded label is shortened rather than dropped.
+/// `None` only when not even the shortest form fits.
+fn place_wave_labels(waves: &[(f32, Vec<f32>)], left: f32, right: f32) -> Vec<Option<WavePlace>> {
+    let mut row_end = [f32::MIN; 2];
+    waves
+        .iter()
+        .map(|(x, widths)| {
+            let place = widths.iter().enumerate().find_map(|(form, width)| {
+                let l = (x - width / 2.0).clamp(left, (right - width).max(left));
+                (0..2)
+                    .find(|row| l > row_end[*row] + 8.0)
+                    .map(|row| WavePlace { form, row, left: l })
+            })?;
+            row_end[place.row] = place.left + widths[place.form];
+            Some(place)
+        })
+        .collect()
+}
+
 /// The date scrubber: years, a mark for every event day, merger waves labelled, and
 /// the current date. Returns a new date when the user clicks or drags.
 fn scrubber(
@@ -1538,21 +1570,43 @@ fn scrubber(
             }
         }
     }
-    // Wave labels, on two rows so that neighbours do not overlap.
+    // Wave labels, on two rows so that neighbours do not overlap; a crowded label
+    // takes a shorter form (the full one is on hover) rather than vanishing.
     let font = egui::FontId::proportional(12.0);
-    let mut row_end = [f32::MIN; 2];
-    for w in &model.waves {
-        let x = x_of(w.date);
-        let galley = p.layout_no_wrap(w.label.clone(), font.clone(), structural);
-        let width = galley.size().x;
-        let left = (x - width / 2.0).clamp(inner.left(), inner.right() - width);
-        let row = if left > row_end[0] + 8.0 { 0 } else { 1 };
-        if left <= row_end[row] + 8.0 {
+    let mut hovered_wave = None;
+    let galleys: Vec<Vec<std::sync::Arc<egui::Galley>>> = model
+        .waves
+        .iter()
+        .map(|w| {
+            std::iter::once(&w.label)
+                .chain(w.shorter.iter())
+                .map(|t| p.layout_no_wrap(t.clone(), font.clone(), Color32::PLACEHOLDER))
+                .collect()
+        })
+        .collect();
+    let wanted: Vec<(f32, Vec<f32>)> = model
+        .waves
+        .iter()
+        .zip(&galleys)
+        .map(|(w, g)| (x_of(w.date), g.iter().map(|g| g.size().x).collect()))
+        .collect();
+    let places = place_wave_labels(&wanted, inner.left(), inner.right());
+    for ((w, g), place) in model.waves.iter().zip(galleys).zip(places) {
+        let Some(WavePlace { form, row, left }) = place else {
             continue;
-        }
-        row_end[row] = left + width;
+        };
+        let colour = if w.scenario {
+            scenario_colour
+        } else {
+            structural
+        };
+        let galley = g[form].clone();
         let y = rect.top() + 2.0 + row as f32 * 14.0;
-        p.galley(egui::pos2(left, y), galley, structural);
+        let area = egui::Rect::from_min_size(egui::pos2(left, y), galley.size());
+        p.galley(area.min, galley, colour);
+        if form > 0 && resp.hover_pos().is_some_and(|pt| area.contains(pt)) {
+            hovered_wave = Some(w.label.clone());
+        }
     }
     // Current date.
     let x = x_of(date.clamp(model.first, model.last));
@@ -1572,6 +1626,10 @@ fn scrubber(
     if resp.hovered() {
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
     }
+    let resp = match hovered_wave {
+        Some(label) => resp.on_hover_text(label),
+        None => resp,
+    };
     let resp = match near_sharing {
         Some(m) => resp.on_hover_text(format!(
             "{}: shared management\n{}",
@@ -1598,4 +1656,39 @@ fn scrubber(
         }
     }
     (d != date).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crowded_wave_labels_are_shortened_not_dropped() {
+        // Three labels 40 points apart, each 100 wide in full, 50 and 20 when shorter:
+        // the third has no row for its full form but fits shortened.
+        let forms = vec![100.0, 50.0, 20.0];
+        let waves = vec![
+            (100.0, forms.clone()),
+            (140.0, forms.clone()),
+            (180.0, forms.clone()),
+        ];
+        let places = place_wave_labels(&waves, 0.0, 1000.0);
+        assert_eq!(places[0].map(|p| (p.form, p.row)), Some((0, 0)));
+        assert_eq!(places[1].map(|p| (p.form, p.row)), Some((0, 1)));
+        let third = places[2].expect("placed shortened");
+        assert!(third.form > 0, "{third:?}");
+        // Nothing placed overlaps on its row.
+        for (i, a) in places.iter().enumerate() {
+            for (j, b) in places.iter().enumerate().skip(i + 1) {
+                let (Some(a), Some(b)) = (a, b) else { continue };
+                if a.row == b.row {
+                    let a_end = a.left + waves[i].1[a.form];
+                    assert!(b.left > a_end, "{i} and {j} overlap");
+                }
+            }
+        }
+        // A label at the right edge stays inside.
+        let p = place_wave_labels(&[(995.0, forms)], 0.0, 1000.0);
+        assert!(p[0].is_some_and(|p| p.left + 100.0 <= 1000.0));
+    }
 }
