@@ -11,6 +11,7 @@ pub mod load;
 pub mod locate;
 pub mod scenario;
 pub mod snapshot;
+pub mod text;
 pub mod timeline;
 
 use std::fmt;
