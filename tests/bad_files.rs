@@ -119,6 +119,26 @@ const CASES: &[Case] = &[
     // More events.
     case("own_predecessor.ron",                    1, 3, "line 82, column 5",  "A3X",        &["A3X -> A3X", "cannot be its own predecessor"]),
     case("event_outside_life.ron",                 1, 1, "line 82, column 5",  "C01",        &["rename of CCG C01 on 2024-04-01 falls outside its life"]),
+    // Dates no snapshot means, money, parameters and structure (issue 14).
+    case("date_forever.ron",                       1, 1, "line 34, column 5",  "E10000001",  &["has the date +262142-12-31", "outside the years 1900 to 2200"]),
+    case("allowance_infinite.ron",                 1, 1, "line 85, column 7",  "-",          &["allowance_per_head for 2017/18 is inf GBP", "which is infinite"]),
+    case("figure_nan.ron",                         1, 1, "line 90, column 7",  "A01",        &["rca figure for A01", "NaN GBP, which is not a number"]),
+    case("figure_1e308.ron",                       1, 1, "line 90, column 7",  "A01",        &["is 1e308 GBP", "more than 10 trillion pounds"]),
+    case("parameter_nan.ron",                      1, 1, "line 93, column 7",  "-",          &["parameter `fixed_cost_per_body_gbp` is NaN", "write pounds a year"]),
+    case("parameter_huge_negative.ron",            1, 1, "line 93, column 7",  "-",          &["parameter `fixed_cost_per_body_gbp` is -1e300", "outside 0 to"]),
+    case("parameter_infinite.ron",                 1, 1, "line 93, column 7",  "-",          &["parameter `merger_realisation` is inf, outside 0 to 1", "a fraction"]),
+    case("parameter_misspelt.ron",                 1, 1, "line 93, column 7",  "-",          &["unknown parameter `fixed_cost_per_body_gdp`", "did you mean `fixed_cost_per_body_gbp`?", "use one of"]),
+    case("parameter_twice.ron",                    1, 1, "line 93, column 82", "-",          &["`fixed_cost_per_body_gbp` is given twice", "first at line 93, column 7"]),
+    case("money_year_0001.ron",                    1, 1, "line 85, column 7",  "-",          &["financial year 0001/02", "outside the years 1900 to 2200"]),
+    case("baseline_outside_data.ron",              1, 1, "line 88, column 5",  "-",          &["baseline year 2030/31 is outside the data", "2013/14 to 2022/23"]),
+    case("ccg_in_two_systems.ron",                 1, 1, "line 49, column 70", "C01",        &["CCG C01 belongs to STP/ICS S1 and to STP/ICS S2 at once", "from 2018-04-01 to 2019-03-31"]),
+    case("membership_twice.ron",                   1, 1, "line 48, column 70", "B01",        &["ccg_systems entry B01 -> S1 is written twice", "remove one"]),
+    case("ccg_ends_in_two_mergers.ron",            1, 1, "line 80, column 130", "B01",       &["CCG B01 ends in more than one event", "E4 (merger on 2019-04-01), E6 (merger on 2019-04-01)"]),
+    case("place_never_served.ron",                 0, 0, "line 35, column 62", "E06000002",  &["warning", "served by no commissioner on any day", "never appears in the tree"]),
+    case("open_ended_share_half.ron",              1, 1, "line 35, column 5",  "E06000001",  &["sum to 0.5000, not 1, from 2022-07-01 to open-ended"]),
+    case("arrangement_self.ron",                   1, 1, "line 82, column 26", "A01",        &["arrangement SM1 lists CCG A01 twice", "cannot share management with itself"]),
+    case("zero_width_code.ron",                    1, 1, "line 47, column 5",  "A\\u{200b}01", &["refers to CCG `A\\u{200b}01`", "U+200B", "invisible character"]),
+    case("cyrillic_code.ron",                      1, 1, "line 49, column 5",  "\\u{421}01", &["refers to CCG `\\u{421}01`", "U+0421", "look-alike"]),
     // Several at once: all are reported, in file order.
     case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
     // Made by `generate`: bytes that are awkward to keep in git, and positive controls.
@@ -275,7 +295,8 @@ fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str
         _ => {}
     }
     // One line must hold the place, the organisation and every key word.
-    let at = (case.at != "-").then(|| format!("error at {}: ", case.at));
+    let sev = if case.exit == 0 { "warning" } else { "error" };
+    let at = (case.at != "-").then(|| format!("{sev} at {}: ", case.at));
     let org = (case.org != "-").then(|| format!("[{}] ", case.org));
     let found = all.lines().any(|l| {
         let placed = match &at {

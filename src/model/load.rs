@@ -51,12 +51,14 @@ impl fmt::Display for Problem {
             write!(f, " at {pos}")?;
         }
         write!(f, ": ")?;
+        // What came from the file is shown escaped: a look-alike code, a terminal
+        // escape in a name.
         if let Some(code) = &self.code {
-            write!(f, "[{code}] ")?;
+            write!(f, "[{}] ", super::text::escape_code(code))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", super::text::escape(&self.message))?;
         if !self.hint.is_empty() {
-            write!(f, " ({})", self.hint)?;
+            write!(f, " ({})", super::text::escape(&self.hint))?;
         }
         Ok(())
     }
@@ -580,12 +582,17 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     let resolve = |ck: &mut Checker, at: Option<Pos>, kind: OrgKind, code: &str, section: &str| {
         let id = by_code.get(&(kind, code.trim().to_string())).copied();
         if id.is_none() {
+            let odd = super::text::code_problem(code.trim())
+                .filter(|_| !code.trim().chars().all(|c| c.is_ascii_graphic()))
+                .map(|why| format!(" ({why}: look for a look-alike or invisible character)"))
+                .unwrap_or_default();
             ck.error(
                 at,
                 code,
                 format!(
-                    "`{section}` refers to {} `{code}`, which is not in `{}`",
+                    "`{section}` refers to {} `{}`, which is not in `{}`{odd}",
                     kind.label(),
+                    show_code(code),
                     kind.section()
                 ),
                 "add the organisation, or correct the code",
@@ -882,7 +889,8 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     "",
                     format!(
                         "money.{section} for {} is {} GBP, which is {why}",
-                        a.year, a.gbp
+                        a.year,
+                        show_number(a.gbp)
                     ),
                     MONEY_HINT,
                 );
@@ -927,14 +935,15 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     at,
                     &who,
                     format!(
-                        "the {} figure for {} ({}) is {v} GBP, which is {why}",
+                        "the {} figure for {} ({}) is {} GBP, which is {why}",
                         f.metric,
                         if who.is_empty() {
                             "an illustrative CCG"
                         } else {
                             &who
                         },
-                        f.period
+                        f.period,
+                        show_number(v)
                     ),
                     MONEY_HINT,
                 );
@@ -1460,7 +1469,12 @@ fn check_parameters(
             ck.error(
                 pos,
                 "",
-                format!("the parameter `{name}` is {v}, outside {lo} to {hi}"),
+                format!(
+                    "the parameter `{name}` is {}, outside {} to {}",
+                    show_number(v),
+                    show_number(lo),
+                    show_number(hi)
+                ),
                 &format!("write {how}"),
             );
         }
@@ -1596,4 +1610,13 @@ fn check_memberships(ck: &mut Checker, orgs: &[Org], links: &[Link], link_pos: &
 /// A code as shown in messages: characters no ODS or ONS code has are escaped.
 fn show_code(code: &str) -> std::borrow::Cow<'_, str> {
     super::text::escape_code(code)
+}
+
+/// A number as people read it: `4300000`, but `1e308` rather than 309 digits.
+fn show_number(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
 }

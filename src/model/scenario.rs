@@ -520,7 +520,29 @@ pub fn apply(
         });
     }
     let mut problems = Vec::new();
-    for (i, change) in scenario.changes.iter().enumerate() {
+    for (i, written) in scenario.changes.iter().enumerate() {
+        // Codes are compared as ODS codes are: `09c` and ` 09C` name 09C.
+        let change = &as_ods_codes(&out, written);
+        if let Change::Merge { code, .. } = written
+            && !code.trim().is_empty()
+            && super::text::normalise_code(code) != *code
+            && super::text::code_problem(&super::text::normalise_code(code)).is_none()
+        {
+            notes.push(Problem {
+                severity: Severity::Warning,
+                pos: None,
+                code: Some(format!("change {}", i + 1)),
+                message: format!(
+                    "the new code `{}` is read as {}: ODS codes are upper case, without spaces or invisible characters",
+                    super::text::escape_code(code),
+                    super::text::normalise_code(code)
+                ),
+                hint: format!(
+                    "write the code as {} in the scenario",
+                    super::text::normalise_code(code)
+                ),
+            });
+        }
         let result = check_dates(change).and_then(|()| match change {
             Change::Merge {
                 date,
@@ -537,7 +559,7 @@ pub fn apply(
             Change::SharedManagement { ccgs, from, to } => share(&mut out, i, ccgs, *from, *to),
         });
         if let Err(message) = result {
-            problems.push(err(i, change, message.0, &message.1));
+            problems.push(err(i, written, message.0, &message.1));
         }
     }
     check_bookmarks(raw, &out, scenario, &mut problems, &mut notes);
@@ -588,6 +610,46 @@ fn check_dates(change: &Change) -> Result<(), Fail> {
         )),
         None => Ok(()),
     }
+}
+
+/// `change` with its CCG codes read as ODS codes: each that names a CCG of `raw` once
+/// upper-cased and stripped of spaces and invisible characters becomes that CCG's
+/// code; a new CCG's code is normalised the same way.
+fn as_ods_codes(raw: &RawSnapshot, change: &Change) -> Change {
+    use super::text::normalise_code;
+    let known = |c: &String| -> String {
+        if ccg_index(raw, c).is_some() {
+            return c.clone();
+        }
+        let want = normalise_code(c);
+        raw.ccgs
+            .iter()
+            .find(|o| normalise_code(&o.code) == want)
+            .map(|o| o.code.clone())
+            .unwrap_or_else(|| c.clone())
+    };
+    let mut out = change.clone();
+    match &mut out {
+        Change::Merge { ccgs, code, .. } => {
+            *ccgs = ccgs.iter().map(known).collect();
+            *code = normalise_code(code);
+        }
+        Change::SharedManagement { ccgs, .. } => *ccgs = ccgs.iter().map(known).collect(),
+        Change::MoveMerger { .. } | Change::CancelMerger { .. } => {}
+    }
+    out
+}
+
+/// `base`, or `base.2`, `base.3`, ... : the first that `taken` does not hold. Scenario
+/// events and arrangements get ids no snapshot event or arrangement has.
+fn fresh_id(base: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&base) {
+        return base;
+    }
+    (2u64..)
+        .map(|k| format!("{base}.{k}"))
+        .find(|id| !taken(id))
+        .unwrap_or(base)
 }
 
 /// A merger an earlier change already cancelled cannot be moved or cancelled again.
@@ -832,10 +894,29 @@ fn merge(
             ));
         }
     }
-    if let Some((kind, o)) = all_orgs(raw).find(|(_, o)| o.code == code) {
+    if let Some(why) = super::text::code_problem(code) {
         return Err(fail(
-            format!("the code {code} is already used by the {kind} {}", o.name),
-            "choose a code no organisation has",
+            format!(
+                "the new code `{}` cannot be an ODS code: {why}",
+                super::text::escape_code(code)
+            ),
+            "choose a code of letters and digits, such as KM18",
+        ));
+    }
+    if let Some((kind, o)) = all_orgs(raw)
+        .find(|(_, o)| o.code == code || super::text::normalise_code(&o.code) == code)
+    {
+        return Err(fail(
+            format!(
+                "the code {code} is already used by the {kind} {}{}",
+                super::text::escape(&o.name),
+                if o.code == code {
+                    String::new()
+                } else {
+                    format!(" (as `{}`)", super::text::escape_code(&o.code))
+                }
+            ),
+            "choose a code no organisation has; codes are compared in upper case, without spaces or invisible characters",
         ));
     }
     let before = day_before(day);
@@ -857,7 +938,15 @@ fn merge(
                 }
                 ends.insert(end_of(o));
                 if let Some(p) = &o.population {
-                    population += p.count;
+                    population = population.checked_add(p.count).ok_or_else(|| {
+                        fail(
+                            format!(
+                                "the populations of {} add up to more than a whole number can hold",
+                                ccgs.join(", ")
+                            ),
+                            "check the CCGs' populations in the snapshot: one is far too large",
+                        )
+                    })?;
                     as_at = as_at.max(p.as_at);
                 }
             }
@@ -915,8 +1004,11 @@ fn merge(
         }),
         note: format!("scenario: merger of {}", ccgs.join(", ")),
     });
+    let id = fresh_id(format!("S{}", index + 1), |id| {
+        raw.events.iter().any(|e| e.id == id)
+    });
     raw.events.push(RawEvent {
-        id: format!("S{}", index + 1),
+        id,
         date: day,
         kind: EventKind::Merge,
         from: ccgs.to_vec(),
@@ -1151,6 +1243,13 @@ fn share(
     from: Date,
     to: Option<Date>,
 ) -> Result<(), Fail> {
+    let mut seen = HashSet::new();
+    if let Some(twice) = ccgs.iter().find(|c| !seen.insert(*c)) {
+        return Err(fail(
+            format!("{twice} is listed twice: a CCG cannot share management with itself"),
+            "list each CCG once",
+        ));
+    }
     if ccgs.len() < 2 {
         return Err(fail(
             "sharing needs at least two CCGs".into(),
@@ -1182,8 +1281,11 @@ fn share(
             ));
         }
     }
+    let id = fresh_id(format!("S{}", index + 1), |id| {
+        raw.shared_management.iter().any(|a| a.id == id)
+    });
     raw.shared_management.push(RawArrangement {
-        id: format!("S{}", index + 1),
+        id,
         kind: ArrangementKind::SharedAccountableOfficer,
         members: ccgs.to_vec(),
         from,
