@@ -51,7 +51,10 @@ fn run(args: &[&str]) -> (i32, String, String) {
         if start.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("`ccg-explorer {}` did not finish within 60 s", args.join(" "));
+            panic!(
+                "`ccg-explorer {}` did not finish within 60 s",
+                args.join(" ")
+            );
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -64,7 +67,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 fn ok(args: &[&str]) -> String {
     let (code, out, err) = run(args);
-    assert_eq!(code, 0, "`ccg-explorer {}` failed:\n{out}{err}", args.join(" "));
+    assert_eq!(
+        code,
+        0,
+        "`ccg-explorer {}` failed:\n{out}{err}",
+        args.join(" ")
+    );
     assert!(!err.contains("panicked"), "{err}");
     out
 }
@@ -75,7 +83,11 @@ fn every_unusual_snapshot_is_valid_and_every_command_answers() {
         let file = path.to_str().unwrap();
         let checked = ok(&["check", file]);
         assert!(checked.contains(": valid: "), "{file}: {checked}");
-        let tl = Timeline::new(load_str(&std::fs::read_to_string(&path).unwrap()).unwrap().snapshot);
+        let tl = Timeline::new(
+            load_str(&std::fs::read_to_string(&path).unwrap())
+                .unwrap()
+                .snapshot,
+        );
         let s = tl.snapshot();
         let (first, last) = s.span();
         let open_ended = s.orgs.iter().filter(|o| o.to == FOREVER).count();
@@ -97,7 +109,10 @@ fn every_unusual_snapshot_is_valid_and_every_command_answers() {
         }
         let text = ok(&["costs", "--snapshot", file]);
         assert!(text.contains("Running costs: England"), "{file}: {text}");
-        let ccg = s.orgs.iter().find(|o| o.kind == OrgKind::Ccg && o.to == FOREVER);
+        let ccg = s
+            .orgs
+            .iter()
+            .find(|o| o.kind == OrgKind::Ccg && o.to == FOREVER);
         if let Some(c) = ccg {
             let fp = ok(&["costs", "--snapshot", file, "--footprint", &c.code]);
             assert!(fp.contains(&c.code), "{file}: {fp}");
@@ -116,13 +131,23 @@ fn every_unusual_snapshot_is_valid_and_every_command_answers() {
             tl.counts_at("2200-12-31".parse().unwrap()).ccg > 0,
             "{file}: an open-ended CCG is alive in 2200"
         );
-        let cmp = ok(&["compare", &first.to_string(), "2200-12-31", "--snapshot", file]);
+        let cmp = ok(&[
+            "compare",
+            &first.to_string(),
+            "2200-12-31",
+            "--snapshot",
+            file,
+        ]);
         assert!(cmp.contains("compared with 31 Dec 2200"), "{file}: {cmp}");
 
         // The model directly: the cost model and its series for every CCG's footprint.
         let model = CostModel::new(&tl);
         let end = FinancialYear::containing(last);
-        assert!(model.years.iter().all(|y| *y <= end), "{file}: {:?}", model.years);
+        assert!(
+            model.years.iter().all(|y| *y <= end),
+            "{file}: {:?}",
+            model.years
+        );
         for (i, o) in s.orgs.iter().enumerate() {
             if o.kind == OrgKind::Ccg {
                 let fp = model.footprint(&tl, ccg_explorer::model::OrgId(i as u32), o.from);
@@ -164,7 +189,9 @@ fn harness_on(path: &Path) -> Harness<'static, App> {
 fn shows_ccg_count(h: &Harness<'static, App>) {
     let n = h.state().timeline().counts_at(h.state().date()).ccg;
     assert!(
-        h.query_all_by_label_contains(&format!("{n} CCG")).next().is_some(),
+        h.query_all_by_label_contains(&format!("{n} CCG"))
+            .next()
+            .is_some(),
         "no label with {n} CCG(s) on {}",
         h.state().date()
     );
@@ -183,10 +210,19 @@ fn an_open_ended_snapshot_opens_in_the_window_and_every_view_draws() {
         );
         assert!(title.len() > 3);
         shows_ccg_count(&h);
-        for tab in ["Merger flow", "Compare dates", "Counts and changes", "Running costs"] {
+        for tab in [
+            "Merger flow",
+            "Compare dates",
+            "Counts and changes",
+            "Running costs",
+        ] {
             h.query_all_by_label(tab).next().unwrap().click();
             h.run();
-            for c in [AppCommand::Last, AppCommand::First, AppCommand::SetDate(Date::MAX)] {
+            for c in [
+                AppCommand::Last,
+                AppCommand::First,
+                AppCommand::SetDate(Date::MAX),
+            ] {
                 h.state_mut().push(c);
                 h.run();
                 // Commands apply at the end of a frame: draw one more to show it.

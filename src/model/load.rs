@@ -155,43 +155,65 @@ pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
             "a snapshot starts with `(format: 1, title: \"...\", ...)`; see assets/FORMAT.md",
         ));
     };
-    let options = ron::Options::default();
-    // One pass for a good file. Only when it fails is the header read on its own, to
-    // tell a missing or unsupported `format` from a plain syntax error.
-    let full = options.from_str::<RawSnapshot>(text);
-    if let Ok(raw) = &full
-        && raw.format == FORMAT_VERSION
-    {
-        return full.map_err(|e| syntax_error(&e));
+    use super::document::{Document, Kind, read};
+    let stopped = match read(text, Kind::Snapshot) {
+        Ok(Document::Snapshot(raw)) if raw.format == FORMAT_VERSION => return Ok(*raw),
+        Ok(Document::Snapshot(raw)) => return Err(version_error(text, raw.format)),
+        Ok(Document::Scenario(_)) => return Err(scenario_not_snapshot()),
+        Err(s) if s.known && s.kind == Kind::Scenario => return Err(scenario_not_snapshot()),
+        Err(s) => s,
+    };
+    if let Some(v) = stopped.format.filter(|v| *v != FORMAT_VERSION) {
+        return Err(version_error(text, v));
     }
-    // The header is read with `implicit_some` whatever the file enables, so that
-    // `format: 1` is found even in a file that forgot `#![enable(implicit_some)]`.
-    let header = options
-        .clone()
+    if looks_like_json(text) {
+        return Err(LoadError::single(
+            Some(start),
+            "this file is JSON, not RON: ccg-explorer reads snapshots written in RON, where a \
+             struct is `( ... )` and field names have no quotes",
+            "convert it to RON (assets/FORMAT.md shows the layout; assets/examples/tiny.ron is an example)",
+        ));
+    }
+    // Only when the file fails is the header read on its own, to tell a missing or
+    // unsupported `format` (written after the mistake) from a plain syntax error. It
+    // is read with `implicit_some` whatever the file enables, so that `format: 1` is
+    // found even in a file that forgot `#![enable(implicit_some)]`.
+    let header = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<RawHeader>(text);
     match header {
-        Err(e) => return Err(syntax_error(&e)),
-        Ok(RawHeader { format: None }) => {
-            return Err(LoadError::single(
-                Some(start),
-                "the file has no `format` field, so it is not a ccg-explorer snapshot",
-                "add `format: 1,` as the first field; see assets/FORMAT.md",
-            ));
-        }
-        Ok(RawHeader { format: Some(v) }) if v != FORMAT_VERSION => {
-            let pos = Locator::new(text).field("format");
-            return Err(LoadError::single(
-                pos,
-                format!(
-                    "format version {v} is not supported: this build reads format {FORMAT_VERSION}"
-                ),
-                "open it with the version of ccg-explorer that wrote it, or convert it to format 1",
-            ));
-        }
-        Ok(_) => {}
+        // A plain syntax error: the lenient read of the header words it best.
+        Err(e) => Err(syntax_error_in(text, &e)),
+        Ok(RawHeader { format: None }) => Err(LoadError::single(
+            Some(start),
+            "the file has no `format` field, so it is not a ccg-explorer snapshot",
+            "add `format: 1,` as the first field; see assets/FORMAT.md",
+        )),
+        Ok(RawHeader { format: Some(v) }) if v != FORMAT_VERSION => Err(version_error(text, v)),
+        _ => Err(syntax_error_in(text, &stopped.error)),
     }
-    full.map_err(|e| syntax_error(&e))
+}
+
+fn version_error(text: &str, v: u32) -> LoadError {
+    LoadError::single(
+        Locator::new(text).field("format"),
+        format!("format version {v} is not supported: this build reads format {FORMAT_VERSION}"),
+        "open it with the version of ccg-explorer that wrote it, or convert it to format 1",
+    )
+}
+
+/// The message for a scenario given where a snapshot belongs.
+pub(crate) fn scenario_not_snapshot() -> LoadError {
+    LoadError::single(
+        None,
+        "this file is a scenario, not a snapshot: it has a `snapshot` field naming the snapshot it changes",
+        "open it with Scenario > Open scenario…, or pass it with --scenario FILE on the command line",
+    )
+}
+
+/// Whether text that failed as RON is JSON: it opens with `{`, as no snapshot does.
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
 }
 
 /// Where the snapshot itself starts: the first character that is not white space, a
@@ -226,22 +248,114 @@ fn body_start(text: &str) -> Option<Pos> {
     }
 }
 
-/// A syntax or type error from ron, as a problem with line and column.
-pub(crate) fn syntax_error_for(e: &ron::error::SpannedError) -> LoadError {
-    syntax_error(e)
-}
-
-fn syntax_error(e: &ron::error::SpannedError) -> LoadError {
-    let pos = Pos {
+/// A syntax or type error from ron, as a problem with line and column: the place is
+/// that of the value at fault (not the space before it), and a wrong value names its
+/// field.
+pub(crate) fn syntax_error_in(text: &str, e: &ron::error::SpannedError) -> LoadError {
+    let start = Pos {
         line: e.span.start.line.max(1),
         col: e.span.start.col.max(1),
     };
-    let message = plain_ron_message(&e.code);
+    let at = past_spaces(text, start);
+    let control = text
+        .split('\n')
+        .nth(at.line - 1)
+        .and_then(|l| l.chars().nth(at.col - 1))
+        .filter(|c| c.is_control() && !c.is_whitespace());
+    if let Some(c) = control
+        && !matches!(
+            e.code,
+            ron::Error::ExpectedStructLike | ron::Error::ExpectedNamedStructLike(_)
+        )
+    {
+        return LoadError::single(
+            Some(at),
+            format!(
+                "found the control character U+{:04X} here: the file is damaged, or not a text file",
+                u32::from(c)
+            ),
+            "open the file in a text editor, or save it again",
+        );
+    }
+    let message = with_field(text, e, plain_ron_message(&e.code));
     LoadError::single(
-        Some(pos),
+        Some(at),
         message,
         "fix the text at that place; assets/FORMAT.md describes every field",
     )
+}
+
+/// `pos`, moved past white space to the next character that is not.
+fn past_spaces(text: &str, pos: Pos) -> Pos {
+    let mut at = pos;
+    let mut lines = text.split('\n').skip(pos.line - 1);
+    let Some(first) = lines.next() else {
+        return pos;
+    };
+    let mut rest: Box<dyn Iterator<Item = char>> = Box::new(first.chars().skip(pos.col - 1));
+    loop {
+        match rest.next() {
+            Some(c) if c.is_whitespace() => at.col += 1,
+            Some(_) => return at,
+            None => match lines.next() {
+                Some(l) => {
+                    at = Pos {
+                        line: at.line + 1,
+                        col: 1,
+                    };
+                    rest = Box::new(l.chars());
+                }
+                None => return pos,
+            },
+        }
+    }
+}
+
+/// `message`, naming the field whose value is at fault (`format: "1"` gives "the field
+/// `format`: expected a whole number here").
+pub(crate) fn with_field(text: &str, e: &ron::error::SpannedError, message: String) -> String {
+    use ron::Error as E;
+    let wrong_value = matches!(
+        e.code,
+        E::ExpectedInteger
+            | E::ExpectedFloat
+            | E::ExpectedString
+            | E::ExpectedStringEnd
+            | E::ExpectedBoolean
+            | E::ExpectedArray
+            | E::ExpectedOption
+            | E::ExpectedStructLike
+            | E::ExpectedNamedStructLike(_)
+            | E::IntegerOutOfBounds
+            | E::InvalidIntegerDigit { .. }
+            | E::InvalidValueForType { .. }
+            | E::Message(_)
+    );
+    match field_before(text, e).filter(|_| wrong_value) {
+        Some(field) if !message.contains(&format!("`{field}`")) => {
+            format!("the field `{field}`: {message}")
+        }
+        _ => message,
+    }
+}
+
+/// The name of the field whose value starts at the error: `name:` just before it.
+fn field_before(text: &str, e: &ron::error::SpannedError) -> Option<String> {
+    let line = text.split('\n').nth(e.span.start.line.checked_sub(1)?)?;
+    let before: String = line
+        .chars()
+        .take(e.span.start.col.checked_sub(1)?)
+        .collect();
+    let before = before.trim_end().strip_suffix(':')?.trim_end();
+    let name: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
 
 /// Turns ron's messages into plain words where they are terse.
@@ -316,6 +430,13 @@ fn plain_ron_message(code: &ron::Error) -> String {
                 expected.join(", ")
             )
         }
+        E::InvalidIntegerDigit { .. } => {
+            "expected a whole number here, such as 250000, not a fraction or a number with an exponent like 1e308"
+                .to_string()
+        }
+        E::Message(m) if m.contains("trailing input") => {
+            "not a valid date: there is more after the day (a time?); write dates as YYYY-MM-DD, with no time".to_string()
+        }
         E::Message(m) if m.contains("input contains invalid characters") => {
             format!("not a valid date: {m}; write dates as YYYY-MM-DD")
         }
@@ -330,7 +451,7 @@ fn plain_ron_message(code: &ron::Error) -> String {
 
 fn plain_type(name: &str) -> &str {
     match name {
-        "RawSnapshot" | "RawHeader" => "snapshot",
+        "RawSnapshot" | "RawHeader" | "Document" => "snapshot",
         "RawOrg" => "organisation",
         "RawPopulation" => "population",
         "RawLink" => "membership",
@@ -925,7 +1046,9 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         check_baseline_in_data(&mut ck, at, &orgs, t.baseline_year);
         ck.check_source(at, "", &t.source);
     }
-    check_parameters(&mut ck, &money.parameters, &|i| money_at("parameters", Some(i)));
+    check_parameters(&mut ck, &money.parameters, &|i| {
+        money_at("parameters", Some(i))
+    });
     for (i, f) in money.figures.iter().enumerate() {
         let at = money_at("figures", Some(i));
         let who = f.orgs.join(";");
@@ -1387,7 +1510,11 @@ fn check_baseline_in_data(ck: &mut Checker, at: Option<Pos>, orgs: &[Org], year:
     if ccgs.iter().any(|o| o.alive_on(day)) {
         return;
     }
-    let first = ccgs.iter().map(|o| o.from).min().map(FinancialYear::containing);
+    let first = ccgs
+        .iter()
+        .map(|o| o.from)
+        .min()
+        .map(FinancialYear::containing);
     let last = ccgs
         .iter()
         .map(|o| o.to)
@@ -1412,13 +1539,43 @@ fn check_baseline_in_data(ck: &mut Checker, at: Option<Pos>, orgs: &[Org], year:
 
 /// The cost model's parameters: name, lowest and highest value, how to write one.
 pub const PARAMETERS: [(&str, f64, f64, &str); 7] = [
-    ("fixed_cost_per_body_gbp", 0.0, MAX_GBP, "pounds a year, such as 1000000.0"),
-    ("shared_management_fixed_saving", 0.0, 1.0, "a fraction, such as 0.6"),
-    ("merger_back_office_saving", 0.0, 1.0, "a fraction, such as 0.05"),
+    (
+        "fixed_cost_per_body_gbp",
+        0.0,
+        MAX_GBP,
+        "pounds a year, such as 1000000.0",
+    ),
+    (
+        "shared_management_fixed_saving",
+        0.0,
+        1.0,
+        "a fraction, such as 0.6",
+    ),
+    (
+        "merger_back_office_saving",
+        0.0,
+        1.0,
+        "a fraction, such as 0.05",
+    ),
     ("merger_realisation", 0.0, 1.0, "a fraction, such as 0.75"),
-    ("population_growth_per_year", -0.5, 0.5, "a fraction a year, such as 0.007"),
-    ("allowance_cut_phase_2019_20", 0.0, 1.0, "a fraction, such as 0.55"),
-    ("calibration_year", 1900.0, 2200.0, "a whole year, such as 2013"),
+    (
+        "population_growth_per_year",
+        -0.5,
+        0.5,
+        "a fraction a year, such as 0.007",
+    ),
+    (
+        "allowance_cut_phase_2019_20",
+        0.0,
+        1.0,
+        "a fraction, such as 0.55",
+    ),
+    (
+        "calibration_year",
+        1900.0,
+        2200.0,
+        "a whole year, such as 2013",
+    ),
 ];
 
 /// Every parameter known, once, in range; a misspelt name is named with the nearest
@@ -1455,11 +1612,15 @@ fn check_parameters(
             continue;
         };
         if let Some(first) = seen.insert(name, pos) {
-            let also = first.map(|p| format!(" (first at {p})")).unwrap_or_default();
+            let also = first
+                .map(|p| format!(" (first at {p})"))
+                .unwrap_or_default();
             ck.error(
                 pos,
                 "",
-                format!("the parameter `{name}` is given twice{also}; the cost model would use only one"),
+                format!(
+                    "the parameter `{name}` is given twice{also}; the cost model would use only one"
+                ),
                 "keep one entry per parameter",
             );
         }
@@ -1497,7 +1658,11 @@ fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[
                 ck.error(
                     at,
                     code,
-                    format!("CCG {} is listed twice in the `from` of event {}", show_code(code), e.id),
+                    format!(
+                        "CCG {} is listed twice in the `from` of event {}",
+                        show_code(code),
+                        e.id
+                    ),
                     "list each CCG once",
                 );
                 continue;
@@ -1505,7 +1670,8 @@ fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[
             ends.entry(*f).or_default().push(i);
         }
     }
-    let mut twice: Vec<(OrgId, Vec<usize>)> = ends.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    let mut twice: Vec<(OrgId, Vec<usize>)> =
+        ends.into_iter().filter(|(_, v)| v.len() > 1).collect();
     twice.sort();
     for (ccg, list) in twice {
         // Events on different days already break the rule that a CCG's life ends the
@@ -1521,7 +1687,14 @@ fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[
         let code = &orgs[ccg.ix()].code;
         let names: Vec<String> = list
             .iter()
-            .map(|i| format!("{} ({} on {})", events[*i].id, events[*i].kind.label(), events[*i].date))
+            .map(|i| {
+                format!(
+                    "{} ({} on {})",
+                    events[*i].id,
+                    events[*i].kind.label(),
+                    events[*i].date
+                )
+            })
             .collect();
         ck.error(
             event_pos.get(list[1]).copied().flatten(),

@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod costs;
+pub mod document;
 pub mod flow;
 pub mod format;
 pub mod load;

@@ -99,7 +99,10 @@ pub fn code_problem(code: &str) -> Option<String> {
     (!odd.is_empty()).then(|| {
         let mut odd = odd;
         odd.dedup();
-        format!("it has {} (an ODS code is letters and digits)", odd.join(", "))
+        format!(
+            "it has {} (an ODS code is letters and digits)",
+            odd.join(", ")
+        )
     })
 }
 
