@@ -77,9 +77,9 @@ const CASES: &[Case] = &[
     case("duplicate_field.ron",                    1, 1, "line 30, column 43", "-",          &["field `name` is written twice", "organisation"]),
     case("missing_from.ron",                       1, 1, "line 13, column 42", "-",          &["required field `from` is missing", "organisation"]),
     case("unknown_event_kind.ron",                 1, 1, "line 80, column 42", "-",          &["unknown event kind `Merger`", "Merge"]),
-    case("invalid_date.ron",                       1, 1, "line 29, column 76", "-",          &["not a valid date", "YYYY-MM-DD"]),
-    case("date_wrong_layout.ron",                  1, 1, "line 31, column 52", "-",          &["not a valid date", "YYYY-MM-DD"]),
-    case("bad_financial_year.ron",                 1, 1, "line 85, column 15", "-",          &["'2017/19' is not a financial year"]),
+    case("invalid_date.ron",                       1, 1, "line 29, column 75", "-",          &["the field `to`: not a valid date", "YYYY-MM-DD"]),
+    case("date_wrong_layout.ron",                  1, 1, "line 31, column 51", "-",          &["the field `from`: not a valid date", "YYYY-MM-DD"]),
+    case("bad_financial_year.ron",                 1, 1, "line 85, column 14", "-",          &["the field `year`: '2017/19' is not a financial year"]),
     // Codes and references.
     case("empty_code.ron",                         1, 4, "line 38, column 5",  "-",          &["neighbourhood (PCN) has an empty code"]),
     case("duplicate_ccg.ron",                      1, 1, "line 30, column 5",  "B01",        &["CCG code B01 is used twice", "first at line 29"]),
@@ -139,6 +139,12 @@ const CASES: &[Case] = &[
     case("arrangement_self.ron",                   1, 1, "line 82, column 26", "A01",        &["arrangement SM1 lists CCG A01 twice", "cannot share management with itself"]),
     case("zero_width_code.ron",                    1, 1, "line 47, column 5",  "A\\u{200b}01", &["refers to CCG `A\\u{200b}01`", "U+200B", "invisible character"]),
     case("cyrillic_code.ron",                      1, 1, "line 49, column 5",  "\\u{421}01", &["refers to CCG `\\u{421}01`", "U+0421", "look-alike"]),
+    case("date_with_time.ron",                     1, 1, "line 13, column 50", "-",          &["the field `from`: not a valid date", "more after the day (a time?)", "with no time"]),
+    case("population_1e308.ron",                   1, 1, "line 28, column 26", "-",          &["the field `count`: expected a whole number", "like 1e308"]),
+    case("format_is_string.ron",                   1, 1, "line 6, column 11",  "-",          &["the field `format`: expected a whole number"]),
+    case("json_snapshot.ron",                      1, 1, "line 1, column 1",   "-",          &["this file is JSON, not RON", "convert it to RON"]),
+    case("gen:title_escapes.ron",                  0, 0, "-",                  "-",          &["valid: \"\\u{1b}[31mTiny\\u{1b}[0m example\\u{200b}\""]),
+    case("gen:dev_zero",                           2, 0, "-",                  "-",          &["/dev/zero is larger than 256 MB", "the largest file this build opens"]),
     // Several at once: all are reported, in file order.
     case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
     // Made by `generate`: bytes that are awkward to keep in git, and positive controls.
@@ -171,6 +177,7 @@ const ALSO: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const WINDOW: &[(&str, &[&str])] = &[
     ("gen:does_not_exist.ron", &["cannot open", "No such file", "check that the file exists"]),
+    ("gen:dev_zero",           &["/dev/zero is larger than 256 MB"]),
 ];
 
 fn root() -> &'static Path {
@@ -234,6 +241,17 @@ fn generate(name: &str, dir: &Path) -> PathBuf {
         ]
         .concat(),
         "control_bytes.ron" => b"\0\x01\x02\x03 ELF junk \0\0".repeat(50),
+        // A title with a terminal colour sequence and a zero-width space: `check` must
+        // print them escaped, not let the terminal act on them.
+        "title_escapes.ron" => tiny()
+            .replacen(
+                "title: \"Tiny example\"",
+                "title: \"\u{1b}[31mTiny\u{1b}[0m example\u{200b}\"",
+                1,
+            )
+            .into_bytes(),
+        // Endless zeros: refused at the size limit rather than read for ever.
+        "dev_zero" => return PathBuf::from("/dev/zero"),
         other => panic!("no generator for gen:{other}"),
     };
     std::fs::write(&path, bytes).unwrap();

@@ -90,10 +90,10 @@ const CASES: &[Case] = &[
     case("missing_move_date.ron",          1, 1, "line 18, column 32",   "-",          &["required field `date` is missing in this `MoveMerger` change"]),
     case("format_2.ron",                   1, 1, "line 8, column 3",     "-",          &["scenario format version 2 is not supported", "reads format 1", "version of ccg-explorer that wrote it"]),
     // Dates.
-    case("date_feb_30.ron",                1, 1, "line 14, column 14",   "-",          &["not a valid date", "YYYY-MM-DD with a real day"]),
-    case("date_month_13.ron",              1, 1, "line 14, column 14",   "-",          &["not a valid date", "YYYY-MM-DD with a real day"]),
-    case("date_tomorrow.ron",              1, 1, "line 14, column 14",   "-",          &["not a valid date", "YYYY-MM-DD"]),
-    case("date_wrong_layout.ron",          1, 1, "line 14, column 14",   "-",          &["not a valid date", "YYYY-MM-DD"]),
+    case("date_feb_30.ron",                1, 1, "line 14, column 13",   "-",          &["the field `date`: not a valid date", "YYYY-MM-DD with a real day"]),
+    case("date_month_13.ron",              1, 1, "line 14, column 13",   "-",          &["the field `date`: not a valid date", "YYYY-MM-DD with a real day"]),
+    case("date_tomorrow.ron",              1, 1, "line 14, column 13",   "-",          &["the field `date`: not a valid date", "YYYY-MM-DD"]),
+    case("date_wrong_layout.ron",          1, 1, "line 14, column 13",   "-",          &["the field `date`: not a valid date", "YYYY-MM-DD"]),
     case("date_year_1800.ron",             1, 1, "-",                    "change 1",   &["the date 1800-04-01 is outside the years 1900 to 2200", "check the year"]),
     case("date_year_2300.ron",             1, 1, "-",                    "change 1",   &["the date 2300-04-01 is outside the years 1900 to 2200", "check the year"]),
     // Mergers.
@@ -121,7 +121,7 @@ const CASES: &[Case] = &[
     case("share_ends_before_start.ron",    1, 1, "-",                    "change 2",   &["the sharing ends (2018-03-31) before it starts (2019-04-01)"]),
     // Bookmarks.
     case("bookmark_bad_chart.ron",         1, 1, "line 21, column 121",  "-",          &["unknown chart `Pie`", "Costs, Savings, CcgCount"]),
-    case("bookmark_bad_date.ron",          1, 1, "line 22, column 60",   "-",          &["not a valid date"]),
+    case("bookmark_bad_date.ron",          1, 1, "line 22, column 59",   "-",          &["the field `date`: not a valid date"]),
     case("bookmark_missing_date.ron",      1, 1, "line 21, column 164",  "-",          &["required field `date` is missing in this bookmark"]),
     case("bookmark_date_out_of_range.ron", 1, 1, "-",                    "bookmark 4", &["\"What actually happened\" shows the date 2500-10-01", "outside the years 1900 to 2200"]),
     // Files that open, with warnings.

@@ -252,6 +252,7 @@ fn body_start(text: &str) -> Option<Pos> {
 /// that of the value at fault (not the space before it), and a wrong value names its
 /// field.
 pub(crate) fn syntax_error_in(text: &str, e: &ron::error::SpannedError) -> LoadError {
+    let e = &at_value_start(text, e);
     let start = Pos {
         line: e.span.start.line.max(1),
         col: e.span.start.col.max(1),
@@ -283,6 +284,29 @@ pub(crate) fn syntax_error_in(text: &str, e: &ron::error::SpannedError) -> LoadE
         message,
         "fix the text at that place; assets/FORMAT.md describes every field",
     )
+}
+
+/// A value's own error (a bad date) is placed by ron just inside the string; place it
+/// at the string's opening quote, where the value starts.
+fn at_value_start(text: &str, e: &ron::error::SpannedError) -> ron::error::SpannedError {
+    let mut e = e.clone();
+    if !matches!(e.code, ron::Error::Message(_)) {
+        return e;
+    }
+    let Some(line) = e
+        .span
+        .start
+        .line
+        .checked_sub(1)
+        .and_then(|l| text.split('\n').nth(l))
+    else {
+        return e;
+    };
+    let col = e.span.start.col;
+    if col >= 2 && line.chars().nth(col - 2) == Some('"') {
+        e.span.start.col = col - 1;
+    }
+    e
 }
 
 /// `pos`, moved past white space to the next character that is not.
