@@ -107,6 +107,13 @@ const CASES: &[Case] = &[
     case("merge_duplicate_new_code.ron",   1, 1, "-",                    "change 2",   &["the code KM18 is already used by the CCG", "(2018 scenario)"]),
     case("merge_empty_name.ron",           1, 1, "-",                    "change 1",   &["the new CCG's name is empty", "give the merged CCG"]),
     case("merge_empty_code.ron",           1, 1, "-",                    "change 1",   &["the new CCG's code is empty", "give the merged CCG"]),
+    // Codes are compared as ODS codes are: upper case, no spaces or invisible characters.
+    case("merge_code_lowercase.ron",       1, 1, "-",                    "change 1",   &["(91q): the code 91Q is already used by the CCG NHS Kent and Medway CCG", "compared in upper case"]),
+    case("merge_code_zero_width.ron",      1, 1, "-",                    "change 1",   &["(91\\u{200b}Q): the code 91Q is already used", "invisible characters"]),
+    case("merge_code_punctuation.ron",     1, 1, "-",                    "change 1",   &["the new code `KM-18` cannot be an ODS code", "letters and digits"]),
+    case("merge_code_spaces.ron",          0, 1, "-",                    "change 1",   &["warning", "the new code ` km18 ` is read as KM18", "write the code as KM18"]),
+    case("merge_ccgs_lower_case.ron",      0, 0, "-",                    "-",          &["valid scenario \"Kent and Medway merge in 2018\""]),
+    case("share_same_ccg_twice.ron",       1, 1, "-",                    "change 2",   &["01F is listed twice", "cannot share management with itself"]),
     // Moving and cancelling real mergers.
     case("move_unknown_event.ron",         1, 1, "-",                    "change 2",   &["there is no event E999", "use the id of a merger event"]),
     case("move_not_a_merger.ron",          1, 1, "-",                    "change 2",   &["event E220 is a rename, not a merger"]),
