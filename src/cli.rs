@@ -786,6 +786,56 @@ fn write_checked(
     Ok(text.len())
 }
 
+/// The start of the names of `name`'s temporary files: `.NAME.tmp-`.
+#[cfg(not(target_arch = "wasm32"))]
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.tmp-")
+}
+
+/// Removes the temporary files that interrupted saves of `path` left beside it (a
+/// save killed between writing and renaming): those no running save holds locked.
+/// Returns how many it removed. Run before every save and, by the window, at start.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn clean_stale_temps(path: &Path) -> usize {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return 0;
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = temp_prefix(name);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        if !file_name.to_str().is_some_and(|f| f.starts_with(&prefix)) {
+            continue;
+        }
+        let stale = match std::fs::OpenOptions::new().write(true).open(entry.path()) {
+            // Locked by a save under way (here or in another process): leave it.
+            Ok(f) => match f.try_lock() {
+                Ok(()) => true,
+                Err(std::fs::TryLockError::WouldBlock) => false,
+                // No locks here: stale once an hour old.
+                Err(std::fs::TryLockError::Error(_)) => f
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
+            },
+            Err(_) => false,
+        };
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Writes a file atomically: write beside it, sync, then rename over it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -797,13 +847,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "snapshot".to_string());
+    // What an interrupted save of this file left beside it goes first.
+    clean_stale_temps(path);
     // Unique per write, so that two writes of the same file never share a temp file.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let tmp = dir.join(format!("{}{}-{n}", temp_prefix(&name), std::process::id()));
     let result = (|| -> Result<()> {
         let mut f = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
+        // Held while the save runs: a temporary file nobody holds is stale (its save was
+        // killed), and [`clean_stale_temps`] may remove it. The system lets go of the
+        // lock when the process ends, however it ends. Where locks are not supported
+        // the temporary file is only removed once it is stale by age.
+        let _ = f.lock();
         f.write_all(bytes)
             .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.sync_all()
