@@ -534,3 +534,90 @@ fn a_bookmark_remembers_which_chart_is_large() {
     assert_eq!(h.state().date(), d("2020-10-01"));
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
 }
+
+#[test]
+fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("scenario-autosave.ron");
+    let built = {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        wait_for(&mut h, |_| autosave.exists());
+        h.state().scenario().unwrap().clone()
+        // Dropped without saving: a crash.
+    };
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    {
+        let mut h = harness(dir.path());
+        h.get_by_label("Recover unsaved scenario");
+        // Opening a scenario while the question is open keeps the autosave.
+        h.state_mut().push(Command::OpenScenario(kent.clone()));
+        h.step();
+        wait_for(&mut h, |app| app.scenario().is_some());
+        assert_eq!(
+            h.state().scenario().unwrap().name,
+            "Kent and Medway merge in 2018"
+        );
+        let kept = std::fs::read_to_string(&autosave).expect("the autosave is kept");
+        assert!(kept.contains("Untitled scenario"), "{kept}");
+        // Mark the file: "Recover" must write it again (the mark goes).
+        std::fs::write(&autosave, format!("// not yet rewritten\n{kept}")).unwrap();
+        h.get_by_label("Recover").click();
+        h.run();
+        assert_eq!(h.state().scenario(), Some(&built));
+        assert!(h.state().unsaved());
+        wait_for(&mut h, |_| {
+            std::fs::read_to_string(&autosave).is_ok_and(|t| !t.contains("not yet rewritten"))
+        });
+        // Crash again, straight after recovering.
+    }
+    let mut h = harness(dir.path());
+    h.get_by_label("Recover unsaved scenario");
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(
+        h.state().scenario(),
+        Some(&built),
+        "the work is still offered"
+    );
+}
+
+#[test]
+fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("scenario-autosave.ron");
+    let waiting = dir.path().join("scenario-autosave-2.ron");
+    {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        wait_for(&mut h, |_| autosave.exists());
+    }
+    let first = std::fs::read_to_string(&autosave).unwrap();
+    {
+        // The question waits; the user builds another scenario meanwhile, then crashes.
+        let mut h = harness(dir.path());
+        h.get_by_label("Recover unsaved scenario");
+        h.state_mut().push(Command::NewScenario);
+        h.run();
+        h.state_mut().push(Command::AddBookmark);
+        h.run();
+        assert!(h.state().unsaved());
+        wait_for(&mut h, |_| waiting.exists());
+        assert_eq!(
+            std::fs::read_to_string(&autosave).unwrap(),
+            first,
+            "untouched"
+        );
+    }
+    // Both are kept: the first is offered now, the other after it is answered.
+    let mut h = harness(dir.path());
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(!autosave.exists());
+    drop(h);
+    let mut h = harness(dir.path());
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(h.state().scenario().unwrap().bookmarks.len(), 1);
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
+}

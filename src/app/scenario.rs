@@ -15,6 +15,11 @@ use crate::model::scenario::{Bookmark, Change, Scenario, apply, parse_scenario};
 /// The autosave file's name in the app's storage folder.
 pub const AUTOSAVE_FILE: &str = "scenario-autosave.ron";
 
+/// Where the session autosaves while an earlier session's autosave waits for the
+/// user's answer ("Recover" or "Discard"): that one is never overwritten or removed
+/// before the answer.
+pub const AUTOSAVE_WAITING_FILE: &str = "scenario-autosave-2.ron";
+
 /// The open scenario.
 pub struct ScenarioState {
     /// The scenario as edited.
@@ -79,6 +84,8 @@ pub enum AfterSave {
     New,
     /// Close the scenario.
     Close,
+    /// Recover the autosaved scenario.
+    Recover,
 }
 
 /// What File > Export writes.
@@ -182,9 +189,17 @@ fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     super::browser::download(&name, text)
 }
 
-/// Looks for an autosaved scenario.
+/// Looks for an autosaved scenario: the session's, or one a session wrote while an
+/// earlier one waited for an answer.
 pub fn find_recovery(dir: Option<&Path>) -> Option<Recovery> {
-    let path = dir?.join(AUTOSAVE_FILE);
+    let dir = dir?;
+    [AUTOSAVE_FILE, AUTOSAVE_WAITING_FILE]
+        .iter()
+        .find_map(|f| recovery_in(&dir.join(f)))
+}
+
+fn recovery_in(path: &Path) -> Option<Recovery> {
+    let path = path.to_path_buf();
     let text = autosave_store::read(&path)?;
     let (original, body) = match text.split_once('\n') {
         Some((first, rest)) if first.starts_with("// saved from: ") => {
@@ -420,9 +435,27 @@ impl App {
         true
     }
 
+    /// The session's autosave file: never the one waiting for "Recover" or "Discard".
+    fn autosave_path(&self) -> Option<PathBuf> {
+        let dir = self.autosave_dir.as_ref()?;
+        let primary = dir.join(AUTOSAVE_FILE);
+        Some(match &self.recovery {
+            Some(r) if r.path == primary => dir.join(AUTOSAVE_WAITING_FILE),
+            _ => primary,
+        })
+    }
+
     /// Writes the scenario to the autosave file (in the background).
     fn autosave(&mut self, ctx: &egui::Context) {
-        let (Some(dir), Some(sc)) = (self.autosave_dir.clone(), &self.sc) else {
+        self.autosave_then_remove(ctx, None);
+    }
+
+    /// [`App::autosave`], then (once it is written) removes `old`: an autosave file the
+    /// work has moved out of.
+    fn autosave_then_remove(&mut self, ctx: &egui::Context, old: Option<PathBuf>) {
+        let (Some(dir), Some(path), Some(sc)) =
+            (self.autosave_dir.clone(), self.autosave_path(), &self.sc)
+        else {
             return;
         };
         let Ok(body) = sc.scenario.to_ron() else {
@@ -434,7 +467,6 @@ impl App {
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         let text = format!("// saved from: {from}\n{body}");
-        let path = dir.join(AUTOSAVE_FILE);
         // Writes are numbered; a slower, older write never lands after a newer one.
         self.autosave_gen += 1;
         let generation = self.autosave_gen;
@@ -448,13 +480,32 @@ impl App {
             }
             let r = autosave_store::write(&dir, &path, &text);
             *written = generation;
+            if let (Ok(()), Some(old)) = (&r, old.filter(|o| *o != path)) {
+                autosave_store::remove(&old);
+            }
             IoResult::Wrote(path, r)
         });
     }
 
+    /// Removes the session's autosave (never the one waiting for an answer).
     fn clear_autosave(&self) {
-        if let Some(dir) = &self.autosave_dir {
-            autosave_store::remove(&dir.join(AUTOSAVE_FILE));
+        if let Some(path) = self.autosave_path() {
+            autosave_store::remove(&path);
+        }
+    }
+
+    /// Recovers the autosaved scenario: it opens unsaved and is autosaved again at once,
+    /// so that a crash straight after still offers it.
+    fn recover(&mut self, ctx: &egui::Context) {
+        let Some(r) = self.recovery.take() else {
+            return;
+        };
+        let path = r.path.clone();
+        if self.set_scenario(r.scenario, r.original, true) {
+            self.autosave_then_remove(ctx, Some(path));
+        } else {
+            // It does not apply to this snapshot: it stays on disk for a later start.
+            self.recovery = None;
         }
     }
 
@@ -518,6 +569,7 @@ impl App {
                 self.show_scenario = false;
                 self.activate();
             }
+            AfterSave::Recover => self.recover(ctx),
         }
     }
 
@@ -823,11 +875,21 @@ impl App {
                 self.autoplay_carry = 0.0;
             }
             Command::Recover(yes) => {
-                if let Some(r) = self.recovery.take() {
-                    if yes {
-                        let _ = self.set_scenario(r.scenario, r.original, true);
-                    } else {
-                        autosave_store::remove(&r.path);
+                if self.recovery.is_none() {
+                    return;
+                }
+                if yes {
+                    // The scenario open now is not dropped unasked.
+                    self.guard(ctx, AfterSave::Recover);
+                } else if let Some(r) = self.recovery.take() {
+                    autosave_store::remove(&r.path);
+                    // The session's own unsaved work moves to the usual autosave file.
+                    if self.unsaved() {
+                        let waiting = self
+                            .autosave_dir
+                            .as_ref()
+                            .map(|d| d.join(AUTOSAVE_WAITING_FILE));
+                        self.autosave_then_remove(ctx, waiting);
                     }
                 }
             }
