@@ -621,3 +621,140 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
     assert_eq!(h.state().scenario().unwrap().bookmarks.len(), 1);
     assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
 }
+
+/// Steps until a label holding `text` shows (at most 10 s).
+fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
+    let start = Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no label `{text}`"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+fn open_copy_of_kent(
+    h: &mut Harness<'static, App>,
+    dir: &Path,
+    edit: impl Fn(String) -> String,
+) -> PathBuf {
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let path = dir.join("kent.ron");
+    std::fs::write(&path, edit(std::fs::read_to_string(kent).unwrap())).unwrap();
+    h.state_mut().push(Command::OpenScenario(path.clone()));
+    h.step();
+    wait_for(h, |app| app.scenario().is_some());
+    path
+}
+
+#[test]
+fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let path = open_copy_of_kent(&mut h, dir.path(), |t| {
+        t.replacen(
+            "  changes: [",
+            "  // Only one change: the merger.\n  changes: [",
+            1,
+        )
+    });
+    let before = std::fs::read_to_string(&path).unwrap();
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    assert!(h.state().unsaved());
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "has comments inside the scenario");
+    h.get_by_label("Save over the file?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "nothing written"
+    );
+    assert!(h.state().unsaved());
+
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "has comments inside the scenario");
+    h.get_by_label("Save and drop them").click();
+    h.run();
+    wait_for(&mut h, |app| !app.unsaved());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.starts_with("// A scenario for presenters: what if Kent and Medway's eight CCGs"),
+        "the comments at the top are kept:\n{saved}"
+    );
+    assert!(saved.contains("//   cargo run --release -- costs --footprint KM18"));
+    assert!(
+        !saved.contains("Only one change"),
+        "the inner comment is dropped"
+    );
+    let again = ccg_explorer::model::scenario::parse_scenario(&saved).unwrap();
+    assert_eq!(&again, h.state().scenario().unwrap());
+    assert_eq!(again.bookmarks.len(), 5);
+
+    // The next save asks nothing: there is nothing more to drop.
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    h.state_mut().push(Command::SaveScenario);
+    h.run();
+    assert!(h.query_by_label("Save over the file?").is_none());
+    wait_for(&mut h, |app| !app.unsaved());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("// A scenario for presenters")
+    );
+}
+
+#[test]
+fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let path = open_copy_of_kent(&mut h, dir.path(), |t| t);
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    // Someone else edits the file.
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Kent and Medway merge in 2018", "Edited elsewhere");
+    std::fs::write(&path, &theirs).unwrap();
+    wait_for_label(&mut h, "changed on disk since it was opened or saved here");
+    h.get_by_label("Reload scenario");
+    h.get_by_label("Keep mine").click();
+    h.run();
+    // A save asks first, and Cancel writes nothing.
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "Saving would overwrite that version");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+    assert!(h.state().unsaved());
+    // Asked again, "Overwrite it" writes ours.
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "Saving would overwrite that version");
+    h.get_by_label("Overwrite it").click();
+    h.run();
+    wait_for(&mut h, |app| !app.unsaved());
+    let ours = std::fs::read_to_string(&path).unwrap();
+    assert!(ours.contains("Kent and Medway merge in 2018") && !ours.contains("Edited elsewhere"));
+    // Our own save is not taken for an outside edit.
+    h.run_steps(5);
+    assert!(h.query_by_label_contains("changed on disk").is_none());
+
+    // Reload takes the file's version.
+    std::fs::write(&path, &theirs).unwrap();
+    wait_for_label(&mut h, "changed on disk since it was opened or saved here");
+    h.get_by_label("Reload scenario").click();
+    h.run();
+    wait_for(&mut h, |app| {
+        app.scenario().is_some_and(|s| s.name == "Edited elsewhere")
+    });
+}

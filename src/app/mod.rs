@@ -185,6 +185,13 @@ pub enum Command {
     Recover(bool),
     /// Answer to "save changes?": save, discard, or cancel.
     AnswerSave(Option<bool>),
+    /// Answer to "save over the file?" (it changed on disk, or saving drops comments):
+    /// save anyway, or not.
+    AnswerSaveOver(bool),
+    /// Read the open scenario's file again (it changed on disk), dropping edits.
+    ReloadScenario,
+    /// Keep the open scenario although its file changed on disk.
+    KeepScenario,
     /// Export the window, a chart (0 to 2) as PNG, or the tree or costs as CSV
     /// (asks where).
     Export(scenario::ExportKind),

@@ -34,6 +34,118 @@ pub struct ScenarioState {
     pub problems: Vec<Problem>,
     undo: Vec<Scenario>,
     redo: Vec<Scenario>,
+    /// What its file held when last read or written here.
+    pub disk: Option<OnDisk>,
+    /// The file changed on disk since then (noticed by the watch).
+    pub changed_on_disk: bool,
+    /// The question a save waits on.
+    pub question: Option<SaveQuestion>,
+    /// The user agreed that saving drops the file's inner comments.
+    comments_dropped_ok: bool,
+    /// A save is under way (its own change to the file is not an outside one).
+    saving: bool,
+    /// Watches its file (and which file that is).
+    #[cfg(not(target_arch = "wasm32"))]
+    watch: Option<(PathBuf, super::watch::FileWatch)>,
+}
+
+impl ScenarioState {
+    fn new(scenario: Scenario, path: Option<PathBuf>, dirty: bool) -> Self {
+        ScenarioState {
+            scenario,
+            path,
+            dirty,
+            world: None,
+            problems: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            disk: None,
+            changed_on_disk: false,
+            question: None,
+            comments_dropped_ok: false,
+            saving: false,
+            #[cfg(not(target_arch = "wasm32"))]
+            watch: None,
+        }
+    }
+}
+
+/// What a scenario file held when it was last read or written here.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnDisk {
+    /// The whole text: a save first checks the file still holds it.
+    pub text: String,
+    /// Its leading comment lines, written back at the top on save.
+    pub header: String,
+    /// Whether it has comments after those, which a save cannot keep.
+    pub inner_comments: bool,
+}
+
+impl OnDisk {
+    /// Reads the comments of a scenario file's text.
+    pub fn of(text: &str) -> Self {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut header_len = 0;
+        for line in body.split_inclusive('\n') {
+            let t = line.trim();
+            if t.starts_with("//") || (t.is_empty() && header_len > 0) {
+                header_len += line.len();
+            } else {
+                break;
+            }
+        }
+        let header = body[..header_len].trim_end().to_string();
+        OnDisk {
+            text: text.to_string(),
+            inner_comments: has_comments(&body[header_len..]),
+            header: if header.is_empty() {
+                header
+            } else {
+                header + "\n"
+            },
+        }
+    }
+}
+
+/// Whether RON text has a comment (`//` or `/* */`) outside strings.
+fn has_comments(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#')) => {
+                // A raw string: r#"..."# with as many hashes.
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let start = i + 2 + hashes;
+                i = b
+                    .get(start..)
+                    .and_then(|rest| rest.windows(close.len()).position(|w| w == close))
+                    .map_or(b.len(), |p| start + p + close.len() - 1);
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// What a save asks before writing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveQuestion {
+    /// The file has comments inside the scenario, which saving drops.
+    DropsComments(PathBuf),
+    /// The file changed on disk since it was read or saved here.
+    ChangedOnDisk(PathBuf),
 }
 
 /// The merge dialog's fields.
@@ -117,8 +229,13 @@ pub struct Export {
 }
 
 enum IoResult {
-    Opened(PathBuf, Result<Scenario, Vec<Problem>>),
-    Saved(PathBuf, Result<(), String>),
+    Opened(PathBuf, Result<(Scenario, String), Vec<Problem>>),
+    /// A save: the text written, or why not.
+    Saved(PathBuf, Result<String, String>),
+    /// A save found the file changed on disk and did not write.
+    SaveConflict(PathBuf),
+    /// The text of the open scenario's file, read after the watch saw it change.
+    OnDiskNow(PathBuf, Option<String>),
     Picked(IoPurpose, Option<PathBuf>),
     Wrote(PathBuf, Result<(), String>),
 }
@@ -382,15 +499,11 @@ impl App {
 
     fn ensure_scenario(&mut self) {
         if self.sc.is_none() {
-            self.sc = Some(ScenarioState {
-                scenario: Scenario::new("Untitled scenario", &self.raw),
-                path: None,
-                dirty: false,
-                world: None,
-                problems: Vec::new(),
-                undo: Vec::new(),
-                redo: Vec::new(),
-            });
+            self.sc = Some(ScenarioState::new(
+                Scenario::new("Untitled scenario", &self.raw),
+                None,
+                false,
+            ));
             self.reapply_scenario();
         }
     }
@@ -420,15 +533,10 @@ impl App {
                 problems: problems.clone(),
             });
         }
-        self.sc = Some(ScenarioState {
-            scenario,
-            path,
-            dirty,
-            world: Some(world),
-            problems,
-            undo: Vec::new(),
-            redo: Vec::new(),
-        });
+        let mut state = ScenarioState::new(scenario, path, dirty);
+        state.world = Some(world);
+        state.problems = problems;
+        self.sc = Some(state);
         self.show_scenario = true;
         self.bookmark_at = None;
         self.activate();
@@ -487,6 +595,49 @@ impl App {
         });
     }
 
+    /// Remembers what the scenario's file holds now and watches it for outside changes.
+    fn track_file(&mut self, ctx: &egui::Context, path: PathBuf, text: String) {
+        let Some(sc) = &mut self.sc else { return };
+        if sc.path.as_ref() != Some(&path) {
+            return;
+        }
+        sc.disk = Some(OnDisk::of(&text));
+        sc.changed_on_disk = false;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let repaint = ctx.clone();
+            let same = sc.watch.as_ref().is_some_and(|(p, _)| *p == path);
+            if !same {
+                sc.watch = super::watch::FileWatch::new(&path, move || repaint.request_repaint())
+                    .map(|w| (path, w));
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = ctx;
+    }
+
+    /// Reads the scenario's file again when the watch saw it change, to tell an outside
+    /// edit from a save of ours.
+    pub(crate) fn poll_scenario_file(&mut self, ctx: &egui::Context) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let Some(sc) = &self.sc else { return };
+            let Some((path, watch)) = &sc.watch else {
+                return;
+            };
+            if !watch.changed() || sc.path.as_ref() != Some(path) {
+                return;
+            }
+            let path = path.clone();
+            self.io.spawn(ctx, move || {
+                let text = std::fs::read_to_string(&path).ok();
+                IoResult::OnDiskNow(path, text)
+            });
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = ctx;
+    }
+
     /// Removes the session's autosave (never the one waiting for an answer).
     fn clear_autosave(&self) {
         if let Some(path) = self.autosave_path() {
@@ -510,12 +661,40 @@ impl App {
     }
 
     fn save_to(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let Some(sc) = &self.sc else { return };
+        self.save_to_with(ctx, path, false);
+    }
+
+    /// Saves to `path`. Over the scenario's own file, unless `force`: asks first when
+    /// saving would drop comments inside the scenario (once), and writes only if the
+    /// file still holds what was read or saved here (else asks).
+    fn save_to_with(&mut self, ctx: &egui::Context, path: PathBuf, force: bool) {
+        let Some(sc) = &mut self.sc else { return };
+        let own = sc.path.as_ref() == Some(&path);
+        let disk = sc.disk.clone().filter(|_| own);
+        if !force && !sc.comments_dropped_ok && disk.as_ref().is_some_and(|d| d.inner_comments) {
+            sc.question = Some(SaveQuestion::DropsComments(path));
+            return;
+        }
+        // The comments at the top of the file are kept.
+        let header = disk.as_ref().map(|d| d.header.clone()).unwrap_or_default();
+        let expected = disk.map(|d| d.text).filter(|_| !force);
         match sc.scenario.to_ron() {
-            Ok(text) => self.io.spawn(ctx, move || {
-                let r = write_file(&path, text.as_bytes());
-                IoResult::Saved(path, r)
-            }),
+            Ok(body) => {
+                sc.saving = true;
+                let text = format!("{header}{body}");
+                self.io.spawn(ctx, move || {
+                    #[cfg(not(target_arch = "wasm32"))]
+                    if let Some(expected) = expected
+                        && std::fs::read_to_string(&path).ok().as_ref() != Some(&expected)
+                    {
+                        return IoResult::SaveConflict(path);
+                    }
+                    #[cfg(target_arch = "wasm32")]
+                    let _ = expected;
+                    let r = write_file(&path, text.as_bytes()).map(|()| text);
+                    IoResult::Saved(path, r)
+                })
+            }
             Err(e) => {
                 self.report = Some(ProblemReport {
                     title: format!("Cannot write the scenario: {e}"),
@@ -613,7 +792,7 @@ impl App {
                                 hint: "check the path and try again".into(),
                             }]
                         })
-                        .and_then(|t| parse_scenario(&t).map_err(|e| e.problems));
+                        .and_then(|t| parse_scenario(&t).map(|s| (s, t)).map_err(|e| e.problems));
                     IoResult::Opened(path, r)
                 });
             }
@@ -893,6 +1072,37 @@ impl App {
                     }
                 }
             }
+            Command::AnswerSaveOver(yes) => {
+                let Some(sc) = &mut self.sc else { return };
+                let Some(q) = sc.question.take() else { return };
+                if !yes {
+                    // Nothing written; what waited for the save waits no more.
+                    self.after_saved = None;
+                    return;
+                }
+                match q {
+                    SaveQuestion::DropsComments(p) => {
+                        sc.comments_dropped_ok = true;
+                        self.save_to_with(ctx, p, false);
+                    }
+                    SaveQuestion::ChangedOnDisk(p) => {
+                        sc.changed_on_disk = false;
+                        self.save_to_with(ctx, p, true);
+                    }
+                }
+            }
+            Command::ReloadScenario => {
+                let Some(sc) = &mut self.sc else { return };
+                let Some(p) = sc.path.clone() else { return };
+                // The user chose the file's version over the edits made here.
+                sc.dirty = false;
+                self.commands.push(Command::OpenScenario(p));
+            }
+            Command::KeepScenario => {
+                if let Some(sc) = &mut self.sc {
+                    sc.changed_on_disk = false;
+                }
+            }
             Command::AnswerSave(answer) => {
                 let Some(after) = self.pending_after_save.take() else {
                     return;
@@ -902,12 +1112,9 @@ impl App {
                     Some(true) => {
                         match self.sc.as_ref().and_then(|s| s.path.clone()) {
                             Some(p) => {
+                                // Carry on once it is saved (a save may ask first).
+                                self.after_saved = Some(after);
                                 self.save_to(ctx, p);
-                                if let Some(sc) = &mut self.sc {
-                                    sc.dirty = false;
-                                }
-                                self.clear_autosave();
-                                self.continue_after_save(ctx, after);
                             }
                             None => {
                                 // Ask where, then carry on once saved.
@@ -968,13 +1175,15 @@ impl App {
 
     /// Takes in finished file work.
     pub(crate) fn poll_io(&mut self, ctx: &egui::Context) {
+        self.poll_scenario_file(ctx);
         while let Ok(r) = self.io.rx.try_recv() {
             self.io.busy = self.io.busy.saturating_sub(1);
             match r {
-                IoResult::Opened(path, Ok(scenario)) => {
+                IoResult::Opened(path, Ok((scenario, text))) => {
                     if self.set_scenario(scenario, Some(path.clone()), false) {
                         self.clear_autosave();
-                        self.state.remember(path);
+                        self.state.remember(path.clone());
+                        self.track_file(ctx, path, text);
                     }
                     if let Some(code) = self.pending_select.take() {
                         self.select_code(&code);
@@ -993,17 +1202,38 @@ impl App {
                         problems,
                     });
                 }
-                IoResult::Saved(path, Ok(())) => {
+                IoResult::Saved(path, Ok(text)) => {
                     if let Some(sc) = &mut self.sc {
-                        sc.path = Some(path);
+                        sc.path = Some(path.clone());
                         sc.dirty = false;
+                        sc.saving = false;
                     }
+                    self.track_file(ctx, path, text);
                     self.clear_autosave();
                     if let Some(after) = self.after_saved.take() {
                         self.continue_after_save(ctx, after);
                     }
                 }
+                IoResult::SaveConflict(path) => {
+                    if let Some(sc) = &mut self.sc {
+                        sc.saving = false;
+                        sc.changed_on_disk = true;
+                        sc.question = Some(SaveQuestion::ChangedOnDisk(path));
+                    }
+                }
+                IoResult::OnDiskNow(path, text) => {
+                    if let Some(sc) = &mut self.sc
+                        && sc.path.as_ref() == Some(&path)
+                        && !sc.saving
+                        && sc.disk.as_ref().map(|d| Some(&d.text)) != Some(text.as_ref())
+                    {
+                        sc.changed_on_disk = true;
+                    }
+                }
                 IoResult::Saved(path, Err(e)) | IoResult::Wrote(path, Err(e)) => {
+                    if let Some(sc) = &mut self.sc {
+                        sc.saving = false;
+                    }
                     self.after_saved = None;
                     self.report = Some(ProblemReport {
                         title: format!(
@@ -1245,6 +1475,33 @@ impl App {
             ui.separator();
         }
         let Some(sc) = &self.sc else { return };
+        if sc.changed_on_disk
+            && let Some(p) = &sc.path
+        {
+            ui.colored_label(
+                warm,
+                format!(
+                    "The scenario file {} changed on disk since it was opened or saved here.",
+                    file_name(p)
+                ),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Reload scenario")
+                    .on_hover_text("Open the file's version; edits made here are dropped")
+                    .clicked()
+                {
+                    self.commands.push(Command::ReloadScenario);
+                }
+                if ui
+                    .button("Keep mine")
+                    .on_hover_text("Keep this version; saving will ask before overwriting the file")
+                    .clicked()
+                {
+                    self.commands.push(Command::KeepScenario);
+                }
+            });
+        }
         let dirty = if sc.dirty { " (unsaved)" } else { "" };
         ui.label(
             RichText::new(format!("Scenario: {}{dirty}", sc.scenario.name))
@@ -1435,6 +1692,39 @@ impl App {
                     });
                 });
         }
+        if let Some(q) = self.sc.as_ref().and_then(|s| s.question.clone()) {
+            let (text, yes) = match &q {
+                SaveQuestion::DropsComments(p) => (
+                    format!(
+                        "{} has comments inside the scenario. Saving writes the scenario anew: the comments at the top of the file are kept, the others are dropped.",
+                        file_name(p)
+                    ),
+                    "Save and drop them",
+                ),
+                SaveQuestion::ChangedOnDisk(p) => (
+                    format!(
+                        "{} changed on disk since it was opened or saved here. Saving would overwrite that version.",
+                        file_name(p)
+                    ),
+                    "Overwrite it",
+                ),
+            };
+            egui::Window::new("Save over the file?")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(&ctx, |ui| {
+                    ui.label(text);
+                    ui.horizontal(|ui| {
+                        if ui.button(yes).clicked() {
+                            self.commands.push(Command::AnswerSaveOver(true));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.commands.push(Command::AnswerSaveOver(false));
+                        }
+                    });
+                });
+        }
         let mut close = false;
         if let Some(d) = &mut self.merge_dialog {
             let mut push = None;
@@ -1580,4 +1870,30 @@ fn slug(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// A file's name for messages.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_found_outside_strings_only() {
+        assert!(!has_comments(r###"(name: "a // b", note: r#"/* x */"#)"###));
+        assert!(!has_comments(r##"(name: "esc \" // still a string")"##));
+        assert!(has_comments("(\n  // a note\n  name: \"x\")"));
+        assert!(has_comments("(name: \"x\" /* note */)"));
+        let d = OnDisk::of("// top\n// more\n#![enable(implicit_some)]\n(name: \"x\")\n");
+        assert_eq!(d.header, "// top\n// more\n");
+        assert!(!d.inner_comments);
+        let d = OnDisk::of("#![enable(implicit_some)]\n(\n // inside\n)");
+        assert_eq!(d.header, "");
+        assert!(d.inner_comments);
+    }
 }
