@@ -758,3 +758,71 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
         app.scenario().is_some_and(|s| s.name == "Edited elsewhere")
     });
 }
+
+#[test]
+fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
+    // As for snapshots over 20,000 organisations: edits, opening and undo are applied
+    // (validated, indexed, costed) on a worker, never in a frame.
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        fresh: true,
+        autosave_dir: Some(dir.path().to_path_buf()),
+        scenario_on_worker: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1500.0, 1000.0])
+        .with_max_steps(30)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    go_to(&mut h, "2018-04-01");
+    h.get_by_label("195 CCGs");
+    h.state_mut().push(Command::AddChange(
+        ccg_explorer::model::scenario::Change::Merge {
+            date: d("2018-04-01"),
+            ccgs: KENT.iter().map(|s| s.to_string()).collect(),
+            code: "KM18".into(),
+            name: "NHS Kent and Medway CCG (2018 scenario)".into(),
+        },
+    ));
+    h.step();
+    // The frame that asked for it returned at once; the worker is still at it.
+    assert!(h.state().scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
+    wait_for(&mut h, |app| !app.scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 1);
+    assert!(h.state().showing_scenario());
+    h.get_by_label("188 CCGs");
+    // A change that does not fit is refused when the worker is done, with a report.
+    h.state_mut().push(Command::AddChange(
+        ccg_explorer::model::scenario::Change::CancelMerger {
+            event: "E999".into(),
+        },
+    ));
+    h.step();
+    wait_for(&mut h, |app| !app.scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 1);
+    h.get_by_label_contains("That change does not fit the record");
+    h.get_by_label_contains("there is no event E999");
+    // Undo goes through the worker too.
+    h.state_mut().push(Command::DismissProblems);
+    h.state_mut().push(Command::Undo);
+    h.step();
+    assert!(h.state().scenario_applying());
+    wait_for(&mut h, |app| !app.scenario_applying());
+    h.get_by_label("195 CCGs");
+    // Opening a file, likewise.
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    h.state_mut().push(Command::AnswerSave(Some(false)));
+    h.state_mut().push(Command::CloseScenario);
+    h.run();
+    h.state_mut().push(Command::OpenScenario(kent));
+    h.step();
+    wait_for(&mut h, |app| {
+        app.scenario()
+            .is_some_and(|s| s.name == "Kent and Medway merge in 2018")
+    });
+    assert!(!h.state().scenario_applying());
+    assert!(h.state().showing_scenario());
+    h.get_by_label("188 CCGs");
+}

@@ -68,6 +68,9 @@ pub struct AppOptions {
     pub flow_filter: Option<String>,
     /// Compare these two dates (and start on the compare view).
     pub compare: Option<(Date, Date)>,
+    /// Lay scenarios over the record on a worker whatever the snapshot's size (as for
+    /// snapshots over 20,000 organisations).
+    pub scenario_on_worker: bool,
 }
 
 /// Something a panel asks the app to do; applied at the end of the frame.
@@ -534,6 +537,7 @@ impl App {
             pending_bookmark: options.bookmark.and_then(|n| n.checked_sub(1)),
             state,
         };
+        app.io.always_on_worker = options.scenario_on_worker;
         app.date = app.clamp(app.state.date.unwrap_or_else(|| app.default_date()));
         app.restore_selection();
         if let Some(code) = app.pending_select.clone()
@@ -634,6 +638,7 @@ impl App {
     pub fn building(&self) -> bool {
         self.rows.pending.is_some()
             || (self.central_tab == CentralTab::Flow && self.flow.building())
+            || self.scenario_applying()
     }
 
     /// The problems panel's content, if shown.

@@ -253,13 +253,60 @@ pub struct Io {
     rx: Receiver<IoResult>,
     /// Jobs under way.
     pub busy: usize,
+    /// The scenario being laid over the record on a worker, if any.
+    applying: Option<Applying>,
+    /// Lay scenarios over the record on a worker whatever its size (tests use it;
+    /// otherwise only snapshots over [`super::ON_WORKER`] organisations do).
+    pub(crate) always_on_worker: bool,
+    /// Woken when a worker finishes.
+    ctx: Option<egui::Context>,
 }
 
 impl Default for Io {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Io { tx, rx, busy: 0 }
+        Io {
+            tx,
+            rx,
+            busy: 0,
+            applying: None,
+            always_on_worker: false,
+            ctx: None,
+        }
     }
+}
+
+/// A scenario being laid over the record on a worker: validating and indexing the
+/// result and building its cost model take seconds for the largest snapshots.
+struct Applying {
+    scenario: Scenario,
+    purpose: Purpose,
+    rx: Receiver<Applied>,
+}
+
+/// A scenario laid over the record: its world and warnings, or why it does not apply.
+type Applied = Result<(World, Vec<Problem>), Vec<Problem>>;
+
+/// What to do once the worker has laid the scenario over the record.
+enum Purpose {
+    /// An edit of the open scenario, which was `before`.
+    Edit { before: Scenario },
+    /// Opening a scenario.
+    Open {
+        path: Option<PathBuf>,
+        dirty: bool,
+        after: AfterOpen,
+    },
+    /// The open scenario again (undo, redo, another snapshot).
+    Reapply,
+}
+
+/// What follows opening a scenario.
+enum AfterOpen {
+    /// It came from its file, which held this text.
+    File(String),
+    /// It was recovered from this autosave file.
+    Recovered(PathBuf),
 }
 
 impl Io {
@@ -460,8 +507,133 @@ impl App {
         &self.actual.timeline
     }
 
+    /// Whether scenarios are laid over the record on a worker: for snapshots too large
+    /// to do it within a frame (desktop only; a page has no threads).
+    fn apply_on_worker(&self) -> bool {
+        cfg!(not(target_arch = "wasm32"))
+            && (self.io.always_on_worker
+                || self.actual.timeline.snapshot().orgs.len() > super::ON_WORKER)
+    }
+
+    /// Whether a scenario is being laid over the record on a worker.
+    pub fn scenario_applying(&self) -> bool {
+        self.io.applying.is_some()
+    }
+
+    /// Lays `scenario` over the record on a worker; [`App::poll_apply`] takes the result.
+    /// A newer job replaces an older one, whose result is then dropped.
+    fn spawn_apply(&mut self, scenario: Scenario, purpose: Purpose) {
+        let (tx, rx) = channel();
+        let (raw, job, ctx) = (self.raw.clone(), scenario.clone(), self.io.ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("scenario-apply".into())
+            .spawn(move || {
+                let r = match apply(&raw, &job) {
+                    Ok((_, l)) => Ok((World::new(Timeline::new(l.snapshot)), l.warnings)),
+                    Err(e) => Err(e.problems),
+                };
+                // If the window moved on, no one is waiting.
+                let _ = tx.send(r);
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                self.io.applying = Some(Applying {
+                    scenario,
+                    purpose,
+                    rx,
+                })
+            }
+            Err(e) => {
+                self.report = Some(ProblemReport {
+                    title: format!("Cannot lay the scenario over the record: {e}"),
+                    problems: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Takes in a scenario laid over the record on a worker.
+    fn poll_apply(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.io.applying else { return };
+        let result = match job.rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(vec![Problem {
+                severity: crate::model::Severity::Error,
+                pos: None,
+                code: None,
+                message: "laying the scenario over the record failed unexpectedly".into(),
+                hint: "please report this scenario; nothing was changed".into(),
+            }]),
+        };
+        let Some(Applying {
+            scenario, purpose, ..
+        }) = self.io.applying.take()
+        else {
+            return;
+        };
+        match purpose {
+            Purpose::Edit { before } => {
+                let Some(sc) = &mut self.sc else { return };
+                if sc.scenario != before {
+                    return;
+                }
+                match result {
+                    Ok((world, warnings)) => {
+                        self.commit_edit(ctx, scenario, world, warnings);
+                    }
+                    Err(problems) => {
+                        self.report = Some(ProblemReport {
+                            title: "That change does not fit the record; nothing was changed"
+                                .into(),
+                            problems,
+                        });
+                    }
+                }
+            }
+            Purpose::Open { path, dirty, after } => match result {
+                Ok((world, warnings)) => {
+                    self.install_scenario(scenario, path.clone(), dirty, world, warnings);
+                    self.after_open(ctx, path, after);
+                    if let Some(i) = self.pending_bookmark.take() {
+                        self.go_to_bookmark(i);
+                    }
+                }
+                Err(problems) => self.not_applied(problems),
+            },
+            Purpose::Reapply => {
+                let Some(sc) = &mut self.sc else { return };
+                if sc.scenario != scenario {
+                    return;
+                }
+                match result {
+                    Ok((world, warnings)) => {
+                        sc.world = Some(world);
+                        sc.problems = warnings;
+                    }
+                    Err(problems) => {
+                        sc.world = None;
+                        sc.problems = problems;
+                    }
+                }
+                self.activate();
+            }
+        }
+    }
+
     /// Applies the open scenario to the actual record again.
     pub(crate) fn reapply_scenario(&mut self) {
+        if self.apply_on_worker() {
+            let Some(sc) = &mut self.sc else { return };
+            // The world it had belongs to the record as it was: shown no more.
+            sc.world = None;
+            let scenario = sc.scenario.clone();
+            self.spawn_apply(scenario, Purpose::Reapply);
+            return;
+        }
         let raw = self.raw.clone();
         let Some(sc) = &mut self.sc else { return };
         match apply(&raw, &sc.scenario) {
@@ -477,24 +649,59 @@ impl App {
     }
 
     /// Replaces the scenario with `next` if it applies; otherwise keeps it and says why.
+    /// For a large snapshot it is laid over the record on a worker: the edit lands (or
+    /// is refused, with a report) when that is done.
     fn edit(&mut self, ctx: &egui::Context, next: Scenario) -> Result<(), Vec<Problem>> {
-        let Some(sc) = &mut self.sc else {
+        let Some(before) = self.sc.as_ref().map(|s| s.scenario.clone()) else {
             return Err(Vec::new());
         };
+        if self.apply_on_worker() {
+            // Laying the scenario as it is over the record again is superseded by the
+            // edit; another edit or an opening under way is not.
+            if self
+                .io
+                .applying
+                .as_ref()
+                .is_some_and(|a| !matches!(a.purpose, Purpose::Reapply))
+            {
+                return Err(vec![Problem {
+                    severity: crate::model::Severity::Error,
+                    pos: None,
+                    code: None,
+                    message: "the scenario is still being laid over the record".into(),
+                    hint: "try again in a moment".into(),
+                }]);
+            }
+            self.spawn_apply(next, Purpose::Edit { before });
+            return Ok(());
+        }
         match apply(&self.raw, &next) {
             Ok((_, loaded)) => {
-                sc.undo.push(std::mem::replace(&mut sc.scenario, next));
-                sc.redo.clear();
-                sc.world = Some(World::new(Timeline::new(loaded.snapshot)));
-                sc.problems = loaded.warnings;
-                sc.dirty = true;
-                self.show_scenario = true;
-                self.activate();
-                self.autosave(ctx);
+                let world = World::new(Timeline::new(loaded.snapshot));
+                self.commit_edit(ctx, next, world, loaded.warnings);
                 Ok(())
             }
             Err(e) => Err(e.problems),
         }
+    }
+
+    /// Makes `next`, laid over the record as `world`, the open scenario (undoably).
+    fn commit_edit(
+        &mut self,
+        ctx: &egui::Context,
+        next: Scenario,
+        world: World,
+        warnings: Vec<Problem>,
+    ) {
+        let Some(sc) = &mut self.sc else { return };
+        sc.undo.push(std::mem::replace(&mut sc.scenario, next));
+        sc.redo.clear();
+        sc.world = Some(world);
+        sc.problems = warnings;
+        sc.dirty = true;
+        self.show_scenario = true;
+        self.activate();
+        self.autosave(ctx);
     }
 
     fn ensure_scenario(&mut self) {
@@ -508,20 +715,65 @@ impl App {
         }
     }
 
+    /// Opens `scenario` (on a worker for a large snapshot), then does what follows.
+    fn open_scenario(
+        &mut self,
+        ctx: &egui::Context,
+        scenario: Scenario,
+        path: Option<PathBuf>,
+        dirty: bool,
+        after: AfterOpen,
+    ) {
+        if self.apply_on_worker() {
+            self.spawn_apply(scenario, Purpose::Open { path, dirty, after });
+        } else if self.set_scenario(scenario, path.clone(), dirty) {
+            self.after_open(ctx, path, after);
+        }
+    }
+
+    /// What follows opening a scenario: track its file, or autosave a recovered one.
+    fn after_open(&mut self, ctx: &egui::Context, path: Option<PathBuf>, after: AfterOpen) {
+        match (after, path) {
+            (AfterOpen::File(text), Some(path)) => {
+                self.clear_autosave();
+                self.state.remember(path.clone());
+                self.track_file(ctx, path, text);
+            }
+            (AfterOpen::Recovered(old), _) => self.autosave_then_remove(ctx, Some(old)),
+            (AfterOpen::File(_), None) => {}
+        }
+    }
+
+    fn not_applied(&mut self, problems: Vec<Problem>) {
+        self.report = Some(ProblemReport {
+            title: "The scenario does not apply to this snapshot; nothing was changed".into(),
+            problems,
+        });
+    }
+
     /// Opens `scenario` if it applies to the open snapshot; otherwise says why and
     /// keeps what was open.
     fn set_scenario(&mut self, scenario: Scenario, path: Option<PathBuf>, dirty: bool) -> bool {
         let (world, problems) = match apply(&self.raw, &scenario) {
             Ok((_, loaded)) => (World::new(Timeline::new(loaded.snapshot)), loaded.warnings),
             Err(e) => {
-                self.report = Some(ProblemReport {
-                    title: "The scenario does not apply to this snapshot; nothing was changed"
-                        .into(),
-                    problems: e.problems,
-                });
+                self.not_applied(e.problems);
                 return false;
             }
         };
+        self.install_scenario(scenario, path, dirty, world, problems);
+        true
+    }
+
+    /// Makes `scenario`, laid over the record as `world`, the open one.
+    fn install_scenario(
+        &mut self,
+        scenario: Scenario,
+        path: Option<PathBuf>,
+        dirty: bool,
+        world: World,
+        problems: Vec<Problem>,
+    ) {
         if !problems.is_empty() {
             self.report = Some(ProblemReport {
                 title: format!(
@@ -540,7 +792,6 @@ impl App {
         self.show_scenario = true;
         self.bookmark_at = None;
         self.activate();
-        true
     }
 
     /// The session's autosave file: never the one waiting for "Recover" or "Discard".
@@ -651,13 +902,14 @@ impl App {
         let Some(r) = self.recovery.take() else {
             return;
         };
-        let path = r.path.clone();
-        if self.set_scenario(r.scenario, r.original, true) {
-            self.autosave_then_remove(ctx, Some(path));
-        } else {
-            // It does not apply to this snapshot: it stays on disk for a later start.
-            self.recovery = None;
-        }
+        // If it does not apply to this snapshot, it stays on disk for a later start.
+        self.open_scenario(
+            ctx,
+            r.scenario,
+            r.original,
+            true,
+            AfterOpen::Recovered(r.path),
+        );
     }
 
     fn save_to(&mut self, ctx: &egui::Context, path: PathBuf) {
@@ -1175,16 +1427,20 @@ impl App {
 
     /// Takes in finished file work.
     pub(crate) fn poll_io(&mut self, ctx: &egui::Context) {
+        self.io.ctx = Some(ctx.clone());
+        self.poll_apply(ctx);
         self.poll_scenario_file(ctx);
         while let Ok(r) = self.io.rx.try_recv() {
             self.io.busy = self.io.busy.saturating_sub(1);
             match r {
                 IoResult::Opened(path, Ok((scenario, text))) => {
-                    if self.set_scenario(scenario, Some(path.clone()), false) {
-                        self.clear_autosave();
-                        self.state.remember(path.clone());
-                        self.track_file(ctx, path, text);
-                    }
+                    self.open_scenario(
+                        ctx,
+                        scenario,
+                        Some(path.clone()),
+                        false,
+                        AfterOpen::File(text),
+                    );
                     if let Some(code) = self.pending_select.take() {
                         self.select_code(&code);
                     }
@@ -1473,6 +1729,12 @@ impl App {
                 }
             });
             ui.separator();
+        }
+        if self.scenario_applying() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Laying the scenario over the record…");
+            });
         }
         let Some(sc) = &self.sc else { return };
         if sc.changed_on_disk
