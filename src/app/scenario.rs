@@ -232,9 +232,12 @@ enum IoResult {
     Opened(PathBuf, Result<(Scenario, String), Vec<Problem>>),
     /// A save: the text written, or why not.
     Saved(PathBuf, Result<String, String>),
-    /// A save found the file changed on disk and did not write.
+    /// A save found the file changed on disk and did not write (desktop only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     SaveConflict(PathBuf),
-    /// The text of the open scenario's file, read after the watch saw it change.
+    /// The text of the open scenario's file, read after the watch saw it change
+    /// (desktop only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     OnDiskNow(PathBuf, Option<String>),
     Picked(IoPurpose, Option<PathBuf>),
     Wrote(PathBuf, Result<(), String>),
