@@ -530,3 +530,38 @@ fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() 
         failures.join("\n\n")
     );
 }
+
+/// Text from a file reaches the terminal escaped in every output format: a title's
+/// colour sequence and zero-width space are shown, not obeyed; JSON keeps the data.
+#[test]
+fn printed_text_is_escaped_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = generate("title_escapes.ron", tmp.path());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+            .args(args)
+            .arg("--snapshot")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let raw = ['\u{1b}', '\u{200b}'];
+    let text = run(&["at", "2019-04-01"]);
+    let json = run(&["at", "2019-04-01", "--format", "json"]);
+    let costs = run(&["costs"]);
+    for out in [&text, &json, &costs] {
+        assert!(
+            !out.contains(raw),
+            "a raw escape or zero-width space was printed:\n{out}"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["snapshot"].as_str(),
+        Some("\u{1b}[31mTiny\u{1b}[0m example\u{200b}"),
+        "JSON keeps the title itself"
+    );
+    assert!(json.contains("\\u001b[31mTiny") && json.contains("example\\u200b"));
+}
