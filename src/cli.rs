@@ -344,7 +344,34 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
 /// Runs a subcommand, writing to `out`; returns the process exit code.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
-    match run_inner(command, out) {
+    // Text from files reaches the terminal escaped: a title's escape sequences, a
+    // code's zero-width space. JSON keeps its data, with such characters as `\uXXXX`.
+    let json = matches!(
+        command,
+        Command::At {
+            format: Format::Json,
+            ..
+        } | Command::Lineage {
+            format: Format::Json,
+            ..
+        } | Command::Costs {
+            format: Format::Json,
+            ..
+        } | Command::Compare {
+            format: CompareFormat::Json,
+            ..
+        }
+    );
+    let mut escaped = Escaping {
+        inner: out,
+        json,
+        pending: Vec::new(),
+    };
+    let result = run_inner(command, &mut escaped).and_then(|code| {
+        escaped.flush()?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
         // A reader that stops early (`| head`) is not an error.
         Err(e)
@@ -356,9 +383,69 @@ pub fn run(command: Command, out: &mut dyn Write) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ccg-explorer: error: {e:#}");
+            eprintln!(
+                "ccg-explorer: error: {}",
+                crate::model::text::escape(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
+    }
+}
+
+/// A writer that escapes what [`crate::model::text::is_hidden`] calls hidden: as
+/// `\u{200b}` in text and CSV, as `\u200b` in JSON (where it can only be inside a
+/// string, so the JSON means the same).
+#[cfg(not(target_arch = "wasm32"))]
+struct Escaping<'a> {
+    inner: &'a mut dyn Write,
+    json: bool,
+    /// The start of a character split between two writes.
+    pending: Vec<u8>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Write for Escaping<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use crate::model::text::is_hidden;
+        self.pending.extend_from_slice(buf);
+        let (text, rest) = match std::str::from_utf8(&self.pending) {
+            Ok(t) => (t, 0),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() => (
+                std::str::from_utf8(&self.pending[..e.valid_up_to()]).unwrap_or_default(),
+                self.pending.len() - e.valid_up_to(),
+            ),
+            // Not UTF-8 at all: not ours to judge.
+            Err(_) => {
+                self.inner.write_all(&self.pending)?;
+                self.pending.clear();
+                return Ok(buf.len());
+            }
+        };
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if !is_hidden(c) {
+                out.push(c);
+            } else if self.json {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+        }
+        self.inner.write_all(out.as_bytes())?;
+        let keep = self.pending.split_off(self.pending.len() - rest);
+        self.pending = keep;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            self.inner.write_all(&std::mem::take(&mut self.pending))?;
+        }
+        self.inner.flush()
     }
 }
 
@@ -368,22 +455,32 @@ enum Opened {
     Invalid(LoadError),
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn open(path: Option<&Path>) -> Result<Opened> {
-    let text = match path {
-        None => crate::ENGLAND_RON.to_string(),
-        Some(p) => read_text(p)?,
-    };
-    Ok(match load_str(&text) {
-        Ok(l) => Opened::Ok(Box::new(l)),
-        Err(e) => Opened::Invalid(e),
-    })
-}
-
-/// Reads a file as UTF-8 text with a message that says what to do.
+/// Reads a file as UTF-8 text with a message that says what to do. Files over
+/// [`crate::app::loader::MAX_FILE_BYTES`] are refused, as the window refuses them
+/// (reading stops there, so `/dev/zero` is refused too).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    use std::io::Read;
+    let limit = crate::app::loader::MAX_FILE_BYTES;
+    let too_big = || {
+        anyhow::anyhow!(
+            "{} is larger than {} MB, the largest file this build opens (the window has the same limit); split it, or open a smaller one",
+            path.display(),
+            limit / (1024 * 1024)
+        )
+    };
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if file.metadata().is_ok_and(|m| m.len() > limit) {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
     text_from_bytes(path, bytes)
 }
 
@@ -433,8 +530,15 @@ fn load_timeline(
         None => crate::ENGLAND_RON.to_string(),
         Some(p) => read_text(p)?,
     };
+    use crate::model::document::{Document, Kind, read};
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let doc = read(body, Kind::Snapshot);
+    let is_scenario = match &doc {
+        Ok(d) => d.kind() == Kind::Scenario,
+        Err(s) => s.known && s.kind == Kind::Scenario,
+    };
     if let Some(p) = path
-        && crate::model::scenario::looks_like_scenario(&text)
+        && is_scenario
     {
         anyhow::bail!(
             "{} is a scenario, not a snapshot; pass it with --scenario {} (the snapshot it \
@@ -443,7 +547,14 @@ fn load_timeline(
             p.display()
         );
     }
-    let (raw, loaded) = match crate::model::load::load_raw(&text) {
+    // Parsed once; a file that fails is read again only to word its problem.
+    let checked = match doc {
+        Ok(Document::Snapshot(raw)) if raw.format == crate::model::format::FORMAT_VERSION => {
+            crate::model::load::validate_raw(*raw, body)
+        }
+        _ => crate::model::load::load_raw(&text),
+    };
+    let (raw, loaded) = match checked {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
@@ -491,11 +602,11 @@ fn timeline_or_report(
 fn check_scenario(
     out: &mut dyn Write,
     name: &str,
-    text: &str,
+    parsed: std::result::Result<crate::model::scenario::Scenario, LoadError>,
     snapshot: Option<&Path>,
 ) -> Result<ExitCode> {
-    use crate::model::scenario::{apply, fingerprint, parse_scenario};
-    let scenario = match parse_scenario(text) {
+    use crate::model::scenario::{apply, fingerprint};
+    let scenario = match parsed {
         Ok(s) => s,
         Err(e) => {
             print_problems(out, name, &e)?;
@@ -558,12 +669,40 @@ fn check_scenario(
 fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
     match command {
         Command::Check { file, snapshot } => {
+            use crate::model::document::{Document, Kind, read};
             let name = file.display().to_string();
             let text = read_text(&file)?;
-            if crate::model::scenario::looks_like_scenario(&text) {
-                return check_scenario(out, &name, &text, snapshot.as_deref());
+            // One parse decides what the file is and, when it is good, is the result.
+            let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let doc = read(body, Kind::Snapshot);
+            let is_scenario = match &doc {
+                Ok(d) => d.kind() == Kind::Scenario,
+                Err(s) => s.known && s.kind == Kind::Scenario,
+            };
+            if is_scenario {
+                let parsed = match doc {
+                    Ok(Document::Scenario(sc)) => {
+                        crate::model::scenario::checked_version(body, *sc)
+                    }
+                    // Only a broken file is read again, for the scenario's wording.
+                    _ => crate::model::scenario::parse_scenario(&text),
+                };
+                return check_scenario(out, &name, parsed, snapshot.as_deref());
             }
-            match open(Some(&file))? {
+            let checked = match doc {
+                Ok(Document::Snapshot(raw))
+                    if raw.format == crate::model::format::FORMAT_VERSION =>
+                {
+                    crate::model::load::validate_raw(*raw, body)
+                }
+                _ => crate::model::load::parse_str(&text)
+                    .and_then(|raw| crate::model::load::validate_raw(raw, body)),
+            };
+            let (raw, loaded) = match checked {
+                Ok((raw, l)) => (raw, Opened::Ok(Box::new(l))),
+                Err(e) => (Default::default(), Opened::Invalid(e)),
+            };
+            match loaded {
                 Opened::Invalid(e) => {
                     print_problems(out, &name, &e)?;
                     Ok(ExitCode::from(1))
@@ -576,13 +715,11 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                         .collect();
                     let (a, b) = s.span();
                     writeln!(out, "{name}: valid: \"{}\"", s.title)?;
-                    if let Ok(raw) = crate::model::load::parse_str(&text) {
-                        writeln!(
-                            out,
-                            "  fingerprint {}",
-                            crate::model::scenario::fingerprint(&raw)
-                        )?;
-                    }
+                    writeln!(
+                        out,
+                        "  fingerprint {}",
+                        crate::model::scenario::fingerprint(&raw)
+                    )?;
                     writeln!(out, "  {}", parts.join(", "))?;
                     let span = if s.orgs.is_empty() {
                         "no dates".to_string()
@@ -726,6 +863,56 @@ fn write_checked(
     Ok(text.len())
 }
 
+/// The start of the names of `name`'s temporary files: `.NAME.tmp-`.
+#[cfg(not(target_arch = "wasm32"))]
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.tmp-")
+}
+
+/// Removes the temporary files that interrupted saves of `path` left beside it (a
+/// save killed between writing and renaming): those no running save holds locked.
+/// Returns how many it removed. Run before every save and, by the window, at start.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn clean_stale_temps(path: &Path) -> usize {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return 0;
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = temp_prefix(name);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        if !file_name.to_str().is_some_and(|f| f.starts_with(&prefix)) {
+            continue;
+        }
+        let stale = match std::fs::OpenOptions::new().write(true).open(entry.path()) {
+            // Locked by a save under way (here or in another process): leave it.
+            Ok(f) => match f.try_lock() {
+                Ok(()) => true,
+                Err(std::fs::TryLockError::WouldBlock) => false,
+                // No locks here: stale once an hour old.
+                Err(std::fs::TryLockError::Error(_)) => f
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
+            },
+            Err(_) => false,
+        };
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Writes a file atomically: write beside it, sync, then rename over it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -737,13 +924,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "snapshot".to_string());
+    // What an interrupted save of this file left beside it goes first.
+    clean_stale_temps(path);
     // Unique per write, so that two writes of the same file never share a temp file.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let tmp = dir.join(format!("{}{}-{n}", temp_prefix(&name), std::process::id()));
     let result = (|| -> Result<()> {
         let mut f = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
+        // Held while the save runs: a temporary file nobody holds is stale (its save was
+        // killed), and [`clean_stale_temps`] may remove it. The system lets go of the
+        // lock when the process ends, however it ends. Where locks are not supported
+        // the temporary file is only removed once it is stale by age.
+        let _ = f.lock();
         f.write_all(bytes)
             .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.sync_all()

@@ -129,6 +129,7 @@ fn main() -> ExitCode {
         flow_filter: cli.flow_filter,
         compare: cli.compare.and_then(|v| Some((*v.first()?, *v.get(1)?))),
         screenshot: cli.screenshot,
+        scenario_on_worker: false,
     };
     let want_screenshot = options.screenshot.is_some();
     let size = cli.size.unwrap_or([1440.0, 900.0]);

@@ -66,20 +66,20 @@ const CASES: &[Case] = &[
     case("missing_final_paren.ron",                1, 1, "line 95, column 5",  "-",          &["ends too early", "truncated"]),
     case("unclosed_bracket.ron",                   1, 1, "line 33, column 9",  "-",          &["expected a comma", "bracket", "not closed"]),
     case("unterminated_string.ron",                1, 1, "line 30, column 49", "-",          &["expected a comma", "quote", "not closed"]),
-    case("trailing_text.ron",                      1, 1, "line 96, column 2",  "-",          &["more text after the snapshot's closing `)`"]),
+    case("trailing_text.ron",                      1, 1, "line 96, column 3",  "-",          &["more text after the snapshot's closing `)`"]),
     case("not_a_struct.ron",                       1, 1, "line 2, column 1",   "-",          &["expected `(` to open the snapshot"]),
     case("not_parenthesised.ron",                  1, 1, "line 5, column 3",   "-",          &["expected `(` to open the snapshot", "found `format`"]),
-    case("no_implicit_some.ron",                   1, 1, "line 16, column 71", "-",          &["expected an optional value", "#![enable(implicit_some)]"]),
+    case("no_implicit_some.ron",                   1, 1, "line 16, column 72", "-",          &["expected an optional value", "#![enable(implicit_some)]"]),
     // Types and fields.
-    case("share_is_string.ron",                    1, 1, "line 65, column 43", "-",          &["expected a number"]),
+    case("share_is_string.ron",                    1, 1, "line 65, column 44", "-",          &["the field `share`: expected a number"]),
     case("population_too_big.ron",                 1, 1, "line 17, column 26", "-",          &["number is too large"]),
     case("unknown_field.ron",                      1, 1, "line 35, column 41", "-",          &["unknown field `colour`", "organisation", "expected one of"]),
     case("duplicate_field.ron",                    1, 1, "line 30, column 43", "-",          &["field `name` is written twice", "organisation"]),
     case("missing_from.ron",                       1, 1, "line 13, column 42", "-",          &["required field `from` is missing", "organisation"]),
     case("unknown_event_kind.ron",                 1, 1, "line 80, column 42", "-",          &["unknown event kind `Merger`", "Merge"]),
-    case("invalid_date.ron",                       1, 1, "line 29, column 76", "-",          &["not a valid date", "YYYY-MM-DD"]),
-    case("date_wrong_layout.ron",                  1, 1, "line 31, column 52", "-",          &["not a valid date", "YYYY-MM-DD"]),
-    case("bad_financial_year.ron",                 1, 1, "line 85, column 15", "-",          &["'2017/19' is not a financial year"]),
+    case("invalid_date.ron",                       1, 1, "line 29, column 75", "-",          &["the field `to`: not a valid date", "YYYY-MM-DD"]),
+    case("date_wrong_layout.ron",                  1, 1, "line 31, column 51", "-",          &["the field `from`: not a valid date", "YYYY-MM-DD"]),
+    case("bad_financial_year.ron",                 1, 1, "line 85, column 14", "-",          &["the field `year`: '2017/19' is not a financial year"]),
     // Codes and references.
     case("empty_code.ron",                         1, 4, "line 38, column 5",  "-",          &["neighbourhood (PCN) has an empty code"]),
     case("duplicate_ccg.ron",                      1, 1, "line 30, column 5",  "B01",        &["CCG code B01 is used twice", "first at line 29"]),
@@ -124,6 +124,32 @@ const CASES: &[Case] = &[
     // Names used before the body existed, and the figures notes give.
     case("named_from_outside_life.ron",            1, 1, "line 35, column 5",  "E06000001",  &["has `named_from` 2010-04-01, outside its life"]),
     case("annotation_point_unknown_series.ron",    1, 1, "line 84, column 5",  "ccg_count",  &["names the series `ccg_count`", "ccgs_sharing_leadership"]),
+    // Dates no snapshot means, money, parameters and structure (issue 14).
+    case("date_forever.ron",                       1, 1, "line 34, column 5",  "E10000001",  &["has the date +262142-12-31", "outside the years 1900 to 2200"]),
+    case("allowance_infinite.ron",                 1, 1, "line 85, column 7",  "-",          &["allowance_per_head for 2017/18 is inf GBP", "which is infinite"]),
+    case("figure_nan.ron",                         1, 1, "line 90, column 7",  "A01",        &["rca figure for A01", "NaN GBP, which is not a number"]),
+    case("figure_1e308.ron",                       1, 1, "line 90, column 7",  "A01",        &["is 1e308 GBP", "more than 10 trillion pounds"]),
+    case("parameter_nan.ron",                      1, 1, "line 93, column 7",  "-",          &["parameter `fixed_cost_per_body_gbp` is NaN", "write pounds a year"]),
+    case("parameter_huge_negative.ron",            1, 1, "line 93, column 7",  "-",          &["parameter `fixed_cost_per_body_gbp` is -1e300", "outside 0 to"]),
+    case("parameter_infinite.ron",                 1, 1, "line 93, column 7",  "-",          &["parameter `merger_realisation` is inf, outside 0 to 1", "a fraction"]),
+    case("parameter_misspelt.ron",                 1, 1, "line 93, column 7",  "-",          &["unknown parameter `fixed_cost_per_body_gdp`", "did you mean `fixed_cost_per_body_gbp`?", "use one of"]),
+    case("parameter_twice.ron",                    1, 1, "line 93, column 82", "-",          &["`fixed_cost_per_body_gbp` is given twice", "first at line 93, column 7"]),
+    case("money_year_0001.ron",                    1, 1, "line 85, column 7",  "-",          &["financial year 0001/02", "outside the years 1900 to 2200"]),
+    case("baseline_outside_data.ron",              1, 1, "line 88, column 5",  "-",          &["baseline year 2030/31 is outside the data", "2013/14 to 2022/23"]),
+    case("ccg_in_two_systems.ron",                 1, 1, "line 49, column 70", "C01",        &["CCG C01 belongs to STP/ICS S1 and to STP/ICS S2 at once", "from 2018-04-01 to 2019-03-31"]),
+    case("membership_twice.ron",                   1, 1, "line 48, column 70", "B01",        &["ccg_systems entry B01 -> S1 is written twice", "remove one"]),
+    case("ccg_ends_in_two_mergers.ron",            1, 1, "line 80, column 130", "B01",       &["CCG B01 ends in more than one event", "E4 (merger on 2019-04-01), E6 (merger on 2019-04-01)"]),
+    case("place_never_served.ron",                 0, 0, "line 35, column 62", "E06000002",  &["warning", "served by no commissioner on any day", "never appears in the tree"]),
+    case("open_ended_share_half.ron",              1, 1, "line 35, column 5",  "E06000001",  &["sum to 0.5000, not 1, from 2022-07-01 to open-ended"]),
+    case("arrangement_self.ron",                   1, 1, "line 82, column 26", "A01",        &["arrangement SM1 lists CCG A01 twice", "cannot share management with itself"]),
+    case("zero_width_code.ron",                    1, 1, "line 47, column 5",  "A\\u{200b}01", &["refers to CCG `A\\u{200b}01`", "U+200B", "invisible character"]),
+    case("cyrillic_code.ron",                      1, 1, "line 49, column 5",  "\\u{421}01", &["refers to CCG `\\u{421}01`", "U+0421", "look-alike"]),
+    case("date_with_time.ron",                     1, 1, "line 13, column 50", "-",          &["the field `from`: not a valid date", "more after the day (a time?)", "with no time"]),
+    case("population_1e308.ron",                   1, 1, "line 28, column 26", "-",          &["the field `count`: expected a whole number", "like 1e308"]),
+    case("format_is_string.ron",                   1, 1, "line 6, column 11",  "-",          &["the field `format`: expected a whole number"]),
+    case("json_snapshot.ron",                      1, 1, "line 1, column 1",   "-",          &["this file is JSON, not RON", "convert it to RON"]),
+    case("gen:title_escapes.ron",                  0, 0, "-",                  "-",          &["valid: \"\\u{1b}[31mTiny\\u{1b}[0m example\\u{200b}\""]),
+    case("gen:dev_zero",                           2, 0, "-",                  "-",          &["/dev/zero is larger than 256 MB", "the largest file this build opens"]),
     // Several at once: all are reported, in file order.
     case("many_problems.ron",                      1, 7, "line 31, column 5",  "C01",        &["CCG code C01 is used twice"]),
     // Made by `generate`: bytes that are awkward to keep in git, and positive controls.
@@ -156,6 +182,7 @@ const ALSO: &[(&str, &[&str])] = &[
 #[rustfmt::skip]
 const WINDOW: &[(&str, &[&str])] = &[
     ("gen:does_not_exist.ron", &["cannot open", "No such file", "check that the file exists"]),
+    ("gen:dev_zero",           &["/dev/zero is larger than 256 MB"]),
 ];
 
 fn root() -> &'static Path {
@@ -219,6 +246,17 @@ fn generate(name: &str, dir: &Path) -> PathBuf {
         ]
         .concat(),
         "control_bytes.ron" => b"\0\x01\x02\x03 ELF junk \0\0".repeat(50),
+        // A title with a terminal colour sequence and a zero-width space: `check` must
+        // print them escaped, not let the terminal act on them.
+        "title_escapes.ron" => tiny()
+            .replacen(
+                "title: \"Tiny example\"",
+                "title: \"\u{1b}[31mTiny\u{1b}[0m example\u{200b}\"",
+                1,
+            )
+            .into_bytes(),
+        // Endless zeros: refused at the size limit rather than read for ever.
+        "dev_zero" => return PathBuf::from("/dev/zero"),
         other => panic!("no generator for gen:{other}"),
     };
     std::fs::write(&path, bytes).unwrap();
@@ -280,7 +318,8 @@ fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str
         _ => {}
     }
     // One line must hold the place, the organisation and every key word.
-    let at = (case.at != "-").then(|| format!("error at {}: ", case.at));
+    let sev = if case.exit == 0 { "warning" } else { "error" };
+    let at = (case.at != "-").then(|| format!("{sev} at {}: ", case.at));
     let org = (case.org != "-").then(|| format!("[{}] ", case.org));
     let found = all.lines().any(|l| {
         let placed = match &at {
@@ -495,4 +534,39 @@ fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() 
         CASES.len(),
         failures.join("\n\n")
     );
+}
+
+/// Text from a file reaches the terminal escaped in every output format: a title's
+/// colour sequence and zero-width space are shown, not obeyed; JSON keeps the data.
+#[test]
+fn printed_text_is_escaped_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = generate("title_escapes.ron", tmp.path());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+            .args(args)
+            .arg("--snapshot")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let raw = ['\u{1b}', '\u{200b}'];
+    let text = run(&["at", "2019-04-01"]);
+    let json = run(&["at", "2019-04-01", "--format", "json"]);
+    let costs = run(&["costs"]);
+    for out in [&text, &json, &costs] {
+        assert!(
+            !out.contains(raw),
+            "a raw escape or zero-width space was printed:\n{out}"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["snapshot"].as_str(),
+        Some("\u{1b}[31mTiny\u{1b}[0m example\u{200b}"),
+        "JSON keeps the title itself"
+    );
+    assert!(json.contains("\\u001b[31mTiny") && json.contains("example\\u200b"));
 }

@@ -17,7 +17,12 @@ fn files(dir: &str) -> Vec<std::path::PathBuf> {
 #[test]
 fn snapshot_inputs_never_panic() {
     let mut n = 0;
-    for dir in ["fuzz/regressions/snapshot", "tests/bad", "assets/examples"] {
+    for dir in [
+        "fuzz/regressions/snapshot",
+        "tests/bad",
+        "tests/unusual",
+        "assets/examples",
+    ] {
         for path in files(dir) {
             let bytes = std::fs::read(&path).unwrap();
             ccg_explorer::fuzzing::snapshot(&bytes);

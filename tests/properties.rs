@@ -401,3 +401,102 @@ proptest! {
         }
     }
 }
+
+/// `raw` moved `years` years earlier or later, with the CCGs alive at its end left
+/// open-ended (and so their last place shares): valid, and unusual.
+fn moved_and_open_ended(mut raw: RawSnapshot, years: i32, open: &[bool]) -> RawSnapshot {
+    use chrono::Datelike;
+    let shift = |d: &mut Date| *d = d.with_year(d.year() + years).unwrap();
+    let end = d(2022, 6, 30);
+    let open_codes: Vec<String> = raw
+        .ccgs
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.to == Some(end) && open.get(*i).copied().unwrap_or(true))
+        .map(|(_, c)| c.code.clone())
+        .collect();
+    for c in raw.ccgs.iter_mut().chain(raw.places.iter_mut()) {
+        if open_codes.contains(&c.code) {
+            c.to = None;
+        }
+        shift(&mut c.from);
+        if let Some(t) = c.to.as_mut() {
+            shift(t);
+        }
+        if let Some(p) = c.population.as_mut() {
+            shift(&mut p.as_at);
+        }
+    }
+    for s in raw.ccg_places.iter_mut() {
+        if open_codes.contains(&s.by) && s.to == Some(end) {
+            s.to = None;
+        }
+        shift(&mut s.from);
+        if let Some(t) = s.to.as_mut() {
+            shift(t);
+        }
+    }
+    for e in raw.events.iter_mut() {
+        shift(&mut e.date);
+    }
+    use ccg_explorer::model::FinancialYear;
+    use ccg_explorer::model::format::{RawMoney, RawTarget, RawYearAmount};
+    let base = FinancialYear(2017 + years);
+    raw.money = RawMoney {
+        allowance_per_head: vec![RawYearAmount {
+            year: base,
+            gbp: 21.76,
+            basis: Provenance::Published,
+            source: "X".into(),
+            note: String::new(),
+        }],
+        target: Some(RawTarget {
+            cut: 0.2,
+            baseline_year: base,
+            target_year: FinancialYear(base.0 + 3),
+            source: "X".into(),
+            note: String::new(),
+        }),
+        ..Default::default()
+    };
+    raw
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Valid snapshots with open-ended lives, anywhere in the years 1900 to 2200: they
+    /// load, and every question (costs, states, trees, comparisons, the flow) is
+    /// answered, with cost years bounded by the record.
+    #[test]
+    fn open_ended_lives_in_any_legal_year_load_and_every_answer_is_bounded(
+        (n, ms) in mergers(),
+        years in -113i32..=178,
+        open in prop::collection::vec(any::<bool>(), 0..30),
+    ) {
+        use chrono::Datelike;
+        let raw = moved_and_open_ended(history(n, &ms), years, &open);
+        let loaded = validate(&raw, &Default::default());
+        prop_assert!(loaded.is_ok(), "{:?}", loaded.err());
+        let tl = Timeline::new(loaded.unwrap().snapshot);
+        let s = tl.snapshot();
+        let (first, last) = s.span();
+        prop_assert!(first.year() >= 1900 && last.year() <= 2201);
+        let model = ccg_explorer::model::costs::CostModel::new(&tl);
+        prop_assert!(!model.years.is_empty());
+        prop_assert!(model.years.len() <= (last.year() - first.year() + 2) as usize);
+        for row in model.series(&model.england()) {
+            prop_assert!(row.allowance_gbp.is_finite() && row.modelled_cost_gbp.is_finite());
+        }
+        let mut out = Vec::new();
+        for day in [first, last, Date::MAX, d(2200, 12, 31)] {
+            let _ = tl.state_at(day).tree();
+            ccg_explorer::cli::write_at(&mut out, &tl, day, ccg_explorer::cli::Format::Json).unwrap();
+        }
+        ccg_explorer::cli::write_compare(&mut out, &tl, first, d(2200, 12, 31), ccg_explorer::cli::Format::Text).unwrap();
+        ccg_explorer::cli::write_costs(&mut out, &model, &model.england(), ccg_explorer::cli::Format::Csv).unwrap();
+        let flow = ccg_explorer::model::flow::Flow::build(&tl);
+        prop_assert!(flow.columns.len() <= ccg_explorer::model::flow::MAX_COLUMNS + 1);
+        prop_assert!(s.orgs.iter().any(|o| o.to == FOREVER) || open.iter().all(|o| !o));
+    }
+}

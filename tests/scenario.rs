@@ -312,3 +312,88 @@ fn cli_takes_a_scenario_and_checks_it() {
         .unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().contains("(KM18)"));
 }
+
+#[test]
+fn scenario_ids_never_clash_with_the_snapshots() {
+    // A valid snapshot whose event ids and arrangement ids are those a scenario's
+    // first change would take (S1): the scenario still applies, with ids of its own.
+    let mut raw = england_raw();
+    raw.events[0].id = "S1".into();
+    raw.events[1].id = "S1.2".into();
+    raw.shared_management[0].id = "S2".into();
+    let mut sc = Scenario::new("ids", &raw);
+    sc.changes = vec![
+        kent_merge(),
+        Change::SharedManagement {
+            ccgs: vec!["01F".into(), "02E".into()],
+            from: d("2018-04-01"),
+            to: None,
+        },
+    ];
+    let (out, loaded) = apply(&raw, &sc).expect("the scenario applies");
+    let merge = out.events.iter().find(|e| e.to == "KM18").unwrap();
+    assert_eq!(merge.id, "S1.3");
+    let ids: Vec<&str> = out.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.iter().filter(|i| **i == "S1").count(), 1, "{ids:?}");
+    let shared = out.shared_management.last().unwrap();
+    assert_eq!(shared.id, "S2.2");
+    assert!(loaded.snapshot.find(OrgKind::Ccg, "KM18").is_some());
+}
+
+#[test]
+fn a_population_sum_that_overflows_is_refused_not_wrapped() {
+    let mut raw = england_raw();
+    for c in raw
+        .ccgs
+        .iter_mut()
+        .filter(|c| ["09C", "09E"].contains(&c.code.as_str()))
+    {
+        c.population.as_mut().unwrap().count = i64::MAX / 2 + 1;
+    }
+    let mut sc = Scenario::new("overflow", &raw);
+    sc.changes = vec![kent_merge()];
+    let err = apply(&raw, &sc).unwrap_err();
+    let text = err.problems[0].to_string();
+    assert!(
+        text.contains("[change 1]") && text.contains("add up to more than a whole number can hold"),
+        "{text}"
+    );
+}
+
+#[test]
+fn codes_are_compared_as_ods_codes() {
+    let raw = england_raw();
+    let mut sc = Scenario::new("codes", &raw);
+    // " 09c" names 09C; "k\u{200b}m18" is the new code KM18.
+    sc.changes = vec![Change::Merge {
+        date: d("2018-04-01"),
+        ccgs: KENT
+            .iter()
+            .map(|s| format!(" {}", s.to_lowercase()))
+            .collect(),
+        code: "k\u{200b}m18".into(),
+        name: "NHS Kent and Medway CCG (2018 scenario)".into(),
+    }];
+    let (out, loaded) = apply(&raw, &sc).unwrap();
+    assert!(out.ccgs.iter().any(|c| c.code == "KM18"));
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("is read as KM18"))
+    );
+    // A second merger into "km18" is refused: the code is taken.
+    sc.changes.push(Change::Merge {
+        date: d("2018-04-01"),
+        ccgs: vec!["01F".into(), "02E".into()],
+        code: "km18".into(),
+        name: "x".into(),
+    });
+    let err = apply(&raw, &sc).unwrap_err();
+    assert!(
+        err.problems[0]
+            .message
+            .contains("the code KM18 is already used"),
+        "{err}"
+    );
+}

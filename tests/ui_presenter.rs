@@ -157,7 +157,10 @@ fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
     ] {
         let r = h.get_by_label(entry).rect();
         assert!(r.bottom() <= timeline_top, "{entry} cut: {r:?}");
-        assert!(r.right() <= 1024.0 / 1.35 + 1.0, "{entry} off the side: {r:?}");
+        assert!(
+            r.right() <= 1024.0 / 1.35 + 1.0,
+            "{entry} off the side: {r:?}"
+        );
     }
 }
 

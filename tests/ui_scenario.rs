@@ -543,3 +543,295 @@ fn a_bookmark_remembers_which_chart_is_large() {
     assert_eq!(h.state().date(), d("2020-10-01"));
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
 }
+
+#[test]
+fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("scenario-autosave.ron");
+    let built = {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        wait_for(&mut h, |_| autosave.exists());
+        h.state().scenario().unwrap().clone()
+        // Dropped without saving: a crash.
+    };
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    {
+        let mut h = harness(dir.path());
+        h.get_by_label("Recover unsaved scenario");
+        // Opening a scenario while the question is open keeps the autosave.
+        h.state_mut().push(Command::OpenScenario(kent.clone()));
+        h.step();
+        wait_for(&mut h, |app| app.scenario().is_some());
+        assert_eq!(
+            h.state().scenario().unwrap().name,
+            "Kent and Medway merge in 2018"
+        );
+        let kept = std::fs::read_to_string(&autosave).expect("the autosave is kept");
+        assert!(kept.contains("Untitled scenario"), "{kept}");
+        // Mark the file: "Recover" must write it again (the mark goes).
+        std::fs::write(&autosave, format!("// not yet rewritten\n{kept}")).unwrap();
+        h.get_by_label("Recover").click();
+        h.run();
+        assert_eq!(h.state().scenario(), Some(&built));
+        assert!(h.state().unsaved());
+        wait_for(&mut h, |_| {
+            std::fs::read_to_string(&autosave).is_ok_and(|t| !t.contains("not yet rewritten"))
+        });
+        // Crash again, straight after recovering.
+    }
+    let mut h = harness(dir.path());
+    h.get_by_label("Recover unsaved scenario");
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(
+        h.state().scenario(),
+        Some(&built),
+        "the work is still offered"
+    );
+}
+
+#[test]
+fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("scenario-autosave.ron");
+    let waiting = dir.path().join("scenario-autosave-2.ron");
+    {
+        let mut h = harness(dir.path());
+        build_kent(&mut h);
+        wait_for(&mut h, |_| autosave.exists());
+    }
+    let first = std::fs::read_to_string(&autosave).unwrap();
+    {
+        // The question waits; the user builds another scenario meanwhile, then crashes.
+        let mut h = harness(dir.path());
+        h.get_by_label("Recover unsaved scenario");
+        h.state_mut().push(Command::NewScenario);
+        h.run();
+        h.state_mut().push(Command::AddBookmark);
+        h.run();
+        assert!(h.state().unsaved());
+        wait_for(&mut h, |_| waiting.exists());
+        assert_eq!(
+            std::fs::read_to_string(&autosave).unwrap(),
+            first,
+            "untouched"
+        );
+    }
+    // Both are kept: the first is offered now, the other after it is answered.
+    let mut h = harness(dir.path());
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(!autosave.exists());
+    drop(h);
+    let mut h = harness(dir.path());
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(h.state().scenario().unwrap().bookmarks.len(), 1);
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
+}
+
+/// Steps until a label holding `text` shows (at most 10 s).
+fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
+    let start = Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no label `{text}`"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+fn open_copy_of_kent(
+    h: &mut Harness<'static, App>,
+    dir: &Path,
+    edit: impl Fn(String) -> String,
+) -> PathBuf {
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let path = dir.join("kent.ron");
+    std::fs::write(&path, edit(std::fs::read_to_string(kent).unwrap())).unwrap();
+    h.state_mut().push(Command::OpenScenario(path.clone()));
+    h.step();
+    wait_for(h, |app| app.scenario().is_some());
+    path
+}
+
+#[test]
+fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let path = open_copy_of_kent(&mut h, dir.path(), |t| {
+        t.replacen(
+            "  changes: [",
+            "  // Only one change: the merger.\n  changes: [",
+            1,
+        )
+    });
+    let before = std::fs::read_to_string(&path).unwrap();
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    assert!(h.state().unsaved());
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "has comments inside the scenario");
+    h.get_by_label("Save over the file?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "nothing written"
+    );
+    assert!(h.state().unsaved());
+
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "has comments inside the scenario");
+    h.get_by_label("Save and drop them").click();
+    h.run();
+    wait_for(&mut h, |app| !app.unsaved());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.starts_with("// A scenario for presenters: what if Kent and Medway's eight CCGs"),
+        "the comments at the top are kept:\n{saved}"
+    );
+    assert!(saved.contains("//   cargo run --release -- costs --footprint KM18"));
+    assert!(
+        !saved.contains("Only one change"),
+        "the inner comment is dropped"
+    );
+    let again = ccg_explorer::model::scenario::parse_scenario(&saved).unwrap();
+    assert_eq!(&again, h.state().scenario().unwrap());
+    assert_eq!(again.bookmarks.len(), 5);
+
+    // The next save asks nothing: there is nothing more to drop.
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    h.state_mut().push(Command::SaveScenario);
+    h.run();
+    assert!(h.query_by_label("Save over the file?").is_none());
+    wait_for(&mut h, |app| !app.unsaved());
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("// A scenario for presenters")
+    );
+}
+
+#[test]
+fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwriting() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
+    let path = open_copy_of_kent(&mut h, dir.path(), |t| t);
+    h.state_mut().push(Command::AddBookmark);
+    h.run();
+    // Someone else edits the file.
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Kent and Medway merge in 2018", "Edited elsewhere");
+    std::fs::write(&path, &theirs).unwrap();
+    wait_for_label(&mut h, "changed on disk since it was opened or saved here");
+    h.get_by_label("Reload scenario");
+    h.get_by_label("Keep mine").click();
+    h.run();
+    // A save asks first, and Cancel writes nothing.
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "Saving would overwrite that version");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+    assert!(h.state().unsaved());
+    // Asked again, "Overwrite it" writes ours.
+    h.state_mut().push(Command::SaveScenario);
+    h.step();
+    wait_for_label(&mut h, "Saving would overwrite that version");
+    h.get_by_label("Overwrite it").click();
+    h.run();
+    wait_for(&mut h, |app| !app.unsaved());
+    let ours = std::fs::read_to_string(&path).unwrap();
+    assert!(ours.contains("Kent and Medway merge in 2018") && !ours.contains("Edited elsewhere"));
+    // Our own save is not taken for an outside edit.
+    h.run_steps(5);
+    assert!(h.query_by_label_contains("changed on disk").is_none());
+
+    // Reload takes the file's version.
+    std::fs::write(&path, &theirs).unwrap();
+    wait_for_label(&mut h, "changed on disk since it was opened or saved here");
+    h.get_by_label("Reload scenario").click();
+    h.run();
+    wait_for(&mut h, |app| {
+        app.scenario().is_some_and(|s| s.name == "Edited elsewhere")
+    });
+}
+
+#[test]
+fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
+    // As for snapshots over 20,000 organisations: edits, opening and undo are applied
+    // (validated, indexed, costed) on a worker, never in a frame.
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        fresh: true,
+        autosave_dir: Some(dir.path().to_path_buf()),
+        scenario_on_worker: true,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1500.0, 1000.0])
+        .with_max_steps(30)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    go_to(&mut h, "2018-04-01");
+    h.get_by_label("195 CCGs");
+    h.state_mut().push(Command::AddChange(
+        ccg_explorer::model::scenario::Change::Merge {
+            date: d("2018-04-01"),
+            ccgs: KENT.iter().map(|s| s.to_string()).collect(),
+            code: "KM18".into(),
+            name: "NHS Kent and Medway CCG (2018 scenario)".into(),
+        },
+    ));
+    h.step();
+    // The frame that asked for it returned at once; the worker is still at it.
+    assert!(h.state().scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
+    wait_for(&mut h, |app| !app.scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 1);
+    assert!(h.state().showing_scenario());
+    h.get_by_label("188 CCGs");
+    // A change that does not fit is refused when the worker is done, with a report.
+    h.state_mut().push(Command::AddChange(
+        ccg_explorer::model::scenario::Change::CancelMerger {
+            event: "E999".into(),
+        },
+    ));
+    h.step();
+    wait_for(&mut h, |app| !app.scenario_applying());
+    assert_eq!(h.state().scenario().unwrap().changes.len(), 1);
+    h.get_by_label_contains("That change does not fit the record");
+    h.get_by_label_contains("there is no event E999");
+    // Undo goes through the worker too.
+    h.state_mut().push(Command::DismissProblems);
+    h.state_mut().push(Command::Undo);
+    h.step();
+    assert!(h.state().scenario_applying());
+    wait_for(&mut h, |app| !app.scenario_applying());
+    h.get_by_label("195 CCGs");
+    // Opening a file, likewise.
+    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    h.state_mut().push(Command::AnswerSave(Some(false)));
+    h.state_mut().push(Command::CloseScenario);
+    h.run();
+    h.state_mut().push(Command::OpenScenario(kent));
+    h.step();
+    wait_for(&mut h, |app| {
+        app.scenario()
+            .is_some_and(|s| s.name == "Kent and Medway merge in 2018")
+    });
+    assert!(!h.state().scenario_applying());
+    assert!(h.state().showing_scenario());
+    h.get_by_label("188 CCGs");
+}

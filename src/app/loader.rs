@@ -23,12 +23,15 @@ pub enum Loaded {
     Ok {
         /// The file.
         path: PathBuf,
-        /// Its index.
-        timeline: Box<Timeline>,
+        /// Its index, cost model and timeline marks, all built on the worker: no frame
+        /// waits for them, whatever the size.
+        world: Box<super::World>,
         /// The raw form, which scenarios apply to.
         raw: Box<RawSnapshot>,
         /// Things that look odd.
         warnings: Vec<Problem>,
+        /// The open scenario laid over it, also on the worker (desktop only).
+        scenario: Option<Box<Prepared>>,
     },
     /// The file is a scenario, not a snapshot.
     Scenario(PathBuf),
@@ -41,6 +44,47 @@ pub enum Loaded {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+}
+
+/// A scenario applied to a newly loaded snapshot on the worker.
+pub struct Prepared {
+    /// The scenario applied.
+    pub scenario: crate::model::scenario::Scenario,
+    /// Its world and warnings, or why it does not apply.
+    pub result: Result<(super::World, Vec<Problem>), Vec<Problem>>,
+}
+
+/// Lays `scenario` over a snapshot that loaded (on the worker, like the load).
+#[cfg(not(target_arch = "wasm32"))]
+fn with_scenario(loaded: Loaded, scenario: Option<crate::model::scenario::Scenario>) -> Loaded {
+    match (loaded, scenario) {
+        (
+            Loaded::Ok {
+                path,
+                world,
+                raw,
+                warnings,
+                ..
+            },
+            Some(sc),
+        ) => {
+            let result = match crate::model::scenario::apply(&raw, &sc) {
+                Ok((_, l)) => Ok((super::World::new(Timeline::new(l.snapshot)), l.warnings)),
+                Err(e) => Err(e.problems),
+            };
+            Loaded::Ok {
+                path,
+                world,
+                raw,
+                warnings,
+                scenario: Some(Box::new(Prepared {
+                    scenario: sc,
+                    result,
+                })),
+            }
+        }
+        (other, _) => other,
+    }
 }
 
 /// One error about reading a file, with what to do about it.
@@ -224,13 +268,21 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
         problems,
     };
     let cancelled = || Loaded::Cancelled(path.to_path_buf());
-    if crate::model::scenario::looks_like_scenario(text) {
-        return Loaded::Scenario(path.to_path_buf());
-    }
+    use crate::model::document::{Document, Kind, read};
     progress.set_stage(Stage::Parsing);
-    let raw = match crate::model::load::parse_str(text) {
-        Ok(raw) => raw,
-        Err(e) => return fail(e.problems),
+    // One parse tells a scenario from a snapshot and, for a good snapshot, is the result.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw = match read(body, Kind::Snapshot) {
+        Ok(Document::Scenario(_)) => return Loaded::Scenario(path.to_path_buf()),
+        Err(s) if s.known && s.kind == Kind::Scenario => {
+            return Loaded::Scenario(path.to_path_buf());
+        }
+        Ok(Document::Snapshot(raw)) if raw.format == crate::model::format::FORMAT_VERSION => *raw,
+        // A file that fails is read again only to word its problem.
+        _ => match crate::model::load::parse_str(text) {
+            Ok(raw) => raw,
+            Err(e) => return fail(e.problems),
+        },
     };
     if progress.is_cancelled() {
         return cancelled();
@@ -239,9 +291,10 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
     match crate::model::load::validate_raw(raw, text) {
         Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
-            timeline: Box::new(Timeline::new(l.snapshot)),
+            world: Box::new(super::World::new(Timeline::new(l.snapshot))),
             raw: Box::new(raw),
             warnings: l.warnings,
+            scenario: None,
         },
         Err(e) => fail(e.problems),
     }
@@ -257,6 +310,8 @@ pub struct Loader {
     pub progress: Option<Arc<Progress>>,
     /// The number of the most recent load; results of earlier ones are dropped.
     latest: u64,
+    /// The scenario to lay over the next file loaded, on the worker.
+    pub scenario: Option<crate::model::scenario::Scenario>,
 }
 
 impl Default for Loader {
@@ -268,6 +323,7 @@ impl Default for Loader {
             busy: None,
             progress: None,
             latest: 0,
+            scenario: None,
         }
     }
 }
@@ -286,18 +342,21 @@ impl Loader {
         self.latest += 1;
         let id = self.latest;
         let tx = self.tx.clone();
+        let scenario = self.scenario.clone();
         let spawned = std::thread::Builder::new()
             .name("snapshot-loader".into())
             .spawn(move || {
                 // A bug in loading must not leave the window waiting for ever.
-                let result = std::panic::catch_unwind(|| load_file_with(&path, &progress))
-                    .unwrap_or_else(|_| Loaded::Failed {
-                        path: path.clone(),
-                        problems: io_problem(
-                            format!("loading {} failed unexpectedly", path.display()),
-                            "please report this file; what you had open stays open",
-                        ),
-                    });
+                let result = std::panic::catch_unwind(|| {
+                    with_scenario(load_file_with(&path, &progress), scenario)
+                })
+                .unwrap_or_else(|_| Loaded::Failed {
+                    path: path.clone(),
+                    problems: io_problem(
+                        format!("loading {} failed unexpectedly", path.display()),
+                        "please report this file; what you had open stays open",
+                    ),
+                });
                 // The receiver lives as long as the app; if it is gone there is no one to tell.
                 let _ = tx.send((id, result));
                 wake();
@@ -358,7 +417,7 @@ mod tests {
         let name = Path::new("tiny.ron");
         let Loaded::Ok {
             path,
-            timeline,
+            world,
             warnings,
             ..
         } = load_text(name, include_str!("../../assets/examples/tiny.ron"))
@@ -366,9 +425,12 @@ mod tests {
             panic!("tiny.ron did not load from its text");
         };
         assert_eq!(path, name);
+        let timeline = &world.timeline;
         assert_eq!(timeline.snapshot().title, "Tiny example");
+        // The cost model came built with it.
+        assert!(!world.costs.years.is_empty());
         let Loaded::Ok {
-            timeline: from_disk,
+            world: from_disk,
             warnings: disk_warnings,
             ..
         } = load_file(Path::new("assets/examples/tiny.ron"))
@@ -377,7 +439,7 @@ mod tests {
         };
         assert_eq!(
             timeline.snapshot().orgs.len(),
-            from_disk.snapshot().orgs.len()
+            from_disk.timeline.snapshot().orgs.len()
         );
         assert_eq!(warnings.len(), disk_warnings.len());
     }

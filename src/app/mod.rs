@@ -74,6 +74,9 @@ pub struct AppOptions {
     pub flow_filter: Option<String>,
     /// Compare these two dates (and start on the compare view).
     pub compare: Option<(Date, Date)>,
+    /// Lay scenarios over the record on a worker whatever the snapshot's size (as for
+    /// snapshots over 20,000 organisations).
+    pub scenario_on_worker: bool,
 }
 
 /// Something a panel asks the app to do; applied at the end of the frame.
@@ -200,6 +203,13 @@ pub enum Command {
     Recover(bool),
     /// Answer to "save changes?": save, discard, or cancel.
     AnswerSave(Option<bool>),
+    /// Answer to "save over the file?" (it changed on disk, or saving drops comments):
+    /// save anyway, or not.
+    AnswerSaveOver(bool),
+    /// Read the open scenario's file again (it changed on disk), dropping edits.
+    ReloadScenario,
+    /// Keep the open scenario although its file changed on disk.
+    KeepScenario,
     /// Export the window, a chart (0 to 2) as PNG, or the tree or costs as CSV
     /// (asks where).
     Export(scenario::ExportKind),
@@ -227,9 +237,10 @@ pub struct ProblemReport {
     pub problems: Vec<Problem>,
 }
 
-/// One view of the world: the actual record, or the scenario laid over it.
+/// One view of the world: the actual record, or the scenario laid over it, with its
+/// cost model and timeline marks.
 #[derive(Clone)]
-pub(crate) struct World {
+pub struct World {
     pub(crate) timeline: Arc<Timeline>,
     pub(crate) costs: Arc<CostModel>,
     pub(crate) timeline_model: Arc<TimelineModel>,
@@ -465,6 +476,25 @@ impl App {
             #[cfg(target_arch = "wasm32")]
             (None, false) => Some(PathBuf::from("ccg-explorer")),
         };
+        // Temporary files that saves killed part-way left beside the files this window
+        // works with are removed at start (off the UI thread).
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let mut paths: Vec<PathBuf> = state.recent.clone();
+            paths.extend(state.last_file.clone());
+            paths.extend(options.file.clone());
+            paths.extend(options.scenario.clone());
+            if let Some(d) = &autosave_dir {
+                paths.push(d.join(scenario::AUTOSAVE_FILE));
+            }
+            let _ = std::thread::Builder::new()
+                .name("clean-temps".into())
+                .spawn(move || {
+                    for p in paths {
+                        crate::cli::clean_stale_temps(&p);
+                    }
+                });
+        }
         let recovery = if options.screenshot.is_some() {
             None
         } else {
@@ -551,6 +581,7 @@ impl App {
             pending_bookmark: options.bookmark.and_then(|n| n.checked_sub(1)),
             state,
         };
+        app.io.always_on_worker = options.scenario_on_worker;
         app.date = app.clamp(app.state.date.unwrap_or_else(|| app.default_date()));
         // A date asked for outside the record is shown at the record's nearest day, and
         // the window says so (a file still to load has its own span).
@@ -675,6 +706,7 @@ impl App {
     pub fn building(&self) -> bool {
         self.rows.pending.is_some()
             || (self.central_tab == CentralTab::Flow && self.flow.building())
+            || self.scenario_applying()
     }
 
     /// The problems panel's content, if shown.
@@ -738,6 +770,8 @@ impl App {
     #[cfg(not(target_arch = "wasm32"))]
     fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
         let ctx = ctx.clone();
+        // The open scenario is laid over the new file on the worker too.
+        self.loader.scenario = self.sc.as_ref().map(|s| s.scenario.clone());
         self.loader.start(path, move || ctx.request_repaint());
     }
 
@@ -766,10 +800,34 @@ impl App {
 
     /// Opens a new actual record; a scenario that is open is laid over it again.
     fn set_timeline(&mut self, timeline: Timeline, raw: RawSnapshot, file: Option<PathBuf>) {
-        self.actual = World::new(timeline);
+        self.set_world(World::new(timeline), raw, file, None);
+    }
+
+    /// [`App::set_timeline`] with the cost model and marks already built (on a worker),
+    /// and the open scenario perhaps already laid over it there.
+    fn set_world(
+        &mut self,
+        world: World,
+        raw: RawSnapshot,
+        file: Option<PathBuf>,
+        prepared: Option<loader::Prepared>,
+    ) {
+        self.actual = world;
         self.raw = Arc::new(raw);
         self.file = file;
-        self.reapply_scenario();
+        match (prepared, &mut self.sc) {
+            (Some(p), Some(sc)) if p.scenario == sc.scenario => match p.result {
+                Ok((world, warnings)) => {
+                    sc.world = Some(world);
+                    sc.problems = warnings;
+                }
+                Err(problems) => {
+                    sc.world = None;
+                    sc.problems = problems;
+                }
+            },
+            _ => self.reapply_scenario(),
+        }
         self.activate();
         self.playing = false;
     }
@@ -966,16 +1024,17 @@ impl App {
             match done {
                 loader::Loaded::Ok {
                     path,
-                    timeline,
+                    world,
                     raw,
                     warnings,
+                    scenario,
                 } => {
                     self.state.remember(path.clone());
                     let name = path.display().to_string();
                     let repaint = ctx.clone();
                     self.watch = watch::FileWatch::new(&path, move || repaint.request_repaint());
                     self.file_changed = false;
-                    self.set_timeline(*timeline, *raw, Some(path));
+                    self.set_world(*world, *raw, Some(path), scenario.map(|p| *p));
                     self.report = (!warnings.is_empty()).then(|| ProblemReport {
                         title: format!("{name} opened with {} warning(s)", warnings.len()),
                         problems: warnings,

@@ -15,6 +15,11 @@ use crate::model::scenario::{Bookmark, Change, Scenario, apply, parse_scenario};
 /// The autosave file's name in the app's storage folder.
 pub const AUTOSAVE_FILE: &str = "scenario-autosave.ron";
 
+/// Where the session autosaves while an earlier session's autosave waits for the
+/// user's answer ("Recover" or "Discard"): that one is never overwritten or removed
+/// before the answer.
+pub const AUTOSAVE_WAITING_FILE: &str = "scenario-autosave-2.ron";
+
 /// The open scenario.
 pub struct ScenarioState {
     /// The scenario as edited.
@@ -29,6 +34,118 @@ pub struct ScenarioState {
     pub problems: Vec<Problem>,
     undo: Vec<Scenario>,
     redo: Vec<Scenario>,
+    /// What its file held when last read or written here.
+    pub disk: Option<OnDisk>,
+    /// The file changed on disk since then (noticed by the watch).
+    pub changed_on_disk: bool,
+    /// The question a save waits on.
+    pub question: Option<SaveQuestion>,
+    /// The user agreed that saving drops the file's inner comments.
+    comments_dropped_ok: bool,
+    /// A save is under way (its own change to the file is not an outside one).
+    saving: bool,
+    /// Watches its file (and which file that is).
+    #[cfg(not(target_arch = "wasm32"))]
+    watch: Option<(PathBuf, super::watch::FileWatch)>,
+}
+
+impl ScenarioState {
+    fn new(scenario: Scenario, path: Option<PathBuf>, dirty: bool) -> Self {
+        ScenarioState {
+            scenario,
+            path,
+            dirty,
+            world: None,
+            problems: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            disk: None,
+            changed_on_disk: false,
+            question: None,
+            comments_dropped_ok: false,
+            saving: false,
+            #[cfg(not(target_arch = "wasm32"))]
+            watch: None,
+        }
+    }
+}
+
+/// What a scenario file held when it was last read or written here.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OnDisk {
+    /// The whole text: a save first checks the file still holds it.
+    pub text: String,
+    /// Its leading comment lines, written back at the top on save.
+    pub header: String,
+    /// Whether it has comments after those, which a save cannot keep.
+    pub inner_comments: bool,
+}
+
+impl OnDisk {
+    /// Reads the comments of a scenario file's text.
+    pub fn of(text: &str) -> Self {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut header_len = 0;
+        for line in body.split_inclusive('\n') {
+            let t = line.trim();
+            if t.starts_with("//") || (t.is_empty() && header_len > 0) {
+                header_len += line.len();
+            } else {
+                break;
+            }
+        }
+        let header = body[..header_len].trim_end().to_string();
+        OnDisk {
+            text: text.to_string(),
+            inner_comments: has_comments(&body[header_len..]),
+            header: if header.is_empty() {
+                header
+            } else {
+                header + "\n"
+            },
+        }
+    }
+}
+
+/// Whether RON text has a comment (`//` or `/* */`) outside strings.
+fn has_comments(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#')) => {
+                // A raw string: r#"..."# with as many hashes.
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let start = i + 2 + hashes;
+                i = b
+                    .get(start..)
+                    .and_then(|rest| rest.windows(close.len()).position(|w| w == close))
+                    .map_or(b.len(), |p| start + p + close.len() - 1);
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// What a save asks before writing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveQuestion {
+    /// The file has comments inside the scenario, which saving drops.
+    DropsComments(PathBuf),
+    /// The file changed on disk since it was read or saved here.
+    ChangedOnDisk(PathBuf),
 }
 
 /// The merge dialog's fields.
@@ -79,6 +196,8 @@ pub enum AfterSave {
     New,
     /// Close the scenario.
     Close,
+    /// Recover the autosaved scenario.
+    Recover,
 }
 
 /// What File > Export writes.
@@ -110,10 +229,19 @@ pub struct Export {
 }
 
 enum IoResult {
-    Opened(PathBuf, Result<Scenario, Vec<Problem>>),
-    Saved(PathBuf, Result<(), String>),
+    Opened(PathBuf, Result<(Scenario, String), Vec<Problem>>),
+    /// A save: the text written, or why not.
+    Saved(PathBuf, Result<String, String>),
+    /// A save found the file changed on disk and did not write (desktop only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    SaveConflict(PathBuf),
+    /// The text of the open scenario's file, read after the watch saw it change
+    /// (desktop only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    OnDiskNow(PathBuf, Option<String>),
     Picked(IoPurpose, Option<PathBuf>),
-    /// The file dialog answered "no file" at once: it never showed.
+    /// The file dialog answered "no file" at once: it never showed (desktop only).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     NoDialog(IoPurpose),
     Wrote(PathBuf, Result<(), String>),
 }
@@ -131,13 +259,60 @@ pub struct Io {
     rx: Receiver<IoResult>,
     /// Jobs under way.
     pub busy: usize,
+    /// The scenario being laid over the record on a worker, if any.
+    applying: Option<Applying>,
+    /// Lay scenarios over the record on a worker whatever its size (tests use it;
+    /// otherwise only snapshots over [`super::ON_WORKER`] organisations do).
+    pub(crate) always_on_worker: bool,
+    /// Woken when a worker finishes.
+    ctx: Option<egui::Context>,
 }
 
 impl Default for Io {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Io { tx, rx, busy: 0 }
+        Io {
+            tx,
+            rx,
+            busy: 0,
+            applying: None,
+            always_on_worker: false,
+            ctx: None,
+        }
     }
+}
+
+/// A scenario being laid over the record on a worker: validating and indexing the
+/// result and building its cost model take seconds for the largest snapshots.
+struct Applying {
+    scenario: Scenario,
+    purpose: Purpose,
+    rx: Receiver<Applied>,
+}
+
+/// A scenario laid over the record: its world and warnings, or why it does not apply.
+type Applied = Result<(World, Vec<Problem>), Vec<Problem>>;
+
+/// What to do once the worker has laid the scenario over the record.
+enum Purpose {
+    /// An edit of the open scenario, which was `before`.
+    Edit { before: Scenario },
+    /// Opening a scenario.
+    Open {
+        path: Option<PathBuf>,
+        dirty: bool,
+        after: AfterOpen,
+    },
+    /// The open scenario again (undo, redo, another snapshot).
+    Reapply,
+}
+
+/// What follows opening a scenario.
+enum AfterOpen {
+    /// It came from its file, which held this text.
+    File(String),
+    /// It was recovered from this autosave file.
+    Recovered(PathBuf),
 }
 
 impl Io {
@@ -184,9 +359,17 @@ fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     super::browser::download(&name, text)
 }
 
-/// Looks for an autosaved scenario.
+/// Looks for an autosaved scenario: the session's, or one a session wrote while an
+/// earlier one waited for an answer.
 pub fn find_recovery(dir: Option<&Path>) -> Option<Recovery> {
-    let path = dir?.join(AUTOSAVE_FILE);
+    let dir = dir?;
+    [AUTOSAVE_FILE, AUTOSAVE_WAITING_FILE]
+        .iter()
+        .find_map(|f| recovery_in(&dir.join(f)))
+}
+
+fn recovery_in(path: &Path) -> Option<Recovery> {
+    let path = path.to_path_buf();
     let text = autosave_store::read(&path)?;
     let (original, body) = match text.split_once('\n') {
         Some((first, rest)) if first.starts_with("// saved from: ") => {
@@ -334,8 +517,133 @@ impl App {
         &self.actual.timeline
     }
 
+    /// Whether scenarios are laid over the record on a worker: for snapshots too large
+    /// to do it within a frame (desktop only; a page has no threads).
+    fn apply_on_worker(&self) -> bool {
+        cfg!(not(target_arch = "wasm32"))
+            && (self.io.always_on_worker
+                || self.actual.timeline.snapshot().orgs.len() > super::ON_WORKER)
+    }
+
+    /// Whether a scenario is being laid over the record on a worker.
+    pub fn scenario_applying(&self) -> bool {
+        self.io.applying.is_some()
+    }
+
+    /// Lays `scenario` over the record on a worker; [`App::poll_apply`] takes the result.
+    /// A newer job replaces an older one, whose result is then dropped.
+    fn spawn_apply(&mut self, scenario: Scenario, purpose: Purpose) {
+        let (tx, rx) = channel();
+        let (raw, job, ctx) = (self.raw.clone(), scenario.clone(), self.io.ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("scenario-apply".into())
+            .spawn(move || {
+                let r = match apply(&raw, &job) {
+                    Ok((_, l)) => Ok((World::new(Timeline::new(l.snapshot)), l.warnings)),
+                    Err(e) => Err(e.problems),
+                };
+                // If the window moved on, no one is waiting.
+                let _ = tx.send(r);
+                if let Some(ctx) = ctx {
+                    ctx.request_repaint();
+                }
+            });
+        match spawned {
+            Ok(_) => {
+                self.io.applying = Some(Applying {
+                    scenario,
+                    purpose,
+                    rx,
+                })
+            }
+            Err(e) => {
+                self.report = Some(ProblemReport {
+                    title: format!("Cannot lay the scenario over the record: {e}"),
+                    problems: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Takes in a scenario laid over the record on a worker.
+    fn poll_apply(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.io.applying else { return };
+        let result = match job.rx.try_recv() {
+            Ok(r) => r,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(vec![Problem {
+                severity: crate::model::Severity::Error,
+                pos: None,
+                code: None,
+                message: "laying the scenario over the record failed unexpectedly".into(),
+                hint: "please report this scenario; nothing was changed".into(),
+            }]),
+        };
+        let Some(Applying {
+            scenario, purpose, ..
+        }) = self.io.applying.take()
+        else {
+            return;
+        };
+        match purpose {
+            Purpose::Edit { before } => {
+                let Some(sc) = &mut self.sc else { return };
+                if sc.scenario != before {
+                    return;
+                }
+                match result {
+                    Ok((world, warnings)) => {
+                        self.commit_edit(ctx, scenario, world, warnings);
+                    }
+                    Err(problems) => {
+                        self.report = Some(ProblemReport {
+                            title: "That change does not fit the record; nothing was changed"
+                                .into(),
+                            problems,
+                        });
+                    }
+                }
+            }
+            Purpose::Open { path, dirty, after } => match result {
+                Ok((world, warnings)) => {
+                    self.install_scenario(scenario, path.clone(), dirty, world, warnings);
+                    self.after_open(ctx, path, after);
+                    if let Some(i) = self.pending_bookmark.take() {
+                        self.go_to_bookmark(i);
+                    }
+                }
+                Err(problems) => self.not_applied(problems),
+            },
+            Purpose::Reapply => {
+                let Some(sc) = &mut self.sc else { return };
+                if sc.scenario != scenario {
+                    return;
+                }
+                match result {
+                    Ok((world, warnings)) => {
+                        sc.world = Some(world);
+                        sc.problems = warnings;
+                    }
+                    Err(problems) => {
+                        sc.world = None;
+                        sc.problems = problems;
+                    }
+                }
+                self.activate();
+            }
+        }
+    }
+
     /// Applies the open scenario to the actual record again.
     pub(crate) fn reapply_scenario(&mut self) {
+        if self.apply_on_worker() {
+            let Some(sc) = &mut self.sc else { return };
+            // The world it had belongs to the record as it was: shown no more.
+            sc.world = None;
+            let scenario = sc.scenario.clone();
+            self.spawn_apply(scenario, Purpose::Reapply);
+            return;
+        }
         let raw = self.raw.clone();
         let Some(sc) = &mut self.sc else { return };
         match apply(&raw, &sc.scenario) {
@@ -351,39 +659,106 @@ impl App {
     }
 
     /// Replaces the scenario with `next` if it applies; otherwise keeps it and says why.
+    /// For a large snapshot it is laid over the record on a worker: the edit lands (or
+    /// is refused, with a report) when that is done.
     fn edit(&mut self, ctx: &egui::Context, next: Scenario) -> Result<(), Vec<Problem>> {
-        let Some(sc) = &mut self.sc else {
+        let Some(before) = self.sc.as_ref().map(|s| s.scenario.clone()) else {
             return Err(Vec::new());
         };
+        if self.apply_on_worker() {
+            // Laying the scenario as it is over the record again is superseded by the
+            // edit; another edit or an opening under way is not.
+            if self
+                .io
+                .applying
+                .as_ref()
+                .is_some_and(|a| !matches!(a.purpose, Purpose::Reapply))
+            {
+                return Err(vec![Problem {
+                    severity: crate::model::Severity::Error,
+                    pos: None,
+                    code: None,
+                    message: "the scenario is still being laid over the record".into(),
+                    hint: "try again in a moment".into(),
+                }]);
+            }
+            self.spawn_apply(next, Purpose::Edit { before });
+            return Ok(());
+        }
         match apply(&self.raw, &next) {
             Ok((_, loaded)) => {
-                sc.undo.push(std::mem::replace(&mut sc.scenario, next));
-                sc.redo.clear();
-                sc.world = Some(World::new(Timeline::new(loaded.snapshot)));
-                sc.problems = loaded.warnings;
-                sc.dirty = true;
-                self.show_scenario = true;
-                self.activate();
-                self.autosave(ctx);
+                let world = World::new(Timeline::new(loaded.snapshot));
+                self.commit_edit(ctx, next, world, loaded.warnings);
                 Ok(())
             }
             Err(e) => Err(e.problems),
         }
     }
 
+    /// Makes `next`, laid over the record as `world`, the open scenario (undoably).
+    fn commit_edit(
+        &mut self,
+        ctx: &egui::Context,
+        next: Scenario,
+        world: World,
+        warnings: Vec<Problem>,
+    ) {
+        let Some(sc) = &mut self.sc else { return };
+        sc.undo.push(std::mem::replace(&mut sc.scenario, next));
+        sc.redo.clear();
+        sc.world = Some(world);
+        sc.problems = warnings;
+        sc.dirty = true;
+        self.show_scenario = true;
+        self.activate();
+        self.autosave(ctx);
+    }
+
     fn ensure_scenario(&mut self) {
         if self.sc.is_none() {
-            self.sc = Some(ScenarioState {
-                scenario: Scenario::new("Untitled scenario", &self.raw),
-                path: None,
-                dirty: false,
-                world: None,
-                problems: Vec::new(),
-                undo: Vec::new(),
-                redo: Vec::new(),
-            });
+            self.sc = Some(ScenarioState::new(
+                Scenario::new("Untitled scenario", &self.raw),
+                None,
+                false,
+            ));
             self.reapply_scenario();
         }
+    }
+
+    /// Opens `scenario` (on a worker for a large snapshot), then does what follows.
+    fn open_scenario(
+        &mut self,
+        ctx: &egui::Context,
+        scenario: Scenario,
+        path: Option<PathBuf>,
+        dirty: bool,
+        after: AfterOpen,
+    ) {
+        if self.apply_on_worker() {
+            self.spawn_apply(scenario, Purpose::Open { path, dirty, after });
+        } else if self.set_scenario(scenario, path.clone(), dirty) {
+            self.after_open(ctx, path, after);
+        }
+    }
+
+    /// What follows opening a scenario: track its file, or autosave a recovered one.
+    fn after_open(&mut self, ctx: &egui::Context, path: Option<PathBuf>, after: AfterOpen) {
+        match (after, path) {
+            (AfterOpen::File(text), Some(path)) => {
+                self.clear_autosave();
+                self.state.remember(path.clone());
+                self.track_file(ctx, path, text);
+            }
+            (AfterOpen::Recovered(old), _) => self.autosave_then_remove(ctx, Some(old)),
+            (AfterOpen::File(_), None) => {}
+        }
+    }
+
+    fn not_applied(&mut self, problems: Vec<Problem>) {
+        self.report = Some(ProblemReport {
+            title: "The scenario does not apply to this snapshot; nothing was changed".into(),
+            problems,
+        });
     }
 
     /// Opens `scenario` if it applies to the open snapshot; otherwise says why and
@@ -392,14 +767,23 @@ impl App {
         let (world, problems) = match apply(&self.raw, &scenario) {
             Ok((_, loaded)) => (World::new(Timeline::new(loaded.snapshot)), loaded.warnings),
             Err(e) => {
-                self.report = Some(ProblemReport {
-                    title: "The scenario does not apply to this snapshot; nothing was changed"
-                        .into(),
-                    problems: e.problems,
-                });
+                self.not_applied(e.problems);
                 return false;
             }
         };
+        self.install_scenario(scenario, path, dirty, world, problems);
+        true
+    }
+
+    /// Makes `scenario`, laid over the record as `world`, the open one.
+    fn install_scenario(
+        &mut self,
+        scenario: Scenario,
+        path: Option<PathBuf>,
+        dirty: bool,
+        world: World,
+        problems: Vec<Problem>,
+    ) {
         if !problems.is_empty() {
             self.report = Some(ProblemReport {
                 title: format!(
@@ -410,24 +794,36 @@ impl App {
                 problems: problems.clone(),
             });
         }
-        self.sc = Some(ScenarioState {
-            scenario,
-            path,
-            dirty,
-            world: Some(world),
-            problems,
-            undo: Vec::new(),
-            redo: Vec::new(),
-        });
+        let mut state = ScenarioState::new(scenario, path, dirty);
+        state.world = Some(world);
+        state.problems = problems;
+        self.sc = Some(state);
         self.show_scenario = true;
         self.bookmark_at = None;
         self.activate();
-        true
+    }
+
+    /// The session's autosave file: never the one waiting for "Recover" or "Discard".
+    fn autosave_path(&self) -> Option<PathBuf> {
+        let dir = self.autosave_dir.as_ref()?;
+        let primary = dir.join(AUTOSAVE_FILE);
+        Some(match &self.recovery {
+            Some(r) if r.path == primary => dir.join(AUTOSAVE_WAITING_FILE),
+            _ => primary,
+        })
     }
 
     /// Writes the scenario to the autosave file (in the background).
     fn autosave(&mut self, ctx: &egui::Context) {
-        let (Some(dir), Some(sc)) = (self.autosave_dir.clone(), &self.sc) else {
+        self.autosave_then_remove(ctx, None);
+    }
+
+    /// [`App::autosave`], then (once it is written) removes `old`: an autosave file the
+    /// work has moved out of.
+    fn autosave_then_remove(&mut self, ctx: &egui::Context, old: Option<PathBuf>) {
+        let (Some(dir), Some(path), Some(sc)) =
+            (self.autosave_dir.clone(), self.autosave_path(), &self.sc)
+        else {
             return;
         };
         let Ok(body) = sc.scenario.to_ron() else {
@@ -439,7 +835,6 @@ impl App {
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         let text = format!("// saved from: {from}\n{body}");
-        let path = dir.join(AUTOSAVE_FILE);
         // Writes are numbered; a slower, older write never lands after a newer one.
         self.autosave_gen += 1;
         let generation = self.autosave_gen;
@@ -453,23 +848,114 @@ impl App {
             }
             let r = autosave_store::write(&dir, &path, &text);
             *written = generation;
+            if let (Ok(()), Some(old)) = (&r, old.filter(|o| *o != path)) {
+                autosave_store::remove(&old);
+            }
             IoResult::Wrote(path, r)
         });
     }
 
+    /// Remembers what the scenario's file holds now and watches it for outside changes.
+    fn track_file(&mut self, ctx: &egui::Context, path: PathBuf, text: String) {
+        let Some(sc) = &mut self.sc else { return };
+        if sc.path.as_ref() != Some(&path) {
+            return;
+        }
+        sc.disk = Some(OnDisk::of(&text));
+        sc.changed_on_disk = false;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let repaint = ctx.clone();
+            let same = sc.watch.as_ref().is_some_and(|(p, _)| *p == path);
+            if !same {
+                sc.watch = super::watch::FileWatch::new(&path, move || repaint.request_repaint())
+                    .map(|w| (path, w));
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = ctx;
+    }
+
+    /// Reads the scenario's file again when the watch saw it change, to tell an outside
+    /// edit from a save of ours.
+    pub(crate) fn poll_scenario_file(&mut self, ctx: &egui::Context) {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let Some(sc) = &self.sc else { return };
+            let Some((path, watch)) = &sc.watch else {
+                return;
+            };
+            if !watch.changed() || sc.path.as_ref() != Some(path) {
+                return;
+            }
+            let path = path.clone();
+            self.io.spawn(ctx, move || {
+                let text = std::fs::read_to_string(&path).ok();
+                IoResult::OnDiskNow(path, text)
+            });
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = ctx;
+    }
+
+    /// Removes the session's autosave (never the one waiting for an answer).
     fn clear_autosave(&self) {
-        if let Some(dir) = &self.autosave_dir {
-            autosave_store::remove(&dir.join(AUTOSAVE_FILE));
+        if let Some(path) = self.autosave_path() {
+            autosave_store::remove(&path);
         }
     }
 
+    /// Recovers the autosaved scenario: it opens unsaved and is autosaved again at once,
+    /// so that a crash straight after still offers it.
+    fn recover(&mut self, ctx: &egui::Context) {
+        let Some(r) = self.recovery.take() else {
+            return;
+        };
+        // If it does not apply to this snapshot, it stays on disk for a later start.
+        self.open_scenario(
+            ctx,
+            r.scenario,
+            r.original,
+            true,
+            AfterOpen::Recovered(r.path),
+        );
+    }
+
     fn save_to(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let Some(sc) = &self.sc else { return };
+        self.save_to_with(ctx, path, false);
+    }
+
+    /// Saves to `path`. Over the scenario's own file, unless `force`: asks first when
+    /// saving would drop comments inside the scenario (once), and writes only if the
+    /// file still holds what was read or saved here (else asks).
+    fn save_to_with(&mut self, ctx: &egui::Context, path: PathBuf, force: bool) {
+        let Some(sc) = &mut self.sc else { return };
+        let own = sc.path.as_ref() == Some(&path);
+        let disk = sc.disk.clone().filter(|_| own);
+        if !force && !sc.comments_dropped_ok && disk.as_ref().is_some_and(|d| d.inner_comments) {
+            sc.question = Some(SaveQuestion::DropsComments(path));
+            return;
+        }
+        // The comments at the top of the file are kept.
+        let header = disk.as_ref().map(|d| d.header.clone()).unwrap_or_default();
+        let expected = disk.map(|d| d.text).filter(|_| !force);
         match sc.scenario.to_ron() {
-            Ok(text) => self.io.spawn(ctx, move || {
-                let r = write_file(&path, text.as_bytes());
-                IoResult::Saved(path, r)
-            }),
+            Ok(body) => {
+                sc.saving = true;
+                let text = format!("{header}{body}");
+                self.io.spawn(ctx, move || {
+                    #[cfg(not(target_arch = "wasm32"))]
+                    if let Some(expected) = expected
+                        && std::fs::read_to_string(&path).ok().as_ref() != Some(&expected)
+                    {
+                        return IoResult::SaveConflict(path);
+                    }
+                    #[cfg(target_arch = "wasm32")]
+                    let _ = expected;
+                    let r = write_file(&path, text.as_bytes()).map(|()| text);
+                    IoResult::Saved(path, r)
+                })
+            }
             Err(e) => {
                 self.report = Some(ProblemReport {
                     title: format!("Cannot write the scenario: {e}"),
@@ -523,6 +1009,7 @@ impl App {
                 self.show_scenario = false;
                 self.activate();
             }
+            AfterSave::Recover => self.recover(ctx),
         }
     }
 
@@ -566,7 +1053,7 @@ impl App {
                                 hint: "check the path and try again".into(),
                             }]
                         })
-                        .and_then(|t| parse_scenario(&t).map_err(|e| e.problems));
+                        .and_then(|t| parse_scenario(&t).map(|s| (s, t)).map_err(|e| e.problems));
                     IoResult::Opened(path, r)
                 });
             }
@@ -828,12 +1315,53 @@ impl App {
                 self.autoplay_carry = 0.0;
             }
             Command::Recover(yes) => {
-                if let Some(r) = self.recovery.take() {
-                    if yes {
-                        let _ = self.set_scenario(r.scenario, r.original, true);
-                    } else {
-                        autosave_store::remove(&r.path);
+                if self.recovery.is_none() {
+                    return;
+                }
+                if yes {
+                    // The scenario open now is not dropped unasked.
+                    self.guard(ctx, AfterSave::Recover);
+                } else if let Some(r) = self.recovery.take() {
+                    autosave_store::remove(&r.path);
+                    // The session's own unsaved work moves to the usual autosave file.
+                    if self.unsaved() {
+                        let waiting = self
+                            .autosave_dir
+                            .as_ref()
+                            .map(|d| d.join(AUTOSAVE_WAITING_FILE));
+                        self.autosave_then_remove(ctx, waiting);
                     }
+                }
+            }
+            Command::AnswerSaveOver(yes) => {
+                let Some(sc) = &mut self.sc else { return };
+                let Some(q) = sc.question.take() else { return };
+                if !yes {
+                    // Nothing written; what waited for the save waits no more.
+                    self.after_saved = None;
+                    return;
+                }
+                match q {
+                    SaveQuestion::DropsComments(p) => {
+                        sc.comments_dropped_ok = true;
+                        self.save_to_with(ctx, p, false);
+                    }
+                    SaveQuestion::ChangedOnDisk(p) => {
+                        sc.changed_on_disk = false;
+                        self.save_to_with(ctx, p, true);
+                    }
+                }
+            }
+            Command::ReloadScenario => {
+                let Some(sc) = &mut self.sc else { return };
+                let Some(p) = sc.path.clone() else { return };
+                // The user chose the file's version over the edits made here.
+                sc.dirty = false;
+                self.commands.push(Command::OpenScenario(p));
+            }
+            Command::KeepScenario => {
+                if let Some(sc) = &mut self.sc {
+                    sc.changed_on_disk = false;
                 }
             }
             Command::AnswerSave(answer) => {
@@ -845,12 +1373,9 @@ impl App {
                     Some(true) => {
                         match self.sc.as_ref().and_then(|s| s.path.clone()) {
                             Some(p) => {
+                                // Carry on once it is saved (a save may ask first).
+                                self.after_saved = Some(after);
                                 self.save_to(ctx, p);
-                                if let Some(sc) = &mut self.sc {
-                                    sc.dirty = false;
-                                }
-                                self.clear_autosave();
-                                self.continue_after_save(ctx, after);
                             }
                             None => {
                                 // Ask where, then carry on once saved.
@@ -911,14 +1436,20 @@ impl App {
 
     /// Takes in finished file work.
     pub(crate) fn poll_io(&mut self, ctx: &egui::Context) {
+        self.io.ctx = Some(ctx.clone());
+        self.poll_apply(ctx);
+        self.poll_scenario_file(ctx);
         while let Ok(r) = self.io.rx.try_recv() {
             self.io.busy = self.io.busy.saturating_sub(1);
             match r {
-                IoResult::Opened(path, Ok(scenario)) => {
-                    if self.set_scenario(scenario, Some(path.clone()), false) {
-                        self.clear_autosave();
-                        self.state.remember(path);
-                    }
+                IoResult::Opened(path, Ok((scenario, text))) => {
+                    self.open_scenario(
+                        ctx,
+                        scenario,
+                        Some(path.clone()),
+                        false,
+                        AfterOpen::File(text),
+                    );
                     if let Some(code) = self.pending_select.take() {
                         self.select_code(&code);
                     }
@@ -936,17 +1467,38 @@ impl App {
                         problems,
                     });
                 }
-                IoResult::Saved(path, Ok(())) => {
+                IoResult::Saved(path, Ok(text)) => {
                     if let Some(sc) = &mut self.sc {
-                        sc.path = Some(path);
+                        sc.path = Some(path.clone());
                         sc.dirty = false;
+                        sc.saving = false;
                     }
+                    self.track_file(ctx, path, text);
                     self.clear_autosave();
                     if let Some(after) = self.after_saved.take() {
                         self.continue_after_save(ctx, after);
                     }
                 }
+                IoResult::SaveConflict(path) => {
+                    if let Some(sc) = &mut self.sc {
+                        sc.saving = false;
+                        sc.changed_on_disk = true;
+                        sc.question = Some(SaveQuestion::ChangedOnDisk(path));
+                    }
+                }
+                IoResult::OnDiskNow(path, text) => {
+                    if let Some(sc) = &mut self.sc
+                        && sc.path.as_ref() == Some(&path)
+                        && !sc.saving
+                        && sc.disk.as_ref().map(|d| Some(&d.text)) != Some(text.as_ref())
+                    {
+                        sc.changed_on_disk = true;
+                    }
+                }
                 IoResult::Saved(path, Err(e)) | IoResult::Wrote(path, Err(e)) => {
+                    if let Some(sc) = &mut self.sc {
+                        sc.saving = false;
+                    }
                     self.after_saved = None;
                     self.report = Some(ProblemReport {
                         title: format!(
@@ -1205,7 +1757,40 @@ impl App {
             });
             ui.separator();
         }
+        if self.scenario_applying() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Laying the scenario over the record…");
+            });
+        }
         let Some(sc) = &self.sc else { return };
+        if sc.changed_on_disk
+            && let Some(p) = &sc.path
+        {
+            ui.colored_label(
+                warm,
+                format!(
+                    "The scenario file {} changed on disk since it was opened or saved here.",
+                    file_name(p)
+                ),
+            );
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Reload scenario")
+                    .on_hover_text("Open the file's version; edits made here are dropped")
+                    .clicked()
+                {
+                    self.commands.push(Command::ReloadScenario);
+                }
+                if ui
+                    .button("Keep mine")
+                    .on_hover_text("Keep this version; saving will ask before overwriting the file")
+                    .clicked()
+                {
+                    self.commands.push(Command::KeepScenario);
+                }
+            });
+        }
         let dirty = if sc.dirty { " (unsaved)" } else { "" };
         ui.label(
             RichText::new(format!("Scenario: {}{dirty}", sc.scenario.name))
@@ -1401,6 +1986,39 @@ impl App {
                     });
                 });
         }
+        if let Some(q) = self.sc.as_ref().and_then(|s| s.question.clone()) {
+            let (text, yes) = match &q {
+                SaveQuestion::DropsComments(p) => (
+                    format!(
+                        "{} has comments inside the scenario. Saving writes the scenario anew: the comments at the top of the file are kept, the others are dropped.",
+                        file_name(p)
+                    ),
+                    "Save and drop them",
+                ),
+                SaveQuestion::ChangedOnDisk(p) => (
+                    format!(
+                        "{} changed on disk since it was opened or saved here. Saving would overwrite that version.",
+                        file_name(p)
+                    ),
+                    "Overwrite it",
+                ),
+            };
+            egui::Window::new("Save over the file?")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                .show(&ctx, |ui| {
+                    ui.label(text);
+                    ui.horizontal(|ui| {
+                        if ui.button(yes).clicked() {
+                            self.commands.push(Command::AnswerSaveOver(true));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            self.commands.push(Command::AnswerSaveOver(false));
+                        }
+                    });
+                });
+        }
         let mut close = false;
         if let Some(d) = &mut self.merge_dialog {
             let mut push = None;
@@ -1581,4 +2199,30 @@ fn slug(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// A file's name for messages.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_found_outside_strings_only() {
+        assert!(!has_comments(r###"(name: "a // b", note: r#"/* x */"#)"###));
+        assert!(!has_comments(r##"(name: "esc \" // still a string")"##));
+        assert!(has_comments("(\n  // a note\n  name: \"x\")"));
+        assert!(has_comments("(name: \"x\" /* note */)"));
+        let d = OnDisk::of("// top\n// more\n#![enable(implicit_some)]\n(name: \"x\")\n");
+        assert_eq!(d.header, "// top\n// more\n");
+        assert!(!d.inner_comments);
+        let d = OnDisk::of("#![enable(implicit_some)]\n(\n // inside\n)");
+        assert_eq!(d.header, "");
+        assert!(d.inner_comments);
+    }
 }

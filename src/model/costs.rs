@@ -236,13 +236,16 @@ impl CostModel {
             .collect();
 
         // Years: every financial year that starts with CCGs alive.
+        // Open-ended lives are normal: the years stop at the last day the record
+        // refers to, never at the end of time.
+        let (_, span_end) = s.span();
         let mut years: Vec<FinancialYear> = Vec::new();
         if let (Some(first), Some(last)) = (
             ccgs.iter().map(|c| s.org(*c).from).min(),
-            ccgs.iter().map(|c| s.org(*c).to).max(),
+            ccgs.iter().map(|c| s.org(*c).to.min(span_end)).max(),
         ) {
             let mut y = FinancialYear::containing(first);
-            while start(y) <= last {
+            while y.start().is_some_and(|d| d <= last) {
                 // Whole years only: CCGs at both ends (none is modelled for the three
                 // months of 2022/23 before ICBs took over).
                 let end = FinancialYear(y.0 + 1).start().and_then(|d| d.pred_opt());

@@ -11,7 +11,7 @@ use std::fmt;
 use super::format::{EventKind, FORMAT_VERSION, RawHeader, RawShare, RawSnapshot};
 use super::locate::{Locator, Pos};
 use super::snapshot::{Event, Link, LinkId, LinkKind, Org, OrgId, Population, Snapshot};
-use super::{Date, FOREVER, OrgKind, Provenance};
+use super::{Date, FOREVER, FinancialYear, OrgKind, Provenance};
 
 /// How far shares of a place may stray from 1 (the sources round to 4 decimals).
 pub const SHARE_TOLERANCE: f64 = 0.002;
@@ -51,12 +51,14 @@ impl fmt::Display for Problem {
             write!(f, " at {pos}")?;
         }
         write!(f, ": ")?;
+        // What came from the file is shown escaped: a look-alike code, a terminal
+        // escape in a name.
         if let Some(code) = &self.code {
-            write!(f, "[{code}] ")?;
+            write!(f, "[{}] ", super::text::escape_code(code))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", super::text::escape(&self.message))?;
         if !self.hint.is_empty() {
-            write!(f, " ({})", self.hint)?;
+            write!(f, " ({})", super::text::escape(&self.hint))?;
         }
         Ok(())
     }
@@ -153,43 +155,65 @@ pub fn parse_str(text: &str) -> Result<RawSnapshot, LoadError> {
             "a snapshot starts with `(format: 1, title: \"...\", ...)`; see assets/FORMAT.md",
         ));
     };
-    let options = ron::Options::default();
-    // One pass for a good file. Only when it fails is the header read on its own, to
-    // tell a missing or unsupported `format` from a plain syntax error.
-    let full = options.from_str::<RawSnapshot>(text);
-    if let Ok(raw) = &full
-        && raw.format == FORMAT_VERSION
-    {
-        return full.map_err(|e| syntax_error(&e));
+    use super::document::{Document, Kind, read};
+    let stopped = match read(text, Kind::Snapshot) {
+        Ok(Document::Snapshot(raw)) if raw.format == FORMAT_VERSION => return Ok(*raw),
+        Ok(Document::Snapshot(raw)) => return Err(version_error(text, raw.format)),
+        Ok(Document::Scenario(_)) => return Err(scenario_not_snapshot()),
+        Err(s) if s.known && s.kind == Kind::Scenario => return Err(scenario_not_snapshot()),
+        Err(s) => s,
+    };
+    if let Some(v) = stopped.format.filter(|v| *v != FORMAT_VERSION) {
+        return Err(version_error(text, v));
     }
-    // The header is read with `implicit_some` whatever the file enables, so that
-    // `format: 1` is found even in a file that forgot `#![enable(implicit_some)]`.
-    let header = options
-        .clone()
+    if looks_like_json(text) {
+        return Err(LoadError::single(
+            Some(start),
+            "this file is JSON, not RON: ccg-explorer reads snapshots written in RON, where a \
+             struct is `( ... )` and field names have no quotes",
+            "convert it to RON (assets/FORMAT.md shows the layout; assets/examples/tiny.ron is an example)",
+        ));
+    }
+    // Only when the file fails is the header read on its own, to tell a missing or
+    // unsupported `format` (written after the mistake) from a plain syntax error. It
+    // is read with `implicit_some` whatever the file enables, so that `format: 1` is
+    // found even in a file that forgot `#![enable(implicit_some)]`.
+    let header = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<RawHeader>(text);
     match header {
-        Err(e) => return Err(syntax_error(&e)),
-        Ok(RawHeader { format: None }) => {
-            return Err(LoadError::single(
-                Some(start),
-                "the file has no `format` field, so it is not a ccg-explorer snapshot",
-                "add `format: 1,` as the first field; see assets/FORMAT.md",
-            ));
-        }
-        Ok(RawHeader { format: Some(v) }) if v != FORMAT_VERSION => {
-            let pos = Locator::new(text).field("format");
-            return Err(LoadError::single(
-                pos,
-                format!(
-                    "format version {v} is not supported: this build reads format {FORMAT_VERSION}"
-                ),
-                "open it with the version of ccg-explorer that wrote it, or convert it to format 1",
-            ));
-        }
-        Ok(_) => {}
+        // A plain syntax error: the lenient read of the header words it best.
+        Err(e) => Err(syntax_error_in(text, &e)),
+        Ok(RawHeader { format: None }) => Err(LoadError::single(
+            Some(start),
+            "the file has no `format` field, so it is not a ccg-explorer snapshot",
+            "add `format: 1,` as the first field; see assets/FORMAT.md",
+        )),
+        Ok(RawHeader { format: Some(v) }) if v != FORMAT_VERSION => Err(version_error(text, v)),
+        _ => Err(syntax_error_in(text, &stopped.error)),
     }
-    full.map_err(|e| syntax_error(&e))
+}
+
+fn version_error(text: &str, v: u32) -> LoadError {
+    LoadError::single(
+        Locator::new(text).field("format"),
+        format!("format version {v} is not supported: this build reads format {FORMAT_VERSION}"),
+        "open it with the version of ccg-explorer that wrote it, or convert it to format 1",
+    )
+}
+
+/// The message for a scenario given where a snapshot belongs.
+pub(crate) fn scenario_not_snapshot() -> LoadError {
+    LoadError::single(
+        None,
+        "this file is a scenario, not a snapshot: it has a `snapshot` field naming the snapshot it changes",
+        "open it with Scenario > Open scenario…, or pass it with --scenario FILE on the command line",
+    )
+}
+
+/// Whether text that failed as RON is JSON: it opens with `{`, as no snapshot does.
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with('{')
 }
 
 /// Where the snapshot itself starts: the first character that is not white space, a
@@ -224,22 +248,138 @@ fn body_start(text: &str) -> Option<Pos> {
     }
 }
 
-/// A syntax or type error from ron, as a problem with line and column.
-pub(crate) fn syntax_error_for(e: &ron::error::SpannedError) -> LoadError {
-    syntax_error(e)
-}
-
-fn syntax_error(e: &ron::error::SpannedError) -> LoadError {
-    let pos = Pos {
+/// A syntax or type error from ron, as a problem with line and column: the place is
+/// that of the value at fault (not the space before it), and a wrong value names its
+/// field.
+pub(crate) fn syntax_error_in(text: &str, e: &ron::error::SpannedError) -> LoadError {
+    let e = &at_value_start(text, e);
+    let start = Pos {
         line: e.span.start.line.max(1),
         col: e.span.start.col.max(1),
     };
-    let message = plain_ron_message(&e.code);
+    let at = past_spaces(text, start);
+    let control = text
+        .split('\n')
+        .nth(at.line - 1)
+        .and_then(|l| l.chars().nth(at.col - 1))
+        .filter(|c| c.is_control() && !c.is_whitespace());
+    if let Some(c) = control
+        && !matches!(
+            e.code,
+            ron::Error::ExpectedStructLike | ron::Error::ExpectedNamedStructLike(_)
+        )
+    {
+        return LoadError::single(
+            Some(at),
+            format!(
+                "found the control character U+{:04X} here: the file is damaged, or not a text file",
+                u32::from(c)
+            ),
+            "open the file in a text editor, or save it again",
+        );
+    }
+    let message = with_field(text, e, plain_ron_message(&e.code));
     LoadError::single(
-        Some(pos),
+        Some(at),
         message,
         "fix the text at that place; assets/FORMAT.md describes every field",
     )
+}
+
+/// A value's own error (a bad date) is placed by ron just inside the string; place it
+/// at the string's opening quote, where the value starts.
+fn at_value_start(text: &str, e: &ron::error::SpannedError) -> ron::error::SpannedError {
+    let mut e = e.clone();
+    if !matches!(e.code, ron::Error::Message(_)) {
+        return e;
+    }
+    let Some(line) = e
+        .span
+        .start
+        .line
+        .checked_sub(1)
+        .and_then(|l| text.split('\n').nth(l))
+    else {
+        return e;
+    };
+    let col = e.span.start.col;
+    if col >= 2 && line.chars().nth(col - 2) == Some('"') {
+        e.span.start.col = col - 1;
+    }
+    e
+}
+
+/// `pos`, moved past white space to the next character that is not.
+fn past_spaces(text: &str, pos: Pos) -> Pos {
+    let mut at = pos;
+    let mut lines = text.split('\n').skip(pos.line - 1);
+    let Some(first) = lines.next() else {
+        return pos;
+    };
+    let mut rest: Box<dyn Iterator<Item = char>> = Box::new(first.chars().skip(pos.col - 1));
+    loop {
+        match rest.next() {
+            Some(c) if c.is_whitespace() => at.col += 1,
+            Some(_) => return at,
+            None => match lines.next() {
+                Some(l) => {
+                    at = Pos {
+                        line: at.line + 1,
+                        col: 1,
+                    };
+                    rest = Box::new(l.chars());
+                }
+                None => return pos,
+            },
+        }
+    }
+}
+
+/// `message`, naming the field whose value is at fault (`format: "1"` gives "the field
+/// `format`: expected a whole number here").
+pub(crate) fn with_field(text: &str, e: &ron::error::SpannedError, message: String) -> String {
+    use ron::Error as E;
+    let wrong_value = matches!(
+        e.code,
+        E::ExpectedInteger
+            | E::ExpectedFloat
+            | E::ExpectedString
+            | E::ExpectedStringEnd
+            | E::ExpectedBoolean
+            | E::ExpectedArray
+            | E::ExpectedOption
+            | E::ExpectedStructLike
+            | E::ExpectedNamedStructLike(_)
+            | E::IntegerOutOfBounds
+            | E::InvalidIntegerDigit { .. }
+            | E::InvalidValueForType { .. }
+            | E::Message(_)
+    );
+    match field_before(text, e).filter(|_| wrong_value) {
+        Some(field) if !message.contains(&format!("`{field}`")) => {
+            format!("the field `{field}`: {message}")
+        }
+        _ => message,
+    }
+}
+
+/// The name of the field whose value starts at the error: `name:` just before it.
+fn field_before(text: &str, e: &ron::error::SpannedError) -> Option<String> {
+    let line = text.split('\n').nth(e.span.start.line.checked_sub(1)?)?;
+    let before: String = line
+        .chars()
+        .take(e.span.start.col.checked_sub(1)?)
+        .collect();
+    let before = before.trim_end().strip_suffix(':')?.trim_end();
+    let name: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit())).then_some(name)
 }
 
 /// Turns ron's messages into plain words where they are terse.
@@ -314,6 +454,13 @@ fn plain_ron_message(code: &ron::Error) -> String {
                 expected.join(", ")
             )
         }
+        E::InvalidIntegerDigit { .. } => {
+            "expected a whole number here, such as 250000, not a fraction or a number with an exponent like 1e308"
+                .to_string()
+        }
+        E::Message(m) if m.contains("trailing input") => {
+            "not a valid date: there is more after the day (a time?); write dates as YYYY-MM-DD, with no time".to_string()
+        }
         E::Message(m) if m.contains("input contains invalid characters") => {
             format!("not a valid date: {m}; write dates as YYYY-MM-DD")
         }
@@ -328,7 +475,7 @@ fn plain_ron_message(code: &ron::Error) -> String {
 
 fn plain_type(name: &str) -> &str {
     match name {
-        "RawSnapshot" | "RawHeader" => "snapshot",
+        "RawSnapshot" | "RawHeader" | "Document" => "snapshot",
         "RawOrg" => "organisation",
         "RawPopulation" => "population",
         "RawLink" => "membership",
@@ -403,18 +550,20 @@ impl Checker<'_> {
 const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 impl Checker<'_> {
-    /// Rejects dates no snapshot means (year 20190, year 201).
-    /// `what` names the thing, and is only worked out when there is a problem.
+    /// Rejects dates no snapshot means (year 20190, year 201), including a date written
+    /// as the last day chrono knows (`+262142-12-31`): only a missing `to` (`None`)
+    /// means "still so". `what` names the thing, and is only worked out when there is a
+    /// problem.
     fn check_dates(
         &mut self,
         at: Option<Pos>,
         code: &str,
         what: &dyn Fn() -> String,
-        dates: &[Date],
+        dates: &[Option<Date>],
     ) {
         use chrono::Datelike;
-        for d in dates {
-            if *d != FOREVER && !SANE_YEARS.contains(&d.year()) {
+        for d in dates.iter().flatten() {
+            if !SANE_YEARS.contains(&d.year()) {
                 let what = what();
                 self.error(
                     at,
@@ -497,18 +646,18 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 at,
                 &code,
                 &|| format!("{} {code}", kind.label()),
-                &[r.from, to],
+                &[Some(r.from), r.to],
             );
             if let Some(p) = &r.population {
                 ck.check_dates(
                     at,
                     &code,
                     &|| format!("the population of {code}"),
-                    &[p.as_at],
+                    &[Some(p.as_at)],
                 );
             }
             if let Some(n) = r.named_from {
-                ck.check_dates(at, &code, &|| format!("`named_from` of {code}"), &[n]);
+                ck.check_dates(at, &code, &|| format!("`named_from` of {code}"), &[Some(n)]);
                 if n < r.from || n > to {
                     ck.error(
                         at,
@@ -595,12 +744,17 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     let resolve = |ck: &mut Checker, at: Option<Pos>, kind: OrgKind, code: &str, section: &str| {
         let id = by_code.get(&(kind, code.trim().to_string())).copied();
         if id.is_none() {
+            let odd = super::text::code_problem(code.trim())
+                .filter(|_| !code.trim().chars().all(|c| c.is_ascii_graphic()))
+                .map(|why| format!(" ({why}: look for a look-alike or invisible character)"))
+                .unwrap_or_default();
             ck.error(
                 at,
                 code,
                 format!(
-                    "`{section}` refers to {} `{code}`, which is not in `{}`",
+                    "`{section}` refers to {} `{}`, which is not in `{}`{odd}",
                     kind.label(),
+                    show_code(code),
                     kind.section()
                 ),
                 "add the organisation, or correct the code",
@@ -626,7 +780,8 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         (LinkKind::SubIcbPlace, &raw.sub_icb_places),
         (LinkKind::NeighbourhoodPlace, &raw.neighbourhood_places),
     ];
-    let mut pending: Vec<(LinkKind, usize, String, String, Link)> = Vec::new();
+    // Each with the `to` as written: only a missing one means "still so".
+    let mut pending: Vec<(LinkKind, usize, String, String, Link, Option<Date>)> = Vec::new();
     for (kind, list) in member_lists {
         for (i, r) in list.iter().enumerate() {
             pending.push((
@@ -645,6 +800,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     source: r.source.clone(),
                     note: String::new(),
                 },
+                r.to,
             ));
         }
     }
@@ -666,10 +822,11 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     source: r.source.clone(),
                     note: r.note.clone(),
                 },
+                r.to,
             ));
         }
     }
-    for (kind, i, a_code, b_code, mut link) in pending {
+    for (kind, i, a_code, b_code, mut link, written_to) in pending {
         let section = kind.section();
         let at = ck.at(section, i);
         let (ka, kb) = kind.ends();
@@ -682,7 +839,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             at,
             &a_code,
             &|| format!("the {section} entry {a_code} -> {b_code}"),
-            &[link.from, link.to],
+            &[Some(link.from), written_to],
         );
         if link.to < link.from {
             ck.error(
@@ -742,7 +899,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     let mut event_ids: HashSet<String> = HashSet::new();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
-        ck.check_dates(at, &e.id, &|| format!("event {}", e.id), &[e.date]);
+        ck.check_dates(at, &e.id, &|| format!("event {}", e.id), &[Some(e.date)]);
         if !e.id.is_empty() && !event_ids.insert(e.id.clone()) {
             ck.error(
                 at,
@@ -894,6 +1051,8 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         event_pos.push(at);
     }
     check_cycles(&mut ck, &orgs, &events, &event_pos);
+    check_endings(&mut ck, &orgs, &events, &event_pos);
+    check_memberships(&mut ck, &orgs, &links, &link_pos);
     events.sort_by_key(|e| e.date);
 
     // Money.
@@ -912,17 +1071,19 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     ] {
         for (i, a) in list.iter().enumerate() {
             let at = money_at(section, Some(i));
-            if a.gbp.is_nan() || a.gbp < 0.0 {
+            if let Some(why) = bad_money(a.gbp) {
                 ck.error(
                     at,
                     "",
                     format!(
-                        "money.{section} for {} is {} GBP, which is negative or not a number",
-                        a.year, a.gbp
+                        "money.{section} for {} is {} GBP, which is {why}",
+                        a.year,
+                        show_number(a.gbp)
                     ),
-                    "money amounts are zero or more",
+                    MONEY_HINT,
                 );
             }
+            check_money_year(&mut ck, at, &format!("money.{section}"), a.year);
             ck.check_source(at, "", &a.source);
         }
     }
@@ -947,29 +1108,39 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 "the target year comes after the baseline",
             );
         }
+        check_money_year(&mut ck, at, "the target's baseline_year", t.baseline_year);
+        check_money_year(&mut ck, at, "the target's target_year", t.target_year);
+        check_baseline_in_data(&mut ck, at, &orgs, t.baseline_year);
         ck.check_source(at, "", &t.source);
     }
+    check_parameters(&mut ck, &money.parameters, &|i| {
+        money_at("parameters", Some(i))
+    });
     for (i, f) in money.figures.iter().enumerate() {
         let at = money_at("figures", Some(i));
         let who = f.orgs.join(";");
         for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
-            if v.is_nan() || v < 0.0 {
+            if let Some(why) = bad_money(v) {
                 ck.error(
                     at,
                     &who,
                     format!(
-                        "the {} figure for {} ({}) is {v} GBP, which is negative or not a number",
+                        "the {} figure for {} ({}) is {} GBP, which is {why}",
                         f.metric,
                         if who.is_empty() {
                             "an illustrative CCG"
                         } else {
                             &who
                         },
-                        f.period
+                        f.period,
+                        show_number(v)
                     ),
-                    "money amounts are zero or more",
+                    MONEY_HINT,
                 );
             }
+        }
+        if let Some(y) = f.year {
+            check_money_year(&mut ck, at, "money.figures", y);
         }
         for c in &f.orgs {
             resolve(&mut ck, at, OrgKind::Ccg, c, "money.figures");
@@ -1049,7 +1220,7 @@ fn lift_arrangements(
             at,
             &r.id,
             &|| format!("arrangement {}", r.id),
-            &[r.from, to],
+            &[Some(r.from), r.to],
         );
         ck.check_source(at, &r.id, &r.source);
         if to < r.from {
@@ -1079,7 +1250,21 @@ fn lift_arrangements(
             );
         }
         let mut members = Vec::new();
+        let mut listed = HashSet::new();
         for code in &r.members {
+            if !listed.insert(code.trim()) {
+                ck.error(
+                    at,
+                    code,
+                    format!(
+                        "arrangement {} lists CCG {} twice: a CCG cannot share management with itself",
+                        r.id,
+                        show_code(code)
+                    ),
+                    "list each CCG once",
+                );
+                continue;
+            }
             match by_code.get(&(OrgKind::Ccg, code.trim().to_string())) {
                 None => ck.error(
                     at,
@@ -1139,7 +1324,7 @@ fn lift_annotations(
     let mut out = Vec::new();
     for (i, r) in list.iter().enumerate() {
         let at = ck.at("annotations", i);
-        ck.check_dates(at, "", &|| "an annotation".into(), &[r.date]);
+        ck.check_dates(at, "", &|| "an annotation".into(), &[Some(r.date)]);
         ck.check_source(at, "", &r.source);
         let footprint = match &r.footprint {
             None => None,
@@ -1279,6 +1464,15 @@ fn check_place_shares(
             .filter(|l| l.kind.serves_place() && l.b.ix() == pi)
             .collect();
         if serving.is_empty() {
+            ck.warn(
+                org_pos[pi],
+                &place.code,
+                format!(
+                    "place {} ({}) is served by no commissioner on any day, so it never appears in the tree",
+                    place.code, place.name
+                ),
+                "add the CCGs (`ccg_places`) or sub-ICB locations (`sub_icb_places`) serving it, or remove the place",
+            );
             continue;
         }
         // Boundaries where the sum can change.
@@ -1298,9 +1492,7 @@ fn check_place_shares(
                 .get(i + 1)
                 .and_then(|(d, _)| d.pred_opt())
                 .unwrap_or(FOREVER);
-            if until == FOREVER {
-                break;
-            }
+            // The last stretch may be open-ended; its shares are summed like the rest.
             if sum.abs() < 1e-9 {
                 if i + 1 < days.len() - 1 && !reported_gap && place.alive_on(*day) {
                     reported_gap = true;
@@ -1364,5 +1556,338 @@ fn check_abolitions(
                 );
             }
         }
+    }
+}
+
+/// Money amounts above this are typing mistakes (England's whole NHS budget is far
+/// smaller), and sums of them would overflow to infinity.
+pub const MAX_GBP: f64 = 1e13;
+
+const MONEY_HINT: &str =
+    "money amounts are zero or more, written as plain numbers of pounds such as 4300000.0";
+
+/// Why a money amount cannot be used, if it cannot.
+fn bad_money(v: f64) -> Option<&'static str> {
+    if v.is_nan() {
+        Some("not a number")
+    } else if v.is_infinite() {
+        Some("infinite")
+    } else if v < 0.0 {
+        Some("negative")
+    } else if v > MAX_GBP {
+        Some("more than 10 trillion pounds (is an exponent or a digit too many?)")
+    } else {
+        None
+    }
+}
+
+/// A financial year no snapshot means (0001/02, 9999/00).
+fn check_money_year(ck: &mut Checker, at: Option<Pos>, what: &str, year: FinancialYear) {
+    if !SANE_YEARS.contains(&year.0) {
+        ck.error(
+            at,
+            "",
+            format!(
+                "{what} has the financial year {:04}/{:02}, outside the years 1900 to 2200",
+                year.0,
+                (year.0 + 1).rem_euclid(100)
+            ),
+            "check the year; financial years are written like 2019/20",
+        );
+    }
+}
+
+/// The target's baseline must be a year the snapshot's CCGs cover: the baseline is
+/// what they were allowed then.
+fn check_baseline_in_data(ck: &mut Checker, at: Option<Pos>, orgs: &[Org], year: FinancialYear) {
+    let ccgs: Vec<&Org> = orgs.iter().filter(|o| o.kind == OrgKind::Ccg).collect();
+    if ccgs.is_empty() || !SANE_YEARS.contains(&year.0) {
+        return;
+    }
+    let Some(day) = year.start() else { return };
+    if ccgs.iter().any(|o| o.alive_on(day)) {
+        return;
+    }
+    let first = ccgs
+        .iter()
+        .map(|o| o.from)
+        .min()
+        .map(FinancialYear::containing);
+    let last = ccgs
+        .iter()
+        .map(|o| o.to)
+        .filter(|d| *d != FOREVER)
+        .max()
+        .map(FinancialYear::containing);
+    let covered = match (first, last) {
+        (Some(a), Some(b)) if ccgs.iter().all(|o| o.to != FOREVER) => format!("{a} to {b}"),
+        (Some(a), _) => format!("{a} on"),
+        _ => "none".to_string(),
+    };
+    ck.error(
+        at,
+        "",
+        format!(
+            "the target's baseline year {year} is outside the data: no CCG exists on 1 April {}, so there is no allowance to cut from",
+            year.0
+        ),
+        &format!("choose a baseline year the snapshot's CCGs cover ({covered})"),
+    );
+}
+
+/// The cost model's parameters: name, lowest and highest value, how to write one.
+pub const PARAMETERS: [(&str, f64, f64, &str); 7] = [
+    (
+        "fixed_cost_per_body_gbp",
+        0.0,
+        MAX_GBP,
+        "pounds a year, such as 1000000.0",
+    ),
+    (
+        "shared_management_fixed_saving",
+        0.0,
+        1.0,
+        "a fraction, such as 0.6",
+    ),
+    (
+        "merger_back_office_saving",
+        0.0,
+        1.0,
+        "a fraction, such as 0.05",
+    ),
+    ("merger_realisation", 0.0, 1.0, "a fraction, such as 0.75"),
+    (
+        "population_growth_per_year",
+        -0.5,
+        0.5,
+        "a fraction a year, such as 0.007",
+    ),
+    (
+        "allowance_cut_phase_2019_20",
+        0.0,
+        1.0,
+        "a fraction, such as 0.55",
+    ),
+    (
+        "calibration_year",
+        1900.0,
+        2200.0,
+        "a whole year, such as 2013",
+    ),
+];
+
+/// Every parameter known, once, in range; a misspelt name is named with the nearest
+/// known one.
+fn check_parameters(
+    ck: &mut Checker,
+    list: &[super::format::RawParameter],
+    at: &dyn Fn(usize) -> Option<Pos>,
+) {
+    let mut seen: HashMap<&str, Option<Pos>> = HashMap::new();
+    for (i, p) in list.iter().enumerate() {
+        let pos = at(i);
+        let name = p.name.as_str();
+        let Some(&(_, lo, hi, how)) = PARAMETERS.iter().find(|(n, ..)| *n == name) else {
+            let near = PARAMETERS
+                .iter()
+                .map(|(n, ..)| (strsim::normalized_damerau_levenshtein(name, n), *n))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(score, _)| *score >= 0.5)
+                .map(|(_, n)| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            ck.error(
+                pos,
+                "",
+                format!(
+                    "money.parameters names an unknown parameter `{}`{near}; the cost model would ignore it",
+                    super::text::escape(name)
+                ),
+                &format!(
+                    "use one of: {}",
+                    PARAMETERS.map(|(n, ..)| n).join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some(first) = seen.insert(name, pos) {
+            let also = first
+                .map(|p| format!(" (first at {p})"))
+                .unwrap_or_default();
+            ck.error(
+                pos,
+                "",
+                format!(
+                    "the parameter `{name}` is given twice{also}; the cost model would use only one"
+                ),
+                "keep one entry per parameter",
+            );
+        }
+        let v = p.value;
+        let whole = name != "calibration_year" || v.fract() == 0.0;
+        if !(v.is_finite() && (lo..=hi).contains(&v) && whole) {
+            ck.error(
+                pos,
+                "",
+                format!(
+                    "the parameter `{name}` is {}, outside {} to {}",
+                    show_number(v),
+                    show_number(lo),
+                    show_number(hi)
+                ),
+                &format!("write {how}"),
+            );
+        }
+    }
+}
+
+/// A CCG ends once: in one merger, or in abolitions on one day (an abolition may split
+/// it between ICBs), not in two mergers that day. Each ending event lists it once.
+fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[Option<Pos>]) {
+    let mut ends: HashMap<OrgId, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if !matches!(e.kind, EventKind::Merge | EventKind::AbolishIntoIcb) {
+            continue;
+        }
+        let mut listed = HashSet::new();
+        for f in &e.from {
+            let at = event_pos.get(i).copied().flatten();
+            if !listed.insert(*f) {
+                let code = &orgs[f.ix()].code;
+                ck.error(
+                    at,
+                    code,
+                    format!(
+                        "CCG {} is listed twice in the `from` of event {}",
+                        show_code(code),
+                        e.id
+                    ),
+                    "list each CCG once",
+                );
+                continue;
+            }
+            ends.entry(*f).or_default().push(i);
+        }
+    }
+    let mut twice: Vec<(OrgId, Vec<usize>)> =
+        ends.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    twice.sort();
+    for (ccg, list) in twice {
+        // Events on different days already break the rule that a CCG's life ends the
+        // day before the event that ends it; this catches two on the same day.
+        let first = &events[list[0]];
+        let same_day = list.iter().all(|i| events[*i].date == first.date);
+        let split = list
+            .iter()
+            .all(|i| events[*i].kind == EventKind::AbolishIntoIcb);
+        if !same_day || split {
+            continue;
+        }
+        let code = &orgs[ccg.ix()].code;
+        let names: Vec<String> = list
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} ({} on {})",
+                    events[*i].id,
+                    events[*i].kind.label(),
+                    events[*i].date
+                )
+            })
+            .collect();
+        ck.error(
+            event_pos.get(list[1]).copied().flatten(),
+            code,
+            format!(
+                "CCG {} ends in more than one event: {}",
+                show_code(code),
+                names.join(", ")
+            ),
+            "a CCG ends once: remove it from the `from` of all but one of them",
+        );
+    }
+}
+
+/// Membership holds one group at a time: a CCG is in one system on a day, and no
+/// membership or share row is written twice.
+fn check_memberships(ck: &mut Checker, orgs: &[Org], links: &[Link], link_pos: &[Option<Pos>]) {
+    // Memberships by member; shares by member and place (a CCG serves many places).
+    let mut groups: BTreeMap<(LinkKind, OrgId, Option<OrgId>), Vec<usize>> = BTreeMap::new();
+    for (i, l) in links.iter().enumerate() {
+        let shares = matches!(
+            l.kind,
+            LinkKind::CcgPlace | LinkKind::SubIcbPlace | LinkKind::NeighbourhoodPlace
+        );
+        let place = shares.then_some(l.b);
+        groups.entry((l.kind, l.a, place)).or_default().push(i);
+    }
+    for ((kind, _, _), mut rows) in groups {
+        if rows.len() < 2 {
+            continue;
+        }
+        rows.sort_by_key(|i| (links[*i].from, *i));
+        // The row reaching furthest so far: a later row starting before its end overlaps it.
+        let mut reach = rows[0];
+        for &i in &rows[1..] {
+            let (l, prev) = (&links[i], &links[reach]);
+            if l.from <= prev.to {
+                let (a, b, pb) = (&orgs[l.a.ix()], &orgs[l.b.ix()], &orgs[prev.b.ix()]);
+                let section = kind.section();
+                let overlap_to = l.to.min(prev.to);
+                let (message, hint) = if l.b != prev.b {
+                    (
+                        format!(
+                            "{} {} belongs to {} {} and to {} {} at once, from {} to {}",
+                            a.kind.label(),
+                            show_code(&a.code),
+                            pb.kind.label(),
+                            show_code(&pb.code),
+                            b.kind.label(),
+                            show_code(&b.code),
+                            l.from.max(prev.from),
+                            show_end(overlap_to)
+                        ),
+                        "end one membership the day before the other starts",
+                    )
+                } else if l.from == prev.from && l.to == prev.to {
+                    (
+                        format!(
+                            "the {section} entry {} -> {} is written twice",
+                            show_code(&a.code),
+                            show_code(&b.code)
+                        ),
+                        "remove one of them",
+                    )
+                } else {
+                    (
+                        format!(
+                            "two {section} entries {} -> {} overlap, from {} to {}",
+                            show_code(&a.code),
+                            show_code(&b.code),
+                            l.from,
+                            show_end(overlap_to)
+                        ),
+                        "make one end the day before the other starts, or join them",
+                    )
+                };
+                ck.error(link_pos.get(i).copied().flatten(), &a.code, message, hint);
+            }
+            if l.to > links[reach].to {
+                reach = i;
+            }
+        }
+    }
+}
+
+/// A code as shown in messages: characters no ODS or ONS code has are escaped.
+fn show_code(code: &str) -> std::borrow::Cow<'_, str> {
+    super::text::escape_code(code)
+}
+
+/// A number as people read it: `4300000`, but `1e308` rather than 309 digits.
+fn show_number(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
     }
 }

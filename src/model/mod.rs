@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod costs;
 pub mod dates;
+pub mod document;
 pub mod flow;
 pub mod format;
 pub mod load;
@@ -13,6 +14,7 @@ pub mod locate;
 pub mod scenario;
 pub mod sharing;
 pub mod snapshot;
+pub mod text;
 pub mod timeline;
 
 use std::fmt;

@@ -185,54 +185,19 @@ impl Scenario {
     }
 }
 
-/// Fields only a scenario has at its top level.
-const SCENARIO_FIELDS: [&str; 3] = ["snapshot", "changes", "bookmarks"];
-
-/// Fields only a snapshot has at its top level.
-const SNAPSHOT_FIELDS: [&str; 13] = [
-    "title",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "events",
-    "shared_management",
-    "money",
-    "annotations",
-];
-
 /// The kinds of change, as written in a scenario file.
-const CHANGE_KINDS: [&str; 4] = ["Merge", "MoveMerger", "CancelMerger", "SharedManagement"];
+pub(crate) const CHANGE_KINDS: [&str; 4] =
+    ["Merge", "MoveMerger", "CancelMerger", "SharedManagement"];
 
-/// Whether a RON text looks like a scenario rather than a snapshot: it has a
-/// `snapshot` field, or, when it does not parse, its top level has a `snapshot`,
-/// `changes` or `bookmarks` field (or, with no field only snapshots have, a `name` or a
-/// change such as `Merge(`). So a scenario with a mistake in it is reported as a
-/// scenario, not as a snapshot with unknown fields.
+/// Whether a RON text is a scenario rather than a snapshot, as the one reader
+/// ([`super::document::read`]) decides from the fields it parsed: a scenario (or a file
+/// that stopped after a field only scenarios have, or a bare list of changes).
 pub fn looks_like_scenario(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Judge by the field names written at the top level. The locator's scan is a
-    // fraction of a full parse, which matters for snapshots of hundreds of megabytes.
-    let loc = Locator::new(text);
-    let names: Vec<String> = SCENARIO_FIELDS
-        .iter()
-        .chain(&SNAPSHOT_FIELDS)
-        .chain(&["name"])
-        .filter(|n| loc.field(n).is_some())
-        .map(|n| n.to_string())
-        .collect();
-    let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
-    if has(&SCENARIO_FIELDS) {
-        return true;
+    match super::document::read(text, super::document::Kind::Snapshot) {
+        Ok(doc) => doc.kind() == super::document::Kind::Scenario,
+        Err(s) => s.known && s.kind == super::document::Kind::Scenario,
     }
-    if has(&SNAPSHOT_FIELDS) {
-        return false;
-    }
-    has(&["name"]) || CHANGE_KINDS.iter().any(|k| text.contains(&format!("{k}(")))
 }
 
 /// Whether `text` holds nothing but comments and white space.
@@ -256,8 +221,18 @@ fn only_comments(text: &str) -> bool {
 const EMPTY_HINT: &str =
     "a scenario starts with `(format: 1, name: \"...\", snapshot: (...), changes: [...])`";
 
+/// The message for a snapshot given where a scenario belongs.
+pub(crate) fn snapshot_not_scenario() -> LoadError {
+    single(
+        None,
+        "this file is a snapshot, not a scenario: it has a `title` or lists of organisations, and no `snapshot` field naming the snapshot it changes",
+        "open it as a snapshot (File > Open…, or --snapshot FILE on the command line); a scenario names its snapshot with `snapshot: (title: \"...\", fingerprint: \"...\")`",
+    )
+}
+
 /// Parses a scenario file, with line and column for syntax and type errors.
 pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
+    use super::document::{Document, Kind, read};
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(single(None, "the scenario file is empty", EMPTY_HINT));
@@ -269,39 +244,41 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
             EMPTY_HINT,
         ));
     }
-    let scenario: Scenario = match ron::Options::default().from_str(text) {
-        Ok(s) => s,
-        Err(e) => return Err(syntax_error(text, &e)),
-    };
+    match read(text, Kind::Scenario) {
+        Ok(Document::Scenario(scenario)) => checked_version(text, *scenario),
+        Ok(Document::Snapshot(_)) => Err(snapshot_not_scenario()),
+        Err(stopped) if stopped.kind == Kind::Snapshot => Err(snapshot_not_scenario()),
+        Err(stopped) => match stopped.format {
+            Some(v) if v != SCENARIO_FORMAT => Err(version_error(text, v)),
+            _ => Err(syntax_error(text, &stopped.error)),
+        },
+    }
+}
+
+/// A parsed scenario of this build's format, or the message for another version.
+pub(crate) fn checked_version(text: &str, scenario: Scenario) -> Result<Scenario, LoadError> {
     if scenario.format != SCENARIO_FORMAT {
-        return Err(single(
-            Locator::new(text).field("format"),
-            &format!(
-                "scenario format version {} is not supported: this build reads format {SCENARIO_FORMAT}",
-                scenario.format
-            ),
-            "open it with the version of ccg-explorer that wrote it",
-        ));
+        return Err(version_error(text, scenario.format));
     }
     Ok(scenario)
 }
 
-/// A scenario's syntax or type error, in the scenario's words; a snapshot given
-/// where a scenario belongs is named as such.
-fn syntax_error(text: &str, e: &ron::error::SpannedError) -> LoadError {
-    let loc = Locator::new(text);
-    let has = |names: &[&str]| names.iter().any(|n| loc.field(n).is_some());
-    if has(&SNAPSHOT_FIELDS) && !has(&SCENARIO_FIELDS) {
-        return single(
-            None,
-            "this file is a snapshot, not a scenario: it has a `title` or lists of organisations, and no `snapshot` field naming the snapshot it changes",
-            "open it as a snapshot (File > Open…, or --snapshot FILE on the command line); a scenario names its snapshot with `snapshot: (title: \"...\", fingerprint: \"...\")`",
-        );
-    }
-    let mut err = super::load::syntax_error_for(e);
+fn version_error(text: &str, v: u32) -> LoadError {
+    single(
+        Locator::new(text).field("format"),
+        &format!(
+            "scenario format version {v} is not supported: this build reads format {SCENARIO_FORMAT}"
+        ),
+        "open it with the version of ccg-explorer that wrote it",
+    )
+}
+
+/// A scenario's syntax or type error, in the scenario's words.
+pub(crate) fn syntax_error(text: &str, e: &ron::error::SpannedError) -> LoadError {
+    let mut err = super::load::syntax_error_in(text, e);
     if let Some(p) = err.problems.first_mut() {
         if let Some(m) = scenario_message(&e.code) {
-            p.message = m;
+            p.message = super::load::with_field(text, e, m);
         }
         if let Some(c) = char_at(text, e).filter(|c| c.is_control() && !c.is_whitespace()) {
             p.message = format!(
@@ -520,7 +497,29 @@ pub fn apply(
         });
     }
     let mut problems = Vec::new();
-    for (i, change) in scenario.changes.iter().enumerate() {
+    for (i, written) in scenario.changes.iter().enumerate() {
+        // Codes are compared as ODS codes are: `09c` and ` 09C` name 09C.
+        let change = &as_ods_codes(&out, written);
+        if let Change::Merge { code, .. } = written
+            && !code.trim().is_empty()
+            && super::text::normalise_code(code) != *code
+            && super::text::code_problem(&super::text::normalise_code(code)).is_none()
+        {
+            notes.push(Problem {
+                severity: Severity::Warning,
+                pos: None,
+                code: Some(format!("change {}", i + 1)),
+                message: format!(
+                    "the new code `{}` is read as {}: ODS codes are upper case, without spaces or invisible characters",
+                    super::text::escape_code(code),
+                    super::text::normalise_code(code)
+                ),
+                hint: format!(
+                    "write the code as {} in the scenario",
+                    super::text::normalise_code(code)
+                ),
+            });
+        }
         let result = check_dates(change).and_then(|()| match change {
             Change::Merge {
                 date,
@@ -537,7 +536,7 @@ pub fn apply(
             Change::SharedManagement { ccgs, from, to } => share(&mut out, i, ccgs, *from, *to),
         });
         if let Err(message) = result {
-            problems.push(err(i, change, message.0, &message.1));
+            problems.push(err(i, written, message.0, &message.1));
         }
     }
     check_bookmarks(raw, &out, scenario, &mut problems, &mut notes);
@@ -588,6 +587,46 @@ fn check_dates(change: &Change) -> Result<(), Fail> {
         )),
         None => Ok(()),
     }
+}
+
+/// `change` with its CCG codes read as ODS codes: each that names a CCG of `raw` once
+/// upper-cased and stripped of spaces and invisible characters becomes that CCG's
+/// code; a new CCG's code is normalised the same way.
+fn as_ods_codes(raw: &RawSnapshot, change: &Change) -> Change {
+    use super::text::normalise_code;
+    let known = |c: &String| -> String {
+        if ccg_index(raw, c).is_some() {
+            return c.clone();
+        }
+        let want = normalise_code(c);
+        raw.ccgs
+            .iter()
+            .find(|o| normalise_code(&o.code) == want)
+            .map(|o| o.code.clone())
+            .unwrap_or_else(|| c.clone())
+    };
+    let mut out = change.clone();
+    match &mut out {
+        Change::Merge { ccgs, code, .. } => {
+            *ccgs = ccgs.iter().map(known).collect();
+            *code = normalise_code(code);
+        }
+        Change::SharedManagement { ccgs, .. } => *ccgs = ccgs.iter().map(known).collect(),
+        Change::MoveMerger { .. } | Change::CancelMerger { .. } => {}
+    }
+    out
+}
+
+/// `base`, or `base.2`, `base.3`, ... : the first that `taken` does not hold. Scenario
+/// events and arrangements get ids no snapshot event or arrangement has.
+fn fresh_id(base: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&base) {
+        return base;
+    }
+    (2u64..)
+        .map(|k| format!("{base}.{k}"))
+        .find(|id| !taken(id))
+        .unwrap_or(base)
 }
 
 /// A merger an earlier change already cancelled cannot be moved or cancelled again.
@@ -903,10 +942,29 @@ fn merge(
             ));
         }
     }
-    if let Some((kind, o)) = all_orgs(raw).find(|(_, o)| o.code == code) {
+    if let Some(why) = super::text::code_problem(code) {
         return Err(fail(
-            format!("the code {code} is already used by the {kind} {}", o.name),
-            "choose a code no organisation has",
+            format!(
+                "the new code `{}` cannot be an ODS code: {why}",
+                super::text::escape_code(code)
+            ),
+            "choose a code of letters and digits, such as KM18",
+        ));
+    }
+    if let Some((kind, o)) =
+        all_orgs(raw).find(|(_, o)| o.code == code || super::text::normalise_code(&o.code) == code)
+    {
+        return Err(fail(
+            format!(
+                "the code {code} is already used by the {kind} {}{}",
+                super::text::escape(&o.name),
+                if o.code == code {
+                    String::new()
+                } else {
+                    format!(" (as `{}`)", super::text::escape_code(&o.code))
+                }
+            ),
+            "choose a code no organisation has; codes are compared in upper case, without spaces or invisible characters",
         ));
     }
     let before = day_before(day);
@@ -928,7 +986,15 @@ fn merge(
                 }
                 ends.insert(end_of(o));
                 if let Some(p) = &o.population {
-                    population += p.count;
+                    population = population.checked_add(p.count).ok_or_else(|| {
+                        fail(
+                            format!(
+                                "the populations of {} add up to more than a whole number can hold",
+                                ccgs.join(", ")
+                            ),
+                            "check the CCGs' populations in the snapshot: one is far too large",
+                        )
+                    })?;
                     as_at = as_at.max(p.as_at);
                 }
             }
@@ -987,8 +1053,11 @@ fn merge(
         named_from: None,
         note: format!("scenario: merger of {}", ccgs.join(", ")),
     });
+    let id = fresh_id(format!("S{}", index + 1), |id| {
+        raw.events.iter().any(|e| e.id == id)
+    });
     raw.events.push(RawEvent {
-        id: format!("S{}", index + 1),
+        id,
         date: day,
         kind: EventKind::Merge,
         from: ccgs.to_vec(),
@@ -1224,6 +1293,13 @@ fn share(
     from: Date,
     to: Option<Date>,
 ) -> Result<(), Fail> {
+    let mut seen = HashSet::new();
+    if let Some(twice) = ccgs.iter().find(|c| !seen.insert(*c)) {
+        return Err(fail(
+            format!("{twice} is listed twice: a CCG cannot share management with itself"),
+            "list each CCG once",
+        ));
+    }
     if ccgs.len() < 2 {
         return Err(fail(
             "sharing needs at least two CCGs".into(),
@@ -1255,8 +1331,11 @@ fn share(
             ));
         }
     }
+    let id = fresh_id(format!("S{}", index + 1), |id| {
+        raw.shared_management.iter().any(|a| a.id == id)
+    });
     raw.shared_management.push(RawArrangement {
-        id: format!("S{}", index + 1),
+        id,
         kind: ArrangementKind::SharedAccountableOfficer,
         members: ccgs.to_vec(),
         from,
