@@ -15,9 +15,9 @@ use std::path::PathBuf;
 #[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
-#[cfg(not(target_arch = "wasm32"))]
-use anyhow::Context;
 use anyhow::Result;
+#[cfg(not(target_arch = "wasm32"))]
+use anyhow::{Context, bail};
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -285,6 +285,52 @@ impl From<ThemeArg> for crate::app::ThemeChoice {
 pub use crate::report::{
     CompareFormat, Format, write_at, write_compare, write_costs, write_lineage,
 };
+
+/// Refuses the window's options given with a subcommand, which would otherwise be
+/// ignored: `ccg-explorer my.ron costs` must not silently answer for England.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn check_subcommand_options(cli: &Cli) -> Result<()> {
+    if cli.command.is_none() {
+        return Ok(());
+    }
+    if let Some(file) = &cli.file {
+        bail!(
+            "{} is given before the subcommand, where it is the window's file; give it to \
+             the subcommand instead: `ccg-explorer check {0}`, or `--snapshot {0}` after \
+             at, lineage, compare or costs",
+            file.display()
+        );
+    }
+    let window_only = [
+        (cli.screenshot.is_some(), "--screenshot"),
+        (cli.date.is_some(), "--date"),
+        (cli.select.is_some(), "--select"),
+        (cli.scenario.is_some(), "--scenario"),
+        (cli.present, "--present"),
+        (cli.bookmark.is_some(), "--bookmark"),
+        (cli.theme.is_some(), "--theme"),
+        (cli.size.is_some(), "--size"),
+        (cli.view.is_some(), "--view"),
+        (cli.group.is_some(), "--group"),
+        (cli.chart.is_some(), "--chart"),
+        (cli.flow_filter.is_some(), "--flow-filter"),
+        (cli.compare.is_some(), "--compare"),
+    ];
+    let given: Vec<&str> = window_only
+        .iter()
+        .filter(|(set, _)| *set)
+        .map(|(_, name)| *name)
+        .collect();
+    if !given.is_empty() {
+        bail!(
+            "{} before the subcommand {} for the window and would be ignored; put options \
+             of the subcommand after it (`ccg-explorer at 2020-04-01 --scenario FILE`)",
+            given.join(", "),
+            if given.len() == 1 { "is" } else { "are" }
+        );
+    }
+    Ok(())
+}
 
 /// Checks what the window is asked to start on before it opens: a `--bookmark` the
 /// scenario has (a scenario it needs). Says what is wrong and what would do.

@@ -105,6 +105,10 @@ fn main() -> ExitCode {
             }
         };
     }
+    if let Err(e) = cli::check_subcommand_options(&cli) {
+        eprintln!("ccg-explorer: {e}");
+        return ExitCode::from(2);
+    }
     if let Some(command) = cli.command {
         let mut out = std::io::stdout().lock();
         return cli::run(command, &mut out);

@@ -435,4 +435,27 @@ fn the_command_line_reads_english_dates_and_checks_the_bookmark() {
         err.contains("has 4 bookmarks: use --bookmark 1 to 4"),
         "{err}"
     );
+    // The window's file or options before a subcommand are refused, not ignored
+    // (`costs` would otherwise answer for England).
+    let unusual = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/unusual/open_ended_ccg.ron");
+    let out = std::process::Command::new(bin)
+        .arg(&unusual)
+        .arg("costs")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("given before the subcommand"), "{err}");
+    assert!(err.contains("--snapshot"), "{err}");
+    let out = std::process::Command::new(bin)
+        .args(["--date", "2020-01-01", "at", "2020-04-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--date before the subcommand is for the window"),
+        "{err}"
+    );
 }
