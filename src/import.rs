@@ -17,6 +17,8 @@ use crate::model::format::{
 };
 use crate::model::{Date, FinancialYear, Provenance};
 
+mod icb_era;
+
 /// The day CCGs were abolished and ICBs began.
 fn icb_day() -> Date {
     ymd(2022, 7, 1)
@@ -191,12 +193,14 @@ const SOURCES: &[(&str, &str, &str)] = &[
 pub fn build_england(dir: &Path) -> Result<RawSnapshot> {
     let mut snap = RawSnapshot {
         format: crate::model::format::FORMAT_VERSION,
-        title: "England CCGs 2013–2022".to_string(),
+        title: "England CCGs 2013–2022 and ICBs 2022–2026".to_string(),
         description:
             "Every clinical commissioning group in England from their creation on 1 April 2013 \
 to their abolition on 1 July 2022, with STP/ICS membership (April 2017 onwards), the places \
 (upper-tier councils) each served, primary care networks, and the ICBs and sub-ICB locations \
-that replaced them. Built by `ccg-explorer import` from assets/sources."
+that replaced them, to the record's as-at day: the 2023 boundary change, the 2025/26 \
+leadership clusters, the mergers of 1 April 2026 (42 ICBs to 36, Frimley split three ways) \
+and the ICB running-cost rules. Built by `ccg-explorer import` from assets/sources."
                 .to_string(),
         ..RawSnapshot::default()
     };
@@ -221,6 +225,7 @@ that replaced them. Built by `ccg-explorer import` from assets/sources."
     shared_management(dir, &mut snap)?;
     snap.money = money(dir)?;
     snap.annotations = annotations();
+    icb_era::extend(dir, &mut snap)?;
     Ok(snap)
 }
 
@@ -376,6 +381,7 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             to,
             population: None,
             named_from: None,
+            ons_codes: Vec::new(),
             note,
         });
     }
@@ -437,6 +443,7 @@ fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             to,
             population,
             named_from: None,
+            ons_codes: Vec::new(),
             note: notes.join("; "),
         });
     }
@@ -566,6 +573,7 @@ fn ccgs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             }),
             population: population_of_ccg(r)?,
             named_from: None,
+            ons_codes: Vec::new(),
             note: notes.join("; "),
         });
     }
@@ -590,6 +598,7 @@ fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             to: None,
             population: None,
             named_from: None,
+            ons_codes: Vec::new(),
             note,
         });
         snap.icb_regions.push(RawLink {
@@ -631,6 +640,7 @@ fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             to: None,
             population: None,
             named_from: None,
+            ons_codes: Vec::new(),
             note,
         });
         snap.sub_icb_icbs.push(RawLink {
@@ -676,6 +686,7 @@ fn places(dir: &Path, snap: &mut RawSnapshot) -> Result<Vec<PlacedMove>> {
                 source: "NHSD_GPREG_2021_01".to_string(),
             }),
             named_from: council_from(&code),
+            ons_codes: Vec::new(),
             note: "upper-tier local authority on its April 2021 boundary, used for every era"
                 .to_string(),
         });
@@ -903,7 +914,9 @@ fn boundary_changes_2022(dir: &Path, moves: &[PlacedMove], snap: &mut RawSnapsho
                 to: code.clone(),
                 to_kind: Some(crate::model::OrgKind::SubIcb),
                 name: name(code),
+                share: None,
                 date_basis: "exact".to_string(),
+                basis: Some(Provenance::Derived),
                 source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
                 note,
             });
@@ -958,6 +971,7 @@ fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
                 source: "NHSD_GPREG_2021_01".to_string(),
             }),
             named_from: None,
+            ons_codes: Vec::new(),
             note,
         });
         let start = ccg_from
@@ -1031,7 +1045,9 @@ fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             to: get(r, "to_code").to_string(),
             to_kind: None,
             name: get(r, "to_name").to_string(),
+            share: None,
             date_basis: get(r, "date_basis").to_string(),
+            basis: None,
             source: get(r, "source").to_string(),
             note: get(r, "note").to_string(),
         });
@@ -1146,7 +1162,9 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
         out.push(RawArrangement {
             id,
             kind,
+            member_kind: None,
             members,
+            part_members: Vec::new(),
             from,
             to: Some(to),
             date_basis: get(r, "date_basis").to_string(),
@@ -1154,6 +1172,7 @@ fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             // Open-ended rows end with the CCGs, on a known day.
             to_precision: precision(written_to),
             leader: get(r, "leader_title").to_string(),
+            basis: None,
             source: "SHARED_MANAGEMENT".to_string(),
             evidence: get(r, "source").to_string(),
             note,

@@ -72,7 +72,10 @@ pub fn arrangement_json(s: &Snapshot, a: &Arrangement) -> Value {
         "id": a.id,
         "kind": a.kind.label(),
         "shares_leadership": a.kind.shares_management(),
+        "member_kind": a.member_kind.label(),
         "members": a.members.iter().map(|m| s.org(*m).code.clone()).collect::<Vec<_>>(),
+        "part_members": a.part_members.iter().map(|m| s.org(*m).code.clone()).collect::<Vec<_>>(),
+        "basis": a.basis.map(Provenance::label),
         "from": a.from.to_string(),
         "from_precision": precision_key(a.from_precision),
         "to": (a.to != FOREVER).then(|| a.to.to_string()),
@@ -95,18 +98,62 @@ fn precision_key(p: crate::model::format::DatePrecision) -> &'static str {
     }
 }
 
-/// The leadership teams of the CCGs alive on `date`, and each CCG's team.
+/// The leadership teams of the CCGs (and ICBs) alive on `date`, and each body's team:
+/// a sub-ICB location's is its ICB's.
 fn teams_on(tl: &Timeline, date: Date) -> (Vec<Team>, HashMap<OrgId, usize>) {
     let s = tl.snapshot();
     let state = tl.state_at(date);
-    let teams = sharing::teams(s, date, state.alive(OrgKind::Ccg));
+    let teams = sharing::teams(
+        s,
+        date,
+        state.alive(OrgKind::Ccg).chain(state.alive(OrgKind::Icb)),
+    );
     let mut of = HashMap::new();
     for (i, t) in teams.iter().enumerate() {
         for c in &t.ccgs {
             of.insert(*c, i);
         }
     }
+    for l in state.links(crate::model::LinkKind::SubIcbIcb) {
+        let l = s.link(l);
+        if let Some(i) = of.get(&l.b).copied() {
+            of.insert(l.a, i);
+        }
+    }
     (teams, of)
+}
+
+/// The ICB a sub-ICB location is in on `date`, and how that is known.
+fn icb_of(s: &Snapshot, sub: OrgId, date: Date) -> Option<(OrgId, Provenance)> {
+    s.links_of(sub).find_map(|(_, l)| {
+        (l.kind == crate::model::LinkKind::SubIcbIcb && l.a == sub && l.holds_on(date))
+            .then_some((l.b, l.basis))
+    })
+}
+
+/// The ONS code of `id` on `date` with its basis, for JSON.
+fn ons_json(s: &Snapshot, id: OrgId, date: Date) -> Value {
+    match s.org(id).ons_on(date) {
+        Some((code, basis)) => json!({ "code": code, "basis": basis.label() }),
+        None => Value::Null,
+    }
+}
+
+/// Every ONS code an organisation had, with its basis, for JSON.
+fn ons_codes_json(o: &crate::model::Org) -> Value {
+    json!(
+        o.ons_codes
+            .iter()
+            .map(|c| json!({
+                "code": c.code,
+                "from": c.from.to_string(),
+                "to": (c.to != FOREVER).then(|| c.to.to_string()),
+                "basis": c.basis.label(),
+                "source": c.source,
+                "note": c.note,
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// `99P;99Q` for a shared team, empty for a CCG with its own leadership.
@@ -120,6 +167,16 @@ fn team_codes(s: &Snapshot, team: Option<&Team>) -> String {
             .join(";"),
         _ => String::new(),
     }
+}
+
+/// `42 ICBs, of which 30 share leadership: 26 leadership teams`.
+pub fn icb_sharing_line(c: &crate::model::Counts) -> String {
+    format!(
+        "{}, of which {} share leadership: {}",
+        plural(c.icb, "ICB", "ICBs"),
+        thousands(c.icbs_sharing_leadership as u64),
+        plural(c.leadership_teams, "leadership team", "leadership teams")
+    )
 }
 
 /// `191 CCGs, of which 127 share leadership: 102 leadership teams`.
@@ -161,6 +218,13 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                                     if !codes.is_empty() {
                                         v["leadership_team"] = json!(codes.split(';').collect::<Vec<_>>());
                                     }
+                                    if let Some((icb, basis)) = icb_of(s, c.commissioner, date) {
+                                        v["icb"] = json!(s.org(icb).code);
+                                        v["icb_basis"] = json!(basis.label());
+                                    }
+                                    if !s.org(c.commissioner).ons_codes.is_empty() {
+                                        v["ons"] = ons_json(s, c.commissioner, date);
+                                    }
                                     v
                                 }).collect::<Vec<_>>(),
                                 "neighbourhoods": p.neighbourhoods.iter().map(|n| served_json(s, n)).collect::<Vec<_>>(),
@@ -172,7 +236,11 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                         })
                         .collect();
                     let head = match sys.system {
-                        Some(id) => org_json(s, id),
+                        Some(id) => {
+                            let mut v = org_json(s, id);
+                            v["ons"] = ons_json(s, id, date);
+                            v
+                        }
                         None => json!({ "code": null, "name": "No system (STPs from April 2017)", "kind": null }),
                     };
                     json!({ "system": head, "places": places })
@@ -185,10 +253,20 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 .iter()
                 .filter(|t| t.shared())
                 .map(|t| {
-                    json!({
-                        "ccgs": t.ccgs.iter().map(|c| s.org(*c).code.clone()).collect::<Vec<_>>(),
+                    let codes: Vec<String> = t.ccgs.iter().map(|c| s.org(*c).code.clone()).collect();
+                    let icbs = t.ccgs.iter().any(|c| s.org(*c).kind == OrgKind::Icb);
+                    let mut v = json!({
                         "arrangements": t.arrangements.iter().map(|i| s.arrangements[*i].id.clone()).collect::<Vec<_>>(),
-                    })
+                    });
+                    v[if icbs { "icbs" } else { "ccgs" }] = json!(codes);
+                    if t.partly {
+                        v["part_members"] = json!(t
+                            .arrangements
+                            .iter()
+                            .flat_map(|i| s.arrangements[*i].part_members.iter().map(|m| s.org(*m).code.clone()))
+                            .collect::<Vec<_>>());
+                    }
+                    v
                 })
                 .collect();
             let bases: serde_json::Map<String, Value> = Provenance::ALL
@@ -198,6 +276,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             let v = json!({
                 "date": date.to_string(),
                 "snapshot": s.title,
+                "as_at": s.as_at.map(|d| d.to_string()),
                 "scenario": crate::model::scenario::scenario_of(s),
                 "counts": counts,
                 "systems": systems,
@@ -218,8 +297,13 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "commissioner_kind",
                 "commissioner_code",
                 "commissioner_name",
+                "commissioner_ons_code",
+                "commissioner_ons_basis",
+                "icb",
+                "icb_basis",
                 "share_of_place",
                 "scenario",
+                "icbs_sharing_leadership",
                 "basis",
                 "source",
                 "leadership_team",
@@ -229,6 +313,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             ])?;
             // The day's counts, like the date, on every row.
             let sharing = counts.ccgs_sharing_leadership.to_string();
+            let icb_sharing = counts.icbs_sharing_leadership.to_string();
             let teams_count = counts.leadership_teams.to_string();
             let scenario = crate::model::scenario::scenario_of(s).unwrap_or_default();
             for sys in &tree.systems {
@@ -245,6 +330,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                     };
                     for c in &p.served_by {
                         let o = s.org(c.commissioner);
+                        let ons = o.ons_on(date);
+                        let icb = icb_of(s, c.commissioner, date);
                         w.write_record([
                             &date.to_string(),
                             sc,
@@ -254,8 +341,13 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             o.kind.label(),
                             &o.code,
                             &o.name,
+                            ons.map(|x| x.0).unwrap_or(""),
+                            ons.map(|x| x.1.label()).unwrap_or(""),
+                            icb.map(|x| s.org(x.0).code.as_str()).unwrap_or(""),
+                            icb.map(|x| x.1.label()).unwrap_or(""),
                             &format!("{:.4}", c.share),
                             &scenario,
+                            &icb_sharing,
                             c.basis.label(),
                             &s.link(c.link).source,
                             &team_codes(s, team(c.commissioner)),
@@ -291,11 +383,33 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             if counts.ccg > 0 {
                 writeln!(out, "Shared management: {}", sharing_line(&counts))?;
             }
+            if counts.icb > 0 {
+                writeln!(out, "Shared leadership: {}", icb_sharing_line(&counts))?;
+            }
+            if let Some(a) = s.as_at
+                && date > a
+            {
+                writeln!(
+                    out,
+                    "The record runs to {} (its sources were last checked then): nothing later is known.",
+                    human_date(a)
+                )?;
+            }
             writeln!(out, "{APPROX_LEGEND}")?;
             for sys in &tree.systems {
                 writeln!(out)?;
                 match sys.system {
-                    Some(id) => writeln!(out, "{}", s.org(id).label())?,
+                    Some(id) => {
+                        let o = s.org(id);
+                        // An ONS code not confirmed says so.
+                        let ons = match o.ons_on(date) {
+                            Some((code, basis)) if !basis.is_published() && !o.ons_codes.is_empty() => {
+                                format!(" [ONS {code}, {APPROX}{}]", basis.label())
+                            }
+                            _ => String::new(),
+                        };
+                        writeln!(out, "{}{ons}", o.label())?
+                    }
                     None => writeln!(out, "No system (STPs from April 2017)")?,
                 }
                 for p in &sys.places {
@@ -314,16 +428,25 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             } else {
                                 format!("{mark}{}", o.label())
                             };
+                            let own_icb = icb_of(s, c.commissioner, date).map(|x| x.0);
                             if let Some(tm) = team(c.commissioner).filter(|t| t.shared()) {
-                                t.push_str(&format!(
-                                    " [leadership shared with {}]",
-                                    tm.ccgs
-                                        .iter()
-                                        .filter(|x| **x != c.commissioner)
-                                        .map(|x| s.org(*x).code.clone())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ));
+                                let others: Vec<String> = tm
+                                    .ccgs
+                                    .iter()
+                                    .filter(|x| **x != c.commissioner && Some(**x) != own_icb)
+                                    .map(|x| s.org(*x).code.clone())
+                                    .collect();
+                                if !others.is_empty() {
+                                    t.push_str(&format!(
+                                        " [leadership shared with {}]",
+                                        others.join(", ")
+                                    ));
+                                }
+                            }
+                            if let Some((_, basis)) = icb_of(s, c.commissioner, date)
+                                .filter(|(_, b)| !b.is_published())
+                            {
+                                t.push_str(&format!(" [ICB membership {APPROX}{}]", basis.label()));
                             }
                             t
                         })
@@ -574,10 +697,300 @@ pub fn write_costs(
     Ok(())
 }
 
-fn step_text(s: &Snapshot, step: &LineageStep) -> String {
+/// `£15.5m`, or `-` for no figure.
+fn gbp_or_dash(x: Option<f64>) -> String {
+    x.map(|g| format!("£{}m", gbp_m(g)))
+        .unwrap_or_else(|| "-".to_string())
+}
+
+/// A footprint's running costs in the ICB era by financial year, the rules and what
+/// is not known, every figure with its basis. Never mixed with the CCG era's.
+pub fn write_icb_costs(
+    out: &mut dyn Write,
+    tl: &Timeline,
+    model: &crate::model::icb_costs::IcbCostModel,
+    fp: &crate::model::icb_costs::IcbFootprint,
+    format: Format,
+) -> Result<()> {
+    let rows = model.series(tl, fp);
+    let rules = model.rules(&rows);
+    let others = model.other_figures(fp);
+    let gaps = model.gaps(fp);
+    let basis = |b: Option<Provenance>| b.map(Provenance::label).unwrap_or("");
+    match format {
+        Format::Json => {
+            let v = json!({
+                "era": "icb",
+                "footprint": fp.name,
+                "describe": fp.describe,
+                "scenario": model.scenario,
+                "parts": fp.parts,
+                "note": "ICB running costs (from July 2022), never mixed with the CCG era's: published (draft) allowances are added up only when every body of the footprint has one; envelope_gbp and half_gbp are modelled; the envelope covers running costs and programme pay, so it is not comparable with the allowance",
+                "population_growth_per_year": model.growth,
+                "years": rows,
+                "targets": rules.iter().map(|r| json!({
+                    "id": r.target.id,
+                    "name": r.target.name,
+                    "cut": r.target.cut,
+                    "gbp_per_head": r.target.gbp_per_head,
+                    "scope": r.target.scope,
+                    "baseline_year": r.target.baseline_year.map(|y| y.to_string()),
+                    "baseline_basis": r.target.baseline_basis.map(Provenance::label),
+                    "target_year": r.target.target_year.to_string(),
+                    "deadline": r.target.deadline,
+                    "basis": r.target.basis.label(),
+                    "source": r.target.source,
+                    "comparable_with_allowance": r.target.comparable_with_allowance,
+                    "caveat": r.target.caveat,
+                    "note": r.target.note,
+                    "levels": r.levels.iter().map(|(y, g)| json!({
+                        "year": crate::model::FinancialYear(*y).to_string(),
+                        "gbp": g,
+                        "basis": r.level_basis.map(Provenance::label),
+                    })).collect::<Vec<_>>(),
+                    "no_level": r.no_level,
+                })).collect::<Vec<_>>(),
+                "figures": others.iter().map(|f| json!({
+                    "orgs": f.orgs,
+                    "period": f.period,
+                    "metric": f.metric,
+                    "gbp": f.gbp,
+                    "gbp_per_head": f.gbp_per_head,
+                    "basis": f.basis.label(),
+                    "source": f.source,
+                    "note": f.note,
+                })).collect::<Vec<_>>(),
+                "not_found": gaps.iter().map(|g| json!({
+                    "orgs": g.orgs,
+                    "period": g.period,
+                    "what": g.what,
+                    "status": g.status,
+                    "source": g.source,
+                    "note": g.note,
+                })).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                "footprint",
+                "financial_year",
+                "icbs",
+                "allowance_gbp",
+                "allowance_basis",
+                "allowance_missing",
+                "population",
+                "population_basis",
+                "envelope_gbp",
+                "envelope_basis",
+                "envelope_comparable_with_allowance",
+                "half_of_2024_25_allowance_gbp",
+                "half_basis",
+                "note",
+            ])?;
+            let comparable = model
+                .targets
+                .iter()
+                .find(|t| t.gbp_per_head.is_some())
+                .map(|t| t.comparable_with_allowance.to_string())
+                .unwrap_or_default();
+            let num = |x: Option<f64>| x.map(|g| format!("{g:.0}")).unwrap_or_default();
+            for r in &rows {
+                w.write_record([
+                    fp.name.clone(),
+                    r.year.clone(),
+                    r.icbs.to_string(),
+                    num(r.allowance_gbp),
+                    basis(r.allowance_basis).to_string(),
+                    r.missing.join(";"),
+                    num(r.population),
+                    basis(r.population_basis).to_string(),
+                    num(r.envelope_gbp),
+                    basis(r.envelope_basis).to_string(),
+                    if r.envelope_gbp.is_some() {
+                        comparable.clone()
+                    } else {
+                        String::new()
+                    },
+                    num(r.half_gbp),
+                    basis(r.half_basis).to_string(),
+                    r.gap.clone(),
+                ])?;
+            }
+            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+        }
+        Format::Text => {
+            if let Some(sc) = &model.scenario {
+                writeln!(out, "{sc}")?;
+            }
+            writeln!(out, "ICB running costs: {} (from July 2022; the CCG era's are apart: costs --era ccg)", fp.name)?;
+            writeln!(out, "Footprint: {}", fp.describe)?;
+            for p in fp.parts.iter().filter(|p| p.weight < 1.0 || fp.parts.len() <= 12) {
+                let mark = if p.basis.is_published() {
+                    String::new()
+                } else {
+                    format!(" ({APPROX}{})", p.basis.label())
+                };
+                writeln!(
+                    out,
+                    "  {} {:.1}%{mark}: {}",
+                    s_label(tl, p.icb),
+                    p.weight * 100.0,
+                    p.why
+                )?;
+            }
+            writeln!(
+                out,
+                "GBP m. allowance: published (draft) figures added up only when every ICB has one; envelope and 50% level are modelled (*)."
+            )?;
+            writeln!(
+                out,
+                "{:<8} {:>5} {:>18} {:>12} {:>14} {:>14}",
+                "year", "ICBs", "allowance", "population", "envelope*", "50% level*"
+            )?;
+            for r in &rows {
+                let allowance = match (r.allowance_gbp, r.allowance_basis) {
+                    (Some(g), Some(b)) => format!("{} ({})", gbp_m(g), b.label()),
+                    _ => "-".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{:<8} {:>5} {:>18} {:>12} {:>14} {:>14}",
+                    r.year,
+                    r.icbs,
+                    allowance,
+                    r.population
+                        .map(|p| thousands(p.round() as u64))
+                        .unwrap_or_else(|| "-".to_string()),
+                    gbp_or_dash(r.envelope_gbp),
+                    gbp_or_dash(r.half_gbp),
+                )?;
+                for p in &r.allowance_parts {
+                    writeln!(
+                        out,
+                        "           {} £{}m{} ({}; {}){}",
+                        p.code,
+                        gbp_m(p.gbp),
+                        if p.weight < 1.0 {
+                            format!(" × {:.1}%", p.weight * 100.0)
+                        } else {
+                            String::new()
+                        },
+                        p.basis.label(),
+                        p.source,
+                        if p.note.starts_with("draft") {
+                            " draft"
+                        } else {
+                            ""
+                        }
+                    )?;
+                }
+                if !r.missing.is_empty() && !r.allowance_parts.is_empty() {
+                    writeln!(out, "           no figure for {}", r.missing.join(", "))?;
+                }
+                if !r.gap.is_empty() && r.allowance_parts.is_empty() {
+                    writeln!(out, "           {}", r.gap)?;
+                }
+            }
+            writeln!(out, "Rules:")?;
+            for r in &rules {
+                let t = &r.target;
+                writeln!(
+                    out,
+                    "  {} ({}; source {}): {}; baseline {}{}; {}.",
+                    t.name,
+                    t.basis.label(),
+                    t.source,
+                    t.scope,
+                    t.baseline_year
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "none".to_string()),
+                    match t.baseline_basis {
+                        Some(b) if !b.is_published() => format!(" ({APPROX}{})", b.label()),
+                        _ => String::new(),
+                    },
+                    t.deadline
+                )?;
+                if r.levels.is_empty() {
+                    writeln!(out, "    {}", r.no_level)?;
+                }
+                if !t.caveat.is_empty() {
+                    writeln!(out, "    Caveat: {}", t.caveat)?;
+                }
+            }
+            for f in &others {
+                let amount = match (f.gbp, f.gbp_per_head) {
+                    (Some(g), _) => format!("£{}m ", gbp_m(g)),
+                    (_, Some(h)) => format!("£{h:.2} a head "),
+                    _ => String::new(),
+                };
+                writeln!(
+                    out,
+                    "{} ({}): {amount}{} for {}; {}. Source {}",
+                    capitalise_first(f.basis.label()),
+                    f.period,
+                    f.metric,
+                    if f.orgs.is_empty() {
+                        "England".to_string()
+                    } else {
+                        f.orgs.join(", ")
+                    },
+                    f.note,
+                    f.source
+                )?;
+            }
+            for g in &gaps {
+                writeln!(
+                    out,
+                    "Not in the record ({}): {}, {}{}",
+                    g.period,
+                    g.what,
+                    g.status,
+                    if g.source.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (source {})", g.source)
+                    }
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn s_label(tl: &Timeline, id: OrgId) -> String {
+    tl.snapshot().org(id).label()
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn step_text(tl: &Timeline, step: &LineageStep) -> String {
+    let s = tl.snapshot();
     let names: Vec<String> = step.from.iter().map(|f| s.org(*f).label()).collect();
     let to = s.org(step.to).label();
+    let ev = &tl.events()[step.event];
+    // Anything not confirmed says so.
+    let basis = match ev.basis {
+        Some(b) if !b.is_published() => format!(" ({APPROX}{})", b.label()),
+        _ => String::new(),
+    };
     match step.kind {
+        EventKind::Split => format!(
+            "{} split: part of {} ({:.1}% of its population) -> {to}{basis}",
+            step.date,
+            names.join(" + "),
+            ev.passing_share() * 100.0
+        ),
+        EventKind::Merge if s.org(step.to).kind == OrgKind::Icb => {
+            format!("{} ICB merger: {} -> {to}{basis}", step.date, names.join(" + "))
+        }
         EventKind::AbolishIntoIcb => {
             let via = step
                 .sub_icb
@@ -615,11 +1028,16 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
                     "date": st.date.to_string(),
                     "kind": st.kind.label(),
                     "from": st.from.iter().map(|f| s.org(*f).code.clone()).collect::<Vec<_>>(),
+                    "from_kind": st.from.first().map(|f| s.org(*f).kind.label()),
                     "to": s.org(st.to).code,
                     "to_name": s.org(st.to).name,
+                    "to_kind": s.org(st.to).kind.label(),
+                    "share": ev.share,
                     "sub_icb_location": st.sub_icb.map(|x| s.org(x).code.clone()),
                     "date_basis": ev.date_basis,
+                    "basis": ev.basis.map(Provenance::label),
                     "source": ev.source,
+                    "note": ev.note,
                 })
             })
             .collect();
@@ -638,14 +1056,31 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
                 v
             })
             .collect();
+        let parents: Vec<Value> = lineage
+            .parents
+            .iter()
+            .map(|p| {
+                json!({
+                    "sub_icb_location": s.org(p.sub_icb).code,
+                    "icb": s.org(p.icb).code,
+                    "icb_name": s.org(p.icb).name,
+                    "from": p.from.to_string(),
+                    "to": (p.to != FOREVER).then(|| p.to.to_string()),
+                    "basis": p.basis.label(),
+                })
+            })
+            .collect();
         let v = json!({
             "code": o.code,
             "name": o.name,
             "kind": o.kind.label(),
             "from": o.from.to_string(),
             "to": (o.to != FOREVER).then(|| o.to.to_string()),
+            "ons": o.ons,
+            "ons_codes": ons_codes_json(o),
             "scenario": crate::model::scenario::scenario_of(s),
             "steps": steps,
+            "sub_icb_location_icbs": parents,
             "shared_management": shared,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -667,7 +1102,7 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
     let mut lines: Vec<(Date, String)> = lineage
         .steps
         .iter()
-        .map(|st| (st.date, step_text(s, st)))
+        .map(|st| (st.date, step_text(tl, st)))
         .collect();
     for i in &lineage.arrangements {
         let a = &s.arrangements[*i];
@@ -687,6 +1122,45 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
     lines.sort_by_key(|(d, _)| *d);
     for (_, l) in lines {
         writeln!(out, "  {l}")?;
+    }
+    // A sub-ICB location's ICB, period by period (2026 moved 23 of them).
+    if !lineage.parents.is_empty() {
+        writeln!(out, "  ICB of each sub-ICB location:")?;
+        for p in &lineage.parents {
+            let mark = if p.basis.is_published() {
+                String::new()
+            } else {
+                format!(" ({APPROX}{})", p.basis.label())
+            };
+            let end = if p.to == FOREVER {
+                "on".to_string()
+            } else {
+                format!("to {}", human_date(p.to))
+            };
+            writeln!(
+                out,
+                "    {}: {} from {} {end}{mark}",
+                s.org(p.sub_icb).code,
+                s.org(p.icb).label(),
+                human_date(p.from),
+            )?;
+        }
+    }
+    if !o.ons_codes.is_empty() {
+        writeln!(out, "  ONS codes:")?;
+        for c in &o.ons_codes {
+            let end = if c.to == FOREVER {
+                "on".to_string()
+            } else {
+                format!("to {}", human_date(c.to))
+            };
+            let mark = if c.basis.is_published() {
+                String::new()
+            } else {
+                format!(" ({APPROX}{}: {})", c.basis.label(), c.note)
+            };
+            writeln!(out, "    {} from {} {end}{mark}", c.code, human_date(c.from))?;
+        }
     }
     Ok(())
 }
@@ -714,11 +1188,20 @@ pub fn write_compare(
                     "from": ch.from.iter().map(|f| code(*f)).collect::<Vec<_>>(),
                     "to": code(ch.to),
                     "to_name": s.org(ch.to).name,
+                    "to_kind": s.org(ch.to).kind.label(),
                     "into": ch.into.map(code),
                     "left": ch.left.map(code),
                     "note": ch.note,
+                    "basis": ch.basis.map(Provenance::label),
                     "text": ch.describe(s),
                 });
+                if !ch.parts.is_empty() {
+                    v["parts"] = json!(ch
+                        .parts
+                        .iter()
+                        .map(|(f, share)| json!({ "from": code(*f), "share": share }))
+                        .collect::<Vec<_>>());
+                }
                 if let Some(i) = ch.arrangement {
                     v["arrangement"] = arrangement_json(s, &s.arrangements[i]);
                 }
@@ -735,6 +1218,9 @@ pub fn write_compare(
             "mergers": c.mergers,
             "new_ccgs": c.new_ccgs.iter().map(|x| code(*x)).collect::<Vec<_>>(),
             "formed_from": c.formed_from.iter().map(|x| code(*x)).collect::<Vec<_>>(),
+            "icb_mergers": c.new_icbs.len(),
+            "new_icbs": c.new_icbs.iter().map(|x| code(*x)).collect::<Vec<_>>(),
+            "icbs_formed_from": c.icbs_formed_from.iter().map(|x| code(*x)).collect::<Vec<_>>(),
             "changes": changes,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;

@@ -864,7 +864,8 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
     let mut ancestors: HashSet<OrgId> = HashSet::from([me]);
     for st in lineage.steps.iter().rev() {
         let into_me = st.kind == EventKind::AbolishIntoIcb && st.to == me;
-        if (st.kind == EventKind::Merge && ancestors.contains(&st.to)) || into_me {
+        let merged = matches!(st.kind, EventKind::Merge | EventKind::Split);
+        if (merged && ancestors.contains(&st.to)) || into_me {
             for f in &st.from {
                 if ancestors.insert(*f) {
                     predecessors.push(link(s, *f, format!("until {}", human_date(s.org(*f).to))));
@@ -1195,23 +1196,38 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
         // succession, not a merger: it is not counted in the wave.
         let merges: Vec<_> = events
             .iter()
-            .filter(|e| e.kind == EventKind::Merge && e.from.len() >= 2)
+            .filter(|e| {
+                e.kind == EventKind::Merge
+                    && e.from.len() >= 2
+                    && tl.snapshot().org(e.to).kind == OrgKind::Ccg
+            })
             .collect();
         let abolitions: Vec<_> = events
             .iter()
             .filter(|e| e.kind == EventKind::AbolishIntoIcb)
             .collect();
+        let icb_wave = icb_wave(tl, *day);
         let scenario = events
             .iter()
             .any(|e| e.source == crate::model::scenario::SCENARIO_SOURCE);
         marks.push(Mark {
             date: *day,
             events: events.len(),
-            structural: !merges.is_empty() || !abolitions.is_empty(),
+            structural: !merges.is_empty() || !abolitions.is_empty() || icb_wave.is_some(),
             scenario,
         });
         let month = day.format("%b %Y");
-        if !merges.is_empty() {
+        if let Some((ended, created)) = icb_wave {
+            waves.push(Wave {
+                date: *day,
+                label: format!("{month}: {ended} ICBs ➡ {created}"),
+                shorter: [
+                    format!("{month}: {ended} ➡ {created} ICBs"),
+                    format!("{ended} ➡ {created}"),
+                ],
+                scenario,
+            });
+        } else if !merges.is_empty() {
             let n_from: usize = merges.iter().map(|e| e.from.len()).sum();
             let what = if scenario { " (scenario)" } else { "" };
             let n = merges.len();
@@ -1245,6 +1261,30 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
         waves,
         sharing: sharing_marks(tl.snapshot(), first, last),
     }
+}
+
+/// The ICBs that ended on `day` in mergers and splits, and the new ICBs they formed
+/// (`None` when no ICB was formed that day): 12 and 6 on 1 April 2026.
+pub fn icb_wave(tl: &Timeline, day: Date) -> Option<(usize, usize)> {
+    let s = tl.snapshot();
+    let mut ended: Vec<OrgId> = Vec::new();
+    let mut created: Vec<OrgId> = Vec::new();
+    for e in tl.events_on(day) {
+        if !matches!(e.kind, EventKind::Merge | EventKind::Split)
+            || s.org(e.to).kind != OrgKind::Icb
+        {
+            continue;
+        }
+        ended.extend(e.from.iter().copied());
+        if s.org(e.to).from == day {
+            created.push(e.to);
+        }
+    }
+    ended.sort_unstable();
+    ended.dedup();
+    created.sort_unstable();
+    created.dedup();
+    (!created.is_empty()).then_some((ended.len(), created.len()))
 }
 
 /// The days shared management began or ended, within the snapshot's span.
@@ -1294,9 +1334,17 @@ pub fn day_summary(tl: &Timeline, day: Date) -> Vec<String> {
         events.iter().filter(|e| e.kind == kind).collect()
     };
     let mut lines = Vec::new();
+    if let Some((ended, created)) = icb_wave(tl, day) {
+        lines.push(format!(
+            "{}: {} became {}",
+            plural(created, "ICB merger", "ICB mergers"),
+            plural(ended, "ICB", "ICBs"),
+            created
+        ));
+    }
     let merges: Vec<_> = of(EventKind::Merge)
         .into_iter()
-        .filter(|e| e.from.len() >= 2)
+        .filter(|e| e.from.len() >= 2 && s.org(e.to).kind == OrgKind::Ccg)
         .collect();
     if !merges.is_empty() {
         let from: usize = merges.iter().map(|e| e.from.len()).sum();
@@ -1310,7 +1358,7 @@ pub fn day_summary(tl: &Timeline, day: Date) -> Vec<String> {
     }
     for e in of(EventKind::Merge)
         .into_iter()
-        .filter(|e| e.from.len() == 1)
+        .filter(|e| e.from.len() == 1 && s.org(e.to).kind == OrgKind::Ccg)
     {
         lines.push(format!(
             "{} carries on as {}{}",
@@ -1336,6 +1384,7 @@ pub fn day_summary(tl: &Timeline, day: Date) -> Vec<String> {
         ));
     }
     for (kind, one, many) in [
+        (EventKind::Split, "split", "splits"),
         (EventKind::Rename, "rename", "renames"),
         (
             EventKind::BoundaryChange,
@@ -1413,6 +1462,12 @@ pub fn event_lines(tl: &Timeline, day: Date) -> Vec<String> {
                 "Boundary change: {} ({})",
                 s.org(e.to).label(),
                 e.date_basis
+            )),
+            EventKind::Split => lines.push(format!(
+                "Split: part of {} ({:.1}%) to {}",
+                names(&e.from),
+                e.passing_share() * 100.0,
+                s.org(e.to).label()
             )),
         }
     }

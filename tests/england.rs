@@ -112,10 +112,14 @@ fn cli_lineage_of_unknown_code_is_a_clear_usage_error() {
 fn every_merger_is_in_the_record() {
     let tl = england();
     let s = tl.snapshot();
+    // Mergers of CCGs (the ICB mergers of April 2026 are checked in tests/icb_era.rs).
     let merges: Vec<_> = tl
         .events()
         .iter()
-        .filter(|e| e.kind == ccg_explorer::model::format::EventKind::Merge)
+        .filter(|e| {
+            e.kind == ccg_explorer::model::format::EventKind::Merge
+                && s.org(e.to).kind == OrgKind::Ccg
+        })
         .collect();
     assert_eq!(merges.len(), 37);
     let sources: usize = merges.iter().map(|e| e.from.len()).sum();
@@ -142,7 +146,8 @@ fn every_merger_is_in_the_record() {
         }
         assert_eq!(s.org(e.to).from, e.date);
     }
-    // The chain 10G -> 15D -> D4U1Y.
+    // The chain 10G -> 15D -> D4U1Y, then Frimley's sub-ICB location, split three
+    // ways on 1 April 2026.
     let ccg = |c: &str| s.find(OrgKind::Ccg, c).unwrap();
     let lineage = tl.lineage(ccg("10G"));
     let tos: Vec<&str> = lineage
@@ -150,7 +155,7 @@ fn every_merger_is_in_the_record() {
         .iter()
         .map(|st| s.org(st.to).code.as_str())
         .collect();
-    assert_eq!(tos, ["15D", "D4U1Y", "QNQ"]);
+    assert_eq!(tos, ["15D", "D4U1Y", "QNQ", "92A", "D9Y0V", "U2G6B"]);
 }
 
 /// The sets of CCGs alive on each 1 April, and their systems, equal the published

@@ -39,21 +39,35 @@ fn cli_json(args: &[&str]) -> serde_json::Value {
 }
 
 /// The CCGs sharing leadership and the leadership teams on `day`, worked out from the
-/// raw rows: CCG lives and arrangements, linked by breadth-first search.
+/// raw rows: CCG (and, from July 2022, ICB) lives and arrangements, linked by
+/// breadth-first search. An ICB cluster that reaches into part of another ICB's area
+/// shares the leadership of its one member, but links no other ICB.
 fn naive_leadership(raw: &RawSnapshot, day: Date) -> (usize, usize) {
-    let alive: BTreeSet<&str> = raw
-        .ccgs
-        .iter()
-        .filter(|c| c.from <= day && c.to.is_none_or(|t| day <= t))
-        .map(|c| c.code.as_str())
-        .collect();
+    let (ccgs, _, teams) = naive_leadership_of_bodies(raw, day);
+    (ccgs, teams)
+}
+
+/// (CCGs sharing leadership, ICBs sharing leadership, leadership teams) on `day`.
+fn naive_leadership_of_bodies(raw: &RawSnapshot, day: Date) -> (usize, usize, usize) {
+    let lives = |list: &Vec<ccg_explorer::model::format::RawOrg>| -> BTreeSet<String> {
+        list.iter()
+            .filter(|c| c.from <= day && c.to.is_none_or(|t| day <= t))
+            .map(|c| c.code.clone())
+            .collect()
+    };
+    let (ccgs, icbs) = (lives(&raw.ccgs), lives(&raw.icbs));
+    let alive: BTreeSet<&str> = ccgs.iter().chain(&icbs).map(String::as_str).collect();
     let mut edges: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for a in &raw.shared_management {
         let holds = a.from <= day && a.to.is_none_or(|t| day <= t);
         if !holds || a.kind == ArrangementKind::JointCommittee {
             continue;
         }
+        if a.members.len() + a.part_members.len() < 2 {
+            continue;
+        }
         for x in &a.members {
+            edges.entry(x).or_default();
             for y in &a.members {
                 if x != y {
                     edges.entry(x).or_default().insert(y);
@@ -61,7 +75,7 @@ fn naive_leadership(raw: &RawSnapshot, day: Date) -> (usize, usize) {
             }
         }
     }
-    let sharing = alive.iter().filter(|c| edges.contains_key(*c)).count();
+    let sharing = |set: &BTreeSet<String>| set.iter().filter(|c| edges.contains_key(c.as_str())).count();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut teams = 0;
     for c in &alive {
@@ -78,7 +92,7 @@ fn naive_leadership(raw: &RawSnapshot, day: Date) -> (usize, usize) {
             }
         }
     }
-    (sharing, teams)
+    (sharing(&ccgs), sharing(&icbs), teams)
 }
 
 #[test]
@@ -121,8 +135,26 @@ fn leadership_counts_match_a_count_from_the_rows_every_april_and_october() {
     let c = tl.counts_at(d("2019-06-01"));
     assert!(c.ccgs_sharing_leadership > 100, "{c:?}");
     assert!(c.leadership_teams < c.ccg - 50, "{c:?}");
-    // No CCGs after July 2022, so no CCG leadership teams.
-    assert_eq!(tl.counts_at(d("2022-07-01")).leadership_teams, 0);
+    // No CCGs after July 2022: the leadership teams are the ICBs', 42 until the
+    // clusters of 2025 (the record's end moved from July 2022 to November 2026).
+    assert_eq!(tl.counts_at(d("2022-07-01")).leadership_teams, 42);
+    assert_eq!(tl.counts_at(d("2022-07-01")).ccgs_sharing_leadership, 0);
+    // From July 2022 to the record's end, ICBs too agree with the rows.
+    for year in 2022..=2026 {
+        for (month, day) in [(4, 1), (7, 1), (10, 1)] {
+            let date = Date::from_ymd_opt(year, month, day).unwrap();
+            let c = tl.counts_at(date);
+            assert_eq!(
+                (
+                    c.ccgs_sharing_leadership,
+                    c.icbs_sharing_leadership,
+                    c.leadership_teams
+                ),
+                naive_leadership_of_bodies(&raw, date),
+                "{date}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -463,7 +495,8 @@ fn reported_claims_are_reported_with_their_real_source_everywhere() {
     assert!(dac.title.contains("The NHS Long Term Plan balancing act"));
     assert!(dac.title.contains("11 June 2019"));
     assert!(dac.reference.starts_with("https://www.dacbeachcroft.com/"));
-    for a in &s.annotations {
+    // The notes of the CCG era (the ICB era's cite their own sources).
+    for a in s.annotations.iter().filter(|a| a.date < d("2022-07-01")) {
         assert_eq!(a.basis, Provenance::Reported, "{}", a.text);
         assert_eq!(a.source, "DAC_BEACHCROFT_2019");
         assert!(!a.text.contains("PAC"), "{}", a.text);

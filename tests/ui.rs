@@ -438,7 +438,7 @@ fn a_load_shows_its_progress_and_can_be_cancelled_keeping_what_was_open() {
     assert!(h.state().file().is_none());
     assert_eq!(
         h.state().timeline().snapshot().title,
-        "England CCGs 2013–2022"
+        "England CCGs 2013–2022 and ICBs 2022–2026"
     );
     h.get_by_label("Devon (E54000037)");
 }

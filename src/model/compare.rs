@@ -1,5 +1,7 @@
-//! What changed between two dates: counts on each, and a list of changes (mergers,
-//! renames, moves between systems, boundary changes, CCGs becoming sub-ICB locations).
+//! What changed between two dates: counts on each, and a list of changes (mergers of
+//! CCGs and of ICBs, splits, renames, moves between systems, sub-ICB locations moving
+//! to another ICB, boundary changes, CCGs becoming sub-ICB locations, shared
+//! leadership beginning and ending).
 
 use std::collections::BTreeSet;
 
@@ -11,8 +13,13 @@ use super::{Counts, Date, LinkKind, OrgId, OrgKind, Timeline};
 pub enum ChangeKind {
     /// A CCG was established.
     Established,
-    /// CCGs merged into a new CCG.
+    /// CCGs merged into a new CCG, or ICBs (wholly or in part) into a new ICB.
     Merge,
+    /// Part of an organisation passed to another (a new one, or one that carries on):
+    /// one change for each part.
+    Split,
+    /// A sub-ICB location moved from one ICB to another (its code kept).
+    MovedIcb,
     /// One CCG carried on under a new code (a scenario's CCG taken up by a later real
     /// merger): not a merger.
     CarriedOn,
@@ -34,10 +41,12 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [ChangeKind; 10] = [
+    pub const ALL: [ChangeKind; 12] = [
         ChangeKind::Merge,
+        ChangeKind::Split,
         ChangeKind::CarriedOn,
         ChangeKind::BecameSubIcb,
+        ChangeKind::MovedIcb,
         ChangeKind::MovedSystem,
         ChangeKind::BoundaryChange,
         ChangeKind::SharedManagementBegan,
@@ -52,6 +61,8 @@ impl ChangeKind {
         match self {
             ChangeKind::Established => "established",
             ChangeKind::Merge => "merge",
+            ChangeKind::Split => "split",
+            ChangeKind::MovedIcb => "moved-icb",
             ChangeKind::CarriedOn => "carried-on",
             ChangeKind::Rename => "rename",
             ChangeKind::MovedSystem => "moved-system",
@@ -68,6 +79,8 @@ impl ChangeKind {
         match self {
             ChangeKind::Established => "Established",
             ChangeKind::Merge => "Merged",
+            ChangeKind::Split => "Split",
+            ChangeKind::MovedIcb => "Moved to another ICB",
             ChangeKind::CarriedOn => "Carried on under a new code",
             ChangeKind::Rename => "Renamed",
             ChangeKind::MovedSystem => "Moved system",
@@ -100,6 +113,11 @@ pub struct Change {
     pub arrangement: Option<usize>,
     /// The event's note (for renames and boundary changes: what changed).
     pub note: String,
+    /// For a merger of ICBs: the predecessors only part of which passed on, each with
+    /// the share that did. For a split: the share passing.
+    pub parts: Vec<(OrgId, f64)>,
+    /// How the change is known, where the record says (its event's basis).
+    pub basis: Option<super::Provenance>,
 }
 
 impl Change {
@@ -117,7 +135,43 @@ impl Change {
             ChangeKind::CarriedOn => {
                 format!("{} carries on as {}", list(&self.from), label(self.to))
             }
-            ChangeKind::Merge => format!("{} formed from {}", label(self.to), list(&self.from)),
+            ChangeKind::Merge if self.parts.is_empty() => {
+                format!("{} formed from {}", label(self.to), list(&self.from))
+            }
+            ChangeKind::Merge => {
+                let whole: Vec<OrgId> = self
+                    .from
+                    .iter()
+                    .copied()
+                    .filter(|f| !self.parts.iter().any(|(p, _)| p == f))
+                    .collect();
+                let mut names: Vec<String> = whole.iter().map(|i| label(*i)).collect();
+                names.extend(self.parts.iter().map(|(p, share)| {
+                    format!("part of {} ({})", label(*p), share_words(*share))
+                }));
+                format!("{} formed from {}", label(self.to), names.join(", "))
+            }
+            ChangeKind::Split => {
+                let share = self
+                    .parts
+                    .first()
+                    .map(|(_, x)| format!(" ({})", share_words(*x)))
+                    .unwrap_or_default();
+                format!(
+                    "part of {}{share} passed to {}{note}",
+                    list(&self.from),
+                    label(self.to)
+                )
+            }
+            ChangeKind::MovedIcb => match (self.left, self.into) {
+                (Some(l), Some(i)) => format!(
+                    "{} now in {} (was {})",
+                    label(self.to),
+                    label(i),
+                    label(l)
+                ),
+                _ => format!("{} moved to another ICB", label(self.to)),
+            },
             ChangeKind::Rename => format!("{}: renamed{note}", label(self.to)),
             ChangeKind::BoundaryChange => format!("{}: boundary changed{note}", label(self.to)),
             ChangeKind::MovedSystem | ChangeKind::JoinedSystem => match (self.left, self.into) {
@@ -155,6 +209,11 @@ impl Change {
     }
 }
 
+/// `58.9% of its population`.
+fn share_words(share: f64) -> String {
+    format!("{:.1}% of its population", share * 100.0)
+}
+
 /// Two dates side by side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
@@ -178,6 +237,10 @@ pub struct Comparison {
     pub new_ccgs: Vec<OrgId>,
     /// The CCGs alive on `a` they were formed from.
     pub formed_from: Vec<OrgId>,
+    /// ICBs alive on `b` that mergers of ICBs after `a` created (from two or more).
+    pub new_icbs: Vec<OrgId>,
+    /// The ICBs alive on `a` they were formed from, wholly or in part.
+    pub icbs_formed_from: Vec<OrgId>,
 }
 
 impl Comparison {
@@ -193,7 +256,7 @@ impl Comparison {
     }
 
     /// The counts on both dates, a row per kind that can change: (what, on A, on B).
-    pub fn count_rows(&self) -> [(&'static str, usize, usize); 8] {
+    pub fn count_rows(&self) -> [(&'static str, usize, usize); 9] {
         let (a, b) = (self.counts_a, self.counts_b);
         [
             ("clinical commissioning groups", a.ccg, b.ccg),
@@ -203,12 +266,17 @@ impl Comparison {
                 b.ccgs_sharing_leadership,
             ),
             (
-                "leadership teams of CCGs",
+                "leadership teams (CCGs, then ICBs)",
                 a.leadership_teams,
                 b.leadership_teams,
             ),
             ("STPs / integrated care systems", a.system, b.system),
             ("integrated care boards", a.icb, b.icb),
+            (
+                "ICBs sharing leadership",
+                a.icbs_sharing_leadership,
+                b.icbs_sharing_leadership,
+            ),
             ("sub-ICB locations", a.sub_icb_location, b.sub_icb_location),
             ("places", a.place, b.place),
             ("neighbourhoods (PCNs)", a.neighbourhood, b.neighbourhood),
@@ -221,27 +289,41 @@ impl Comparison {
     }
 
     /// `18 mergers: 18 new CCGs formed from 74`, from the merger events between the
-    /// dates whatever exists on B; `No mergers between these dates` when there are none.
+    /// dates whatever exists on B; with ICB mergers, `6 ICB mergers: 6 new ICBs formed
+    /// from 12`; `No mergers between these dates` when there are none.
     pub fn summary(&self) -> String {
         use super::plural;
-        if self.mergers == 0 {
+        let mut parts = Vec::new();
+        if self.mergers > 0 {
+            let head = plural(self.mergers, "merger", "mergers");
+            parts.push(if !self.new_ccgs.is_empty() {
+                format!(
+                    "{head}: {} formed from {}",
+                    plural(self.new_ccgs.len(), "new CCG", "new CCGs"),
+                    self.formed_from.len()
+                )
+            } else {
+                let (ended, created) = self.merged;
+                format!(
+                    "{head}: {} merged into {}, none of which exists on {}",
+                    plural(ended, "CCG", "CCGs"),
+                    plural(created, "new CCG", "new CCGs"),
+                    super::human_date(self.b)
+                )
+            });
+        }
+        if !self.new_icbs.is_empty() {
+            parts.push(format!(
+                "{}: {} formed from {}",
+                plural(self.new_icbs.len(), "ICB merger", "ICB mergers"),
+                plural(self.new_icbs.len(), "new ICB", "new ICBs"),
+                self.icbs_formed_from.len()
+            ));
+        }
+        if parts.is_empty() {
             return "No mergers between these dates".to_string();
         }
-        let head = plural(self.mergers, "merger", "mergers");
-        if !self.new_ccgs.is_empty() {
-            return format!(
-                "{head}: {} formed from {}",
-                plural(self.new_ccgs.len(), "new CCG", "new CCGs"),
-                self.formed_from.len()
-            );
-        }
-        let (ended, created) = self.merged;
-        format!(
-            "{head}: {} merged into {}, none of which exists on {}",
-            plural(ended, "CCG", "CCGs"),
-            plural(created, "new CCG", "new CCGs"),
-            super::human_date(self.b)
-        )
+        parts.join("; ")
     }
 }
 
@@ -287,39 +369,96 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
     let (a, b) = if swapped { (b, a) } else { (a, b) };
     let s = tl.snapshot();
     let mut changes = Vec::new();
+    let change = |kind, date, from: Vec<OrgId>, to| Change {
+        kind,
+        date,
+        from,
+        to,
+        into: None,
+        left: None,
+        arrangement: None,
+        note: String::new(),
+        parts: Vec::new(),
+        basis: None,
+    };
+    // Mergers and splits into one organisation on one day are one change.
+    let mut into: std::collections::BTreeMap<(Date, OrgId), Vec<&super::snapshot::Event>> =
+        Default::default();
     for ev in tl.events().iter().filter(|e| a < e.date && e.date <= b) {
         let kind = match ev.kind {
             EventKind::Establish => ChangeKind::Established,
-            EventKind::Merge if ev.from.len() == 1 => ChangeKind::CarriedOn,
-            EventKind::Merge => ChangeKind::Merge,
+            EventKind::Merge | EventKind::Split => {
+                into.entry((ev.date, ev.to)).or_default().push(ev);
+                continue;
+            }
             EventKind::Rename => ChangeKind::Rename,
             EventKind::BoundaryChange => ChangeKind::BoundaryChange,
             EventKind::AbolishIntoIcb => {
                 for f in &ev.from {
                     changes.push(Change {
-                        kind: ChangeKind::BecameSubIcb,
-                        date: ev.date,
-                        from: vec![*f],
-                        to: tl.sub_icb_for(*f, ev.to).unwrap_or(ev.to),
                         into: Some(ev.to),
-                        left: None,
-                        arrangement: None,
-                        note: String::new(),
+                        basis: ev.basis,
+                        ..change(
+                            ChangeKind::BecameSubIcb,
+                            ev.date,
+                            vec![*f],
+                            tl.sub_icb_for(*f, ev.to).unwrap_or(ev.to),
+                        )
                     });
                 }
                 continue;
             }
         };
         changes.push(Change {
-            kind,
-            date: ev.date,
-            from: ev.from.clone(),
-            to: ev.to,
-            into: None,
-            left: None,
-            arrangement: None,
             note: ev.note.clone(),
+            basis: ev.basis,
+            ..change(kind, ev.date, ev.from.clone(), ev.to)
         });
+    }
+    for ((date, to), evs) in &into {
+        let created = s.org(*to).from == *date;
+        let from: Vec<OrgId> = evs.iter().flat_map(|e| e.from.iter().copied()).collect();
+        let splits: Vec<&&super::snapshot::Event> =
+            evs.iter().filter(|e| e.kind == EventKind::Split).collect();
+        let basis = evs.iter().filter_map(|e| e.basis).max();
+        let note = evs
+            .iter()
+            .map(|e| e.note.as_str())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        if created && from.len() >= 2 {
+            changes.push(Change {
+                parts: splits
+                    .iter()
+                    .flat_map(|e| e.from.iter().map(|f| (*f, e.passing_share())))
+                    .collect(),
+                basis,
+                note,
+                ..change(ChangeKind::Merge, *date, from, *to)
+            });
+        } else if created && splits.is_empty() {
+            changes.push(Change {
+                basis,
+                note,
+                ..change(ChangeKind::CarriedOn, *date, from, *to)
+            });
+        } else {
+            // Parts passed on: to a new organisation from one, or to one that carries on.
+            for e in evs {
+                let kind = if e.kind == EventKind::Split {
+                    ChangeKind::Split
+                } else {
+                    ChangeKind::Merge
+                };
+                changes.push(Change {
+                    parts: e.from.iter().map(|f| (*f, e.passing_share())).collect(),
+                    basis: e.basis,
+                    note: e.note.clone(),
+                    ..change(kind, *date, e.from.clone(), *to)
+                });
+            }
+        }
     }
     // Shared management that began or ended between the dates.
     for (i, arr) in s.arrangements.iter().enumerate() {
@@ -338,14 +477,10 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                 && day <= b
             {
                 changes.push(Change {
-                    kind,
-                    date: day,
-                    from: arr.members.clone(),
-                    to: first,
-                    into: None,
-                    left: None,
                     arrangement: Some(i),
                     note: arr.id.clone(),
+                    basis: arr.basis,
+                    ..change(kind, day, arr.everyone().collect(), first)
                 });
             }
         }
@@ -360,6 +495,28 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
         let Some(later) = carried_on(tl, ccg, b) else {
             continue;
         };
+        // A sub-ICB location that moved to another ICB (its code kept).
+        if s.org(ccg).kind == OrgKind::SubIcb {
+            let before = group_link(tl, ccg, LinkKind::SubIcbIcb, a);
+            let after = group_link(tl, later, LinkKind::SubIcbIcb, b);
+            if let (Some((left, _)), Some((joined, since))) = (before, after)
+                && left != joined
+            {
+                let basis = s
+                    .links_of(later)
+                    .find(|(_, l)| {
+                        l.kind == LinkKind::SubIcbIcb && l.a == later && l.holds_on(b)
+                    })
+                    .map(|(_, l)| l.basis);
+                changes.push(Change {
+                    into: Some(joined),
+                    left: Some(left),
+                    basis,
+                    ..change(ChangeKind::MovedIcb, since, vec![ccg], later)
+                });
+                continue;
+            }
+        }
         let before = system_on(tl, ccg, a);
         let Some((after, since)) = system_on(tl, later, b) else {
             continue;
@@ -368,18 +525,18 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
         let same_name = before.is_some_and(|(x, _)| s.org(x).name == s.org(after).name);
         if before.map(|x| x.0) != Some(after) && !same_name {
             changes.push(Change {
-                kind: if before.is_some() {
-                    ChangeKind::MovedSystem
-                } else {
-                    ChangeKind::JoinedSystem
-                },
-                date: since,
-                from: vec![ccg],
-                to: later,
                 into: Some(after),
                 left: before.map(|x| x.0),
-                arrangement: None,
-                note: String::new(),
+                ..change(
+                    if before.is_some() {
+                        ChangeKind::MovedSystem
+                    } else {
+                        ChangeKind::JoinedSystem
+                    },
+                    since,
+                    vec![ccg],
+                    later,
+                )
             });
         }
     }
@@ -391,43 +548,55 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
             .then(name(x.to).cmp(name(y.to)))
             .then(x.from.cmp(&y.from))
     });
-    // Net mergers: new CCGs alive on `b`, and their ancestors alive on `a`.
-    let mut new_ccgs = Vec::new();
-    let mut formed_from = BTreeSet::new();
-    for ccg in state_b.alive(OrgKind::Ccg) {
-        if state_a.is_alive(ccg) || tl.merges_into(ccg).is_empty() {
-            continue;
-        }
-        let mut stack = vec![ccg];
-        let mut ancestors = BTreeSet::new();
-        let mut guard = 0;
-        while let Some(x) = stack.pop() {
-            guard += 1;
-            if guard > 100_000 {
-                break;
-            }
-            if state_a.is_alive(x) && x != ccg {
-                ancestors.insert(x);
+    // Net mergers: new CCGs (and ICBs) alive on `b`, and their ancestors alive on `a`.
+    let net = |kind: OrgKind| -> (Vec<OrgId>, BTreeSet<OrgId>) {
+        let mut new = Vec::new();
+        let mut formed_from = BTreeSet::new();
+        for body in state_b.alive(kind) {
+            if state_a.is_alive(body) || tl.merges_into(body).is_empty() {
                 continue;
             }
-            for &e in tl.merges_into(x) {
-                let ev = &tl.events()[e];
-                if a < ev.date && ev.date <= b {
-                    stack.extend(ev.from.iter().copied());
+            let mut stack = vec![body];
+            let mut ancestors = BTreeSet::new();
+            let mut guard = 0;
+            while let Some(x) = stack.pop() {
+                guard += 1;
+                if guard > 100_000 {
+                    break;
+                }
+                if state_a.is_alive(x) && x != body {
+                    ancestors.insert(x);
+                    continue;
+                }
+                for &e in tl.merges_into(x) {
+                    let ev = &tl.events()[e];
+                    if a < ev.date && ev.date <= b {
+                        stack.extend(ev.from.iter().copied());
+                    }
                 }
             }
+            // One body carried on under a new code is no merger.
+            if ancestors.len() >= 2 {
+                new.push(body);
+                formed_from.extend(ancestors);
+            }
         }
-        // One CCG carried on under a new code is no merger.
-        if ancestors.len() >= 2 {
-            new_ccgs.push(ccg);
-            formed_from.extend(ancestors);
-        }
-    }
-    new_ccgs.sort_by(|x, y| name(*x).cmp(name(*y)));
+        new.sort_by(|x, y| name(*x).cmp(name(*y)));
+        (new, formed_from)
+    };
+    let (new_ccgs, formed_from) = net(OrgKind::Ccg);
+    let (new_icbs, icbs_formed_from) = net(OrgKind::Icb);
+    // Mergers of CCGs counted from the events, whatever exists on `b`.
     let merger_events: Vec<&super::snapshot::Event> = tl
         .events()
         .iter()
-        .filter(|e| e.kind == EventKind::Merge && e.from.len() >= 2 && a < e.date && e.date <= b)
+        .filter(|e| {
+            e.kind == EventKind::Merge
+                && e.from.len() >= 2
+                && s.org(e.to).kind == OrgKind::Ccg
+                && a < e.date
+                && e.date <= b
+        })
         .collect();
     let ended: BTreeSet<OrgId> = merger_events
         .iter()
@@ -445,5 +614,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
         changes,
         new_ccgs,
         formed_from: formed_from.into_iter().collect(),
+        new_icbs,
+        icbs_formed_from: icbs_formed_from.into_iter().collect(),
     }
 }

@@ -13,8 +13,8 @@ use std::cell::Cell;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::format::{
-    RawAnnotation, RawArrangement, RawEvent, RawLink, RawMoney, RawOrg, RawShare, RawSnapshot,
-    RawSource,
+    RawAnnotation, RawArrangement, RawEvent, RawIcbMoney, RawLink, RawMoney, RawOrg, RawShare,
+    RawSnapshot, RawSource,
 };
 use super::scenario::{Bookmark, Change, Scenario, SnapshotRef};
 
@@ -60,8 +60,9 @@ pub struct Stopped {
 }
 
 /// The top-level fields only snapshots have.
-pub const SNAPSHOT_FIELDS: [&str; 23] = [
+pub const SNAPSHOT_FIELDS: [&str; 25] = [
     "title",
+    "as_at",
     "sources",
     "regions",
     "systems",
@@ -83,6 +84,7 @@ pub const SNAPSHOT_FIELDS: [&str; 23] = [
     "events",
     "shared_management",
     "money",
+    "icb_money",
     "annotations",
 ];
 
@@ -90,10 +92,11 @@ pub const SNAPSHOT_FIELDS: [&str; 23] = [
 pub const SCENARIO_FIELDS: [&str; 4] = ["name", "snapshot", "changes", "bookmarks"];
 
 /// Every top-level field of a snapshot, in the order of [`RawSnapshot`].
-const SNAPSHOT_ALL: [&str; 25] = [
+const SNAPSHOT_ALL: [&str; 27] = [
     "format",
     "title",
     "description",
+    "as_at",
     "sources",
     "regions",
     "systems",
@@ -115,6 +118,7 @@ const SNAPSHOT_ALL: [&str; 25] = [
     "events",
     "shared_management",
     "money",
+    "icb_money",
     "annotations",
 ];
 
@@ -129,10 +133,11 @@ const SCENARIO_ALL: [&str; 6] = [
 ];
 
 /// Both, for ron's messages.
-const ALL: [&str; 28] = [
+const ALL: [&str; 30] = [
     "format",
     "title",
     "description",
+    "as_at",
     "sources",
     "regions",
     "systems",
@@ -153,6 +158,7 @@ const ALL: [&str; 28] = [
     "events",
     "shared_management",
     "money",
+    "icb_money",
     "annotations",
     "name",
     "snapshot",
@@ -363,6 +369,7 @@ struct Fields {
     format: Option<u32>,
     title: Option<String>,
     description: Option<String>,
+    as_at: Option<Option<AsAt>>,
     sources: Option<Vec<RawSource>>,
     orgs: [Option<Vec<RawOrg>>; 7],
     links: [Option<Vec<RawLink>>; 7],
@@ -370,6 +377,7 @@ struct Fields {
     events: Option<Vec<RawEvent>>,
     shared_management: Option<Vec<RawArrangement>>,
     money: Option<RawMoney>,
+    icb_money: Option<RawIcbMoney>,
     annotations: Option<Vec<RawAnnotation>>,
     name: Option<String>,
     snapshot: Option<SnapshotRef>,
@@ -398,6 +406,15 @@ const LINK_FIELDS: [&str; 7] = [
 const SHARE_FIELDS: [&str; 3] = ["ccg_places", "sub_icb_places", "neighbourhood_places"];
 
 struct DocVisitor<'a>(&'a Seen);
+
+/// The `as_at` day, read as the snapshot's other dates are.
+struct AsAt(crate::model::Date);
+
+impl<'de> de::Deserialize<'de> for AsAt {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<AsAt, D::Error> {
+        crate::model::format::read_date(d).map(AsAt)
+    }
+}
 
 /// Reads a field's value into `slot`, refusing a second one.
 fn take<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
@@ -433,6 +450,8 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                 "events" => take(&mut map, &mut f.events, name)?,
                 "shared_management" => take(&mut map, &mut f.shared_management, name)?,
                 "money" => take(&mut map, &mut f.money, name)?,
+                "icb_money" => take(&mut map, &mut f.icb_money, name)?,
+                "as_at" => take(&mut map, &mut f.as_at, name)?,
                 "annotations" => take(&mut map, &mut f.annotations, name)?,
                 "name" => take(&mut map, &mut f.name, name)?,
                 "snapshot" => take(&mut map, &mut f.snapshot, name)?,
@@ -477,6 +496,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                     format: f.format.ok_or_else(|| missing("format"))?,
                     title: f.title.ok_or_else(|| missing("title"))?,
                     description: f.description.unwrap_or_default(),
+                    as_at: f.as_at.flatten().map(|a| a.0),
                     sources: f.sources.unwrap_or_default(),
                     regions: regions.unwrap_or_default(),
                     systems: systems.unwrap_or_default(),
@@ -498,6 +518,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                     events: f.events.unwrap_or_default(),
                     shared_management: f.shared_management.unwrap_or_default(),
                     money: f.money.unwrap_or_default(),
+                    icb_money: f.icb_money.unwrap_or_default(),
                     annotations: f.annotations.unwrap_or_default(),
                 })))
             }

@@ -1,9 +1,12 @@
-//! The merger flow: organisations in columns (1 April of each year, then the ICBs) and
-//! who became whom between one column and the next.
+//! The merger flow: organisations in columns (1 April of each year, then the ICBs on
+//! the day they began and on each day ICBs changed) and who became whom between one
+//! column and the next.
 //!
 //! This is the structure behind the alluvial view; geometry lives with the window.
 //! Each CCG flows whole into its successor (a merger) or into the ICB it was abolished
-//! into, so within a column the nodes can be ordered so that no two bands cross.
+//! into, so within a column the nodes can be ordered so that no two bands cross. An
+//! ICB split between several (Frimley in April 2026) flows to each by its share of
+//! the population.
 
 use std::collections::HashMap;
 
@@ -71,9 +74,26 @@ pub struct Flow {
     pub groups: Vec<FlowGroup>,
 }
 
+/// How far the flow runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FlowSpan {
+    /// The CCGs and the ICBs they became: 1 April of every year CCGs exist, then the
+    /// day ICBs were established.
+    #[default]
+    ToIcbs,
+    /// The whole record: then every day on which ICBs merged, split or changed their
+    /// boundaries (1 April 2023, 1 April 2026 in England), to 36 ICBs.
+    Record,
+}
+
 /// The days the columns show: 1 April of every year CCGs exist, then the day ICBs
 /// were established (if the snapshot has any).
 pub fn column_dates(tl: &Timeline) -> Vec<Date> {
+    column_dates_for(tl, FlowSpan::ToIcbs)
+}
+
+/// The days the columns show over `span`.
+pub fn column_dates_for(tl: &Timeline, span: FlowSpan) -> Vec<Date> {
     let s = tl.snapshot();
     let (_, span_end) = s.span();
     let ccgs = s.orgs.iter().filter(|o| o.kind == OrgKind::Ccg);
@@ -115,6 +135,19 @@ pub fn column_dates(tl: &Timeline) -> Vec<Date> {
     {
         dates.push(d);
     }
+    if span == FlowSpan::Record
+        && let Some(d) = icb_day
+    {
+        // Then every day on which ICBs merged, split or changed their boundaries.
+        let mut changed: Vec<Date> = s
+            .events
+            .iter()
+            .filter(|e| e.date > d && s.org(e.to).kind == OrgKind::Icb)
+            .map(|e| e.date)
+            .collect();
+        changed.dedup();
+        dates.extend(changed);
+    }
     dates
 }
 
@@ -150,11 +183,28 @@ fn successors(
         .into_iter()
         .filter(|e| tl.events()[*e].date == first_day)
         .collect();
-    let n = on_day.len() as f64;
+    // An abolition may split a CCG evenly across ICBs; a split passes on its share.
+    let n = on_day
+        .iter()
+        .filter(|e| tl.events()[**e].kind != EventKind::Split)
+        .count()
+        .max(1) as f64;
+    let mut on_day = on_day;
+    // The largest part first: a lineage takes the colour of where most of it went.
+    on_day.sort_by(|a, b| {
+        let (ea, eb) = (&tl.events()[*a], &tl.events()[*b]);
+        eb.passing_share().total_cmp(&ea.passing_share()).then(a.cmp(b))
+    });
     for e in on_day {
         let ev = &tl.events()[e];
-        if matches!(ev.kind, EventKind::Merge | EventKind::AbolishIntoIcb) {
-            successors(tl, ev.to, day, depth + 1, share / n, out);
+        match ev.kind {
+            EventKind::Merge | EventKind::AbolishIntoIcb => {
+                successors(tl, ev.to, day, depth + 1, share / n, out)
+            }
+            EventKind::Split => {
+                successors(tl, ev.to, day, depth + 1, share * ev.passing_share(), out)
+            }
+            _ => {}
         }
     }
 }
@@ -219,16 +269,23 @@ impl Flow {
         })
     }
 
-    /// Builds the flow of a snapshot.
+    /// Builds the flow of a snapshot from the first CCGs to the ICBs they became.
     pub fn build(tl: &Timeline) -> Flow {
+        Self::build_for(tl, FlowSpan::ToIcbs)
+    }
+
+    /// Builds the flow over `span`: with [`FlowSpan::Record`], on to the ICBs of the
+    /// record's last change (36 in April 2026), with Frimley's split by population.
+    pub fn build_for(tl: &Timeline, span: FlowSpan) -> Flow {
         let s = tl.snapshot();
-        let dates = column_dates(tl);
+        let dates = column_dates_for(tl, span);
         // Organisations in each column, and where each goes in the next.
         let mut cols: Vec<Vec<OrgId>> = Vec::with_capacity(dates.len());
         let mut icb_col: Vec<bool> = Vec::with_capacity(dates.len());
-        for (i, d) in dates.iter().enumerate() {
+        for d in &dates {
             let state = tl.state_at(*d);
-            let is_icb_col = i + 1 == dates.len() && state.alive(OrgKind::Ccg).next().is_none();
+            let is_icb_col = state.alive(OrgKind::Ccg).next().is_none()
+                && state.alive(OrgKind::Icb).next().is_some();
             let kind = if is_icb_col {
                 OrgKind::Icb
             } else {
@@ -536,20 +593,19 @@ impl Flow {
         }
     }
 
-    /// The shared leadership teams in each column, on the column's date: CCG nodes that
-    /// stand for one CCG each (none in a coarse or an ICB column).
+    /// The shared leadership teams in each column, on the column's date: CCG nodes (in
+    /// an ICB column, ICB nodes) that stand for one organisation each (none in a coarse
+    /// column).
     pub fn teams(&self, s: &Snapshot) -> Vec<Vec<FlowTeam>> {
         self.columns
             .iter()
             .map(|c| {
-                if c.icb {
-                    return Vec::new();
-                }
+                let kind = if c.icb { OrgKind::Icb } else { OrgKind::Ccg };
                 let pos: HashMap<OrgId, u32> = c
                     .nodes
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| n.members == 1 && s.org(n.org).kind == OrgKind::Ccg)
+                    .filter(|(_, n)| n.members == 1 && s.org(n.org).kind == kind)
                     .map(|(k, n)| (n.org, k as u32))
                     .collect();
                 super::sharing::teams(s, c.date, pos.keys().copied())

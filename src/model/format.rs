@@ -22,6 +22,15 @@ pub struct RawSnapshot {
     /// What the snapshot covers, in a sentence or two.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The day the record runs to: the last day its sources were checked. The
+    /// timeline, counts and charts run to it; absent, they run to the last day the
+    /// record names.
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub as_at: Option<Date>,
     /// Every source key that figures and relations cite.
     #[serde(default)]
     pub sources: Vec<RawSource>,
@@ -85,6 +94,10 @@ pub struct RawSnapshot {
     /// Running-cost money: allowances, published figures, the target, model parameters.
     #[serde(default)]
     pub money: RawMoney,
+    /// Running costs of integrated care boards (from July 2022): allowances, rules and
+    /// what was not found. Kept apart from the CCG era's `money`, never mixed with it.
+    #[serde(default, skip_serializing_if = "RawIcbMoney::is_empty")]
+    pub icb_money: RawIcbMoney,
     /// Notes pinned to the charts where they belong.
     #[serde(default)]
     pub annotations: Vec<RawAnnotation>,
@@ -118,6 +131,9 @@ pub enum ArrangementKind {
     SingleManagementTeam,
     /// A joint committee with delegated decisions (no shared leadership implied).
     JointCommittee,
+    /// ICBs under one leadership team (a chair, a chief executive or an executive team
+    /// shared), the clusters of 2025/26.
+    LeadershipCluster,
 }
 
 impl ArrangementKind {
@@ -127,6 +143,7 @@ impl ArrangementKind {
             ArrangementKind::SharedAccountableOfficer => "shared accountable officer",
             ArrangementKind::SingleManagementTeam => "single management team",
             ArrangementKind::JointCommittee => "joint committee",
+            ArrangementKind::LeadershipCluster => "leadership cluster",
         }
     }
 
@@ -136,10 +153,11 @@ impl ArrangementKind {
             ArrangementKind::SharedAccountableOfficer => "shared AO",
             ArrangementKind::SingleManagementTeam => "shared team",
             ArrangementKind::JointCommittee => "joint committee",
+            ArrangementKind::LeadershipCluster => "cluster",
         }
     }
 
-    /// Whether the CCGs share leadership (and so fixed running costs).
+    /// Whether the members share leadership (and so fixed running costs).
     pub fn shares_management(self) -> bool {
         !matches!(self, ArrangementKind::JointCommittee)
     }
@@ -183,8 +201,16 @@ pub struct RawArrangement {
     pub id: String,
     /// What was shared.
     pub kind: ArrangementKind,
-    /// The CCGs (at least two).
+    /// What the members are: CCGs (the default, left out) or ICBs (`Icb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_kind: Option<super::OrgKind>,
+    /// The members whose leadership was shared (with `part_members`, at least two).
     pub members: Vec<String>,
+    /// Bodies only part of whose area joined (an East of England cluster drawn on the
+    /// future ICB footprints): shown with the arrangement, but their leadership team
+    /// is the one they are a `member` of, so they are not counted in this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_members: Vec<String>,
     /// First day.
     #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
@@ -207,6 +233,10 @@ pub struct RawArrangement {
     /// The leader's title as the source gives it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub leader: String,
+    /// How the arrangement is known, where the record says: published (confirmed in a
+    /// primary source), reported (secondary sources only) or estimated (inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Provenance>,
     /// Source key.
     pub source: String,
     /// Page addresses that show it.
@@ -294,9 +324,14 @@ pub struct RawOrg {
     pub code: String,
     /// The name, as last published.
     pub name: String,
-    /// The ONS (GSS) code, where there is one.
+    /// The ONS (GSS) code, where there is one confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ons: Option<String>,
+    /// ONS (GSS) codes over time, each with its basis, where the code changed or is not
+    /// confirmed (a 2026 code seen only in third-party code is `Reported`; a code
+    /// assumed unchanged is `Estimated`). A day no entry covers has no known code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ons_codes: Vec<RawCode>,
     /// First day of life.
     #[serde(deserialize_with = "fast_date::one")]
     pub from: Date,
@@ -319,6 +354,32 @@ pub struct RawOrg {
     )]
     pub named_from: Option<Date>,
     /// Anything a reader should know (estimated dates, name variants).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A code valid over an interval, with how it is known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCode {
+    /// The code.
+    pub code: String,
+    /// First day.
+    #[serde(deserialize_with = "fast_date::one")]
+    pub from: Date,
+    /// Last day; absent while it still holds.
+    #[serde(
+        default,
+        deserialize_with = "fast_date::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to: Option<Date>,
+    /// Published (confirmed), reported, estimated (assumed or inferred).
+    pub basis: Provenance,
+    /// Source key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Why it is not confirmed, or anything else a reader should know.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
 }
@@ -413,6 +474,10 @@ pub enum EventKind {
     Rename,
     /// CCGs (`from`) are abolished; their areas become sub-ICB locations of an ICB (`to`).
     AbolishIntoIcb,
+    /// One organisation (`from`) ends and part of it, `share` of its population, passes
+    /// to `to` (new that day, or one that carries on and gains the area). Every split of
+    /// an organisation on a day together passes on all of it.
+    Split,
 }
 
 impl EventKind {
@@ -424,6 +489,7 @@ impl EventKind {
             EventKind::BoundaryChange => "boundary change",
             EventKind::Rename => "rename",
             EventKind::AbolishIntoIcb => "abolished into ICB",
+            EventKind::Split => "split",
         }
     }
 }
@@ -439,21 +505,31 @@ pub struct RawEvent {
     pub date: Date,
     /// What happens.
     pub kind: EventKind,
-    /// The CCGs that end (merge, abolish).
+    /// The organisations that end (merge, abolish, split).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub from: Vec<String>,
     /// The organisation created or changed (a CCG; for an abolition, the ICB).
     pub to: String,
-    /// What `to` is, where it is not the usual: a boundary change or rename of a sub-ICB
-    /// location (from July 2022) says `to_kind: SubIcb`.
+    /// What `to` is, where it is not the usual: a boundary change, rename or split of a
+    /// sub-ICB location says `to_kind: SubIcb`; a merger, split, boundary change or
+    /// rename of ICBs says `to_kind: Icb`. A merger's or split's `from` are of the same
+    /// kind as its `to`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_kind: Option<super::OrgKind>,
     /// The name of `to` after the event.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
+    /// For a split: the share of `from` (by population) that passes to `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
     /// How the date is known: `exact`, or why it is inferred.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub date_basis: String,
+    /// How the event is known, where the record says: published (confirmed in a
+    /// primary source), reported, estimated (inferred) or derived (a share worked out
+    /// from published counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Provenance>,
     /// Where it comes from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
@@ -481,6 +557,97 @@ pub struct RawMoney {
     /// Parameters of the cost model, for users to see and change.
     #[serde(default)]
     pub parameters: Vec<RawParameter>,
+}
+
+/// Running costs of integrated care boards: what was published or reported, the
+/// rules, and what was looked for and not found. Codes are ICB codes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIcbMoney {
+    /// Figures for one or more ICBs (`orgs`; none for England), with their basis: the
+    /// allowances published in draft for 2024/25, a reported total, local figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<RawFigure>,
+    /// The rules: the 30% real-terms cut, the 50% cut, the per-head envelope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<RawIcbTarget>,
+    /// Figures looked for and not found or not read: said so, never invented.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<RawGap>,
+}
+
+impl RawIcbMoney {
+    /// Whether there is nothing in it.
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty() && self.targets.is_empty() && self.gaps.is_empty()
+    }
+}
+
+/// A running-cost rule for ICBs: a cut from a baseline, or an envelope per head.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIcbTarget {
+    /// Identifier, unique among the targets (`ICB_30`).
+    pub id: String,
+    /// What it is called: `30% real-terms cut in the running cost allowance`.
+    pub name: String,
+    /// The cut as a fraction (0.3 for 30%), for a cut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<f64>,
+    /// Pounds per head, for an envelope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gbp_per_head: Option<f64>,
+    /// What it applies to: `each ICB's running cost allowance (RCA), real terms`.
+    pub scope: String,
+    /// The year the cut is measured from, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_year: Option<FinancialYear>,
+    /// How the baseline year is known (`Estimated` when inferred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_basis: Option<Provenance>,
+    /// The year by which it is due.
+    pub target_year: FinancialYear,
+    /// The deadline in words: `end of Q3 2025/26 (December 2025)`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub deadline: String,
+    /// How the rule is known.
+    pub basis: Provenance,
+    /// Source keys.
+    pub source: String,
+    /// Whether its figures can be set beside the running cost allowance. An envelope
+    /// that also covers programme pay cannot.
+    #[serde(default)]
+    pub comparable_with_allowance: bool,
+    /// What a chart must say beside it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caveat: String,
+    /// Anything else.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A figure looked for and not found (or found published but not read).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGap {
+    /// The ICB codes it concerns (none for England).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orgs: Vec<String>,
+    /// The financial year, where it is one whole year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<FinancialYear>,
+    /// The period as written (`2023/24-2025/26`).
+    pub period: String,
+    /// What is missing.
+    pub what: String,
+    /// `published, not read` or `not found`.
+    pub status: String,
+    /// Source keys, where a publication is known to exist.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Anything else.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// An amount in pounds for a financial year.
@@ -521,7 +688,8 @@ pub struct RawTarget {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFigure {
-    /// The CCG codes the figure covers (empty for an illustrative figure).
+    /// The codes the figure covers: CCGs in `money`, ICBs in `icb_money` (empty for
+    /// an illustrative or national figure).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub orgs: Vec<String>,
     /// The financial year, where the period is one whole year.
@@ -565,6 +733,11 @@ pub struct RawParameter {
 pub(crate) struct RawHeader {
     #[serde(default)]
     pub format: Option<u32>,
+}
+
+/// Reads a date written `YYYY-MM-DD`, as every date of a snapshot is read.
+pub(crate) fn read_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    fast_date::one(d)
 }
 
 /// Reading dates, a tenth of all parsing: `YYYY-MM-DD` directly, anything else through

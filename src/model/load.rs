@@ -603,6 +603,14 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             "give it a `title`; the window shows it",
         );
     }
+    if let Some(a) = raw.as_at {
+        ck.check_dates(
+            locator.field("as_at"),
+            "",
+            &|| "the snapshot's `as_at`".to_string(),
+            &[Some(a)],
+        );
+    }
     for (i, s) in raw.sources.iter().enumerate() {
         if !ck.sources.insert(s.key.clone()) {
             let at = ck.at("sources", i);
@@ -724,6 +732,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 );
                 continue;
             }
+            let ons_codes = lift_ons_codes(&mut ck, at, &code, kind, r, to);
             let id = OrgId(orgs.len() as u32);
             by_code.insert((kind, code.clone()), id);
             org_pos.push(at);
@@ -732,6 +741,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 code,
                 name: r.name.trim().to_string(),
                 ons: r.ons.clone(),
+                ons_codes,
                 from: r.from,
                 to,
                 population,
@@ -913,14 +923,29 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         } else {
             OrgKind::Ccg
         };
-        // A boundary change or rename may be a sub-ICB location's (from July 2022).
+        // A boundary change, rename or split may be a sub-ICB location's (from July
+        // 2022); a merger, split, boundary change or rename may be of ICBs.
         let to_kind = match e.to_kind {
             None => to_kind,
             Some(k) if k == to_kind => k,
             Some(OrgKind::SubIcb)
-                if matches!(e.kind, EventKind::BoundaryChange | EventKind::Rename) =>
+                if matches!(
+                    e.kind,
+                    EventKind::BoundaryChange | EventKind::Rename | EventKind::Split
+                ) =>
             {
                 OrgKind::SubIcb
+            }
+            Some(OrgKind::Icb)
+                if matches!(
+                    e.kind,
+                    EventKind::BoundaryChange
+                        | EventKind::Rename
+                        | EventKind::Split
+                        | EventKind::Merge
+                ) =>
+            {
+                OrgKind::Icb
             }
             Some(k) => {
                 ck.error(
@@ -932,29 +957,42 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                         e.kind.label(),
                         k.label()
                     ),
-                    "leave out `to_kind` (a CCG), or use SubIcb for a boundary change or rename of a sub-ICB location",
+                    "leave out `to_kind` (a CCG), use SubIcb for a boundary change, rename or split of a sub-ICB location, or Icb for a merger, split, boundary change or rename of ICBs",
                 );
                 continue;
             }
+        };
+        // What `from` names: CCGs abolished into an ICB; otherwise the kind of `to`.
+        let from_kind = match e.kind {
+            EventKind::Merge | EventKind::Split => to_kind,
+            _ => OrgKind::Ccg,
         };
         let to = resolve(&mut ck, at, to_kind, &e.to, "events");
         let from: Vec<Option<OrgId>> = e
             .from
             .iter()
-            .map(|c| resolve(&mut ck, at, OrgKind::Ccg, c, "events"))
+            .map(|c| resolve(&mut ck, at, from_kind, c, "events"))
             .collect();
-        let needs_from = matches!(e.kind, EventKind::Merge | EventKind::AbolishIntoIcb);
+        let needs_from = matches!(
+            e.kind,
+            EventKind::Merge | EventKind::AbolishIntoIcb | EventKind::Split
+        );
+        let many = match from_kind {
+            OrgKind::Icb => "ICBs",
+            OrgKind::SubIcb => "sub-ICB locations",
+            _ => "CCGs",
+        };
         if needs_from && e.from.is_empty() {
             ck.error(
                 at,
                 &e.to,
                 format!(
-                    "the {} {} into {} lists no CCGs in `from`",
+                    "the {} {} into {} lists no {many} in `from`",
                     e.kind.label(),
                     e.id,
                     e.to
                 ),
-                "list the CCGs that end in `from`",
+                &format!("list the {many} that end in `from`"),
             );
         }
         if !needs_from && !e.from.is_empty() {
@@ -968,6 +1006,49 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 ),
                 "remove `from`, or change the kind to Merge",
             );
+        }
+        // A split passes a share of one organisation on; nothing else has a share.
+        match (e.kind, e.share) {
+            (EventKind::Split, None) => ck.error(
+                at,
+                &e.id,
+                format!(
+                    "the split {} into {} has no `share`: what part of {} passes to {}?",
+                    e.id,
+                    e.to,
+                    e.from.join(", "),
+                    e.to
+                ),
+                "give the share of the population passing on, such as `share: 0.589`",
+            ),
+            (EventKind::Split, Some(x)) if !(x > 0.0 && x <= 1.0) => ck.error(
+                at,
+                &e.id,
+                format!("the split {} has the share {}, outside 0 to 1", e.id, show_number(x)),
+                "a share is a fraction: more than 0 and at most 1",
+            ),
+            (EventKind::Split, _) if e.from.len() > 1 => ck.error(
+                at,
+                &e.id,
+                format!(
+                    "the split {} lists {} organisations in `from`; a split ends one",
+                    e.id,
+                    e.from.len()
+                ),
+                "write one split event for each organisation that ends",
+            ),
+            (EventKind::Split, _) => {}
+            (kind, Some(_)) => ck.error(
+                at,
+                &e.id,
+                format!(
+                    "the {} event {} has a `share`, which only a split has",
+                    kind.label(),
+                    e.id
+                ),
+                "remove `share`, or make the event a Split",
+            ),
+            (_, None) => {}
         }
         let Some(to) = to else { continue };
         if from.iter().any(Option::is_none) {
@@ -983,13 +1064,17 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                         at,
                         &o.code,
                         format!(
-                            "CCG {} is in the {} on {}, but its life ends {}, not the day before ({day_before})",
+                            "{} {} is in the {} on {}, but its life ends {}, not the day before ({day_before})",
+                            o.kind.label(),
                             o.code,
                             e.kind.label(),
                             e.date,
                             show_end(o.to)
                         ),
-                        "set the CCG's `to` to the day before the event, or correct the event's date",
+                        &format!(
+                            "set the {}'s `to` to the day before the event, or correct the event's date",
+                            o.kind.label()
+                        ),
                     );
                 }
             }
@@ -1001,16 +1086,19 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                     at,
                     &t.code,
                     format!(
-                        "CCG {} is created by the {} on {}, but its life starts {}",
+                        "{} {} is created by the {} on {}, but its life starts {}",
+                        t.kind.label(),
                         t.code,
                         e.kind.label(),
                         e.date,
                         t.from
                     ),
-                    "set the CCG's `from` to the event's date",
+                    &format!("set the {}'s `from` to the event's date", t.kind.label()),
                 );
             }
-            EventKind::Rename | EventKind::BoundaryChange if !t.alive_on(e.date) => {
+            EventKind::Rename | EventKind::BoundaryChange | EventKind::Split
+                if !t.alive_on(e.date) =>
+            {
                 ck.error(
                     at,
                     &t.code,
@@ -1037,6 +1125,19 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             }
             _ => {}
         }
+        if let Some(a) = raw.as_at
+            && e.date > a
+        {
+            ck.error(
+                at,
+                &e.id,
+                format!(
+                    "event {} is on {}, after the snapshot's `as_at` ({a}): the record says it runs only to then",
+                    e.id, e.date
+                ),
+                "move `as_at` to the last day the sources were checked, or leave out an event not yet in force",
+            );
+        }
         events.push(Event {
             id: e.id.clone(),
             date: e.date,
@@ -1044,7 +1145,9 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             from,
             to,
             name: e.name.clone(),
+            share: e.share,
             date_basis: e.date_basis.clone(),
+            basis: e.basis,
             source: e.source.clone(),
             note: e.note.clone(),
         });
@@ -1148,6 +1251,8 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         ck.check_source(at, &who, &f.source);
     }
 
+    check_icb_money(&mut ck, raw, locator, &by_code);
+
     if orgs.is_empty() {
         ck.warn(
             None,
@@ -1181,12 +1286,14 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         snapshot: Snapshot {
             title: raw.title.clone(),
             description: raw.description.clone(),
+            as_at: raw.as_at,
             sources,
             orgs,
             links,
             events,
             arrangements,
             money: raw.money.clone(),
+            icb_money: raw.icb_money.clone(),
             annotations,
             by_code,
             links_of,
@@ -1194,6 +1301,234 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         },
         warnings: problems,
     })
+}
+
+/// An organisation's ONS codes over time: each inside its life, in order, none
+/// overlapping, every source known.
+fn lift_ons_codes(
+    ck: &mut Checker,
+    at: Option<Pos>,
+    code: &str,
+    kind: OrgKind,
+    r: &super::format::RawOrg,
+    to: Date,
+) -> Vec<super::snapshot::OnsCode> {
+    let mut out: Vec<super::snapshot::OnsCode> = Vec::new();
+    for c in &r.ons_codes {
+        let c_to = end(c.to);
+        ck.check_dates(
+            at,
+            code,
+            &|| format!("the ONS code {} of {code}", c.code),
+            &[Some(c.from), c.to],
+        );
+        if !c.source.is_empty() {
+            ck.check_source(at, code, &c.source);
+        }
+        if c.code.trim().is_empty() {
+            ck.error(
+                at,
+                code,
+                format!("{} {code} has an empty code in `ons_codes`", kind.label()),
+                "write the ONS code, or leave the entry out for days with no known code",
+            );
+            continue;
+        }
+        if c_to < c.from {
+            ck.error(
+                at,
+                code,
+                format!(
+                    "the ONS code {} of {code} ends ({}) before it starts ({})",
+                    show_code(&c.code),
+                    show_end(c_to),
+                    c.from
+                ),
+                "swap or correct `from` and `to`",
+            );
+            continue;
+        }
+        if c.from < r.from || c_to > to {
+            ck.error(
+                at,
+                code,
+                format!(
+                    "the ONS code {} of {} {code} runs {} to {}, outside its life ({} to {})",
+                    show_code(&c.code),
+                    kind.label(),
+                    c.from,
+                    show_end(c_to),
+                    r.from,
+                    show_end(to)
+                ),
+                "keep each ONS code within the organisation's life",
+            );
+        }
+        if let Some(prev) = out
+            .iter()
+            .find(|p| p.from <= c_to && c.from <= p.to)
+        {
+            ck.error(
+                at,
+                code,
+                format!(
+                    "{} {code} has two ONS codes at once, {} and {}, from {} to {}",
+                    kind.label(),
+                    show_code(&prev.code),
+                    show_code(&c.code),
+                    prev.from.max(c.from),
+                    show_end(prev.to.min(c_to))
+                ),
+                "end one code the day before the next starts",
+            );
+        }
+        out.push(super::snapshot::OnsCode {
+            code: c.code.trim().to_string(),
+            from: c.from,
+            to: c_to,
+            basis: c.basis,
+            source: c.source.clone(),
+            note: c.note.clone(),
+        });
+    }
+    out.sort_by_key(|c| c.from);
+    out
+}
+
+/// ICB running costs: amounts that can be used, years in range, codes that are ICBs,
+/// rules that make sense, sources known.
+fn check_icb_money(
+    ck: &mut Checker,
+    raw: &RawSnapshot,
+    locator: &Locator,
+    by_code: &HashMap<(OrgKind, String), OrgId>,
+) {
+    let money = &raw.icb_money;
+    let at = |path: &str, i: usize| {
+        locator
+            .item(&format!("icb_money.{path}"), i)
+            .or_else(|| locator.field("icb_money"))
+    };
+    let icb = |ck: &mut Checker, pos: Option<Pos>, code: &str, section: &str| {
+        if !by_code.contains_key(&(OrgKind::Icb, code.trim().to_string())) {
+            ck.error(
+                pos,
+                code,
+                format!(
+                    "`icb_money.{section}` refers to ICB `{}`, which is not in `icbs`",
+                    show_code(code)
+                ),
+                "add the ICB, or correct the code (codes in icb_money are ICB codes)",
+            );
+        }
+    };
+    for (i, f) in money.figures.iter().enumerate() {
+        let pos = at("figures", i);
+        let who = f.orgs.join(";");
+        for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
+            if let Some(why) = bad_money(v) {
+                ck.error(
+                    pos,
+                    &who,
+                    format!(
+                        "the ICB {} figure for {} ({}) is {} GBP, which is {why}",
+                        f.metric,
+                        if who.is_empty() { "England" } else { &who },
+                        f.period,
+                        show_number(v)
+                    ),
+                    MONEY_HINT,
+                );
+            }
+        }
+        if let Some(y) = f.year {
+            check_money_year(ck, pos, "icb_money.figures", y);
+        }
+        for c in &f.orgs {
+            icb(ck, pos, c, "figures");
+        }
+        ck.check_source(pos, &who, &f.source);
+    }
+    let mut ids = HashSet::new();
+    for (i, t) in money.targets.iter().enumerate() {
+        let pos = at("targets", i);
+        if !ids.insert(t.id.as_str()) {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target id {} is used twice", t.id),
+                "give every target its own id",
+            );
+        }
+        if t.cut.is_none() && t.gbp_per_head.is_none() {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target {} has neither a `cut` nor a `gbp_per_head`", t.id),
+                "a target is a cut from a baseline (`cut: 0.3`) or an envelope per head (`gbp_per_head: 18.76`)",
+            );
+        }
+        if let Some(c) = t.cut
+            && !(c > 0.0 && c < 1.0)
+        {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target {} cuts {}, outside 0 to 1", t.id, show_number(c)),
+                "write 30% as 0.3",
+            );
+        }
+        if let Some(v) = t.gbp_per_head
+            && let Some(why) = bad_money(v)
+        {
+            ck.error(
+                pos,
+                &t.id,
+                format!(
+                    "the ICB target {} is {} GBP per head, which is {why}",
+                    t.id,
+                    show_number(v)
+                ),
+                MONEY_HINT,
+            );
+        }
+        check_money_year(ck, pos, "icb_money.targets", t.target_year);
+        if let Some(b) = t.baseline_year {
+            check_money_year(ck, pos, "icb_money.targets", b);
+            if t.target_year <= b {
+                ck.error(
+                    pos,
+                    &t.id,
+                    format!(
+                        "the ICB target {}'s year {} is not after its baseline year {b}",
+                        t.id, t.target_year
+                    ),
+                    "the target year comes after the baseline",
+                );
+            }
+        }
+        if t.cut.is_some() && t.baseline_year.is_none() {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target {} is a cut with no `baseline_year`", t.id),
+                "give the year the cut is measured from (with `baseline_basis: Estimated` if it is inferred)",
+            );
+        }
+        ck.check_source(pos, &t.id, &t.source);
+    }
+    for (i, g) in money.gaps.iter().enumerate() {
+        let pos = at("gaps", i);
+        if let Some(y) = g.year {
+            check_money_year(ck, pos, "icb_money.gaps", y);
+        }
+        for c in &g.orgs {
+            icb(ck, pos, c, "gaps");
+        }
+        if !g.source.is_empty() {
+            ck.check_source(pos, "", &g.source);
+        }
+    }
 }
 
 /// Shared management: every member a CCG, at least two, inside every member's life.
@@ -1237,43 +1572,68 @@ fn lift_arrangements(
             );
             continue;
         }
-        if r.members.len() < 2 {
+        let kind = match r.member_kind {
+            None | Some(OrgKind::Ccg) => OrgKind::Ccg,
+            Some(OrgKind::Icb) => OrgKind::Icb,
+            Some(k) => {
+                ck.error(
+                    at,
+                    &r.id,
+                    format!(
+                        "arrangement {} has `member_kind: {k:?}`; shared leadership is between CCGs or between ICBs",
+                        r.id
+                    ),
+                    "leave `member_kind` out for CCGs, or write `member_kind: Icb`",
+                );
+                continue;
+            }
+        };
+        let (one, many) = match kind {
+            OrgKind::Icb => ("ICB", "ICBs"),
+            _ => ("CCG", "CCGs"),
+        };
+        let named = r.members.len() + r.part_members.len();
+        if r.members.is_empty() || named < 2 {
             ck.error(
                 at,
                 &r.id,
                 format!(
-                    "arrangement {} has {} member(s); sharing needs at least two CCGs",
-                    r.id,
-                    r.members.len()
+                    "arrangement {} has {} member(s); sharing needs at least two {many}",
+                    r.id, named
                 ),
-                "list every CCG in `members`",
+                &format!("list every {one} in `members`"),
             );
         }
         let mut members = Vec::new();
+        let mut part_members = Vec::new();
         let mut listed = HashSet::new();
-        for code in &r.members {
+        let whole = r.members.iter().map(|c| (c, true));
+        let parts = r.part_members.iter().map(|c| (c, false));
+        for (code, full) in whole.chain(parts) {
             if !listed.insert(code.trim()) {
                 ck.error(
                     at,
                     code,
                     format!(
-                        "arrangement {} lists CCG {} twice: a CCG cannot share management with itself",
+                        "arrangement {} lists {one} {} twice: a{} {one} cannot share management with itself",
                         r.id,
-                        show_code(code)
+                        show_code(code),
+                        if one == "ICB" { "n" } else { "" }
                     ),
-                    "list each CCG once",
+                    &format!("list each {one} once, in `members` or `part_members`"),
                 );
                 continue;
             }
-            match by_code.get(&(OrgKind::Ccg, code.trim().to_string())) {
+            match by_code.get(&(kind, code.trim().to_string())) {
                 None => ck.error(
                     at,
                     code,
                     format!(
-                        "`shared_management` {} refers to CCG `{code}`, which is not in `ccgs`",
-                        r.id
+                        "`shared_management` {} refers to {one} `{code}`, which is not in `{}`",
+                        r.id,
+                        kind.section()
                     ),
-                    "add the CCG, or correct the code",
+                    &format!("add the {one}, or correct the code"),
                 ),
                 Some(id) => {
                     let o = &orgs[id.ix()];
@@ -1282,7 +1642,7 @@ fn lift_arrangements(
                             at,
                             &o.code,
                             format!(
-                                "arrangement {} runs {} to {}, outside the life of CCG {} ({} to {})",
+                                "arrangement {} runs {} to {}, outside the life of {one} {} ({} to {})",
                                 r.id,
                                 r.from,
                                 show_end(to),
@@ -1290,23 +1650,30 @@ fn lift_arrangements(
                                 o.from,
                                 show_end(o.to)
                             ),
-                            "shorten the arrangement to the lives of its CCGs",
+                            &format!("shorten the arrangement to the lives of its {many}"),
                         );
                     }
-                    members.push(*id);
+                    if full {
+                        members.push(*id);
+                    } else {
+                        part_members.push(*id);
+                    }
                 }
             }
         }
         out.push(super::snapshot::Arrangement {
             id: r.id.clone(),
             kind: r.kind,
+            member_kind: kind,
             members,
+            part_members,
             from: r.from,
             to,
             date_basis: r.date_basis.clone(),
             from_precision: r.from_precision,
             to_precision: r.to_precision,
             leader: r.leader.clone(),
+            basis: r.basis,
             source: r.source.clone(),
             evidence: r.evidence.clone(),
             note: r.note.clone(),
@@ -1387,7 +1754,7 @@ fn lift_annotations(
 fn check_cycles(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[Option<Pos>]) {
     let mut next: HashMap<OrgId, Vec<(OrgId, Option<Pos>)>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
-        if e.kind != EventKind::Merge {
+        if !matches!(e.kind, EventKind::Merge | EventKind::Split) {
             continue;
         }
         for f in &e.from {
@@ -1745,44 +2112,93 @@ fn check_parameters(
 fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[Option<Pos>]) {
     let mut ends: HashMap<OrgId, Vec<usize>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
-        if !matches!(e.kind, EventKind::Merge | EventKind::AbolishIntoIcb) {
+        if !e.ends_from() {
             continue;
         }
         let mut listed = HashSet::new();
         for f in &e.from {
             let at = event_pos.get(i).copied().flatten();
             if !listed.insert(*f) {
-                let code = &orgs[f.ix()].code;
+                let o = &orgs[f.ix()];
                 ck.error(
                     at,
-                    code,
+                    &o.code,
                     format!(
-                        "CCG {} is listed twice in the `from` of event {}",
-                        show_code(code),
+                        "{} {} is listed twice in the `from` of event {}",
+                        o.kind.label(),
+                        show_code(&o.code),
                         e.id
                     ),
-                    "list each CCG once",
+                    &format!("list each {} once", o.kind.label()),
                 );
                 continue;
             }
             ends.entry(*f).or_default().push(i);
         }
     }
-    let mut twice: Vec<(OrgId, Vec<usize>)> =
-        ends.into_iter().filter(|(_, v)| v.len() > 1).collect();
-    twice.sort();
-    for (ccg, list) in twice {
-        // Events on different days already break the rule that a CCG's life ends the
-        // day before the event that ends it; this catches two on the same day.
+    let mut ended: Vec<(OrgId, Vec<usize>)> = ends.into_iter().collect();
+    ended.sort();
+    for (org, list) in ended {
+        let o = &orgs[org.ix()];
         let first = &events[list[0]];
         let same_day = list.iter().all(|i| events[*i].date == first.date);
-        let split = list
-            .iter()
-            .all(|i| events[*i].kind == EventKind::AbolishIntoIcb);
-        if !same_day || split {
+        let all = |k: EventKind| list.iter().all(|i| events[*i].kind == k);
+        // The splits of one organisation on one day pass on all of it, each to a
+        // different successor.
+        if same_day && all(EventKind::Split) {
+            let total: f64 = list.iter().filter_map(|i| events[*i].share).sum();
+            if (total - 1.0).abs() > SHARE_TOLERANCE {
+                let parts: Vec<String> = list
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{} to {} ({})",
+                            events[*i].id,
+                            orgs[events[*i].to.ix()].code,
+                            events[*i].share.map(show_number).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                ck.error(
+                    event_pos.get(list[0]).copied().flatten(),
+                    &o.code,
+                    format!(
+                        "the splits of {} {} on {} pass on {total:.4} of it, not all of it: {}",
+                        o.kind.label(),
+                        show_code(&o.code),
+                        first.date,
+                        parts.join(", ")
+                    ),
+                    "make the shares of its splits that day add up to 1",
+                );
+            }
+            let mut to: Vec<OrgId> = list.iter().map(|i| events[*i].to).collect();
+            to.sort();
+            if to.windows(2).any(|w| w[0] == w[1]) {
+                ck.error(
+                    event_pos.get(list[1]).copied().flatten(),
+                    &o.code,
+                    format!(
+                        "{} {} is split into the same organisation twice on {}",
+                        o.kind.label(),
+                        show_code(&o.code),
+                        first.date
+                    ),
+                    "write one split for each successor, with its whole share",
+                );
+            }
             continue;
         }
-        let code = &orgs[ccg.ix()].code;
+        if list.len() < 2 {
+            continue;
+        }
+        // Events on different days already break the rule that a CCG's life ends the
+        // day before the event that ends it; this catches two on the same day. A CCG
+        // abolished into several ICBs that day is split between them.
+        if !same_day || all(EventKind::AbolishIntoIcb) {
+            continue;
+        }
+        let code = &o.code;
         let names: Vec<String> = list
             .iter()
             .map(|i| {
@@ -1798,11 +2214,15 @@ fn check_endings(ck: &mut Checker, orgs: &[Org], events: &[Event], event_pos: &[
             event_pos.get(list[1]).copied().flatten(),
             code,
             format!(
-                "CCG {} ends in more than one event: {}",
+                "{} {} ends in more than one event: {}",
+                o.kind.label(),
                 show_code(code),
                 names.join(", ")
             ),
-            "a CCG ends once: remove it from the `from` of all but one of them",
+            &format!(
+                "a {} ends once: remove it from the `from` of all but one of them, or make them all splits",
+                o.kind.label()
+            ),
         );
     }
 }

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod document;
 pub mod flow;
 pub mod format;
+pub mod icb_costs;
 pub mod load;
 pub mod locate;
 pub mod scenario;

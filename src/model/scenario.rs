@@ -875,6 +875,7 @@ fn transfer(raw: &mut RawSnapshot, sources: &[String], target: &str, day: Date) 
                     Default::default()
                 },
                 source: SCENARIO_SOURCE.to_string(),
+                basis: Some(Provenance::Modelled),
                 note: format!(
                     "scenario: {} carried on by {target} after the merger of {}",
                     a.id,
@@ -1051,6 +1052,7 @@ fn merge(
             source: SCENARIO_SOURCE.to_string(),
         }),
         named_from: None,
+        ons_codes: Vec::new(),
         note: format!("scenario: merger of {}", ccgs.join(", ")),
     });
     let id = fresh_id(format!("S{}", index + 1), |id| {
@@ -1064,7 +1066,9 @@ fn merge(
         to: code.to_string(),
         to_kind: None,
         name: name.to_string(),
+        share: None,
         date_basis: "scenario".to_string(),
+        basis: Some(Provenance::Modelled),
         source: SCENARIO_SOURCE.to_string(),
         note: "hypothetical merger (scenario)".to_string(),
     });
@@ -1337,13 +1341,16 @@ fn share(
     raw.shared_management.push(RawArrangement {
         id,
         kind: ArrangementKind::SharedAccountableOfficer,
+        member_kind: None,
         members: ccgs.to_vec(),
+        part_members: Vec::new(),
         from,
         to: (until != FOREVER).then_some(until),
         date_basis: "scenario".to_string(),
         from_precision: Default::default(),
         to_precision: Default::default(),
         leader: "shared accountable officer (scenario)".to_string(),
+        basis: Some(Provenance::Modelled),
         source: SCENARIO_SOURCE.to_string(),
         evidence: String::new(),
         note: "hypothetical (scenario)".to_string(),

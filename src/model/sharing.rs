@@ -1,11 +1,14 @@
-//! Shared management: CCGs that kept their statutory bodies but shared leadership.
+//! Shared management: CCGs (and, from 2025, ICBs) that kept their statutory bodies but
+//! shared leadership.
 //!
 //! The record holds dated arrangements: a shared accountable officer, a single
-//! management team, a joint committee. This module answers which hold on a day, what a
-//! CCG shared and with whom, and how the CCGs alive on a day fall into leadership teams.
-//! CCGs linked by shared leadership (directly, or through a partner they both share
-//! with) form one team; a CCG sharing with no one is a team of its own. Joint committees
-//! are arrangements too, shown wherever the record is shown, but share no leadership.
+//! management team, a joint committee, an ICB leadership cluster. This module answers
+//! which hold on a day, what a body shared and with whom, and how the bodies alive on a
+//! day fall into leadership teams. Bodies linked by shared leadership (directly, or
+//! through a partner they both share with) form one team; a body sharing with no one is
+//! a team of its own. Joint committees are arrangements too, shown wherever the record
+//! is shown, but share no leadership. A cluster's part members (ICBs only part of whose
+//! area joined it) are shown with it but belong to the team they are a member of.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -22,37 +25,42 @@ pub fn holding_on(s: &Snapshot, date: Date) -> impl Iterator<Item = usize> + '_ 
         .map(|(i, _)| i)
 }
 
-/// Indexes of every arrangement that names `ccg`, by start date.
+/// Indexes of every arrangement that names `ccg` (a CCG or an ICB, as a member or a
+/// part member), by start date.
 pub fn of_ccg(s: &Snapshot, ccg: OrgId) -> Vec<usize> {
     let mut out: Vec<usize> = s
         .arrangements
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.members.contains(&ccg))
+        .filter(|(_, a)| a.members.contains(&ccg) || a.part_members.contains(&ccg))
         .map(|(i, _)| i)
         .collect();
     out.sort_by_key(|i| (s.arrangements[*i].from, *i));
     out
 }
 
-/// The other members of arrangement `a`, seen from `ccg`.
+/// The other members (and part members) of arrangement `a`, seen from `ccg`.
 pub fn partners(a: &Arrangement, ccg: OrgId) -> impl Iterator<Item = OrgId> + '_ {
-    a.members.iter().copied().filter(move |m| *m != ccg)
+    a.everyone().filter(move |m| *m != ccg)
 }
 
 /// One leadership team on a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Team {
-    /// Its CCGs, in id order (one for a CCG that shares with no one).
+    /// Its bodies (CCGs, or ICBs), in id order (one for a body that shares with no one).
     pub ccgs: Vec<OrgId>,
     /// The shared-leadership arrangements that join them, by start date.
     pub arrangements: Vec<usize>,
+    /// Whether an arrangement of the team also reaches into part of another body's area
+    /// (an East of England cluster): then even a team of one body shares leadership.
+    pub partly: bool,
 }
 
 impl Team {
-    /// Whether more than one CCG shares this team.
+    /// Whether the team's leadership is shared: more than one body, or one body with
+    /// part of another's area.
     pub fn shared(&self) -> bool {
-        self.ccgs.len() > 1
+        self.ccgs.len() > 1 || self.partly
     }
 }
 
@@ -103,6 +111,7 @@ pub fn teams(s: &Snapshot, date: Date, alive: impl IntoIterator<Item = OrgId>) -
         groups.root(*a);
     }
     let mut joined_by: Vec<(OrgId, usize)> = Vec::new();
+    let mut partly: BTreeSet<OrgId> = BTreeSet::new();
     for i in holding_on(s, date) {
         let a = &s.arrangements[i];
         if !a.kind.shares_management() {
@@ -119,6 +128,9 @@ pub fn teams(s: &Snapshot, date: Date, alive: impl IntoIterator<Item = OrgId>) -
         }
         if let Some(first) = members.first() {
             joined_by.push((*first, i));
+            if !a.part_members.is_empty() {
+                partly.insert(*first);
+            }
         }
     }
     let mut by_root: BTreeMap<OrgId, Team> = BTreeMap::new();
@@ -129,6 +141,7 @@ pub fn teams(s: &Snapshot, date: Date, alive: impl IntoIterator<Item = OrgId>) -
             .or_insert_with(|| Team {
                 ccgs: Vec::new(),
                 arrangements: Vec::new(),
+                partly: false,
             })
             .ccgs
             .push(*a);
@@ -137,6 +150,7 @@ pub fn teams(s: &Snapshot, date: Date, alive: impl IntoIterator<Item = OrgId>) -
         let r = groups.root(first);
         if let Some(t) = by_root.get_mut(&r) {
             t.arrangements.push(i);
+            t.partly |= partly.contains(&first);
         }
     }
     let mut out: Vec<Team> = by_root.into_values().collect();
@@ -148,15 +162,26 @@ pub fn teams(s: &Snapshot, date: Date, alive: impl IntoIterator<Item = OrgId>) -
     out
 }
 
-/// How the CCGs alive on a day share leadership: the counts of a day, found by binary
+/// How the bodies alive on a day share leadership: the counts of a day, found by binary
 /// search over the days on which an arrangement starts or ends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SharingIndex {
     /// Days from which the figures below hold, ascending.
     starts: Vec<Date>,
-    /// On each stretch: CCGs in a shared-leadership team, and CCGs beyond the first in
-    /// each such team (teams = CCGs alive less this).
-    figures: Vec<(u32, u32)>,
+    /// On each stretch: CCGs in a shared-leadership team, ICBs in one, and bodies beyond
+    /// the first in each such team (teams = bodies alive less this).
+    figures: Vec<(u32, u32, u32)>,
+}
+
+/// The counts of shared leadership on a day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    /// CCGs in a shared-leadership arrangement.
+    pub ccgs: usize,
+    /// ICBs in one (as members: a part member counts in its own team).
+    pub icbs: usize,
+    /// Bodies beyond the first in each shared team: teams = bodies alive less this.
+    pub beyond_first: usize,
 }
 
 impl SharingIndex {
@@ -166,7 +191,7 @@ impl SharingIndex {
         let shared: Vec<&Arrangement> = s
             .arrangements
             .iter()
-            .filter(|a| a.kind.shares_management() && a.members.len() > 1)
+            .filter(|a| a.kind.shares_management() && a.joins_several())
             .collect();
         let mut days: BTreeSet<Date> = BTreeSet::new();
         for a in &shared {
@@ -189,21 +214,32 @@ impl SharingIndex {
                 members.extend(a.members.iter().copied());
             }
             let roots: BTreeSet<OrgId> = members.iter().map(|m| groups.root(*m)).collect();
+            let icbs = members
+                .iter()
+                .filter(|m| s.org(**m).kind == super::OrgKind::Icb)
+                .count() as u32;
             let sharing = members.len() as u32;
             let beyond_first = sharing - roots.len() as u32;
             starts.push(day);
-            figures.push((sharing, beyond_first));
+            figures.push((sharing - icbs, icbs, beyond_first));
         }
         SharingIndex { starts, figures }
     }
 
-    /// On `date`: the CCGs in a shared-leadership team, and how many CCGs beyond the
-    /// first each such team holds.
-    pub fn at(&self, date: Date) -> (usize, usize) {
+    /// On `date`: the CCGs and ICBs in a shared-leadership team, and how many bodies
+    /// beyond the first each such team holds.
+    pub fn at(&self, date: Date) -> Shared {
         let i = self.starts.partition_point(|d| *d <= date);
         match i.checked_sub(1) {
-            Some(i) => (self.figures[i].0 as usize, self.figures[i].1 as usize),
-            None => (0, 0),
+            Some(i) => {
+                let (ccgs, icbs, beyond) = self.figures[i];
+                Shared {
+                    ccgs: ccgs as usize,
+                    icbs: icbs as usize,
+                    beyond_first: beyond as usize,
+                }
+            }
+            None => Shared::default(),
         }
     }
 
@@ -264,6 +300,7 @@ pub fn verb_phrase(kind: ArrangementKind) -> &'static str {
         ArrangementKind::SharedAccountableOfficer => "shared an accountable officer",
         ArrangementKind::SingleManagementTeam => "shared a single management team",
         ArrangementKind::JointCommittee => "had a joint committee",
+        ArrangementKind::LeadershipCluster => "formed a leadership cluster",
     }
 }
 
@@ -279,7 +316,16 @@ pub fn and_list(items: &[String]) -> String {
 /// The arrangement in a sentence: `NHS A CCG (A01) and NHS B CCG (B01) shared an
 /// accountable officer from April 2017 (month only) to 31 Mar 2019`.
 pub fn sentence(s: &Snapshot, a: &Arrangement) -> String {
-    let names: Vec<String> = a.members.iter().map(|m| s.org(*m).label()).collect();
+    let names: Vec<String> = a
+        .members
+        .iter()
+        .map(|m| s.org(*m).label())
+        .chain(
+            a.part_members
+                .iter()
+                .map(|m| format!("part of {}", s.org(*m).label())),
+        )
+        .collect();
     format!(
         "{} {} {}",
         and_list(&names),

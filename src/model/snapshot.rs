@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::format::{ArrangementKind, ChartKind, EventKind, RawMoney, RawSource};
+use super::format::{ArrangementKind, ChartKind, EventKind, RawIcbMoney, RawMoney, RawSource};
 use super::{Date, FOREVER, OrgKind, Provenance};
 
 /// Index of an organisation in [`Snapshot::orgs`].
@@ -45,6 +45,23 @@ pub struct Population {
     pub source: String,
 }
 
+/// An ONS (GSS) code over an interval, with how it is known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnsCode {
+    /// The code.
+    pub code: String,
+    /// First day.
+    pub from: Date,
+    /// Last day, or [`FOREVER`].
+    pub to: Date,
+    /// Published (confirmed), reported, or estimated (assumed unchanged, inferred).
+    pub basis: Provenance,
+    /// Source key.
+    pub source: String,
+    /// Why it is not confirmed, or anything else.
+    pub note: String,
+}
+
 /// An organisation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Org {
@@ -54,8 +71,11 @@ pub struct Org {
     pub code: String,
     /// Its name, as last published.
     pub name: String,
-    /// ONS (GSS) code, where there is one.
+    /// ONS (GSS) code, where there is one confirmed.
     pub ons: Option<String>,
+    /// ONS codes over time with their bases, where the record gives them (a code that
+    /// changed, or one not confirmed); see [`Org::ons_on`].
+    pub ons_codes: Vec<OnsCode>,
     /// First day.
     pub from: Date,
     /// Last day, or [`FOREVER`].
@@ -73,6 +93,18 @@ impl Org {
     /// Whether it exists on `date`.
     pub fn alive_on(&self, date: Date) -> bool {
         self.from <= date && date <= self.to
+    }
+
+    /// The ONS code on `date` and its basis: from `ons_codes` when the record gives
+    /// them (`None` on a day none covers: no code known), else the confirmed `ons`.
+    pub fn ons_on(&self, date: Date) -> Option<(&str, Provenance)> {
+        if self.ons_codes.is_empty() {
+            return self.ons.as_deref().map(|c| (c, Provenance::Published));
+        }
+        self.ons_codes
+            .iter()
+            .find(|c| c.from <= date && date <= c.to)
+            .map(|c| (c.code.as_str(), c.basis))
     }
 
     /// `NHS Devon CCG (15N)`.
@@ -222,23 +254,49 @@ pub struct Event {
     pub to: OrgId,
     /// The name of `to` after the event.
     pub name: String,
+    /// For a split: the share of `from` passing to `to`.
+    pub share: Option<f64>,
     /// How the date is known.
     pub date_basis: String,
+    /// How the event is known, where the record says.
+    pub basis: Option<Provenance>,
     /// Where it comes from.
     pub source: String,
     /// Notes.
     pub note: String,
 }
 
-/// Several CCGs sharing leadership over an interval.
+impl Event {
+    /// Whether it ends its `from` organisations (a merger, an abolition, a split).
+    pub fn ends_from(&self) -> bool {
+        matches!(
+            self.kind,
+            EventKind::Merge | EventKind::AbolishIntoIcb | EventKind::Split
+        )
+    }
+
+    /// The share of each `from` passing to `to`: a split's share, else the whole.
+    pub fn passing_share(&self) -> f64 {
+        match self.kind {
+            EventKind::Split => self.share.unwrap_or(1.0),
+            _ => 1.0,
+        }
+    }
+}
+
+/// Several CCGs (or ICBs) sharing leadership over an interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrangement {
     /// Identifier from the file.
     pub id: String,
     /// What was shared.
     pub kind: ArrangementKind,
-    /// The CCGs.
+    /// What the members are: CCGs or ICBs.
+    pub member_kind: OrgKind,
+    /// The members whose leadership was shared.
     pub members: Vec<OrgId>,
+    /// Bodies only part of whose area joined: shown, not counted in the team.
+    pub part_members: Vec<OrgId>,
     /// First day.
     pub from: Date,
     /// Last day, or [`FOREVER`].
@@ -251,6 +309,8 @@ pub struct Arrangement {
     pub to_precision: super::format::DatePrecision,
     /// The leader's title.
     pub leader: String,
+    /// How it is known, where the record says.
+    pub basis: Option<Provenance>,
     /// Source key.
     pub source: String,
     /// Page addresses.
@@ -263,6 +323,16 @@ impl Arrangement {
     /// Whether it holds on `date`.
     pub fn holds_on(&self, date: Date) -> bool {
         self.from <= date && date <= self.to
+    }
+
+    /// Whether it joins more than one body (members and part members together).
+    pub fn joins_several(&self) -> bool {
+        self.members.len() + self.part_members.len() > 1
+    }
+
+    /// Every body it names: members, then part members.
+    pub fn everyone(&self) -> impl Iterator<Item = OrgId> + '_ {
+        self.members.iter().chain(&self.part_members).copied()
     }
 }
 
@@ -292,6 +362,8 @@ pub struct Snapshot {
     pub title: String,
     /// Description from the file.
     pub description: String,
+    /// The day the record runs to (its sources last checked), when the file says.
+    pub as_at: Option<Date>,
     /// Sources, by key.
     pub sources: Vec<RawSource>,
     /// Every organisation; ids index this.
@@ -304,6 +376,8 @@ pub struct Snapshot {
     pub arrangements: Vec<Arrangement>,
     /// Money, as in the file (references checked).
     pub money: RawMoney,
+    /// ICB running costs, as in the file (references checked).
+    pub icb_money: RawIcbMoney,
     /// Chart annotations.
     pub annotations: Vec<Annotation>,
     /// `(kind, code)` to id.
@@ -320,12 +394,14 @@ impl Snapshot {
         Snapshot {
             title: "Empty snapshot".to_string(),
             description: String::new(),
+            as_at: None,
             sources: Vec::new(),
             orgs: Vec::new(),
             links: Vec::new(),
             events: Vec::new(),
             arrangements: Vec::new(),
             money: RawMoney::default(),
+            icb_money: RawIcbMoney::default(),
             annotations: Vec::new(),
             by_code: HashMap::new(),
             links_of: Vec::new(),
@@ -398,6 +474,10 @@ impl Snapshot {
             && self.orgs.iter().any(|o| o.to == l)
         {
             last = l.succ_opt();
+        }
+        // The record runs to its "as at" day when it names one.
+        if let Some(a) = self.as_at {
+            last = Some(last.map_or(a, |l| l.max(a)));
         }
         let first = first.unwrap_or(Date::MIN);
         (first, last.unwrap_or(first).max(first))

@@ -88,9 +88,12 @@ pub struct Counts {
     /// CCGs in at least one shared accountable officer or single management team
     /// arrangement (joint committees share no leadership).
     pub ccgs_sharing_leadership: usize,
-    /// Separate leadership teams among the CCGs alive: CCGs linked by shared leadership
-    /// count once as a group.
+    /// Separate leadership teams among the statutory commissioners alive (CCGs until
+    /// June 2022, ICBs from July 2022): bodies linked by shared leadership count once
+    /// as a group.
     pub leadership_teams: usize,
+    /// ICBs in a leadership cluster (from 2025) with another ICB or part of one.
+    pub icbs_sharing_leadership: usize,
 }
 
 impl Counts {
@@ -132,9 +135,9 @@ pub struct Timeline {
     link_ranges: HashMap<LinkKind, Range<usize>>,
     /// Distinct event days, ascending.
     event_days: Vec<Date>,
-    /// Merge events by the CCG they create.
+    /// Merge and split events by the organisation they create or add to.
     merges_into: HashMap<OrgId, Vec<usize>>,
-    /// Merge and abolition events by each CCG that ends in them.
+    /// Merge, split and abolition events by each organisation that ends in them.
     ends_in: HashMap<OrgId, Vec<usize>>,
     /// Shared leadership by day, for the counts.
     sharing: super::sharing::SharingIndex,
@@ -210,7 +213,7 @@ impl Timeline {
         let mut ends_in: HashMap<OrgId, Vec<usize>> = HashMap::new();
         for (i, e) in snapshot.events.iter().enumerate() {
             match e.kind {
-                EventKind::Merge => {
+                EventKind::Merge | EventKind::Split => {
                     merges_into.entry(e.to).or_default().push(i);
                     for f in &e.from {
                         ends_in.entry(*f).or_default().push(i);
@@ -279,9 +282,10 @@ impl Timeline {
 
     /// `counts` with the shared-leadership figures of `date` filled in.
     fn with_sharing(&self, mut c: Counts, date: Date) -> Counts {
-        let (sharing, beyond_first) = self.sharing.at(date);
-        c.ccgs_sharing_leadership = sharing;
-        c.leadership_teams = c.ccg.saturating_sub(beyond_first);
+        let shared = self.sharing.at(date);
+        c.ccgs_sharing_leadership = shared.ccgs;
+        c.icbs_sharing_leadership = shared.icbs;
+        c.leadership_teams = (c.ccg + c.icb).saturating_sub(shared.beyond_first);
         c
     }
 
@@ -351,8 +355,14 @@ impl Timeline {
         self.link_ranges.get(&kind).cloned().unwrap_or(0..0)
     }
 
-    /// Where `org` came from and what it became: every merger and abolition connected
-    /// to it, backwards and forwards, in date order.
+    /// Where `org` came from and what it became: every merger, split and abolition
+    /// connected to it, backwards and forwards, in date order.
+    ///
+    /// A sub-ICB location continues the CCG with its code, so the two share a lineage.
+    /// Backwards: the mergers and splits that formed it and its predecessors, and for an
+    /// ICB the CCGs abolished into it (not further back). Forwards: what it merged or
+    /// split into, and for a CCG abolished into an ICB, the sub-ICB location carrying it
+    /// on and what became of that.
     pub fn lineage(&self, org: OrgId) -> Lineage {
         let s = &self.snapshot;
         // A sub-ICB location continues the CCG with its code.
@@ -361,33 +371,72 @@ impl Timeline {
             _ => org,
         };
         let mut steps: Vec<usize> = Vec::new();
-        // An ICB comes from the CCGs abolished into it.
-        if s.org(org).kind == OrgKind::Icb {
-            for (i, e) in s.events.iter().enumerate() {
-                if e.kind == EventKind::AbolishIntoIcb && e.to == org {
-                    steps.push(i);
-                }
+        let push = |steps: &mut Vec<usize>, e: usize| {
+            if !steps.contains(&e) {
+                steps.push(e);
             }
-        }
+        };
         let mut queue = vec![start];
         let mut seen = vec![start];
+        if org != start {
+            seen.push(org);
+            queue.push(org);
+        }
         while let Some(x) = queue.pop() {
+            let o = s.org(x);
+            let mut before: Vec<OrgId> = Vec::new();
             for &e in self.merges_into.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
-                if !steps.contains(&e) {
-                    steps.push(e);
-                }
-                for f in &s.events[e].from {
-                    if !seen.contains(f) {
-                        seen.push(*f);
-                        queue.push(*f);
+                push(&mut steps, e);
+                before.extend(s.events[e].from.iter().copied());
+            }
+            match o.kind {
+                // An ICB comes from the CCGs abolished into it.
+                OrgKind::Icb => {
+                    for (i, e) in s.events.iter().enumerate() {
+                        if e.kind == EventKind::AbolishIntoIcb && e.to == x {
+                            push(&mut steps, i);
+                        }
                     }
+                }
+                // A sub-ICB location continues its CCG (and its CCG's abolition).
+                OrgKind::SubIcb => {
+                    if let Some(ccg) = s.find(OrgKind::Ccg, &o.code) {
+                        before.push(ccg);
+                        for &e in self.ends_in(ccg) {
+                            if s.events[e].kind == EventKind::AbolishIntoIcb {
+                                push(&mut steps, e);
+                            }
+                        }
+                    }
+                }
+                // A CCG abolished into an ICB goes on as its sub-ICB location, which
+                // may have gained part of another since.
+                OrgKind::Ccg => {
+                    for &e in self.ends_in(x) {
+                        let ev = &s.events[e];
+                        if ev.kind == EventKind::AbolishIntoIcb
+                            && let Some(sub) = self.sub_icb_for(x, ev.to)
+                        {
+                            for &g in self.merges_into.get(&sub).map(Vec::as_slice).unwrap_or(&[]) {
+                                push(&mut steps, g);
+                                before.extend(s.events[g].from.iter().copied());
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            for f in before {
+                if !seen.contains(&f) {
+                    seen.push(f);
+                    queue.push(f);
                 }
             }
         }
         // Shared management of the organisation and of its predecessors.
         let mut arrangements: Vec<usize> = Vec::new();
-        for ccg in &seen {
-            for i in super::sharing::of_ccg(s, *ccg) {
+        for body in &seen {
+            for i in super::sharing::of_ccg(s, *body) {
                 if !arrangements.contains(&i) {
                     arrangements.push(i);
                 }
@@ -395,15 +444,29 @@ impl Timeline {
         }
         arrangements.sort_by_key(|i| (s.arrangements[*i].from, *i));
         let mut queue = vec![start];
+        let mut ahead = vec![start];
+        if org != start {
+            ahead.push(org);
+            queue.push(org);
+        }
         while let Some(x) = queue.pop() {
-            for &e in self.ends_in.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
-                if !steps.contains(&e) {
-                    steps.push(e);
-                }
+            for &e in self.ends_in(x) {
+                push(&mut steps, e);
                 let ev = &s.events[e];
-                if ev.kind == EventKind::Merge && !seen.contains(&ev.to) {
-                    seen.push(ev.to);
-                    queue.push(ev.to);
+                let next = match ev.kind {
+                    EventKind::Merge | EventKind::Split => Some(ev.to),
+                    // The CCG goes on as its sub-ICB location.
+                    EventKind::AbolishIntoIcb => self.sub_icb_for(x, ev.to),
+                    _ => None,
+                };
+                if let Some(n) = next
+                    && !ahead.contains(&n)
+                {
+                    ahead.push(n);
+                    if !seen.contains(&n) {
+                        seen.push(n);
+                    }
+                    queue.push(n);
                 }
             }
         }
@@ -430,10 +493,30 @@ impl Timeline {
                 }
             })
             .collect();
+        // The ICB of every sub-ICB location in the lineage, period by period.
+        let mut parents: Vec<Parent> = Vec::new();
+        for body in &seen {
+            if s.org(*body).kind != OrgKind::SubIcb {
+                continue;
+            }
+            for (_, l) in s.links_of(*body) {
+                if l.kind == LinkKind::SubIcbIcb && l.a == *body {
+                    parents.push(Parent {
+                        sub_icb: *body,
+                        icb: l.b,
+                        from: l.from,
+                        to: l.to,
+                        basis: l.basis,
+                    });
+                }
+            }
+        }
+        parents.sort_by_key(|p| (p.from, p.sub_icb));
         Lineage {
             org,
             steps,
             arrangements,
+            parents,
         }
     }
 
@@ -457,18 +540,33 @@ impl Timeline {
     }
 }
 
-/// One step of a lineage: a merger or an abolition.
+/// A sub-ICB location's ICB over a period.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Parent {
+    /// The sub-ICB location.
+    pub sub_icb: OrgId,
+    /// Its ICB.
+    pub icb: OrgId,
+    /// First day.
+    pub from: Date,
+    /// Last day, or [`FOREVER`].
+    pub to: Date,
+    /// How the membership is known.
+    pub basis: super::Provenance,
+}
+
+/// One step of a lineage: a merger, a split or an abolition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineageStep {
     /// Index into [`Timeline::events`].
     pub event: usize,
     /// The day.
     pub date: Date,
-    /// Merge or abolition.
+    /// Merge, split or abolition.
     pub kind: EventKind,
-    /// The CCGs that ended.
+    /// The organisations that ended.
     pub from: Vec<OrgId>,
-    /// The new CCG, or the ICB.
+    /// The new (or receiving) organisation, or the ICB.
     pub to: OrgId,
     /// For an abolition: the sub-ICB location that carries on the CCG in this lineage.
     pub sub_icb: Option<OrgId>,
@@ -484,6 +582,8 @@ pub struct Lineage {
     /// Shared management of the organisation and of its predecessors (indexes into
     /// [`Snapshot::arrangements`]), by start date.
     pub arrangements: Vec<usize>,
+    /// The ICB of each sub-ICB location in the lineage, period by period.
+    pub parents: Vec<Parent>,
 }
 
 /// Everything true on one day.
