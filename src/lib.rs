@@ -5,8 +5,9 @@
 //!   It never imports egui and can be driven from the CLI, tests and benchmarks.
 //! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
 //! - [`view`]: view models (tree rows, details, charts, search) the panels draw.
-//! - [`report`]: the record on a date, lineages, comparisons and costs as text, JSON
-//!   and CSV, for the command line and the window's exports.
+//! - [`io`]: reading and atomically writing files, the reports (the record on a date,
+//!   lineages, comparisons and costs as text, JSON and CSV), background loading and
+//!   file watching, shared by the command line and the window.
 //! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`).
 //! - [`app`]: the eframe window.
 //! - `web` (web build only): the same window on a page's canvas.
@@ -16,8 +17,8 @@ pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
+pub mod io;
 pub mod model;
-pub mod report;
 pub mod synth;
 pub mod view;
 #[cfg(target_arch = "wasm32")]

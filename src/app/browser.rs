@@ -85,7 +85,7 @@ impl Browser {
     /// The text of a file the browser handed over this session.
     pub(crate) fn text(&self, path: &Path) -> anyhow::Result<String> {
         match self.files.get(path) {
-            Some(bytes) => crate::cli::text_from_bytes(path, bytes.clone()),
+            Some(bytes) => crate::io::files::text_from_bytes(path, bytes.clone()),
             None => anyhow::bail!(
                 "the browser keeps no copy of {} from an earlier visit; open it again with \
                  File > Open… or drop it on the page",

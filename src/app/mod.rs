@@ -15,13 +15,13 @@ mod browser;
 pub mod charts;
 mod compare;
 pub mod flow;
-pub mod loader;
+
 mod panels;
 mod path_prompt;
 pub mod scenario;
 pub mod state;
-mod watch;
 
+use crate::io::{loader, watch};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -237,24 +237,7 @@ pub struct ProblemReport {
     pub problems: Vec<Problem>,
 }
 
-/// One view of the world: the actual record, or the scenario laid over it, with its
-/// cost model and timeline marks.
-#[derive(Clone)]
-pub struct World {
-    pub(crate) timeline: Arc<Timeline>,
-    pub(crate) costs: Arc<CostModel>,
-    pub(crate) timeline_model: Arc<TimelineModel>,
-}
-
-impl World {
-    pub(crate) fn new(timeline: Timeline) -> Self {
-        World {
-            costs: Arc::new(CostModel::new(&timeline)),
-            timeline_model: Arc::new(view::timeline_model(&timeline)),
-            timeline: Arc::new(timeline),
-        }
-    }
-}
+pub use crate::view::World;
 
 /// The application.
 pub struct App {
@@ -491,7 +474,7 @@ impl App {
                 .name("clean-temps".into())
                 .spawn(move || {
                     for p in paths {
-                        crate::cli::clean_stale_temps(&p);
+                        crate::io::files::clean_stale_temps(&p);
                     }
                 });
         }

@@ -734,7 +734,7 @@ impl App {
             if c.ccg > 0 {
                 ui.label(format!(
                     "Shared management: {}.",
-                    crate::report::sharing_line(&c)
+                    crate::io::report::sharing_line(&c)
                 ))
                 .on_hover_text(leadership_hover(&c));
             }

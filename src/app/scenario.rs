@@ -46,7 +46,7 @@ pub struct ScenarioState {
     saving: bool,
     /// Watches its file (and which file that is).
     #[cfg(not(target_arch = "wasm32"))]
-    watch: Option<(PathBuf, super::watch::FileWatch)>,
+    watch: Option<(PathBuf, crate::io::watch::FileWatch)>,
 }
 
 impl ScenarioState {
@@ -346,7 +346,7 @@ impl Io {
 /// Writes `text` to `path` atomically (beside it, synced, renamed over it).
 #[cfg(not(target_arch = "wasm32"))]
 fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
-    crate::cli::write_atomic(path, text).map_err(|e| format!("{e:#}"))
+    crate::io::files::write_atomic(path, text).map_err(|e| format!("{e:#}"))
 }
 
 /// In a browser, "writing" `path` downloads a file with its name.
@@ -868,8 +868,9 @@ impl App {
             let repaint = ctx.clone();
             let same = sc.watch.as_ref().is_some_and(|(p, _)| *p == path);
             if !same {
-                sc.watch = super::watch::FileWatch::new(&path, move || repaint.request_repaint())
-                    .map(|w| (path, w));
+                sc.watch =
+                    crate::io::watch::FileWatch::new(&path, move || repaint.request_repaint())
+                        .map(|w| (path, w));
             }
         }
         #[cfg(target_arch = "wasm32")]
@@ -1034,7 +1035,7 @@ impl App {
                 #[cfg(not(target_arch = "wasm32"))]
                 let read = {
                     let path = path.clone();
-                    move || crate::cli::read_text(&path)
+                    move || crate::io::files::read_text(&path)
                 };
                 // In a browser: the bytes the page received for this name.
                 #[cfg(target_arch = "wasm32")]
@@ -1566,11 +1567,11 @@ impl App {
             ExportKind::TreeCsv | ExportKind::CostsCsv => {
                 let mut buf: Vec<u8> = Vec::new();
                 let r = if kind == ExportKind::TreeCsv {
-                    crate::report::write_at(
+                    crate::io::report::write_at(
                         &mut buf,
                         &self.timeline,
                         self.date,
-                        crate::report::Format::Csv,
+                        crate::io::report::Format::Csv,
                     )
                 } else {
                     let fp = crate::view::footprint_for(
@@ -1579,11 +1580,11 @@ impl App {
                         self.selection,
                         self.date,
                     );
-                    crate::report::write_costs(
+                    crate::io::report::write_costs(
                         &mut buf,
                         &self.costs,
                         &fp,
-                        crate::report::Format::Csv,
+                        crate::io::report::Format::Csv,
                     )
                 };
                 match r {

@@ -14,8 +14,7 @@ use crate::model::Timeline;
 use crate::model::format::RawSnapshot;
 use crate::model::load::{Problem, Severity};
 
-/// Files larger than this are refused with a clear message.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub use super::files::MAX_FILE_BYTES;
 
 /// What a load produced.
 pub enum Loaded {
@@ -25,7 +24,7 @@ pub enum Loaded {
         path: PathBuf,
         /// Its index, cost model and timeline marks, all built on the worker: no frame
         /// waits for them, whatever the size.
-        world: Box<super::World>,
+        world: Box<crate::view::World>,
         /// The raw form, which scenarios apply to.
         raw: Box<RawSnapshot>,
         /// Things that look odd.
@@ -51,7 +50,7 @@ pub struct Prepared {
     /// The scenario applied.
     pub scenario: crate::model::scenario::Scenario,
     /// Its world and warnings, or why it does not apply.
-    pub result: Result<(super::World, Vec<Problem>), Vec<Problem>>,
+    pub result: Result<(crate::view::World, Vec<Problem>), Vec<Problem>>,
 }
 
 /// Lays `scenario` over a snapshot that loaded (on the worker, like the load).
@@ -69,7 +68,10 @@ fn with_scenario(loaded: Loaded, scenario: Option<crate::model::scenario::Scenar
             Some(sc),
         ) => {
             let result = match crate::model::scenario::apply(&raw, &sc) {
-                Ok((_, l)) => Ok((super::World::new(Timeline::new(l.snapshot)), l.warnings)),
+                Ok((_, l)) => Ok((
+                    crate::view::World::new(Timeline::new(l.snapshot)),
+                    l.warnings,
+                )),
                 Err(e) => Err(e.problems),
             };
             Loaded::Ok {
@@ -204,7 +206,7 @@ fn read_with_progress(path: &Path, progress: &Progress) -> Result<Option<String>
             ));
         }
     }
-    crate::cli::text_from_bytes(path, bytes)
+    super::files::text_from_bytes(path, bytes)
         .map(Some)
         .map_err(|e| format!("{e:#}"))
 }
@@ -291,7 +293,7 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
     match crate::model::load::validate_raw(raw, text) {
         Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
-            world: Box::new(super::World::new(Timeline::new(l.snapshot))),
+            world: Box::new(crate::view::World::new(Timeline::new(l.snapshot))),
             raw: Box::new(raw),
             warnings: l.warnings,
             scenario: None,
