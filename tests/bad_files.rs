@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -422,9 +422,9 @@ fn every_file_in_tests_bad_is_in_the_table_and_every_row_has_its_file() {
 /// Opens `path` in the window as a user would (File > Open); returns once it has opened
 /// or been refused, `false` after 20 seconds.
 fn open_in_window(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(AppCommand::DismissProblems);
+    h.state_mut().push(cmd::File::DismissProblems);
     h.run();
-    h.state_mut().push(AppCommand::Open(path.to_path_buf()));
+    h.state_mut().push(cmd::File::Open(path.to_path_buf()));
     h.step();
     let start = Instant::now();
     loop {

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
 use ccg_explorer::model::scenario::{Scenario, parse_scenario};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -552,10 +552,9 @@ fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) -> bool 
 
 /// Opens `path` as a scenario; returns once it is open or refused.
 fn open(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(AppCommand::DismissProblems);
+    h.state_mut().push(cmd::File::DismissProblems);
     h.run();
-    h.state_mut()
-        .push(AppCommand::OpenScenario(path.to_path_buf()));
+    h.state_mut().push(cmd::Scenario::Open(path.to_path_buf()));
     h.step();
     wait_for(h, |app| {
         app.report().is_some() || app.ui_state().recent.first().map(PathBuf::as_path) == Some(path)

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, CentralTab, Command};
+use ccg_explorer::app::{App, AppOptions, CentralTab, command as cmd};
 use ccg_explorer::model::OrgKind;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -135,7 +135,7 @@ fn the_flow_follows_the_scenario() {
             .is_none()
     );
     // The actual record still has Ashford in April 2018.
-    h.state_mut().push(Command::ToggleScenarioView);
+    h.state_mut().push(cmd::Scenario::ToggleView);
     h.step();
     h.run();
     assert!(!h.state().showing_scenario());
@@ -174,7 +174,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     assert_eq!(selected_code(&h).as_deref(), Some("91Q"));
     // The tree marks what changed: hover a system that had a merger.
-    h.state_mut().push(Command::ClearSelection);
+    h.state_mut().push(cmd::Selection::Clear);
     h.step();
     h.run();
     h.get_by_label("Kent and Medway (E54000032)").hover();
@@ -208,7 +208,7 @@ fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
 
 #[test]
 fn the_flow_exports_as_a_cropped_png() {
-    use ccg_explorer::app::scenario::ExportKind;
+    use ccg_explorer::app::export::ExportKind;
     // SAFETY: tests in this binary that render set the same value.
     unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
     let dir = tempfile::tempdir().unwrap();
@@ -216,9 +216,9 @@ fn the_flow_exports_as_a_cropped_png() {
     let flow = dir.path().join("flow.png");
     let window = dir.path().join("window.png");
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Flow, flow.clone()));
+        .push(cmd::Export::To(ExportKind::Flow, flow.clone()));
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Window, window.clone()));
+        .push(cmd::Export::To(ExportKind::Window, window.clone()));
     for _ in 0..200 {
         if flow.exists() && window.exists() {
             break;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
 use ccg_explorer::model::costs::CostModel;
 use ccg_explorer::model::{Date, FOREVER, OrgKind, Timeline, load_str};
 use egui_kittest::Harness;
@@ -219,9 +219,9 @@ fn an_open_ended_snapshot_opens_in_the_window_and_every_view_draws() {
             h.query_all_by_label(tab).next().unwrap().click();
             h.run();
             for c in [
-                AppCommand::Last,
-                AppCommand::First,
-                AppCommand::SetDate(Date::MAX),
+                cmd::Time::Last,
+                cmd::Time::First,
+                cmd::Time::SetDate(Date::MAX),
             ] {
                 h.state_mut().push(c);
                 h.run();

@@ -12,7 +12,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::wasm_bindgen::JsCast;
 
-use super::{App, Command, ProblemReport, loader};
+use super::command::{Command, File, Scenario};
+use crate::io::loader;
 
 /// What a file from the picker is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,42 +163,42 @@ pub(crate) fn fullscreen() -> bool {
     document().is_some_and(|d| d.fullscreen_element().is_some())
 }
 
-impl App {
-    /// Takes in files from the picker and from drops.
-    pub(crate) fn poll_browser(&mut self, ctx: &egui::Context) {
+impl Browser {
+    /// Files from the picker and from drops: each to open (kept under its name), or
+    /// a message saying it could not be read.
+    pub(crate) fn take_in(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let dropped: Vec<egui::DroppedFileHandle> = ctx.input(|i| i.raw.dropped_files.clone());
         if !dropped.is_empty() {
-            self.browser.take_dropped(ctx, dropped);
+            self.take_dropped(ctx, dropped);
         }
-        while let Ok((path, bytes, want)) = self.browser.rx.try_recv() {
+        let mut out = Vec::new();
+        while let Ok((path, bytes, want)) = self.rx.try_recv() {
             match bytes {
                 Ok(bytes) => {
-                    self.browser.files.insert(path.clone(), bytes);
-                    self.commands.push(match want {
-                        Want::Snapshot => Command::Open(path),
-                        Want::Scenario => Command::OpenScenario(path),
+                    self.files.insert(path.clone(), bytes);
+                    out.push(match want {
+                        Want::Snapshot => File::Open(path).into(),
+                        Want::Scenario => Scenario::Open(path).into(),
                     });
                 }
                 Err(e) => {
-                    self.report = Some(ProblemReport {
-                        title: format!("Could not read {}: {e}", path.display()),
-                        problems: Vec::new(),
-                    })
+                    out.push(File::Report(format!("Could not read {}: {e}", path.display())).into())
                 }
             }
         }
+        out
     }
 
-    /// Loads a file the browser handed over, at once; the result is taken in by `poll`.
-    pub(crate) fn load_now(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let loaded = match self.browser.text(&path) {
+    /// Loads a file the page handed over, at once; the loader hands the result back
+    /// like any other load.
+    pub(crate) fn load_now(&self, loader: &mut loader::Loader, path: PathBuf) {
+        let loaded = match self.text(&path) {
             Ok(text) => loader::load_text(&path, &text),
             Err(e) => loader::Loaded::Failed {
                 problems: loader::io_problem(format!("{e:#}"), "open the file again"),
                 path: path.clone(),
             },
         };
-        self.loader.finish(path, loaded);
-        ctx.request_repaint();
+        loader.finish(path, loaded);
     }
 }

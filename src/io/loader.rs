@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::model::Timeline;
 use crate::model::format::RawSnapshot;
-use crate::model::load::{Problem, Severity};
+use crate::model::load::Problem;
 
 pub use super::files::MAX_FILE_BYTES;
 
@@ -91,13 +91,7 @@ fn with_scenario(loaded: Loaded, scenario: Option<crate::model::scenario::Scenar
 
 /// One error about reading a file, with what to do about it.
 pub(crate) fn io_problem(message: String, hint: &str) -> Vec<Problem> {
-    vec![Problem {
-        severity: Severity::Error,
-        pos: None,
-        code: None,
-        message,
-        hint: hint.to_string(),
-    }]
+    vec![Problem::general(message, hint)]
 }
 
 /// What a load is doing, shared between the worker and the window.
