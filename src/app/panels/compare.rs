@@ -100,7 +100,6 @@ impl CompareView {
         if app.compare_dates != Some((a, b)) {
             // The app compares them (the tree marks what they touch) from the next frame.
             out.push(Window::SetCompareDates(a, b).into());
-            ui.ctx().request_repaint();
             return;
         }
         let Some((c, _)) = app.comparison() else {
