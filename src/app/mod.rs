@@ -484,6 +484,11 @@ impl App {
         self.file.as_ref()
     }
 
+    /// Whether the open snapshot's file changed on disk since it was read.
+    pub fn file_changed(&self) -> bool {
+        self.file_changed
+    }
+
     /// The UI state as it would be saved now.
     pub fn ui_state(&self) -> UiState {
         let mut st = self.state.clone();
