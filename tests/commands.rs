@@ -47,7 +47,10 @@ fn every_group_of_commands_changes_the_app_through_apply() {
     assert!(app.playing());
     let before = app.date();
     go(&mut app, cmd::Time::Tick(0.25).into());
-    assert!(app.date() > before, "a quarter of a second of play moves the date");
+    assert!(
+        app.date() > before,
+        "a quarter of a second of play moves the date"
+    );
 
     // Selection.
     let devon = app.timeline().snapshot().find_any("15N")[0];
@@ -76,7 +79,10 @@ fn every_group_of_commands_changes_the_app_through_apply() {
 
     // Scenario.
     go(&mut app, cmd::Scenario::New.into());
-    assert_eq!(app.scenario().map(|s| s.name.as_str()), Some("Untitled scenario"));
+    assert_eq!(
+        app.scenario().map(|s| s.name.as_str()),
+        Some("Untitled scenario")
+    );
     go(&mut app, cmd::Scenario::AddBookmark.into());
     assert_eq!(app.scenario().map(|s| s.bookmarks.len()), Some(1));
     assert!(app.unsaved());
@@ -86,10 +92,16 @@ fn every_group_of_commands_changes_the_app_through_apply() {
     // Export: the CSV is written off the UI thread and comes back as Done.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("tree.csv");
-    go(&mut app, cmd::Export::To(ExportKind::TreeCsv, csv.clone()).into());
+    go(
+        &mut app,
+        cmd::Export::To(ExportKind::TreeCsv, csv.clone()).into(),
+    );
     let start = Instant::now();
     while !csv.exists() {
-        assert!(start.elapsed() < common::PATIENCE, "the CSV was never written");
+        assert!(
+            start.elapsed() < common::PATIENCE,
+            "the CSV was never written"
+        );
         std::thread::yield_now();
         frame(&ctx, &mut app);
     }

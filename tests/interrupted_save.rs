@@ -4,6 +4,8 @@
 //! `write_atomic` the window's saves use. Each round kills it at a different moment and
 //! checks the target holds exactly the old bytes or exactly the new ones.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -194,7 +196,6 @@ fn kill_mid_save(target: &Path) -> bool {
 
 #[test]
 fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save() {
-    use egui_kittest::Harness;
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("snapshot.ron");
     let old = std::fs::read("assets/examples/tiny.ron").unwrap();
@@ -219,18 +220,20 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
         fresh: true,
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1200.0, 800.0])
         .build_eframe(move |cc| ccg_explorer::app::App::with_state(&cc.egui_ctx, options, state));
     h.run();
+    // The clean-up runs on a thread of its own: frames go on until it is done.
     let start = Instant::now();
     while !temps(&target).is_empty() {
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < common::PATIENCE,
             "the stale temporary files are still there: {:?}",
             temps(&target)
         );
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::yield_now();
+        h.step();
     }
     let now = std::fs::read(&target).unwrap();
     assert!(now == old || now == new, "the file is torn");

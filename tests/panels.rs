@@ -45,7 +45,7 @@ fn harness<P: 'static>(
     panel: P,
     draw: Draw<P>,
 ) -> Harness<'static, Fixture<P>> {
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size(size)
         .with_theme(theme)
         .build_ui_state(
@@ -88,7 +88,10 @@ light_and_dark!(the_tree_groups_by_leadership_and_a_click_selects, "tree");
 
 fn the_tree_groups_by_leadership_and_a_click_selects(theme: egui::Theme, name: &str) {
     let mut app = app_on("2018-06-01", Some("99Q"));
-    apply(&mut app, cmd::Tree::SetGrouping(ccg_explorer::view::Grouping::SystemLeadership));
+    apply(
+        &mut app,
+        cmd::Tree::SetGrouping(ccg_explorer::view::Grouping::SystemLeadership),
+    );
     let devon = app.timeline().snapshot().find_any("99Q")[0];
     apply(&mut app, cmd::Selection::Select(devon));
     let mut h = harness(
@@ -105,14 +108,19 @@ fn the_tree_groups_by_leadership_and_a_click_selects(theme: egui::Theme, name: &
     let out = taken(&mut h);
     let s = h.state().app.timeline().snapshot();
     assert!(
-        out.iter().any(|c| matches!(c, Command::Selection(cmd::Selection::Select(id))
-            if s.org(*id).code == "99P")),
+        out.iter().any(
+            |c| matches!(c, Command::Selection(cmd::Selection::Select(id))
+            if s.org(*id).code == "99P")
+        ),
         "{out:?}"
     );
     h.snapshot(name);
 }
 
-light_and_dark!(the_details_show_shared_management_and_links_select, "details");
+light_and_dark!(
+    the_details_show_shared_management_and_links_select,
+    "details"
+);
 
 fn the_details_show_shared_management_and_links_select(theme: egui::Theme, name: &str) {
     let app = app_on("2018-06-01", Some("99Q"));
@@ -122,7 +130,10 @@ fn the_details_show_shared_management_and_links_select(theme: egui::Theme, name:
     h.get_by_label("NHS South Devon and Torbay CCG");
     h.get_by_label("Shared management (1)");
     // Its successor is named twice (successors, lineage): either link selects.
-    h.get_all_by_label("NHS Devon CCG (15N)").next().unwrap().click();
+    h.get_all_by_label("NHS Devon CCG (15N)")
+        .next()
+        .unwrap()
+        .click();
     h.run();
     assert!(
         taken(&mut h)
@@ -151,7 +162,10 @@ fn the_timeline_counts_the_day_and_its_buttons_step(theme: egui::Theme, name: &s
     h.snapshot(name);
 }
 
-light_and_dark!(the_charts_title_the_footprint_and_keep_their_legends, "charts");
+light_and_dark!(
+    the_charts_title_the_footprint_and_keep_their_legends,
+    "charts"
+);
 
 fn the_charts_title_the_footprint_and_keep_their_legends(theme: egui::Theme, name: &str) {
     let app = app_on("2019-10-01", Some("15N"));
@@ -189,7 +203,10 @@ fn the_menu_bar_counts_the_day_and_its_entries_come_from_the_action_table() {
     assert!(
         out.iter().any(|c| matches!(
             c,
-            Command::File(cmd::File::AskPath(ccg_explorer::app::PromptFor::Snapshot, _))
+            Command::File(cmd::File::AskPath(
+                ccg_explorer::app::PromptFor::Snapshot,
+                _
+            ))
         )),
         "{out:?}"
     );
@@ -215,22 +232,30 @@ fn the_search_box_lists_results_and_choosing_one_selects_it() {
     h.get_by_label("Search").type_text("south devon torb");
     h.run();
     h.snapshot("panel_search");
-    h.get_by_label("NHS South Devon and Torbay CCG (99Q)").click();
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
+        .click();
     h.run();
     assert!(
         taken(&mut h)
             .iter()
             .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_))))
     );
-    assert!(h.state().panel.text.is_empty(), "the box empties once chosen");
+    assert!(
+        h.state().panel.text.is_empty(),
+        "the box empties once chosen"
+    );
 }
 
 #[test]
 fn counts_and_changes_list_every_merger_of_the_day() {
     let app = app_on("2020-04-01", None);
-    let mut h = harness([800.0, 700.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::changes::ui(ui, cx, out)
-    });
+    let mut h = harness(
+        [800.0, 700.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::changes::ui(ui, cx, out),
+    );
     h.get_by_label("• 18 mergers: 74 CCGs became 18");
     h.get_by_label("NHS Kent and Medway CCG (91Q)").click();
     h.run();
@@ -264,7 +289,10 @@ fn compare_asks_the_app_to_compare_its_dates_then_shows_the_changes() {
     apply(&mut h.state_mut().app, ask);
     h.run();
     h.get_by_label_contains("18 mergers: 18 new CCGs formed from 74");
-    assert!(taken(&mut h).is_empty(), "the dates are compared: nothing more to ask");
+    assert!(
+        taken(&mut h).is_empty(),
+        "the dates are compared: nothing more to ask"
+    );
     h.snapshot("panel_compare");
     // Other dates typed as people write them: the view asks for those.
     h.get_by_label("Date A").click();
@@ -298,17 +326,27 @@ fn the_flow_of_the_south_west_brackets_its_leadership_teams() {
         |p, ui, cx, out| p.ui(ui, cx, out),
     );
     h.get_by_label("NHS Devon CCG (15N), Apr 2019");
-    assert!(h.query_by_label("NHS Darlington CCG (00C), Apr 2013").is_none());
+    assert!(
+        h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
+            .is_none()
+    );
     h.snapshot("panel_flow");
 }
 
 #[test]
 fn the_problems_panel_lists_each_problem_and_dismisses() {
     let mut app = app_on("2019-06-01", None);
-    apply(&mut app, cmd::File::Report("“2019-02-30” is not a date".into()));
-    let mut h = harness([800.0, 160.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::problems::ui(ui, cx, out)
-    });
+    apply(
+        &mut app,
+        cmd::File::Report("“2019-02-30” is not a date".into()),
+    );
+    let mut h = harness(
+        [800.0, 160.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::problems::ui(ui, cx, out),
+    );
     h.get_by_label("“2019-02-30” is not a date");
     h.get_by_label("Dismiss").click();
     h.run();
@@ -325,9 +363,13 @@ fn the_scenario_panel_shows_the_scenario_and_adds_bookmarks() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Scenario::New);
     apply(&mut app, cmd::Selection::TogglePick("09C".into()));
-    let mut h = harness([380.0, 520.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::scenario::ui(ui, cx, out)
-    });
+    let mut h = harness(
+        [380.0, 520.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::scenario::ui(ui, cx, out),
+    );
     h.get_by_label("Scenario: Untitled scenario");
     h.get_by_label("CCGs to merge (1)");
     h.get_by_label("Add bookmark").click();
@@ -402,7 +444,8 @@ fn the_path_window_opens_what_is_typed() {
     h.run();
     let out = taken(&mut h);
     assert!(
-        out.iter().any(|c| matches!(c, Command::File(cmd::File::Open(p))
+        out.iter()
+            .any(|c| matches!(c, Command::File(cmd::File::Open(p))
             if p == std::path::Path::new("/tmp/mine.ron"))),
         "{out:?}"
     );
@@ -416,9 +459,13 @@ fn the_path_window_opens_what_is_typed() {
 fn the_shortcuts_window_lists_the_action_tables_keys() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Window::ShowKeys(true));
-    let h = harness([700.0, 700.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::keys::window(ui, cx, out)
-    });
+    let h = harness(
+        [700.0, 700.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::keys::window(ui, cx, out),
+    );
     for a in cmd::Action::ALL {
         let keys = a.keys_text(&h.ctx);
         if !keys.is_empty() {
@@ -434,9 +481,13 @@ fn the_shortcuts_window_lists_the_action_tables_keys() {
 fn the_banners_say_a_scenario_is_shown_and_offer_the_record() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Scenario::New);
-    let mut h = harness([1000.0, 120.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::banners::ui(ui, cx, out)
-    });
+    let mut h = harness(
+        [1000.0, 120.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::banners::ui(ui, cx, out),
+    );
     h.get_by_label("Scenario: Untitled scenario");
     h.get_by_label("Show the actual record").click();
     h.run();
@@ -451,9 +502,13 @@ fn the_banners_say_a_scenario_is_shown_and_offer_the_record() {
 #[test]
 fn the_caption_sums_up_the_day_in_presenter_mode() {
     let app = app_on("2020-04-01", None);
-    let mut h = harness([1024.0, 160.0], egui::Theme::Light, app, (), |_, ui, cx, out| {
-        panels::caption::ui(ui, cx, out)
-    });
+    let mut h = harness(
+        [1024.0, 160.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::caption::ui(ui, cx, out),
+    );
     h.get_by_label_contains("1 Apr 2020: 18 mergers: 74 CCGs became 18");
     h.get_by_label("Leave presenter mode (Esc)").click();
     h.run();
@@ -476,7 +531,13 @@ fn all_the_panels_together_make_the_window() {
         Panels::default(),
         |p, ui, cx, out| p.ui(ui, cx, out),
     );
-    for label in ["Organisations", "Details", "Running costs", "Go to date", "Search"] {
+    for label in [
+        "Organisations",
+        "Details",
+        "Running costs",
+        "Go to date",
+        "Search",
+    ] {
         h.get_by_label(label);
     }
 }

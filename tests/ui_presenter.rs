@@ -2,48 +2,19 @@
 //! 1920x1080, the Kent demo, scenario savings, dates typed as people write them, the
 //! changes of a day, dialogs and typed paths. egui_kittest drives the real App.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::path::Path;
 
 use ccg_explorer::app::{App, AppOptions, CentralTab, command as cmd};
-use ccg_explorer::model::{Date, OrgKind};
+use ccg_explorer::model::OrgKind;
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn kent() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron")
-}
-
-fn harness(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
-    let options = AppOptions {
-        fresh: true,
-        ..options
-    };
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(40)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
-}
-
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
 /// The Kent demo open in presenter mode at `size`.
 fn presenting_kent(size: [f32; 2], dir: &Path) -> Harness<'static, App> {
-    let mut h = harness(
+    let mut h = harness_sized(
         size,
         AppOptions {
             scenario: Some(kent()),
@@ -203,7 +174,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
             name: "NHS Ashford and Canterbury CCG (scenario)".into(),
         });
     std::fs::write(&file, sc.to_ron().unwrap()).unwrap();
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             scenario: Some(file),
@@ -241,7 +212,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
 
 #[test]
 fn the_changes_of_april_2020_list_every_merger_with_links() {
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2020-04-01")),
@@ -284,7 +255,7 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
 #[test]
 fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(
+    let mut h = harness_sized(
         [1366.0, 768.0],
         AppOptions {
             date: Some(d("2019-06-01")),
@@ -315,7 +286,7 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
 
 #[test]
 fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
-    let mut h = harness([1500.0, 1000.0], AppOptions::default());
+    let mut h = harness_sized([1500.0, 1000.0], AppOptions::default());
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Open a path…").click();
@@ -347,7 +318,7 @@ fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
 
 #[test]
 fn an_empty_savings_chart_says_why() {
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2018-03-31")),
@@ -382,7 +353,7 @@ fn an_empty_savings_chart_says_why() {
 
 #[test]
 fn a_date_outside_the_record_says_so() {
-    let h = harness(
+    let h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2030-12-31")),

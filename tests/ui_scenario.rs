@@ -1,32 +1,16 @@
 //! UI tests for scenarios and presenter mode: egui_kittest drives the real App.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use ccg_explorer::app::{App, AppOptions, command as cmd};
-use ccg_explorer::model::Date;
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 const KENT: [&str; 8] = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"];
-
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
 
 fn harness(autosave: &Path) -> Harness<'static, App> {
     let options = AppOptions {
@@ -34,32 +18,12 @@ fn harness(autosave: &Path) -> Harness<'static, App> {
         autosave_dir: Some(autosave.to_path_buf()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     h
-}
-
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
-fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    h.get_by_label("Go to date").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Go to date").type_text(date);
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
 }
 
 fn search_and_pick(h: &mut Harness<'static, App>, code: &str, label: &str) {
@@ -441,8 +405,6 @@ fn picked_ccgs_can_share_an_accountable_officer() {
 #[test]
 fn exports_write_stamped_pictures_and_csv() {
     use ccg_explorer::app::export::ExportKind;
-    // SAFETY: tests in this binary that render set the same value.
-    unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     let tree = dir.path().join("tree.csv");
@@ -472,13 +434,7 @@ fn exports_write_stamped_pictures_and_csv() {
         .push(cmd::Export::To(ExportKind::Chart(0), chart.clone()));
     h.state_mut()
         .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    for _ in 0..200 {
-        if chart.exists() && window.exists() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+    wait_for(&mut h, |_| chart.exists() && window.exists());
     let full = image::open(&window).expect("window PNG").to_rgba8();
     let part = image::open(&chart).expect("chart PNG").to_rgba8();
     assert!(
@@ -491,6 +447,27 @@ fn exports_write_stamped_pictures_and_csv() {
         part.width() < full.width() && part.height() < full.height(),
         "the chart is cropped"
     );
+    // The stamp is on the picture: against the same frame drawn without it, the
+    // pixels that differ are those of the stamp, in the bottom-right corner.
+    let plain = h.render().expect("a render of the frame");
+    assert_eq!((plain.width(), plain.height()), (full.width(), full.height()));
+    let (mut min, mut max) = ((u32::MAX, u32::MAX), (0, 0));
+    for (x, y, p) in full.enumerate_pixels() {
+        let q = plain.get_pixel(x, y);
+        let diff: i32 = (0..3).map(|c| (i32::from(p[c]) - i32::from(q[c])).abs()).sum();
+        if diff > 60 {
+            min = (min.0.min(x), min.1.min(y));
+            max = (max.0.max(x), max.1.max(y));
+        }
+    }
+    assert!(max.0 > 0, "no stamp on the picture");
+    let (w, h_px) = (full.width(), full.height());
+    assert!(
+        min.0 > w / 2 && min.1 > h_px * 9 / 10 && max.0 < w && max.1 < h_px,
+        "the stamp is in the bottom-right corner: {min:?} to {max:?} of {w}x{h_px}"
+    );
+    // About as wide as its words ("1 Apr 2019 · England · actual record").
+    assert!(max.0 - min.0 > 200, "{min:?} to {max:?}");
 }
 
 #[test]
@@ -631,20 +608,6 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
     assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
 }
 
-/// Steps until a label holding `text` shows (at most 10 s).
-fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
-    let start = Instant::now();
-    while h.query_by_label_contains(text).is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no label `{text}`"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
 fn open_copy_of_kent(
     h: &mut Harness<'static, App>,
     dir: &Path,
@@ -779,7 +742,7 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
         scenario_on_worker: true,
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));

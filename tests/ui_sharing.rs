@@ -2,15 +2,14 @@
 //! driven by egui_kittest through accessible labels, with image snapshots of the new
 //! chart and of the flow's leadership brackets (`UPDATE_SNAPSHOTS=1` rewrites them).
 
+mod common;
+
 use ccg_explorer::app::{App, AppOptions, command as cmd};
-use ccg_explorer::model::{Date, OrgKind, Timeline, load_str, plural};
+use ccg_explorer::model::{OrgKind, plural};
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
 
 fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
     let options = AppOptions {
@@ -19,15 +18,11 @@ fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
         theme: Some(ccg_explorer::app::ThemeChoice::Light),
         ..options
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 950.0])
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     h
-}
-
-fn england() -> Timeline {
-    Timeline::new(load_str(ccg_explorer::ENGLAND_RON).unwrap().snapshot)
 }
 
 fn select(h: &mut Harness<'static, App>, code: &str) {
@@ -289,7 +284,7 @@ fn the_flow_brackets_ccgs_under_one_leadership_team_and_names_it_on_hover() {
 fn count_chart_snapshot(theme: egui::Theme, name: &str) {
     let tl = england();
     let chart = ccg_explorer::view::count_chart(&tl, d("2019-06-01"));
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([760.0, 420.0])
         .with_theme(theme)
         .build_ui(move |ui| {

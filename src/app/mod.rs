@@ -466,6 +466,12 @@ impl App {
         self.services.loader.busy.is_some()
     }
 
+    /// How many loads finished after they were cancelled or superseded (their results
+    /// dropped unseen).
+    pub fn loads_dropped(&self) -> u64 {
+        self.services.loader.dropped
+    }
+
     /// Whether the view shown is still being built on a worker (the tree rows or the
     /// merger flow of a large snapshot, a scenario laid over a large record).
     pub fn building(&self) -> bool {

@@ -308,6 +308,8 @@ pub struct Loader {
     latest: u64,
     /// The scenario to lay over the next file loaded, on the worker.
     pub scenario: Option<crate::model::scenario::Scenario>,
+    /// Results dropped: of loads cancelled or superseded by a newer one.
+    pub dropped: u64,
 }
 
 impl Default for Loader {
@@ -320,6 +322,7 @@ impl Default for Loader {
             progress: None,
             latest: 0,
             scenario: None,
+            dropped: 0,
         }
     }
 }
@@ -392,6 +395,7 @@ impl Loader {
     pub fn poll(&mut self) -> Option<Loaded> {
         while let Ok((id, r)) = self.rx.try_recv() {
             if id != self.latest || self.busy.is_none() || matches!(r, Loaded::Cancelled(_)) {
+                self.dropped += 1;
                 continue;
             }
             self.busy = None;

@@ -17,7 +17,11 @@ pub fn d(s: &str) -> Date {
 
 /// The embedded England record.
 pub fn england() -> Timeline {
-    Timeline::new(ccg_explorer::model::load_str(ccg_explorer::ENGLAND_RON).unwrap().snapshot)
+    Timeline::new(
+        ccg_explorer::model::load_str(ccg_explorer::ENGLAND_RON)
+            .unwrap()
+            .snapshot,
+    )
 }
 
 /// A file of the project (`assets/examples/kent-2018.ron`).
@@ -30,13 +34,28 @@ pub fn kent() -> PathBuf {
     project_file("assets/examples/kent-2018.ron")
 }
 
+/// Pictures are drawn with OpenGL (Mesa's llvmpipe where there is no GPU), whatever
+/// the environment says, so that snapshots and exports render the same everywhere.
+pub fn gl() -> eframe::egui_wgpu::WgpuSetup {
+    let mut setup = egui_kittest::wgpu::default_wgpu_setup();
+    if let eframe::egui_wgpu::WgpuSetup::CreateNew(new) = &mut setup {
+        new.instance_descriptor.backends = eframe::egui_wgpu::wgpu::Backends::GL;
+    }
+    setup
+}
+
+/// A harness builder that renders with [`gl`].
+pub fn builder<S>() -> egui_kittest::HarnessBuilder<S> {
+    Harness::<'static, S>::builder().wgpu_setup(gl())
+}
+
 /// The real window at `size`, started fresh with `options`, after its first frames.
 pub fn harness_sized(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
     let options = AppOptions {
         fresh: true,
         ..options
     };
-    let mut h = Harness::builder()
+    let mut h = builder()
         .with_size(size)
         .with_max_steps(40)
         .build_eframe(move |cc| App::new(cc, options));
@@ -57,13 +76,18 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// settle; fails after [`PATIENCE`]. Between frames the thread only yields: the app's
 /// own state is the signal, no sleep stands in for it.
 pub fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
+    wait_within(h, PATIENCE, done);
+    h.run();
+}
+
+/// [`wait_for`] with more patience (a synthetic snapshot many times England).
+pub fn wait_within(h: &mut Harness<'static, App>, patience: Duration, done: impl Fn(&App) -> bool) {
     let start = Instant::now();
     while !done(h.state()) {
-        assert!(start.elapsed() < PATIENCE, "timed out waiting for the app");
+        assert!(start.elapsed() < patience, "timed out waiting for the app");
         std::thread::yield_now();
         h.step();
     }
-    h.run();
 }
 
 /// [`wait_for`] a label to show.
@@ -74,6 +98,31 @@ pub fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
         std::thread::yield_now();
         h.step();
     }
+    h.run();
+}
+
+/// Steps until `done`; `false` (rather than failing) after [`PATIENCE`].
+pub fn try_wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) -> bool {
+    let start = Instant::now();
+    while !done(h.state()) {
+        if start.elapsed() > PATIENCE {
+            return false;
+        }
+        std::thread::yield_now();
+        h.step();
+    }
+    h.run();
+    true
+}
+
+/// Types a date into "Go to date" and presses Enter.
+pub fn go_to(h: &mut Harness<'static, App>, date: &str) {
+    h.get_by_label("Go to date").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Go to date").type_text(date);
+    h.run();
+    h.key_press(egui::Key::Enter);
     h.run();
 }
 
