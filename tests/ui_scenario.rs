@@ -450,11 +450,16 @@ fn exports_write_stamped_pictures_and_csv() {
     // The stamp is on the picture: against the same frame drawn without it, the
     // pixels that differ are those of the stamp, in the bottom-right corner.
     let plain = h.render().expect("a render of the frame");
-    assert_eq!((plain.width(), plain.height()), (full.width(), full.height()));
+    assert_eq!(
+        (plain.width(), plain.height()),
+        (full.width(), full.height())
+    );
     let (mut min, mut max) = ((u32::MAX, u32::MAX), (0, 0));
     for (x, y, p) in full.enumerate_pixels() {
         let q = plain.get_pixel(x, y);
-        let diff: i32 = (0..3).map(|c| (i32::from(p[c]) - i32::from(q[c])).abs()).sum();
+        let diff: i32 = (0..3)
+            .map(|c| (i32::from(p[c]) - i32::from(q[c])).abs())
+            .sum();
         if diff > 60 {
             min = (min.0.min(x), min.1.min(y));
             max = (max.0.max(x), max.1.max(y));

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::wasm_bindgen::JsCast;
 
@@ -27,30 +26,18 @@ pub(crate) enum Want {
 type Arrival = (PathBuf, Result<Vec<u8>, String>, Want);
 
 /// The files the browser handed over this session, and those on their way.
+#[derive(Default)]
 pub(crate) struct Browser {
-    tx: Sender<Arrival>,
-    rx: Receiver<Arrival>,
+    mail: crate::io::Mailbox<Arrival>,
     files: HashMap<PathBuf, Vec<u8>>,
     /// Frames drawn, told to the page for the first few (the browser test waits on it).
     frames: u32,
 }
 
-impl Default for Browser {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Browser {
-            tx,
-            rx,
-            files: HashMap::new(),
-            frames: 0,
-        }
-    }
-}
-
 impl Browser {
     /// Shows the browser's file picker; the file arrives in a later frame.
     pub(crate) fn pick(&self, ctx: &egui::Context, want: Want) {
-        let tx = self.tx.clone();
+        let tx = self.mail.tx.clone();
         let ctx = ctx.clone();
         let title = match want {
             Want::Snapshot => "Open a snapshot",
@@ -73,7 +60,7 @@ impl Browser {
     /// Starts reading files dropped on the page.
     pub(crate) fn take_dropped(&self, ctx: &egui::Context, dropped: Vec<egui::DroppedFileHandle>) {
         for file in dropped {
-            let tx = self.tx.clone();
+            let tx = self.mail.tx.clone();
             let ctx = ctx.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let bytes = file.bytes_async().await;
@@ -172,7 +159,7 @@ impl Browser {
             self.take_dropped(ctx, dropped);
         }
         let mut out = Vec::new();
-        while let Ok((path, bytes, want)) = self.rx.try_recv() {
+        while let Ok((path, bytes, want)) = self.mail.rx.try_recv() {
             match bytes {
                 Ok(bytes) => {
                     self.files.insert(path.clone(), bytes);

@@ -135,9 +135,9 @@ pub enum AfterOpen {
 }
 
 /// File work off the UI thread, and the scenario being laid over the record.
+#[derive(Default)]
 pub struct Io {
-    tx: Sender<IoResult>,
-    rx: Receiver<IoResult>,
+    mail: crate::io::Mailbox<IoResult>,
     /// Jobs under way.
     pub busy: usize,
     /// The scenario being laid over the record on a worker, if any.
@@ -149,25 +149,11 @@ pub struct Io {
     pub ctx: Option<egui::Context>,
 }
 
-impl Default for Io {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Io {
-            tx,
-            rx,
-            busy: 0,
-            applying: None,
-            always_on_worker: false,
-            ctx: None,
-        }
-    }
-}
-
 impl Io {
     /// Runs `job` off the UI thread; its result comes back as [`Done::Io`].
     #[cfg(not(target_arch = "wasm32"))]
     pub fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
-        let tx = self.tx.clone();
+        let tx = self.mail.tx.clone();
         let ctx = ctx.clone();
         self.busy += 1;
         let spawned = std::thread::Builder::new()
@@ -186,19 +172,19 @@ impl Io {
     #[cfg(target_arch = "wasm32")]
     pub fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
         self.busy += 1;
-        let _ = self.tx.send(job());
+        let _ = self.mail.tx.send(job());
         ctx.request_repaint();
     }
 
     /// A sender for results that come from elsewhere (a screenshot's callback).
     pub fn sender(&mut self) -> Sender<IoResult> {
         self.busy += 1;
-        self.tx.clone()
+        self.mail.tx.clone()
     }
 
     /// Finished file work, each as a [`Done`].
     pub fn finished(&self) -> Vec<Done> {
-        self.rx
+        self.mail.rx
             .try_iter()
             .map(|r| Done::Io(Payload::new(r)))
             .collect()

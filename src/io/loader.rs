@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::model::Timeline;
 use crate::model::format::RawSnapshot;
@@ -297,9 +296,9 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
 }
 
 /// A worker that loads one file at a time.
+#[derive(Default)]
 pub struct Loader {
-    tx: Sender<(u64, Loaded)>,
-    rx: Receiver<(u64, Loaded)>,
+    mail: super::Mailbox<(u64, Loaded)>,
     /// The file most recently asked for, while its load is under way.
     pub busy: Option<PathBuf>,
     /// The progress of that load.
@@ -310,21 +309,6 @@ pub struct Loader {
     pub scenario: Option<crate::model::scenario::Scenario>,
     /// Results dropped: of loads cancelled or superseded by a newer one.
     pub dropped: u64,
-}
-
-impl Default for Loader {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Loader {
-            tx,
-            rx,
-            busy: None,
-            progress: None,
-            latest: 0,
-            scenario: None,
-            dropped: 0,
-        }
-    }
 }
 
 impl Loader {
@@ -340,7 +324,7 @@ impl Loader {
         self.busy = Some(path.clone());
         self.latest += 1;
         let id = self.latest;
-        let tx = self.tx.clone();
+        let tx = self.mail.tx.clone();
         let scenario = self.scenario.clone();
         let spawned = std::thread::Builder::new()
             .name("snapshot-loader".into())
@@ -361,7 +345,7 @@ impl Loader {
                 wake();
             });
         if let Err(e) = spawned {
-            let _ = self.tx.send((
+            let _ = self.mail.tx.send((
                 id,
                 Loaded::Failed {
                     path: self.busy.clone().unwrap_or_default(),
@@ -380,7 +364,7 @@ impl Loader {
         }
         self.busy = Some(path);
         self.latest += 1;
-        let _ = self.tx.send((self.latest, loaded));
+        let _ = self.mail.tx.send((self.latest, loaded));
     }
 
     /// Stops the load under way; the window carries on with what it had open.
@@ -393,7 +377,7 @@ impl Loader {
 
     /// The finished load, if there is one. Cancelled and superseded loads are dropped.
     pub fn poll(&mut self) -> Option<Loaded> {
-        while let Ok((id, r)) = self.rx.try_recv() {
+        while let Ok((id, r)) = self.mail.rx.try_recv() {
             if id != self.latest || self.busy.is_none() || matches!(r, Loaded::Cancelled(_)) {
                 self.dropped += 1;
                 continue;

@@ -6,3 +6,18 @@ pub mod files;
 pub mod loader;
 pub mod report;
 pub mod watch;
+
+/// A channel kept as one: workers send on `tx`, the owner takes from `rx`.
+pub struct Mailbox<T> {
+    /// Where workers send.
+    pub tx: std::sync::mpsc::Sender<T>,
+    /// Where the owner takes.
+    pub rx: std::sync::mpsc::Receiver<T>,
+}
+
+impl<T> Default for Mailbox<T> {
+    fn default() -> Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        Mailbox { tx, rx }
+    }
+}

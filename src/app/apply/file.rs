@@ -198,16 +198,7 @@ impl App {
         self.raw = std::sync::Arc::new(raw);
         self.file = file;
         match (prepared, &mut self.sc) {
-            (Some(p), Some(sc)) if p.scenario == sc.scenario => match p.result {
-                Ok((world, warnings)) => {
-                    sc.world = Some(world);
-                    sc.problems = warnings;
-                }
-                Err(problems) => {
-                    sc.world = None;
-                    sc.problems = problems;
-                }
-            },
+            (Some(p), Some(sc)) if p.scenario == sc.scenario => sc.set_applied(p.result),
             _ => self.reapply_scenario(),
         }
         self.activate();

@@ -439,16 +439,7 @@ impl App {
                 if sc.scenario != scenario {
                     return;
                 }
-                match result {
-                    Ok((world, warnings)) => {
-                        sc.world = Some(world);
-                        sc.problems = warnings;
-                    }
-                    Err(problems) => {
-                        sc.world = None;
-                        sc.problems = problems;
-                    }
-                }
+                sc.set_applied(result);
                 self.activate();
             }
         }
@@ -466,16 +457,7 @@ impl App {
         }
         let raw = self.raw.clone();
         let Some(sc) = &mut self.sc else { return };
-        match lay_over(&raw, &sc.scenario) {
-            Ok((world, warnings)) => {
-                sc.world = Some(world);
-                sc.problems = warnings;
-            }
-            Err(problems) => {
-                sc.world = None;
-                sc.problems = problems;
-            }
-        }
+        sc.set_applied(lay_over(&raw, &sc.scenario))
     }
 
     /// Replaces the scenario with `next` if it applies; otherwise keeps it and says why.

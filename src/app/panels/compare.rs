@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use egui::{RichText, TextEdit};
+use egui::RichText;
 
 use crate::app::ViewCtx;
 use crate::app::command::{Command, Selection, Time, Window};
@@ -53,15 +53,9 @@ impl CompareView {
                 } else {
                     ("Compare date B", &mut self.b)
                 };
-                let label = ui.label(if which == 0 { "Date A" } else { "Date B" });
-                ui.add(
-                    TextEdit::singleline(text)
-                        .desired_width(DATE_WIDTH)
-                        .min_size(egui::vec2(DATE_WIDTH, 0.0))
-                        .hint_text("1 April 2019"),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(name);
+                let label = if which == 0 { "Date A" } else { "Date B" };
+                super::labelled_field(ui, label, text, DATE_WIDTH, "1 April 2019")
+                    .on_hover_text(name);
                 if ui
                     .small_button("= timeline")
                     .on_hover_text(format!("Use the timeline's date ({})", human_date(date)))

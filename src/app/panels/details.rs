@@ -182,31 +182,26 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
                     if line.merger && !line.scenario {
                         // Named by what they act on, not by an internal event id.
                         let into = line.to.as_ref().map(|t| t.label.as_str()).unwrap_or("");
+                        let event = &line.event;
+                        let buttons = [
+                            (
+                                format!("Move the merger into {into}…"),
+                                format!("Scenario: this merger ({event}) on another date"),
+                                Scenario::OpenMoveDialog(event.clone()),
+                            ),
+                            (
+                                format!("Cancel the merger into {into}"),
+                                format!("Scenario: this merger ({event}) never happens"),
+                                Scenario::AddChange(crate::model::scenario::Change::CancelMerger {
+                                    event: event.clone(),
+                                }),
+                            ),
+                        ];
                         ui.horizontal_wrapped(|ui| {
-                            if ui
-                                .small_button(format!("Move the merger into {into}…"))
-                                .on_hover_text(format!(
-                                    "Scenario: this merger ({}) on another date",
-                                    line.event
-                                ))
-                                .clicked()
-                            {
-                                out.push(Scenario::OpenMoveDialog(line.event.clone()).into());
-                            }
-                            if ui
-                                .small_button(format!("Cancel the merger into {into}"))
-                                .on_hover_text(format!(
-                                    "Scenario: this merger ({}) never happens",
-                                    line.event
-                                ))
-                                .clicked()
-                            {
-                                out.push(
-                                    Scenario::AddChange(crate::model::scenario::Change::CancelMerger {
-                                        event: line.event.clone(),
-                                    })
-                                    .into(),
-                                );
+                            for (text, hover, command) in buttons {
+                                if ui.small_button(text).on_hover_text(hover).clicked() {
+                                    out.push(command.into());
+                                }
                             }
                         });
                     }

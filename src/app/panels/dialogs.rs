@@ -5,7 +5,7 @@
 
 use egui::RichText;
 
-use super::file_name;
+use super::{file_name, labelled_field};
 use crate::app::ViewCtx;
 use crate::app::command::{Command, Scenario};
 use crate::app::scenario::{ChangeDialog, DialogKind, SaveQuestion};
@@ -167,36 +167,17 @@ impl Dialogs {
                 }
             }
             egui::Grid::new("change fields").show(ui, |ui| {
-                let l = ui.label(if matches!(d.kind, DialogKind::Share(_)) {
+                let date = if matches!(d.kind, DialogKind::Share(_)) {
                     "From"
                 } else {
                     "Merger date"
-                });
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.date)
-                        .desired_width(DATE_WIDTH)
-                        .min_size(egui::vec2(DATE_WIDTH, 0.0))
-                        .hint_text("1 April 2019"),
-                )
-                .labelled_by(l.id);
+                };
+                labelled_field(ui, date, &mut self.date, DATE_WIDTH, "1 April 2019");
                 ui.end_row();
                 if matches!(d.kind, DialogKind::Merge(_)) {
-                    let l = ui.label("New CCG name");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.name)
-                            .desired_width(NAME_WIDTH)
-                            .min_size(egui::vec2(NAME_WIDTH, 0.0)),
-                    )
-                    .labelled_by(l.id);
+                    labelled_field(ui, "New CCG name", &mut self.name, NAME_WIDTH, "");
                     ui.end_row();
-                    let l = ui.label("New CCG code");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.code)
-                            .desired_width(CODE_WIDTH)
-                            .min_size(egui::vec2(CODE_WIDTH, 0.0))
-                            .hint_text("e.g. KM18"),
-                    )
-                    .labelled_by(l.id);
+                    labelled_field(ui, "New CCG code", &mut self.code, CODE_WIDTH, "e.g. KM18");
                     ui.end_row();
                 }
             });

@@ -4,7 +4,7 @@
 use egui::{Align, Layout, RichText};
 
 use super::search::SearchBox;
-use super::{WEB, details::leadership_hover};
+use super::{WEB, details::leadership_hover, radios};
 use crate::app::ViewCtx;
 use crate::app::command::{Action, Command, Export, File, Scenario, Tree, Window};
 use crate::app::export::ExportKind;
@@ -153,28 +153,34 @@ fn view_menu(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
     }
     ui.separator();
     ui.label("Group the tree");
-    for (g, label) in [
+    let groupings = [
         (Grouping::SystemPlace, "System, place, neighbourhood"),
         (Grouping::SystemCcg, "System, CCG, place"),
         (Grouping::SystemLeadership, "System, leadership team, CCG"),
-    ] {
-        if ui.radio(state.grouping == g, label).clicked() {
-            out.push(Tree::SetGrouping(g).into());
-        }
-    }
+    ];
+    radios(
+        ui,
+        state.grouping,
+        &groupings,
+        |g| Tree::SetGrouping(g).into(),
+        out,
+    );
     entry(ui, Action::ExpandAll, true, out);
     entry(ui, Action::CollapseAll, true, out);
     ui.separator();
     ui.label("Theme");
-    for (t, label) in [
+    let themes = [
         (ThemeChoice::System, "Follow the system"),
         (ThemeChoice::Light, "Light"),
         (ThemeChoice::Dark, "Dark"),
-    ] {
-        if ui.radio(state.theme == t, label).clicked() {
-            out.push(Window::SetTheme(t).into());
-        }
-    }
+    ];
+    radios(
+        ui,
+        state.theme,
+        &themes,
+        |t| Window::SetTheme(t).into(),
+        out,
+    );
     ui.separator();
     entry(ui, Action::Fullscreen, true, out);
     // Playback is on the timeline, with its keys; listed here for the keyboard-minded.

@@ -33,6 +33,40 @@ pub fn file_name(p: &std::path::Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
+/// A text field with its label before it (screen readers and tests know the field
+/// by it), at least `width` points wide.
+pub fn labelled_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    width: f32,
+    hint: &str,
+) -> egui::Response {
+    let l = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .desired_width(width)
+            .min_size(egui::vec2(width, 0.0))
+            .hint_text(hint),
+    )
+    .labelled_by(l.id)
+}
+
+/// One radio button per choice; choosing one pushes `command(choice)`.
+pub fn radios<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    current: T,
+    choices: &[(T, &str)],
+    command: impl Fn(T) -> Command,
+    out: &mut Vec<Command>,
+) {
+    for (choice, label) in choices {
+        if ui.radio(current == *choice, *label).clicked() {
+            out.push(command(*choice));
+        }
+    }
+}
+
 /// Whether this is the web build (some desktop features are marked as such).
 pub const WEB: bool = cfg!(target_arch = "wasm32");
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use egui::{RichText, TextEdit};
+use egui::RichText;
 
 use crate::app::ViewCtx;
 use crate::app::command::{Command, File};
@@ -37,15 +37,13 @@ impl PathPromptWindow {
                 if !prompt.why.is_empty() {
                     ui.label(RichText::new(&prompt.why).strong());
                 }
-                let label = ui.label("Path");
-                let edit = ui
-                    .add(
-                        TextEdit::singleline(&mut self.text)
-                            .desired_width(PATH_WIDTH)
-                            .min_size(egui::vec2(PATH_WIDTH, 0.0))
-                            .hint_text("/home/me/snapshots/my-snapshot.ron"),
-                    )
-                    .labelled_by(label.id);
+                let edit = super::labelled_field(
+                    ui,
+                    "Path",
+                    &mut self.text,
+                    PATH_WIDTH,
+                    "/home/me/snapshots/my-snapshot.ron",
+                );
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let path = self.text.trim();
                 ui.horizontal(|ui| {

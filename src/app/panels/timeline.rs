@@ -5,7 +5,7 @@
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 
 use super::details::leadership_hover;
-use crate::app::command::{Command, File, Time};
+use crate::app::command::{Action, Command, File, Time};
 use crate::app::state::SPEEDS;
 use crate::app::{Theme, ViewCtx};
 use crate::model::{Date, human_date};
@@ -51,29 +51,23 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         let tl = cx.tl();
         let has_prev = tl.prev_event_day(cx.date()).is_some();
         let has_next = tl.next_event_day(cx.date()).is_some();
-        if ui.button("⏮").on_hover_text("First day (Home)").clicked() {
-            out.push(Time::First.into());
-        }
-        if ui
-            .add_enabled(has_prev, egui::Button::new("◀ Previous event"))
-            .on_hover_text("Left arrow")
-            .clicked()
-        {
-            out.push(Time::PrevEvent.into());
-        }
         let play = if app.playing { "⏸ Pause" } else { "▶ Play" };
-        if ui.button(play).on_hover_text("Space").clicked() {
-            out.push(Time::TogglePlay.into());
-        }
-        if ui
-            .add_enabled(has_next, egui::Button::new("Next event ▶"))
-            .on_hover_text("Right arrow")
-            .clicked()
-        {
-            out.push(Time::NextEvent.into());
-        }
-        if ui.button("⏭").on_hover_text("Last day (End)").clicked() {
-            out.push(Time::Last.into());
+        // Each button with its key, from the action table, on hover.
+        for (text, action, enabled) in [
+            ("⏮", Action::FirstDay, true),
+            ("◀ Previous event", Action::PreviousEvent, has_prev),
+            (play, Action::Play, true),
+            ("Next event ▶", Action::NextEvent, has_next),
+            ("⏭", Action::LastDay, true),
+        ] {
+            let hover = format!("{} ({})", action.label(), action.keys_text(ui.ctx()));
+            if ui
+                .add_enabled(enabled, egui::Button::new(text))
+                .on_hover_text(hover)
+                .clicked()
+            {
+                out.push(action.command());
+            }
         }
         if app.presenting {
             // The keyboard drives a presentation; the rest of the controls wait.

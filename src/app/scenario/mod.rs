@@ -42,6 +42,21 @@ pub struct ScenarioState {
 }
 
 impl ScenarioState {
+    /// Takes in the scenario laid over the record: its world and warnings, or why it
+    /// does not apply (then it shows no world).
+    pub fn set_applied(&mut self, applied: crate::app::jobs::Applied) {
+        match applied {
+            Ok((world, warnings)) => {
+                self.world = Some(world);
+                self.problems = warnings;
+            }
+            Err(problems) => {
+                self.world = None;
+                self.problems = problems;
+            }
+        }
+    }
+
     /// A scenario opened from `path` (or new), saved or not.
     pub fn new(scenario: Scenario, path: Option<PathBuf>, dirty: bool) -> Self {
         ScenarioState {

@@ -105,41 +105,40 @@ pub fn count_chart_ui(
                 HoverPosition::Elsewhere { .. } => None,
             })
             .show(ui, |plot| {
-                plot.line(
-                    Line::new(series_label("ccg"), PlotPoints::from(chart.steps.clone()))
-                        .color(accent)
-                        .width(2.0)
-                        .allow_band(false),
-                );
-                plot.line(
-                    Line::new(
-                        series_label("leadership_teams"),
-                        PlotPoints::from(chart.teams.clone()),
-                    )
-                    .color(teams_colour)
-                    .width(2.0)
-                    .allow_band(false),
-                );
-                plot.line(
-                    Line::new(
-                        series_label("ccgs_sharing_leadership"),
-                        PlotPoints::from(chart.sharing.clone()),
-                    )
-                    .color(teams_colour.gamma_multiply(0.8))
-                    .width(1.5)
-                    .style(LineStyle::dashed_loose())
-                    .allow_band(false),
-                );
-                plot.line(
-                    Line::new(
-                        series_label("shared_leadership_teams"),
-                        PlotPoints::from(chart.shared_teams.clone()),
-                    )
-                    .color(teams_colour.gamma_multiply(0.6))
-                    .width(1.0)
-                    .style(LineStyle::dotted_dense())
-                    .allow_band(false),
-                );
+                // The step lines: series, points, colour, width and style.
+                let lines = [
+                    ("ccg", &chart.steps, accent, 2.0, LineStyle::Solid),
+                    (
+                        "leadership_teams",
+                        &chart.teams,
+                        teams_colour,
+                        2.0,
+                        LineStyle::Solid,
+                    ),
+                    (
+                        "ccgs_sharing_leadership",
+                        &chart.sharing,
+                        teams_colour.gamma_multiply(0.8),
+                        1.5,
+                        LineStyle::dashed_loose(),
+                    ),
+                    (
+                        "shared_leadership_teams",
+                        &chart.shared_teams,
+                        teams_colour.gamma_multiply(0.6),
+                        1.0,
+                        LineStyle::dotted_dense(),
+                    ),
+                ];
+                for (series, points, colour, width, style) in lines {
+                    plot.line(
+                        Line::new(series_label(series), PlotPoints::from(points.clone()))
+                            .color(colour)
+                            .width(width)
+                            .style(style)
+                            .allow_band(false),
+                    );
+                }
                 // Reported figures as diamonds, each beside the record's value that day.
                 for p in &points {
                     plot.points(

@@ -65,18 +65,12 @@ pub const BRACKET_GAP: f32 = 5.0;
 /// The bracket of a leadership team in column `col`: its x and its top and bottom.
 pub fn bracket(lay: &FlowLayout, col: usize, team: &FlowTeam) -> Option<(f32, f32, f32)> {
     let ys = lay.ys.get(col)?;
-    let top = team
-        .nodes
-        .iter()
-        .filter_map(|k| ys.get(*k as usize))
-        .map(|s| s.0)
-        .reduce(f32::min)?;
-    let bottom = team
-        .nodes
-        .iter()
-        .filter_map(|k| ys.get(*k as usize))
-        .map(|s| s.1)
-        .reduce(f32::max)?;
+    let (top, bottom) = team.nodes.iter().filter_map(|k| ys.get(*k as usize)).fold(
+        None,
+        |span: Option<(f32, f32)>, (y0, y1)| {
+            Some(span.map_or((*y0, *y1), |(t, b)| (t.min(*y0), b.max(*y1))))
+        },
+    )?;
     Some((lay.xs[col] - BRACKET_GAP, top, bottom))
 }
 

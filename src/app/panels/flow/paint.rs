@@ -228,20 +228,17 @@ pub(super) fn draw(
                 crate::model::plural(count as usize, what, many),
             )
         };
-        painter.text(
-            pos2(x, rect.top() + 2.0),
-            align,
-            title,
-            FontId::proportional(13.0),
-            text_colour,
-        );
-        painter.text(
-            pos2(x, rect.top() + 18.0),
-            align,
-            count,
-            FontId::proportional(12.0),
-            weak,
-        );
+        // The date, and under it the count.
+        for (text, dy, size, colour) in [(title, 2.0, 13.0, text_colour), (count, 18.0, 12.0, weak)]
+        {
+            painter.text(
+                pos2(x, rect.top() + dy),
+                align,
+                text,
+                FontId::proportional(size),
+                colour,
+            );
+        }
     }
     // Labels on a backing so they read over the bands.
     let backing = ui.visuals().panel_fill.gamma_multiply(0.82);
