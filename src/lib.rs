@@ -1,6 +1,6 @@
 //! ccg-explorer: explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
 //!
-//! The crate is layered as `../DESIGN.md` describes:
+//! The crate is layered (the README's "Layout" section shows the rooms):
 //! - [`model`]: the snapshot format, loading and validation, and the timeline engine.
 //!   It never imports egui and can be driven from the CLI, tests and benchmarks.
 //! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
@@ -8,8 +8,9 @@
 //! - [`io`]: reading and atomically writing files, the reports (the record on a date,
 //!   lineages, comparisons and costs as text, JSON and CSV), background loading and
 //!   file watching, shared by the command line and the window.
-//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`).
-//! - [`app`]: the eframe window.
+//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`);
+//!   only `main` uses it.
+//! - [`app`]: the eframe window: state, one `apply`, panels as types.
 //! - `web` (web build only): the same window on a page's canvas.
 
 pub mod app;
