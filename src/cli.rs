@@ -20,7 +20,7 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[cfg(not(target_arch = "wasm32"))]
-use crate::model::OrgKind;
+use crate::model::{OrgKind, plural};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::load::{LoadError, Loaded, load_str};
 #[cfg(not(target_arch = "wasm32"))]
@@ -505,7 +505,7 @@ enum Opened {
 #[cfg(not(target_arch = "wasm32"))]
 fn print_warnings(out: &mut dyn Write, warnings: &[crate::model::Problem]) -> Result<()> {
     let n = warnings.len();
-    writeln!(out, "  {n} warning{}", if n == 1 { "" } else { "s" })?;
+    writeln!(out, "  {}", plural(n, "warning", "warnings"))?;
     for w in warnings {
         writeln!(out, "  {w}")?;
     }
@@ -517,8 +517,8 @@ fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()
     let errors = err.errors().count();
     writeln!(
         out,
-        "{name}: invalid: {errors} error{}",
-        if errors == 1 { "" } else { "s" }
+        "{name}: invalid: {}",
+        plural(errors, "error", "errors")
     )?;
     for p in &err.problems {
         writeln!(out, "  {p}")?;
@@ -646,15 +646,9 @@ fn check_scenario(
             writeln!(out, "{name}: valid scenario \"{}\"", scenario.name)?;
             writeln!(
                 out,
-                "  {} change{}, {} bookmark{}; applies to \"{}\" (fingerprint {fp}{})",
-                scenario.changes.len(),
-                if scenario.changes.len() == 1 { "" } else { "s" },
-                scenario.bookmarks.len(),
-                if scenario.bookmarks.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
+                "  {}, {}; applies to \"{}\" (fingerprint {fp}{})",
+                plural(scenario.changes.len(), "change", "changes"),
+                plural(scenario.bookmarks.len(), "bookmark", "bookmarks"),
                 raw.title,
                 if scenario.snapshot.fingerprint == fp {
                     ", matches"
