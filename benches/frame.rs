@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use ccg_explorer::app::{App, AppOptions, CentralTab, Command, UiState};
+use ccg_explorer::app::{App, AppOptions, CentralTab, UiState, command as cmd};
 use ccg_explorer::model::Date;
 
 fn raw_input(time: f64, pointer: Option<egui::Pos2>) -> egui::RawInput {
@@ -47,7 +47,7 @@ fn setup_view(select: Option<&str>, view: Option<CentralTab>) -> (egui::Context,
         ..Default::default()
     };
     let mut app = App::with_state(&ctx, options, UiState::default());
-    app.push(Command::ExpandAll);
+    app.push(cmd::Tree::ExpandAll);
     // Warm up: fonts, caches, layout.
     for i in 0..5 {
         frame(&ctx, &mut app, i as f64 / 60.0);
@@ -72,7 +72,7 @@ fn frames(c: &mut Criterion) {
     c.bench_function("frame/england, tree expanded, new date every frame", |b| {
         b.iter(|| {
             day = (day + 17) % 3_380;
-            app.push(Command::SetDate(first + chrono::Duration::days(day)));
+            app.push(cmd::Time::SetDate(first + chrono::Duration::days(day)));
             t += 1.0 / 60.0;
             black_box(frame(&ctx, &mut app, t))
         })

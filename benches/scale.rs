@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use ccg_explorer::app::{App, AppOptions, CentralTab, Command, UiState};
+use ccg_explorer::app::{App, AppOptions, CentralTab, UiState, command as cmd};
 use ccg_explorer::model::load::{parse_str, validate_raw};
 use ccg_explorer::model::{Date, OrgId, Timeline, load_str};
 
@@ -89,8 +89,8 @@ fn app_on(path: &std::path::Path, view: CentralTab) -> (egui::Context, App) {
         frame(&ctx, &mut app, t);
         std::thread::sleep(Duration::from_millis(5));
     }
-    app.push(Command::ExpandAll);
-    app.push(Command::SetDate(
+    app.push(cmd::Tree::ExpandAll);
+    app.push(cmd::Time::SetDate(
         Date::from_ymd_opt(2019, 6, 1).unwrap_or(Date::MIN),
     ));
     // Then for the views built on a worker (tree rows, the merger flow).
@@ -206,7 +206,9 @@ fn at_scales(c: &mut Criterion) {
         let mut times = Vec::new();
         let mut t = 20.0;
         for day in 0..3_380 {
-            app.push(Command::SetDate(first_day() + chrono::Duration::days(day)));
+            app.push(cmd::Time::SetDate(
+                first_day() + chrono::Duration::days(day),
+            ));
             t += 1.0 / 60.0;
             let start = Instant::now();
             black_box(frame(&ctx, &mut app, t));

@@ -1,28 +1,26 @@
 //! The command-line interface: `check`, `at`, `lineage`, `import`, and the window.
 //!
 //! The parser and the subcommands are desktop-only (`cfg(not(target_arch = "wasm32"))`);
-//! the writers (`write_at`, `write_costs`, ...) live in [`crate::report`], re-exported
-//! here, since the window's CSV export uses them in the browser too.
+//! the writers (`write_at`, `write_costs`, ...) and file helpers live in [`crate::io`],
+//! re-exported here, since the window uses them too (its CSV export in the browser too).
 //!
 //! Exit codes: 0 success (a valid file for `check`), 1 an invalid snapshot, 2 a usage
 //! or I/O error.
 
 #[cfg(not(target_arch = "wasm32"))]
 use std::io::Write;
-use std::path::Path;
 #[cfg(not(target_arch = "wasm32"))]
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 #[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
-use anyhow::Result;
 #[cfg(not(target_arch = "wasm32"))]
-use anyhow::{Context, bail};
+use anyhow::{Result, bail};
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[cfg(not(target_arch = "wasm32"))]
-use crate::model::OrgKind;
+use crate::model::{OrgKind, plural};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::load::{LoadError, Loaded, load_str};
 #[cfg(not(target_arch = "wasm32"))]
@@ -282,9 +280,11 @@ impl From<ThemeArg> for crate::app::ThemeChoice {
     }
 }
 
-pub use crate::report::{
-    CompareFormat, Format, write_at, write_compare, write_costs, write_lineage,
-};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::io::files::{read_text, write_atomic};
+pub use crate::io::report::{CompareFormat, Format};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::io::report::{write_at, write_compare, write_costs, write_lineage};
 
 /// Refuses the window's options given with a subcommand, which would otherwise be
 /// ignored: `ccg-explorer my.ron costs` must not silently answer for England.
@@ -501,51 +501,11 @@ enum Opened {
     Invalid(LoadError),
 }
 
-/// Reads a file as UTF-8 text with a message that says what to do. Files over
-/// [`crate::app::loader::MAX_FILE_BYTES`] are refused, as the window refuses them
-/// (reading stops there, so `/dev/zero` is refused too).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn read_text(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let limit = crate::app::loader::MAX_FILE_BYTES;
-    let too_big = || {
-        anyhow::anyhow!(
-            "{} is larger than {} MB, the largest file this build opens (the window has the same limit); split it, or open a smaller one",
-            path.display(),
-            limit / (1024 * 1024)
-        )
-    };
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if file.metadata().is_ok_and(|m| m.len() > limit) {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
-    }
-    text_from_bytes(path, bytes)
-}
-
-/// The bytes of `path` as text, or a message saying it is not UTF-8.
-pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 and try again",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
 /// `  2 warnings` and one line for each.
 #[cfg(not(target_arch = "wasm32"))]
 fn print_warnings(out: &mut dyn Write, warnings: &[crate::model::Problem]) -> Result<()> {
     let n = warnings.len();
-    writeln!(out, "  {n} warning{}", if n == 1 { "" } else { "s" })?;
+    writeln!(out, "  {}", plural(n, "warning", "warnings"))?;
     for w in warnings {
         writeln!(out, "  {w}")?;
     }
@@ -557,8 +517,8 @@ fn print_problems(out: &mut dyn Write, name: &str, err: &LoadError) -> Result<()
     let errors = err.errors().count();
     writeln!(
         out,
-        "{name}: invalid: {errors} error{}",
-        if errors == 1 { "" } else { "s" }
+        "{name}: invalid: {}",
+        plural(errors, "error", "errors")
     )?;
     for p in &err.problems {
         writeln!(out, "  {p}")?;
@@ -686,15 +646,9 @@ fn check_scenario(
             writeln!(out, "{name}: valid scenario \"{}\"", scenario.name)?;
             writeln!(
                 out,
-                "  {} change{}, {} bookmark{}; applies to \"{}\" (fingerprint {fp}{})",
-                scenario.changes.len(),
-                if scenario.changes.len() == 1 { "" } else { "s" },
-                scenario.bookmarks.len(),
-                if scenario.bookmarks.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
+                "  {}, {}; applies to \"{}\" (fingerprint {fp}{})",
+                plural(scenario.changes.len(), "change", "changes"),
+                plural(scenario.bookmarks.len(), "bookmark", "bookmarks"),
                 raw.title,
                 if scenario.snapshot.fingerprint == fp {
                     ", matches"
@@ -907,93 +861,4 @@ fn write_checked(
     }
     write_atomic(dest, text.as_bytes())?;
     Ok(text.len())
-}
-
-/// The start of the names of `name`'s temporary files: `.NAME.tmp-`.
-#[cfg(not(target_arch = "wasm32"))]
-fn temp_prefix(name: &str) -> String {
-    format!(".{name}.tmp-")
-}
-
-/// Removes the temporary files that interrupted saves of `path` left beside it (a
-/// save killed between writing and renaming): those no running save holds locked.
-/// Returns how many it removed. Run before every save and, by the window, at start.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn clean_stale_temps(path: &Path) -> usize {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return 0;
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let prefix = temp_prefix(name);
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        if !file_name.to_str().is_some_and(|f| f.starts_with(&prefix)) {
-            continue;
-        }
-        let stale = match std::fs::OpenOptions::new().write(true).open(entry.path()) {
-            // Locked by a save under way (here or in another process): leave it.
-            Ok(f) => match f.try_lock() {
-                Ok(()) => true,
-                Err(std::fs::TryLockError::WouldBlock) => false,
-                // No locks here: stale once an hour old.
-                Err(std::fs::TryLockError::Error(_)) => f
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
-            },
-            Err(_) => false,
-        };
-        if stale && std::fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
-        }
-    }
-    removed
-}
-
-/// Writes a file atomically: write beside it, sync, then rename over it.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "snapshot".to_string());
-    // What an interrupted save of this file left beside it goes first.
-    clean_stale_temps(path);
-    // Unique per write, so that two writes of the same file never share a temp file.
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!("{}{}-{n}", temp_prefix(&name), std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        // Held while the save runs: a temporary file nobody holds is stale (its save was
-        // killed), and [`clean_stale_temps`] may remove it. The system lets go of the
-        // lock when the process ends, however it ends. Where locks are not supported
-        // the temporary file is only removed once it is stale by age.
-        let _ = f.lock();
-        f.write_all(bytes)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.sync_all()
-            .with_context(|| format!("cannot sync {}", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

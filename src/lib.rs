@@ -1,14 +1,16 @@
 //! ccg-explorer: explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
 //!
-//! The crate is layered as `../DESIGN.md` describes:
+//! The crate is layered (the README's "Layout" section shows the rooms):
 //! - [`model`]: the snapshot format, loading and validation, and the timeline engine.
 //!   It never imports egui and can be driven from the CLI, tests and benchmarks.
 //! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
 //! - [`view`]: view models (tree rows, details, charts, search) the panels draw.
-//! - [`report`]: the record on a date, lineages, comparisons and costs as text, JSON
-//!   and CSV, for the command line and the window's exports.
-//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`).
-//! - [`app`]: the eframe window.
+//! - [`io`]: reading and atomically writing files, the reports (the record on a date,
+//!   lineages, comparisons and costs as text, JSON and CSV), background loading and
+//!   file watching, shared by the command line and the window.
+//! - [`cli`]: the command-line interface (`check`, `at`, `lineage`, `costs`, `import`);
+//!   only `main` uses it.
+//! - [`app`]: the eframe window: state, one `apply`, panels as types.
 //! - `web` (web build only): the same window on a page's canvas.
 
 pub mod app;
@@ -16,8 +18,8 @@ pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
+pub mod io;
 pub mod model;
-pub mod report;
 pub mod synth;
 pub mod view;
 #[cfg(target_arch = "wasm32")]

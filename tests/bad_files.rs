@@ -8,11 +8,13 @@
 //! lines say which), so `diff assets/examples/tiny.ron tests/bad/FILE` shows it; the
 //! line numbers are those of tiny.ron.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -422,25 +424,13 @@ fn every_file_in_tests_bad_is_in_the_table_and_every_row_has_its_file() {
 /// Opens `path` in the window as a user would (File > Open); returns once it has opened
 /// or been refused, `false` after 20 seconds.
 fn open_in_window(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(AppCommand::DismissProblems);
+    h.state_mut().push(cmd::File::DismissProblems);
     h.run();
-    h.state_mut().push(AppCommand::Open(path.to_path_buf()));
+    h.state_mut().push(cmd::File::Open(path.to_path_buf()));
     h.step();
-    let start = Instant::now();
-    loop {
-        let app = h.state();
-        if !app.busy() && (app.report().is_some() || app.file().map(PathBuf::as_path) == Some(path))
-        {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
-    h.run();
-    true
+    try_wait_for(h, |app| {
+        !app.busy() && (app.report().is_some() || app.file().map(PathBuf::as_path) == Some(path))
+    })
 }
 
 #[test]
@@ -452,7 +442,7 @@ fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() 
         autosave_dir: Some(autosave.path().to_path_buf()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));

@@ -8,13 +8,16 @@
 //! (its first lines say which), so `diff assets/examples/kent-2018.ron FILE` shows it;
 //! the line numbers are those of kent-2018.ron.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
 use ccg_explorer::model::scenario::{Scenario, parse_scenario};
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -528,7 +531,7 @@ fn harness(autosave: &Path) -> Harness<'static, App> {
         autosave_dir: Some(autosave.to_path_buf()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));
@@ -536,28 +539,13 @@ fn harness(autosave: &Path) -> Harness<'static, App> {
     h
 }
 
-/// Steps until `done`; `false` after 20 seconds.
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) -> bool {
-    let start = Instant::now();
-    while !done(h.state()) {
-        if start.elapsed() > Duration::from_secs(20) {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
-    h.run();
-    true
-}
-
 /// Opens `path` as a scenario; returns once it is open or refused.
 fn open(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(AppCommand::DismissProblems);
+    h.state_mut().push(cmd::File::DismissProblems);
     h.run();
-    h.state_mut()
-        .push(AppCommand::OpenScenario(path.to_path_buf()));
+    h.state_mut().push(cmd::Scenario::Open(path.to_path_buf()));
     h.step();
-    wait_for(h, |app| {
+    try_wait_for(h, |app| {
         app.report().is_some() || app.ui_state().recent.first().map(PathBuf::as_path) == Some(path)
     })
 }

@@ -287,11 +287,26 @@ fn days_in_the_same_epoch_have_the_same_state() {
             assert!(!start, "{day}: a new epoch starts on its first day only");
             assert_eq!(*t, tree, "{day}");
         }
-        // On an epoch's first day something starts or ends.
+        // On an epoch's first day an organisation or a relation starts or ends.
         if start && i > 0 {
-            let before = tl.state_at(day - chrono::Duration::days(1)).tree();
-            let counts_differ = tl.counts_at(day) != tl.counts_at(day - chrono::Duration::days(1));
-            assert!(counts_differ || before != tree || epoch > 0, "{day}");
+            let before = tl.state_at(day - chrono::Duration::days(1));
+            let now = tl.state_at(day);
+            let alive = |st: &ccg_explorer::model::State| -> Vec<Vec<_>> {
+                ccg_explorer::model::OrgKind::ALL
+                    .iter()
+                    .map(|k| st.alive(*k).collect())
+                    .collect()
+            };
+            let links = |st: &ccg_explorer::model::State| -> Vec<Vec<_>> {
+                ccg_explorer::model::LinkKind::ALL
+                    .iter()
+                    .map(|k| st.links(*k).collect())
+                    .collect()
+            };
+            assert!(
+                alive(&before) != alive(&now) || links(&before) != links(&now),
+                "{day}: epoch {epoch} starts but nothing starts or ends"
+            );
         }
         last = Some(((epoch, start), tree));
     }

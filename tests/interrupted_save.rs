@@ -4,35 +4,41 @@
 //! `write_atomic` the window's saves use. Each round kills it at a different moment and
 //! checks the target holds exactly the old bytes or exactly the new ones.
 
+mod common;
+
+use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn a_save_killed_part_way_leaves_the_old_file_or_the_new_one_never_a_mix() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("snapshot.ron");
-    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
-    let new = std::fs::read("assets/england.ron").unwrap();
-    let run = |target: &std::path::Path| {
-        Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-            .args(["import", "--out"])
-            .arg(target)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
-    // One save left alone: it writes the new file, and shows how long a save takes here.
-    std::fs::write(&target, &old).unwrap();
+/// What the file held after each killed write: the old bytes, the new bytes, or
+/// neither (torn).
+#[derive(Debug, Default)]
+struct Outcomes {
+    old_kept: u32,
+    new_written: u32,
+    torn: Vec<(u32, usize)>,
+}
+
+/// Writes `target` (holding `old`) with `spawn` again and again, killing the writer
+/// (kill -9) at moments spread over a whole write, and says what the file held.
+fn kill_rounds(
+    target: &Path,
+    old: &[u8],
+    new: &[u8],
+    spawn: impl Fn() -> std::process::Child,
+) -> Outcomes {
+    // One write left alone: it writes the new file, and shows how long a write takes.
+    std::fs::write(target, old).unwrap();
     let start = Instant::now();
-    assert!(run(&target).wait().unwrap().success());
+    assert!(spawn().wait().unwrap().success());
     let whole = start.elapsed();
-    assert_eq!(std::fs::read(&target).unwrap(), new);
-    let (mut old_kept, mut new_written) = (0, 0);
+    assert_eq!(std::fs::read(target).unwrap(), new);
+    let mut out = Outcomes::default();
     for round in 0..24u32 {
-        std::fs::write(&target, &old).unwrap();
-        let mut child = run(&target);
-        // Kill at moments spread over a save (reading, building, writing, renaming).
+        std::fs::write(target, old).unwrap();
+        let mut child = spawn();
+        // Kill at moments spread over a write (reading, building, writing, renaming).
         let wait = whole.mul_f64(f64::from(round) / 20.0);
         let start = Instant::now();
         while start.elapsed() < wait {
@@ -43,23 +49,111 @@ fn a_save_killed_part_way_leaves_the_old_file_or_the_new_one_never_a_mix() {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let now = std::fs::read(&target).unwrap();
+        let now = std::fs::read(target).unwrap();
         if now == old {
-            old_kept += 1;
+            out.old_kept += 1;
         } else if now == new {
-            new_written += 1;
+            out.new_written += 1;
         } else {
-            panic!(
-                "round {round}: the file is torn ({} bytes; old {}, new {})",
-                now.len(),
-                old.len(),
-                new.len()
-            );
+            out.torn.push((round, now.len()));
         }
     }
+    out
+}
+
+#[test]
+fn a_save_killed_part_way_leaves_the_old_file_or_the_new_one_never_a_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("snapshot.ron");
+    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
+    let new = std::fs::read("assets/england.ron").unwrap();
+    let out = kill_rounds(&target, &old, &new, || {
+        Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+            .args(["import", "--out"])
+            .arg(&target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    });
+    eprintln!("{out:?}");
+    assert!(out.torn.is_empty(), "torn files: {:?}", out.torn);
     // Kills landed before the rename: the old file stayed whole.
-    eprintln!("{old_kept} kills left the old file, {new_written} came after the new one");
-    assert!(old_kept > 0, "no kill landed before the save finished");
+    assert!(out.old_kept > 0, "no kill landed before the save finished");
+}
+
+/// The environment variable that makes this test binary a writer (see `writer_child`).
+const WRITER: &str = "CCG_TEST_WRITER";
+
+/// Not a test on its own: run as a child process by
+/// `the_kill_test_catches_a_writer_that_writes_in_place`, it writes `CCG_TEST_SOURCE`
+/// over `CCG_TEST_TARGET` either in place (in small synced pieces, as an unsafe save
+/// would) or with `write_atomic`, as `CCG_TEST_WRITER` says.
+#[test]
+fn writer_child() {
+    let Ok(mode) = std::env::var(WRITER) else {
+        return;
+    };
+    let target = std::env::var("CCG_TEST_TARGET").unwrap();
+    let bytes = std::fs::read(std::env::var("CCG_TEST_SOURCE").unwrap()).unwrap();
+    match mode.as_str() {
+        "in-place" => {
+            let mut f = std::fs::File::create(&target).unwrap();
+            for piece in bytes.chunks(64 * 1024) {
+                f.write_all(piece).unwrap();
+                f.sync_data().unwrap();
+            }
+        }
+        "atomic" => {
+            // As slow to start as the in-place writer is to finish, so that kills land
+            // before, during and after the write.
+            for _ in bytes.chunks(64 * 1024) {
+                std::fs::File::open(&target).unwrap().sync_data().unwrap();
+            }
+            ccg_explorer::io::files::write_atomic(Path::new(&target), &bytes).unwrap();
+        }
+        other => panic!("unknown writer {other}"),
+    }
+}
+
+#[test]
+fn the_kill_test_catches_a_writer_that_writes_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("snapshot.ron");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/england.ron");
+    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
+    let new = std::fs::read(&source).unwrap();
+    let writer = |mode: &str| {
+        let target = target.clone();
+        let source = source.clone();
+        let mode = mode.to_string();
+        move || {
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "writer_child", "--test-threads=1"])
+                .env(WRITER, &mode)
+                .env("CCG_TEST_TARGET", &target)
+                .env("CCG_TEST_SOURCE", &source)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        }
+    };
+    // The unsafe writer: the same kills leave torn files, so the check can fail.
+    let unsafe_out = kill_rounds(&target, &old, &new, writer("in-place"));
+    eprintln!("in place: {unsafe_out:?}");
+    assert!(
+        !unsafe_out.torn.is_empty(),
+        "no kill tore the in-place writer's file: the test cannot tell"
+    );
+    // `write_atomic` under the same kills: never torn.
+    let safe_out = kill_rounds(&target, &old, &new, writer("atomic"));
+    eprintln!("atomic: {safe_out:?}");
+    assert!(safe_out.torn.is_empty(), "torn: {:?}", safe_out.torn);
+    assert!(
+        safe_out.old_kept > 0 && safe_out.new_written > 0,
+        "{safe_out:?}"
+    );
 }
 
 /// The temporary files beside `target` (`.NAME.tmp-PID-N`).
@@ -76,7 +170,7 @@ fn temps(target: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 /// Starts a save of `target` and kills it (kill -9) while its temporary file exists,
 /// so that the temporary file is left behind; `false` if no round caught it.
-fn kill_mid_save(target: &std::path::Path) -> bool {
+fn kill_mid_save(target: &Path) -> bool {
     for _ in 0..40 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
             .args(["import", "--out"])
@@ -102,7 +196,6 @@ fn kill_mid_save(target: &std::path::Path) -> bool {
 
 #[test]
 fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save() {
-    use egui_kittest::Harness;
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("snapshot.ron");
     let old = std::fs::read("assets/examples/tiny.ron").unwrap();
@@ -127,18 +220,20 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
         fresh: true,
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1200.0, 800.0])
         .build_eframe(move |cc| ccg_explorer::app::App::with_state(&cc.egui_ctx, options, state));
     h.run();
+    // The clean-up runs on a thread of its own: frames go on until it is done.
     let start = Instant::now();
     while !temps(&target).is_empty() {
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < common::PATIENCE,
             "the stale temporary files are still there: {:?}",
             temps(&target)
         );
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::yield_now();
+        h.step();
     }
     let now = std::fs::read(&target).unwrap();
     assert!(now == old || now == new, "the file is torn");
@@ -148,14 +243,14 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
     let held_path = dir.path().join(".snapshot.ron.tmp-999999-0");
     let held = std::fs::File::create(&held_path).unwrap();
     held.lock().unwrap();
-    ccg_explorer::cli::write_atomic(&target, &old).unwrap();
+    ccg_explorer::io::files::write_atomic(&target, &old).unwrap();
     assert_eq!(
         temps(&target),
         vec![held_path.clone()],
         "only the held one is left"
     );
     drop(held);
-    assert_eq!(ccg_explorer::cli::clean_stale_temps(&target), 1);
+    assert_eq!(ccg_explorer::io::files::clean_stale_temps(&target), 1);
     assert!(temps(&target).is_empty());
     assert_eq!(std::fs::read(&target).unwrap(), old);
 }

@@ -491,10 +491,10 @@ proptest! {
         let mut out = Vec::new();
         for day in [first, last, Date::MAX, d(2200, 12, 31)] {
             let _ = tl.state_at(day).tree();
-            ccg_explorer::cli::write_at(&mut out, &tl, day, ccg_explorer::cli::Format::Json).unwrap();
+            ccg_explorer::io::report::write_at(&mut out, &tl, day, ccg_explorer::io::report::Format::Json).unwrap();
         }
-        ccg_explorer::cli::write_compare(&mut out, &tl, first, d(2200, 12, 31), ccg_explorer::cli::Format::Text).unwrap();
-        ccg_explorer::cli::write_costs(&mut out, &model, &model.england(), ccg_explorer::cli::Format::Csv).unwrap();
+        ccg_explorer::io::report::write_compare(&mut out, &tl, first, d(2200, 12, 31), ccg_explorer::io::report::Format::Text).unwrap();
+        ccg_explorer::io::report::write_costs(&mut out, &model, &model.england(), ccg_explorer::io::report::Format::Csv).unwrap();
         let flow = ccg_explorer::model::flow::Flow::build(&tl);
         prop_assert!(flow.columns.len() <= ccg_explorer::model::flow::MAX_COLUMNS + 1);
         prop_assert!(s.orgs.iter().any(|o| o.to == FOREVER) || open.iter().all(|o| !o));

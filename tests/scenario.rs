@@ -76,13 +76,31 @@ fn the_kent_example_merges_eight_ccgs_two_years_early() {
 }
 
 #[test]
-fn the_actual_record_is_untouched() {
+fn a_scenario_changes_only_what_it_says() {
+    // On 1 April 2018 the record has 195 CCGs; the scenario merges Kent's eight into
+    // one: 188. Every other organisation alive that day is the same in both.
     let raw = england_raw();
-    let before = raw.clone();
+    let real = Timeline::new(load_raw(ccg_explorer::ENGLAND_RON).unwrap().1.snapshot);
     let mut sc = Scenario::new("k", &raw);
     sc.changes = vec![kent_merge()];
-    apply(&raw, &sc).unwrap();
-    assert_eq!(raw, before);
+    let (_, loaded) = apply(&raw, &sc).unwrap();
+    let scenario = Timeline::new(loaded.snapshot);
+    let day = d("2018-04-01");
+    assert_eq!(real.counts_at(day).ccg, 195);
+    assert_eq!(scenario.counts_at(day).ccg, 188);
+    let codes = |tl: &Timeline| -> std::collections::BTreeSet<String> {
+        let st = tl.state_at(day);
+        OrgKind::ALL
+            .iter()
+            .flat_map(|k| st.alive(*k).collect::<Vec<_>>())
+            .map(|id| tl.snapshot().org(id).code.clone())
+            .collect()
+    };
+    let (r, s) = (codes(&real), codes(&scenario));
+    let gone: Vec<&String> = r.difference(&s).collect();
+    let new: Vec<&String> = s.difference(&r).collect();
+    assert_eq!(gone, KENT.iter().collect::<Vec<_>>());
+    assert_eq!(new, ["KM18"]);
 }
 
 #[test]

@@ -1,72 +1,17 @@
 //! UI tests: egui_kittest drives the real App by accessible labels, as a user would.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
 
 use ccg_explorer::app::{App, AppOptions, UiState};
-use ccg_explorer::model::Date;
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// A dropped file, as the windowing layer would report it.
-#[derive(Debug)]
-struct Dropped(std::path::PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn drop_file(h: &mut Harness<'static, App>, path: std::path::PathBuf) {
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path)));
-}
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn harness_with(options: AppOptions) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size([1500.0, 950.0])
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
-}
-
 fn harness() -> Harness<'static, App> {
-    harness_with(AppOptions {
-        fresh: true,
-        ..Default::default()
-    })
-}
-
-/// Types a date into "Go to date" and presses Enter.
-fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    h.get_by_label("Go to date").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Go to date").type_text(date);
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
-}
-
-/// Steps until `done` holds, giving a worker thread time (at most 10 s).
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
+    harness_sized([1500.0, 950.0], AppOptions::default())
 }
 
 #[test]
@@ -176,13 +121,39 @@ fn a_malformed_file_shows_line_and_column_and_the_tree_keeps_its_rows() {
     assert!(h.query_by_label_contains("Could not open").is_none());
 }
 
+/// The window titles the app asked for in the last frame.
+fn titles(h: &Harness<'static, App>) -> Vec<String> {
+    h.output()
+        .viewport_output
+        .values()
+        .flat_map(|v| v.commands.iter())
+        .filter_map(|c| match c {
+            egui::ViewportCommand::Title(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_good_file_opens_in_the_background_and_retitles_the_window() {
     let mut h = harness();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/tiny.ron");
+    let path = project_file("assets/examples/tiny.ron");
     drop_file(&mut h, path.clone());
-    h.step();
-    wait_for(&mut h, |app| app.file().is_some());
+    // Frame by frame until it has loaded, keeping the titles the window was given.
+    let mut given = Vec::new();
+    let start = Instant::now();
+    while h.state().file().is_none() {
+        assert!(start.elapsed() < PATIENCE, "the file never loaded");
+        std::thread::yield_now();
+        h.step();
+        given.extend(titles(&h));
+    }
+    h.run();
+    assert_eq!(
+        given.last().map(String::as_str),
+        Some("Tiny example — tiny.ron — ccg-explorer"),
+        "{given:?}"
+    );
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
     h.get_by_label("Anyshire partnership (S1)");
     h.get_by_label("2 CCGs");
@@ -223,7 +194,7 @@ fn ui_state_survives_a_save_and_restore() {
     assert_eq!(restored, saved);
 
     let date = h.state().date();
-    let mut h2 = Harness::builder()
+    let mut h2 = common::builder()
         .with_size([1500.0, 950.0])
         .build_eframe(move |cc| App::with_state(&cc.egui_ctx, AppOptions::default(), restored));
     h2.run();
@@ -381,7 +352,7 @@ fn app_save_writes_what_a_restart_restores() {
     let restored: UiState =
         eframe::get_value(&storage, eframe::APP_KEY).expect("saved under the app key");
     assert_eq!(restored.date, Some(d("2016-06-01")));
-    let mut h2 = Harness::builder()
+    let mut h2 = common::builder()
         .with_size([1500.0, 950.0])
         .build_eframe(move |cc| App::with_state(&cc.egui_ctx, AppOptions::default(), restored));
     h2.run();
@@ -430,10 +401,8 @@ fn a_load_shows_its_progress_and_can_be_cancelled_keeping_what_was_open() {
     let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
     let _ = std::io::Write::write_all(&mut w, b"(format: 1, title: \"late\")");
     drop(w);
-    for _ in 0..20 {
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+    // The worker's result arrives, and is dropped, not shown.
+    wait_for(&mut h, |app| app.loads_dropped() == 1);
     assert!(h.state().report().is_none());
     assert!(h.state().file().is_none());
     assert_eq!(
@@ -446,47 +415,33 @@ fn a_load_shows_its_progress_and_can_be_cancelled_keeping_what_was_open() {
 #[test]
 fn a_file_changed_on_disk_offers_a_reload() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mine.ron");
-    let tiny = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/tiny.ron"),
-    )
-    .unwrap();
-    std::fs::write(&path, &tiny).unwrap();
+    let tiny = std::fs::read_to_string(project_file("assets/examples/tiny.ron")).unwrap();
+    let mine = dir.path().join("mine.ron");
+    std::fs::write(&mine, &tiny).unwrap();
     let mut h = harness();
-    drop_file(&mut h, path.clone());
-    h.step();
+    drop_file(&mut h, mine.clone());
     wait_for(&mut h, |app| app.file().is_some());
     assert!(h.query_by_label_contains("changed on disk").is_none());
     // Someone edits it: the window offers to reload, and keeps showing what it read.
-    std::fs::write(&path, tiny.replace("Tiny example", "Tiny example, edited")).unwrap();
-    let start = Instant::now();
-    while h.query_by_label("mine.ron changed on disk.").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no reload offered"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+    std::fs::write(&mine, tiny.replace("Tiny example", "Tiny example, edited")).unwrap();
+    wait_for_label(&mut h, "mine.ron changed on disk.");
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
     h.get_by_label("Keep this version").click();
     h.run();
     assert!(h.query_by_label("mine.ron changed on disk.").is_none());
-    // Edited again, and this time reloaded.
-    std::fs::write(&path, tiny.replace("Tiny example", "Tiny example, again")).unwrap();
-    let start = Instant::now();
-    while h.query_by_label("mine.ron changed on disk.").is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no reload offered"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+    // Another file opened and then edited: its own edit (never a late echo of the
+    // first file's) is offered, and this time reloaded.
+    let other = dir.path().join("other.ron");
+    std::fs::write(&other, &tiny).unwrap();
+    drop_file(&mut h, other.clone());
+    wait_for(&mut h, |app| app.file() == Some(&other) && !app.busy());
+    assert!(!h.state().file_changed());
+    std::fs::write(&other, tiny.replace("Tiny example", "Tiny example, again")).unwrap();
+    wait_for_label(&mut h, "other.ron changed on disk.");
     h.get_by_label("Reload").click();
     h.step();
     wait_for(&mut h, |app| {
         !app.busy() && app.timeline().snapshot().title == "Tiny example, again"
     });
-    assert!(h.query_by_label("mine.ron changed on disk.").is_none());
+    assert!(h.query_by_label("other.ron changed on disk.").is_none());
 }

@@ -1,30 +1,24 @@
 //! UI tests for the merger flow and the comparison of two dates: egui_kittest drives
 //! the real App by accessible labels.
 
+mod common;
+
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ccg_explorer::app::{App, AppOptions, CentralTab, Command};
-use ccg_explorer::model::OrgKind;
-use egui::{Key, Modifiers};
+use ccg_explorer::app::{App, AppOptions, CentralTab, command as cmd};
+use common::*;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
-
-fn harness_with(options: AppOptions) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size([1500.0, 950.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
-}
+use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness(dir: &Path) -> Harness<'static, App> {
-    harness_with(AppOptions {
-        fresh: true,
-        autosave_dir: Some(dir.to_path_buf()),
-        ..Default::default()
-    })
+    harness_sized(
+        [1500.0, 950.0],
+        AppOptions {
+            autosave_dir: Some(dir.to_path_buf()),
+            ..Default::default()
+        },
+    )
 }
 
 fn selected_code(h: &Harness<'static, App>) -> Option<String> {
@@ -114,20 +108,15 @@ fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
 #[test]
 fn the_flow_follows_the_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
-    let mut h = harness_with(AppOptions {
-        fresh: true,
-        autosave_dir: Some(dir.path().to_path_buf()),
-        scenario: Some(scenario),
-        ..Default::default()
-    });
-    let start = Instant::now();
-    while !h.state().showing_scenario() {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
+    let mut h = harness_sized(
+        [1500.0, 950.0],
+        AppOptions {
+            autosave_dir: Some(dir.path().to_path_buf()),
+            scenario: Some(kent()),
+            ..Default::default()
+        },
+    );
+    wait_for(&mut h, |app| app.showing_scenario());
     open_flow(&mut h);
     h.get_by_label("NHS Kent and Medway CCG (2018 scenario) (KM18), Apr 2018");
     assert!(
@@ -135,20 +124,11 @@ fn the_flow_follows_the_scenario() {
             .is_none()
     );
     // The actual record still has Ashford in April 2018.
-    h.state_mut().push(Command::ToggleScenarioView);
+    h.state_mut().push(cmd::Scenario::ToggleView);
     h.step();
     h.run();
     assert!(!h.state().showing_scenario());
     h.get_by_label("NHS Ashford CCG (09C), Apr 2018");
-}
-
-/// Types into a text box found by its label, replacing what was there.
-fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label(label).type_text(text);
-    h.run();
 }
 
 #[test]
@@ -174,7 +154,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     assert_eq!(selected_code(&h).as_deref(), Some("91Q"));
     // The tree marks what changed: hover a system that had a merger.
-    h.state_mut().push(Command::ClearSelection);
+    h.state_mut().push(cmd::Selection::Clear);
     h.step();
     h.run();
     h.get_by_label("Kent and Medway (E54000032)").hover();
@@ -200,32 +180,30 @@ fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
     retype(&mut h, "Date B", "2022-07-01");
     h.get_by_label("Became sub-ICB locations (106)");
     h.get_by_label("No mergers between these dates");
-    // The timeline's buttons fill a date in.
-    let app = h.state();
-    let s = app.timeline().snapshot();
-    assert!(s.find(OrgKind::Icb, "QJK").is_some());
+    // "= timeline" fills the timeline's date in; "show" moves the timeline there.
+    h.state_mut().push(cmd::Time::SetDate(d("2020-04-01")));
+    h.run();
+    h.get_all_by_label("= timeline").next().unwrap().click();
+    h.run();
+    let a = h.get_by_label("Date A").accesskit_node().value();
+    assert_eq!(a.as_deref(), Some("2020-04-01"));
+    h.get_all_by_label("show").nth(1).unwrap().click();
+    h.run();
+    assert_eq!(h.state().date(), d("2022-07-01"));
 }
 
 #[test]
 fn the_flow_exports_as_a_cropped_png() {
-    use ccg_explorer::app::scenario::ExportKind;
-    // SAFETY: tests in this binary that render set the same value.
-    unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
+    use ccg_explorer::app::export::ExportKind;
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     let flow = dir.path().join("flow.png");
     let window = dir.path().join("window.png");
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Flow, flow.clone()));
+        .push(cmd::Export::To(ExportKind::Flow, flow.clone()));
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Window, window.clone()));
-    for _ in 0..200 {
-        if flow.exists() && window.exists() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+        .push(cmd::Export::To(ExportKind::Window, window.clone()));
+    wait_for(&mut h, |_| flow.exists() && window.exists());
     assert_eq!(h.state().central_tab(), CentralTab::Flow);
     let full = image::open(&window).expect("window PNG").to_rgba8();
     let part = image::open(&flow).expect("flow PNG").to_rgba8();
@@ -248,7 +226,7 @@ fn a_large_snapshot_lays_out_its_flow_on_a_worker_while_the_window_draws() {
     let big = ccg_explorer::synth::synthesize(&england, 14, 7).unwrap();
     let path = dir.path().join("big.ron");
     std::fs::write(&path, ccg_explorer::import::to_ron(&big).unwrap()).unwrap();
-    let mut h = Harness::builder().with_size([1500.0, 950.0]).build_eframe({
+    let mut h = common::builder().with_size([1500.0, 950.0]).build_eframe({
         let options = AppOptions {
             fresh: true,
             autosave_dir: Some(dir.path().to_path_buf()),
@@ -258,29 +236,16 @@ fn a_large_snapshot_lays_out_its_flow_on_a_worker_while_the_window_draws() {
         };
         move |cc| App::new(cc, options)
     });
-    let start = Instant::now();
-    while h.state().file().is_none() || h.state().busy() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the file never loaded"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_within(&mut h, Duration::from_secs(120), |app| {
+        app.file().is_some() && !app.busy()
+    });
     assert!(h.state().timeline().snapshot().orgs.len() > 20_000);
     // The first frames after the load show that the flow is on its way...
     h.step();
     assert!(h.state().building());
     h.get_by_label_contains("Laying out the merger flow of");
     // ...and then the flow itself, by system, as England's systems are too many to draw.
-    while h.state().building() {
-        assert!(
-            start.elapsed() < Duration::from_secs(240),
-            "the flow never arrived"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_within(&mut h, Duration::from_secs(240), |app| !app.building());
     h.step();
     h.step();
     assert!(

@@ -2,48 +2,19 @@
 //! 1920x1080, the Kent demo, scenario savings, dates typed as people write them, the
 //! changes of a day, dialogs and typed paths. egui_kittest drives the real App.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
-use ccg_explorer::app::{App, AppOptions, CentralTab, Command};
-use ccg_explorer::model::{Date, OrgKind};
+use std::path::Path;
+
+use ccg_explorer::app::{App, AppOptions, CentralTab, command as cmd};
+use ccg_explorer::model::OrgKind;
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn kent() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron")
-}
-
-fn harness(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
-    let options = AppOptions {
-        fresh: true,
-        ..options
-    };
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_max_steps(40)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
-}
-
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
 /// The Kent demo open in presenter mode at `size`.
 fn presenting_kent(size: [f32; 2], dir: &Path) -> Harness<'static, App> {
-    let mut h = harness(
+    let mut h = harness_sized(
         size,
         AppOptions {
             scenario: Some(kent()),
@@ -62,8 +33,8 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
     let mut h = presenting_kent([1920.0, 1080.0], dir.path());
     // The April 2020 wave: 17 mergers of 66 CCGs, and the scenario's CCG carrying on
     // as 91Q, not a merger of one.
-    h.state_mut().push(Command::SetDate(d("2020-03-31")));
-    h.state_mut().push(Command::NextEvent);
+    h.state_mut().push(cmd::Time::SetDate(d("2020-03-31")));
+    h.state_mut().push(cmd::Time::NextEvent);
     h.step();
     h.run();
     assert_eq!(h.state().date(), d("2020-04-01"));
@@ -99,7 +70,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
     assert_eq!(scenario_wave.label, "Apr 2018: 26 CCGs ➡ 7 (scenario)");
     // Every bookmark selects an organisation that exists on its date.
     for i in 0..4 {
-        h.state_mut().push(Command::GoToBookmark(i));
+        h.state_mut().push(cmd::Scenario::GoToBookmark(i));
         h.step();
         h.run();
         if let Some(id) = h.state().selection() {
@@ -112,7 +83,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
             );
         }
     }
-    h.state_mut().push(Command::GoToBookmark(2));
+    h.state_mut().push(cmd::Scenario::GoToBookmark(2));
     h.step();
     h.run();
     let s = h.state().timeline().snapshot();
@@ -123,7 +94,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
 fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = presenting_kent([1024.0, 768.0], dir.path());
-    h.state_mut().push(Command::GoToBookmark(2));
+    h.state_mut().push(cmd::Scenario::GoToBookmark(2));
     h.step();
     h.run();
     let caption = h.state().caption().to_string();
@@ -169,7 +140,7 @@ fn the_flow_in_presenter_mode_draws_the_kent_ccgs_one_by_one_before_2018() {
     let dir = tempfile::tempdir().unwrap();
     for size in [[1920.0, 1080.0], [1024.0, 768.0]] {
         let mut h = presenting_kent(size, dir.path());
-        h.state_mut().push(Command::SetDate(d("2017-06-01")));
+        h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
         h.step();
         h.run();
         h.get_by_label("Merger flow").click();
@@ -203,7 +174,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
             name: "NHS Ashford and Canterbury CCG (scenario)".into(),
         });
     std::fs::write(&file, sc.to_ron().unwrap()).unwrap();
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             scenario: Some(file),
@@ -224,7 +195,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
             .unwrap()
     };
     let scenario = kent_share(&mut h);
-    h.state_mut().push(Command::ToggleScenarioView);
+    h.state_mut().push(cmd::Scenario::ToggleView);
     h.step();
     h.run();
     assert!(!h.state().showing_scenario());
@@ -241,7 +212,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
 
 #[test]
 fn the_changes_of_april_2020_list_every_merger_with_links() {
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2020-04-01")),
@@ -273,7 +244,7 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "91Q");
     // On the day, the tree marks every system the mergers touched.
-    h.state_mut().push(Command::ClearSelection);
+    h.state_mut().push(cmd::Selection::Clear);
     h.step();
     h.run();
     h.get_by_label("Kent and Medway (E54000032)").hover();
@@ -284,7 +255,7 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
 #[test]
 fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(
+    let mut h = harness_sized(
         [1366.0, 768.0],
         AppOptions {
             date: Some(d("2019-06-01")),
@@ -293,9 +264,9 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
         },
     );
     for code in ["09C", "09E"] {
-        h.state_mut().push(Command::TogglePick(code.into()));
+        h.state_mut().push(cmd::Selection::TogglePick(code.into()));
     }
-    h.state_mut().push(Command::OpenMergeDialog);
+    h.state_mut().push(cmd::Scenario::OpenMergeDialog);
     h.step();
     h.run();
     use egui::accesskit::Role;
@@ -315,7 +286,7 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
 
 #[test]
 fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
-    let mut h = harness([1500.0, 1000.0], AppOptions::default());
+    let mut h = harness_sized([1500.0, 1000.0], AppOptions::default());
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Open a path…").click();
@@ -331,7 +302,7 @@ fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
     assert!(h.query_by_label("Open a snapshot by its path").is_none());
     // When the dialog never showed, the window says so.
-    h.state_mut().push(Command::AskPath(
+    h.state_mut().push(cmd::File::AskPath(
         ccg_explorer::app::PromptFor::Scenario,
         "The file dialog did not open: this desktop may have no file-chooser portal \
          (xdg-desktop-portal). Type the path instead."
@@ -347,7 +318,7 @@ fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
 
 #[test]
 fn an_empty_savings_chart_says_why() {
-    let mut h = harness(
+    let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2018-03-31")),
@@ -355,7 +326,7 @@ fn an_empty_savings_chart_says_why() {
         },
     );
     h.get_by_label_contains("2017/18 is the baseline year itself");
-    h.state_mut().push(Command::SetDate(d("2015-06-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2015-06-01")));
     h.step();
     h.run();
     h.get_by_label_contains(
@@ -382,7 +353,7 @@ fn an_empty_savings_chart_says_why() {
 
 #[test]
 fn a_date_outside_the_record_says_so() {
-    let h = harness(
+    let h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
             date: Some(d("2030-12-31")),

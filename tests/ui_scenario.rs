@@ -1,32 +1,16 @@
 //! UI tests for scenarios and presenter mode: egui_kittest drives the real App.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
-use ccg_explorer::app::{App, AppOptions, Command};
-use ccg_explorer::model::Date;
+use std::path::{Path, PathBuf};
+
+use ccg_explorer::app::{App, AppOptions, command as cmd};
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 const KENT: [&str; 8] = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"];
-
-#[derive(Debug)]
-struct Dropped(PathBuf);
-
-impl egui::DroppedFile for Dropped {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
 
 fn harness(autosave: &Path) -> Harness<'static, App> {
     let options = AppOptions {
@@ -34,32 +18,12 @@ fn harness(autosave: &Path) -> Harness<'static, App> {
         autosave_dir: Some(autosave.to_path_buf()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     h
-}
-
-fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(10), "timed out");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
-fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    h.get_by_label("Go to date").click();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Go to date").type_text(date);
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
 }
 
 fn search_and_pick(h: &mut Harness<'static, App>, code: &str, label: &str) {
@@ -192,7 +156,7 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
     let built = h.state().scenario().unwrap().clone();
     // The native save dialog cannot be driven here; save to a chosen path directly.
     let path = dir.path().join("kent.ron");
-    h.state_mut().push(Command::SaveScenarioTo(path.clone()));
+    h.state_mut().push(cmd::Scenario::SaveTo(path.clone()));
     h.step();
     wait_for(&mut h, |app| !app.unsaved());
     assert!(h.query_by_label_contains("(unsaved)").is_none());
@@ -345,7 +309,7 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
         "(\n  format: 1,\n  name: \"x\"\n  snapshot: (title: \"t\", fingerprint: \"f\"),\n)\n",
     )
     .unwrap();
-    h.state_mut().push(Command::OpenScenario(bad));
+    h.state_mut().push(cmd::Scenario::Open(bad));
     h.step();
     wait_for(&mut h, |app| app.report().is_some());
     h.get_by_label_contains("Could not open the scenario");
@@ -358,7 +322,7 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
     let wrong = dir.path().join("wrong.ron");
     let text = before.to_ron().unwrap().replace("\"09C\"", "\"ZZZ\"");
     std::fs::write(&wrong, text).unwrap();
-    h.state_mut().push(Command::OpenScenario(wrong));
+    h.state_mut().push(cmd::Scenario::Open(wrong));
     h.step();
     wait_for(&mut h, |app| app.report().is_some());
     h.get_by_label_contains("does not apply to this snapshot");
@@ -440,9 +404,7 @@ fn picked_ccgs_can_share_an_accountable_officer() {
 
 #[test]
 fn exports_write_stamped_pictures_and_csv() {
-    use ccg_explorer::app::scenario::ExportKind;
-    // SAFETY: tests in this binary that render set the same value.
-    unsafe { std::env::set_var("WGPU_BACKEND", "gl") };
+    use ccg_explorer::app::export::ExportKind;
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     let tree = dir.path().join("tree.csv");
@@ -450,9 +412,9 @@ fn exports_write_stamped_pictures_and_csv() {
     let chart = dir.path().join("chart.png");
     let window = dir.path().join("window.png");
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::TreeCsv, tree.clone()));
+        .push(cmd::Export::To(ExportKind::TreeCsv, tree.clone()));
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::CostsCsv, costs.clone()));
+        .push(cmd::Export::To(ExportKind::CostsCsv, costs.clone()));
     h.step();
     wait_for(&mut h, |_| tree.exists() && costs.exists());
     let text = std::fs::read_to_string(&tree).unwrap();
@@ -469,16 +431,10 @@ fn exports_write_stamped_pictures_and_csv() {
     );
 
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Chart(0), chart.clone()));
+        .push(cmd::Export::To(ExportKind::Chart(0), chart.clone()));
     h.state_mut()
-        .push(Command::ExportTo(ExportKind::Window, window.clone()));
-    for _ in 0..200 {
-        if chart.exists() && window.exists() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
+        .push(cmd::Export::To(ExportKind::Window, window.clone()));
+    wait_for(&mut h, |_| chart.exists() && window.exists());
     let full = image::open(&window).expect("window PNG").to_rgba8();
     let part = image::open(&chart).expect("chart PNG").to_rgba8();
     assert!(
@@ -491,6 +447,32 @@ fn exports_write_stamped_pictures_and_csv() {
         part.width() < full.width() && part.height() < full.height(),
         "the chart is cropped"
     );
+    // The stamp is on the picture: against the same frame drawn without it, the
+    // pixels that differ are those of the stamp, in the bottom-right corner.
+    let plain = h.render().expect("a render of the frame");
+    assert_eq!(
+        (plain.width(), plain.height()),
+        (full.width(), full.height())
+    );
+    let (mut min, mut max) = ((u32::MAX, u32::MAX), (0, 0));
+    for (x, y, p) in full.enumerate_pixels() {
+        let q = plain.get_pixel(x, y);
+        let diff: i32 = (0..3)
+            .map(|c| (i32::from(p[c]) - i32::from(q[c])).abs())
+            .sum();
+        if diff > 60 {
+            min = (min.0.min(x), min.1.min(y));
+            max = (max.0.max(x), max.1.max(y));
+        }
+    }
+    assert!(max.0 > 0, "no stamp on the picture");
+    let (w, h_px) = (full.width(), full.height());
+    assert!(
+        min.0 > w / 2 && min.1 > h_px * 9 / 10 && max.0 < w && max.1 < h_px,
+        "the stamp is in the bottom-right corner: {min:?} to {max:?} of {w}x{h_px}"
+    );
+    // About as wide as its words ("1 Apr 2019 · England · actual record").
+    assert!(max.0 - min.0 > 200, "{min:?} to {max:?}");
 }
 
 #[test]
@@ -511,7 +493,7 @@ fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
         .unwrap()
         .to_string();
     std::fs::write(&other, text.replace(&fp, "0000000000000000")).unwrap();
-    h.state_mut().push(Command::OpenScenario(other));
+    h.state_mut().push(cmd::Scenario::Open(other));
     h.step();
     wait_for(&mut h, |app| app.scenario().is_some());
     h.get_by_label_contains("opened with 1 warning");
@@ -531,7 +513,7 @@ fn a_bookmark_remembers_which_chart_is_large() {
     h.get_by_label("savings by system").click();
     h.run();
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
-    h.state_mut().push(Command::AddBookmark);
+    h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     let b = &h.state().scenario().unwrap().bookmarks[0];
     assert_eq!((b.date, b.chart), (d("2020-10-01"), ChartKind::Savings));
@@ -560,7 +542,7 @@ fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it
         let mut h = harness(dir.path());
         h.get_by_label("Recover unsaved scenario");
         // Opening a scenario while the question is open keeps the autosave.
-        h.state_mut().push(Command::OpenScenario(kent.clone()));
+        h.state_mut().push(cmd::Scenario::Open(kent.clone()));
         h.step();
         wait_for(&mut h, |app| app.scenario().is_some());
         assert_eq!(
@@ -606,9 +588,9 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
         // The question waits; the user builds another scenario meanwhile, then crashes.
         let mut h = harness(dir.path());
         h.get_by_label("Recover unsaved scenario");
-        h.state_mut().push(Command::NewScenario);
+        h.state_mut().push(cmd::Scenario::New);
         h.run();
-        h.state_mut().push(Command::AddBookmark);
+        h.state_mut().push(cmd::Scenario::AddBookmark);
         h.run();
         assert!(h.state().unsaved());
         wait_for(&mut h, |_| waiting.exists());
@@ -631,20 +613,6 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
     assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
 }
 
-/// Steps until a label holding `text` shows (at most 10 s).
-fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
-    let start = Instant::now();
-    while h.query_by_label_contains(text).is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "no label `{text}`"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-    h.run();
-}
-
 fn open_copy_of_kent(
     h: &mut Harness<'static, App>,
     dir: &Path,
@@ -653,7 +621,7 @@ fn open_copy_of_kent(
     let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
     let path = dir.join("kent.ron");
     std::fs::write(&path, edit(std::fs::read_to_string(kent).unwrap())).unwrap();
-    h.state_mut().push(Command::OpenScenario(path.clone()));
+    h.state_mut().push(cmd::Scenario::Open(path.clone()));
     h.step();
     wait_for(h, |app| app.scenario().is_some());
     path
@@ -671,10 +639,10 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
         )
     });
     let before = std::fs::read_to_string(&path).unwrap();
-    h.state_mut().push(Command::AddBookmark);
+    h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     assert!(h.state().unsaved());
-    h.state_mut().push(Command::SaveScenario);
+    h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "has comments inside the scenario");
     h.get_by_label("Save over the file?");
@@ -687,7 +655,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     );
     assert!(h.state().unsaved());
 
-    h.state_mut().push(Command::SaveScenario);
+    h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "has comments inside the scenario");
     h.get_by_label("Save and drop them").click();
@@ -708,9 +676,9 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     assert_eq!(again.bookmarks.len(), 5);
 
     // The next save asks nothing: there is nothing more to drop.
-    h.state_mut().push(Command::AddBookmark);
+    h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
-    h.state_mut().push(Command::SaveScenario);
+    h.state_mut().push(cmd::Scenario::Save);
     h.run();
     assert!(h.query_by_label("Save over the file?").is_none());
     wait_for(&mut h, |app| !app.unsaved());
@@ -726,7 +694,7 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     let path = open_copy_of_kent(&mut h, dir.path(), |t| t);
-    h.state_mut().push(Command::AddBookmark);
+    h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     // Someone else edits the file.
     let theirs = std::fs::read_to_string(&path)
@@ -738,7 +706,7 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     h.get_by_label("Keep mine").click();
     h.run();
     // A save asks first, and Cancel writes nothing.
-    h.state_mut().push(Command::SaveScenario);
+    h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "Saving would overwrite that version");
     h.get_by_label("Cancel").click();
@@ -746,7 +714,7 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     assert!(h.state().unsaved());
     // Asked again, "Overwrite it" writes ours.
-    h.state_mut().push(Command::SaveScenario);
+    h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "Saving would overwrite that version");
     h.get_by_label("Overwrite it").click();
@@ -779,14 +747,14 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
         scenario_on_worker: true,
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 1000.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     go_to(&mut h, "2018-04-01");
     h.get_by_label("195 CCGs");
-    h.state_mut().push(Command::AddChange(
+    h.state_mut().push(cmd::Scenario::AddChange(
         ccg_explorer::model::scenario::Change::Merge {
             date: d("2018-04-01"),
             ccgs: KENT.iter().map(|s| s.to_string()).collect(),
@@ -803,7 +771,7 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
     assert!(h.state().showing_scenario());
     h.get_by_label("188 CCGs");
     // A change that does not fit is refused when the worker is done, with a report.
-    h.state_mut().push(Command::AddChange(
+    h.state_mut().push(cmd::Scenario::AddChange(
         ccg_explorer::model::scenario::Change::CancelMerger {
             event: "E999".into(),
         },
@@ -814,18 +782,18 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
     h.get_by_label_contains("That change does not fit the record");
     h.get_by_label_contains("there is no event E999");
     // Undo goes through the worker too.
-    h.state_mut().push(Command::DismissProblems);
-    h.state_mut().push(Command::Undo);
+    h.state_mut().push(cmd::File::DismissProblems);
+    h.state_mut().push(cmd::Scenario::Undo);
     h.step();
     assert!(h.state().scenario_applying());
     wait_for(&mut h, |app| !app.scenario_applying());
     h.get_by_label("195 CCGs");
     // Opening a file, likewise.
     let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
-    h.state_mut().push(Command::AnswerSave(Some(false)));
-    h.state_mut().push(Command::CloseScenario);
+    h.state_mut().push(cmd::Scenario::AnswerSave(Some(false)));
+    h.state_mut().push(cmd::Scenario::Close);
     h.run();
-    h.state_mut().push(Command::OpenScenario(kent));
+    h.state_mut().push(cmd::Scenario::Open(kent));
     h.step();
     wait_for(&mut h, |app| {
         app.scenario()

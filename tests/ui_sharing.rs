@@ -2,15 +2,14 @@
 //! driven by egui_kittest through accessible labels, with image snapshots of the new
 //! chart and of the flow's leadership brackets (`UPDATE_SNAPSHOTS=1` rewrites them).
 
-use ccg_explorer::app::{App, AppOptions, Command};
-use ccg_explorer::model::{Date, OrgKind, Timeline, load_str, plural};
+mod common;
+
+use ccg_explorer::app::{App, AppOptions, command as cmd};
+use ccg_explorer::model::{OrgKind, plural};
+use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
 
 fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
     let options = AppOptions {
@@ -19,20 +18,16 @@ fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
         theme: Some(ccg_explorer::app::ThemeChoice::Light),
         ..options
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1500.0, 950.0])
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     h
 }
 
-fn england() -> Timeline {
-    Timeline::new(load_str(ccg_explorer::ENGLAND_RON).unwrap().snapshot)
-}
-
 fn select(h: &mut Harness<'static, App>, code: &str) {
     let id = h.state().timeline().snapshot().find_any(code)[0];
-    h.state_mut().push(Command::Select(id));
+    h.state_mut().push(cmd::Selection::Select(id));
     h.step();
     h.run();
 }
@@ -55,7 +50,7 @@ fn the_header_and_the_timeline_count_leadership_teams() {
     h.run();
     h.get_by_label_contains("CCGs linked by shared leadership count once");
     // Two years later, fewer CCGs and fewer teams.
-    h.state_mut().push(Command::SetDate(d("2021-06-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2021-06-01")));
     h.step();
     h.run();
     let c2 = tl.counts_at(d("2021-06-01"));
@@ -102,7 +97,7 @@ fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
     select(&mut h, "E54000037");
     h.get_by_label_contains("Shared management among its CCGs on 1 Jun 2018");
     // Before the arrangement began, there is none.
-    h.state_mut().push(Command::SetDate(d("2017-06-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
     h.step();
     h.run();
     assert!(
@@ -140,7 +135,7 @@ fn the_tree_marks_sharing_and_groups_by_leadership() {
     h.run();
     h.get_by_label_contains("own leadership");
     // Selecting a CCG opens its team.
-    h.state_mut().push(Command::CollapseAll);
+    h.state_mut().push(cmd::Tree::CollapseAll);
     h.step();
     select(&mut h, "99P");
     // In the tree (inside its team) and in the details.
@@ -165,7 +160,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     h.get_by_label_contains("86% of the place, derived (arithmetic on published figures");
     // Estimated neighbourhood memberships (PCNs began in July 2019) carry the mark too.
-    h.state_mut().push(Command::SetDate(d("2019-10-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2019-10-01")));
     h.step();
     h.run();
     // Birmingham lies in two systems in 2019: the first is Birmingham and Solihull's.
@@ -176,7 +171,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     assert!(h.query_all_by_label_contains("≈").count() > 3);
     // A place shown before its council existed says so.
-    h.state_mut().push(Command::SetDate(d("2018-06-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2018-06-01")));
     h.step();
     h.run();
     select(&mut h, "E06000061");
@@ -204,7 +199,7 @@ fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() 
 #[test]
 fn compare_lists_shared_management_as_changes_with_links() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
-    h.state_mut().push(Command::SetDate(d("2018-04-01")));
+    h.state_mut().push(cmd::Time::SetDate(d("2018-04-01")));
     h.get_by_label("Compare dates").click();
     h.run();
     let set = |h: &mut Harness<'static, App>, label: &str, text: &str| {
@@ -276,7 +271,7 @@ fn the_flow_brackets_ccgs_under_one_leadership_team_and_names_it_on_hover() {
     let node = h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2018");
     let r = node.rect();
     let at = egui::pos2(
-        r.left() - ccg_explorer::app::flow::BRACKET_GAP,
+        r.left() - ccg_explorer::app::panels::flow::BRACKET_GAP,
         r.center().y,
     );
     h.hover_at(at);
@@ -289,7 +284,7 @@ fn the_flow_brackets_ccgs_under_one_leadership_team_and_names_it_on_hover() {
 fn count_chart_snapshot(theme: egui::Theme, name: &str) {
     let tl = england();
     let chart = ccg_explorer::view::count_chart(&tl, d("2019-06-01"));
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([760.0, 420.0])
         .with_theme(theme)
         .build_ui(move |ui| {
@@ -306,7 +301,7 @@ fn count_chart_snapshot(theme: egui::Theme, name: &str) {
                     egui::Color32::from_rgb(0, 130, 90),
                 )
             };
-            ccg_explorer::app::charts::count_chart_ui(ui, &chart, accent, warm, teams);
+            ccg_explorer::app::panels::chart::count_chart_ui(ui, &chart, accent, warm, teams);
         });
     h.run();
     h.get_by_label("CCGs and leadership teams over time");

@@ -5,13 +5,16 @@
 //! loop once ran to the end of time on an open-ended CCG and never returned), and the
 //! window opens it and draws every view.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ccg_explorer::app::{App, AppOptions, Command as AppCommand};
+use ccg_explorer::app::{App, AppOptions, command as cmd};
 use ccg_explorer::model::costs::CostModel;
 use ccg_explorer::model::{Date, FOREVER, OrgKind, Timeline, load_str};
+use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -165,23 +168,18 @@ fn harness_on(path: &Path) -> Harness<'static, App> {
         file: Some(path.to_path_buf()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
+    let mut h = common::builder()
         .with_size([1400.0, 900.0])
         .with_max_steps(30)
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
-    let start = Instant::now();
-    while h.state().file().map(PathBuf::as_path) != Some(path) {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "{} did not open; report: {:?}",
-            path.display(),
-            h.state().report().map(|r| &r.title)
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
+    let opened = try_wait_for(&mut h, |app| app.file().map(PathBuf::as_path) == Some(path));
+    assert!(
+        opened,
+        "{} did not open; report: {:?}",
+        path.display(),
+        h.state().report().map(|r| &r.title)
+    );
     h
 }
 
@@ -219,9 +217,9 @@ fn an_open_ended_snapshot_opens_in_the_window_and_every_view_draws() {
             h.query_all_by_label(tab).next().unwrap().click();
             h.run();
             for c in [
-                AppCommand::Last,
-                AppCommand::First,
-                AppCommand::SetDate(Date::MAX),
+                cmd::Time::Last,
+                cmd::Time::First,
+                cmd::Time::SetDate(Date::MAX),
             ] {
                 h.state_mut().push(c);
                 h.run();

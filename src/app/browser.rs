@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::wasm_bindgen::JsCast;
 
-use super::{App, Command, ProblemReport, loader};
+use super::command::{Command, File, Scenario};
+use crate::io::loader;
 
 /// What a file from the picker is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,30 +26,18 @@ pub(crate) enum Want {
 type Arrival = (PathBuf, Result<Vec<u8>, String>, Want);
 
 /// The files the browser handed over this session, and those on their way.
+#[derive(Default)]
 pub(crate) struct Browser {
-    tx: Sender<Arrival>,
-    rx: Receiver<Arrival>,
+    mail: crate::io::Mailbox<Arrival>,
     files: HashMap<PathBuf, Vec<u8>>,
     /// Frames drawn, told to the page for the first few (the browser test waits on it).
     frames: u32,
 }
 
-impl Default for Browser {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Browser {
-            tx,
-            rx,
-            files: HashMap::new(),
-            frames: 0,
-        }
-    }
-}
-
 impl Browser {
     /// Shows the browser's file picker; the file arrives in a later frame.
     pub(crate) fn pick(&self, ctx: &egui::Context, want: Want) {
-        let tx = self.tx.clone();
+        let tx = self.mail.tx.clone();
         let ctx = ctx.clone();
         let title = match want {
             Want::Snapshot => "Open a snapshot",
@@ -72,7 +60,7 @@ impl Browser {
     /// Starts reading files dropped on the page.
     pub(crate) fn take_dropped(&self, ctx: &egui::Context, dropped: Vec<egui::DroppedFileHandle>) {
         for file in dropped {
-            let tx = self.tx.clone();
+            let tx = self.mail.tx.clone();
             let ctx = ctx.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let bytes = file.bytes_async().await;
@@ -85,7 +73,7 @@ impl Browser {
     /// The text of a file the browser handed over this session.
     pub(crate) fn text(&self, path: &Path) -> anyhow::Result<String> {
         match self.files.get(path) {
-            Some(bytes) => crate::cli::text_from_bytes(path, bytes.clone()),
+            Some(bytes) => crate::io::files::text_from_bytes(path, bytes.clone()),
             None => anyhow::bail!(
                 "the browser keeps no copy of {} from an earlier visit; open it again with \
                  File > Open… or drop it on the page",
@@ -162,42 +150,42 @@ pub(crate) fn fullscreen() -> bool {
     document().is_some_and(|d| d.fullscreen_element().is_some())
 }
 
-impl App {
-    /// Takes in files from the picker and from drops.
-    pub(crate) fn poll_browser(&mut self, ctx: &egui::Context) {
+impl Browser {
+    /// Files from the picker and from drops: each to open (kept under its name), or
+    /// a message saying it could not be read.
+    pub(crate) fn take_in(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let dropped: Vec<egui::DroppedFileHandle> = ctx.input(|i| i.raw.dropped_files.clone());
         if !dropped.is_empty() {
-            self.browser.take_dropped(ctx, dropped);
+            self.take_dropped(ctx, dropped);
         }
-        while let Ok((path, bytes, want)) = self.browser.rx.try_recv() {
+        let mut out = Vec::new();
+        while let Ok((path, bytes, want)) = self.mail.rx.try_recv() {
             match bytes {
                 Ok(bytes) => {
-                    self.browser.files.insert(path.clone(), bytes);
-                    self.commands.push(match want {
-                        Want::Snapshot => Command::Open(path),
-                        Want::Scenario => Command::OpenScenario(path),
+                    self.files.insert(path.clone(), bytes);
+                    out.push(match want {
+                        Want::Snapshot => File::Open(path).into(),
+                        Want::Scenario => Scenario::Open(path).into(),
                     });
                 }
                 Err(e) => {
-                    self.report = Some(ProblemReport {
-                        title: format!("Could not read {}: {e}", path.display()),
-                        problems: Vec::new(),
-                    })
+                    out.push(File::Report(format!("Could not read {}: {e}", path.display())).into())
                 }
             }
         }
+        out
     }
 
-    /// Loads a file the browser handed over, at once; the result is taken in by `poll`.
-    pub(crate) fn load_now(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let loaded = match self.browser.text(&path) {
+    /// Loads a file the page handed over, at once; the loader hands the result back
+    /// like any other load.
+    pub(crate) fn load_now(&self, loader: &mut loader::Loader, path: PathBuf) {
+        let loaded = match self.text(&path) {
             Ok(text) => loader::load_text(&path, &text),
             Err(e) => loader::Loaded::Failed {
                 problems: loader::io_problem(format!("{e:#}"), "open the file again"),
                 path: path.clone(),
             },
         };
-        self.loader.finish(path, loaded);
-        ctx.request_repaint();
+        loader.finish(path, loaded);
     }
 }

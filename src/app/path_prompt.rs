@@ -1,14 +1,12 @@
-//! Typing a path: when the desktop's file dialog cannot open (no file-chooser portal, a
-//! bare X server), the window says so and asks for the path instead of failing silently;
-//! File > "Open a path…" asks on purpose.
+//! Typing a path where no file dialog can open (no desktop portal, a bare X server),
+//! or when File > Open a path… is chosen. The window itself is
+//! [`super::panels::path_prompt`].
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use egui::{RichText, TextEdit};
-
-use super::scenario::ExportKind;
-use super::{App, Command};
+use super::command::{Command, Export, File, Scenario};
+use super::export::ExportKind;
 
 /// A file dialog that answers "no file" sooner than this did not open: nobody cancels
 /// a dialog that fast. (A browser's file picker is not timed.)
@@ -29,7 +27,8 @@ pub enum PromptFor {
 }
 
 impl PromptFor {
-    fn heading(self) -> &'static str {
+    /// The window's title.
+    pub fn heading(self) -> &'static str {
         match self {
             PromptFor::Snapshot => "Open a snapshot by its path",
             PromptFor::Scenario => "Open a scenario by its path",
@@ -38,7 +37,8 @@ impl PromptFor {
         }
     }
 
-    fn button(self) -> &'static str {
+    /// The button that does it.
+    pub fn button(self) -> &'static str {
         match self {
             PromptFor::Snapshot | PromptFor::Scenario => "Open",
             PromptFor::SaveScenario => "Save",
@@ -47,25 +47,26 @@ impl PromptFor {
     }
 
     /// What to do with the path typed.
-    fn command(self, path: PathBuf) -> Command {
+    pub fn command(self, path: PathBuf) -> Command {
         match self {
-            PromptFor::Snapshot => Command::Open(path),
-            PromptFor::Scenario => Command::OpenScenario(path),
-            PromptFor::SaveScenario => Command::SaveScenarioTo(path),
-            PromptFor::Export(kind) => Command::ExportTo(kind, path),
+            PromptFor::Snapshot => File::Open(path).into(),
+            PromptFor::Scenario => Scenario::Open(path).into(),
+            PromptFor::SaveScenario => Scenario::SaveTo(path).into(),
+            PromptFor::Export(kind) => Export::To(kind, path).into(),
         }
     }
 }
 
-/// The prompt on screen: what for, why it is shown, and the text typed so far.
+/// The prompt asked for: what for, and why it is shown. The text typed is the
+/// window's own; a new `id` starts it afresh.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PathPrompt {
+pub struct PathPromptRequest {
+    /// Which asking this is.
+    pub id: u64,
     /// What the path is for.
     pub purpose: PromptFor,
     /// Why the window asks (the dialog did not open), or empty when asked on purpose.
     pub why: String,
-    /// The path typed so far.
-    pub text: String,
 }
 
 /// What the window says when a dialog did not open.
@@ -73,54 +74,4 @@ pub fn did_not_open() -> String {
     "The file dialog did not open: this desktop may have no file-chooser portal \
      (xdg-desktop-portal). Type the path instead."
         .to_string()
-}
-
-impl App {
-    /// The "type a path" window, while it is asked for.
-    pub(super) fn path_prompt_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(prompt) = &mut self.path_prompt else {
-            return;
-        };
-        let mut done: Option<Command> = None;
-        let mut close = false;
-        egui::Window::new(prompt.purpose.heading())
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-            .show(ui.ctx(), |ui| {
-                if !prompt.why.is_empty() {
-                    ui.label(RichText::new(&prompt.why).strong());
-                }
-                let label = ui.label("Path");
-                let edit = ui
-                    .add(
-                        TextEdit::singleline(&mut prompt.text)
-                            .desired_width(440.0)
-                            .min_size(egui::vec2(440.0, 0.0))
-                            .hint_text("/home/me/snapshots/my-snapshot.ron"),
-                    )
-                    .labelled_by(label.id);
-                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                ui.horizontal(|ui| {
-                    let ok = ui
-                        .add_enabled(
-                            !prompt.text.trim().is_empty(),
-                            egui::Button::new(prompt.purpose.button()),
-                        )
-                        .clicked();
-                    if (ok || enter) && !prompt.text.trim().is_empty() {
-                        done = Some(prompt.purpose.command(PathBuf::from(prompt.text.trim())));
-                    }
-                    if ui.button("Cancel").clicked() {
-                        close = true;
-                    }
-                });
-            });
-        if let Some(c) = done {
-            self.commands.push(c);
-            self.commands.push(Command::ClosePathPrompt);
-        } else if close {
-            self.commands.push(Command::ClosePathPrompt);
-        }
-    }
 }

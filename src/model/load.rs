@@ -40,6 +40,20 @@ pub struct Problem {
     pub hint: String,
 }
 
+impl Problem {
+    /// An error about no place in a file (reading it, laying a scenario over it):
+    /// what went wrong and what to do.
+    pub fn general(message: impl Into<String>, hint: impl Into<String>) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            pos: None,
+            code: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sev = match self.severity {

@@ -108,12 +108,6 @@ impl Counts {
             OrgKind::Neighbourhood => &mut self.neighbourhood,
         }
     }
-
-    /// The count for one kind.
-    pub fn of(&self, kind: OrgKind) -> usize {
-        let mut c = *self;
-        *c.slot(kind)
-    }
 }
 
 /// One change at the start of a segment: item `item` becomes live (`true`) or not.

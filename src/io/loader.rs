@@ -8,14 +8,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::model::Timeline;
 use crate::model::format::RawSnapshot;
-use crate::model::load::{Problem, Severity};
+use crate::model::load::Problem;
 
-/// Files larger than this are refused with a clear message.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub use super::files::MAX_FILE_BYTES;
 
 /// What a load produced.
 pub enum Loaded {
@@ -25,7 +23,7 @@ pub enum Loaded {
         path: PathBuf,
         /// Its index, cost model and timeline marks, all built on the worker: no frame
         /// waits for them, whatever the size.
-        world: Box<super::World>,
+        world: Box<crate::view::World>,
         /// The raw form, which scenarios apply to.
         raw: Box<RawSnapshot>,
         /// Things that look odd.
@@ -51,7 +49,7 @@ pub struct Prepared {
     /// The scenario applied.
     pub scenario: crate::model::scenario::Scenario,
     /// Its world and warnings, or why it does not apply.
-    pub result: Result<(super::World, Vec<Problem>), Vec<Problem>>,
+    pub result: Result<(crate::view::World, Vec<Problem>), Vec<Problem>>,
 }
 
 /// Lays `scenario` over a snapshot that loaded (on the worker, like the load).
@@ -69,7 +67,10 @@ fn with_scenario(loaded: Loaded, scenario: Option<crate::model::scenario::Scenar
             Some(sc),
         ) => {
             let result = match crate::model::scenario::apply(&raw, &sc) {
-                Ok((_, l)) => Ok((super::World::new(Timeline::new(l.snapshot)), l.warnings)),
+                Ok((_, l)) => Ok((
+                    crate::view::World::new(Timeline::new(l.snapshot)),
+                    l.warnings,
+                )),
                 Err(e) => Err(e.problems),
             };
             Loaded::Ok {
@@ -89,13 +90,7 @@ fn with_scenario(loaded: Loaded, scenario: Option<crate::model::scenario::Scenar
 
 /// One error about reading a file, with what to do about it.
 pub(crate) fn io_problem(message: String, hint: &str) -> Vec<Problem> {
-    vec![Problem {
-        severity: Severity::Error,
-        pos: None,
-        code: None,
-        message,
-        hint: hint.to_string(),
-    }]
+    vec![Problem::general(message, hint)]
 }
 
 /// What a load is doing, shared between the worker and the window.
@@ -204,7 +199,7 @@ fn read_with_progress(path: &Path, progress: &Progress) -> Result<Option<String>
             ));
         }
     }
-    crate::cli::text_from_bytes(path, bytes)
+    super::files::text_from_bytes(path, bytes)
         .map(Some)
         .map_err(|e| format!("{e:#}"))
 }
@@ -291,7 +286,7 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
     match crate::model::load::validate_raw(raw, text) {
         Ok((raw, l)) => Loaded::Ok {
             path: path.to_path_buf(),
-            world: Box::new(super::World::new(Timeline::new(l.snapshot))),
+            world: Box::new(crate::view::World::new(Timeline::new(l.snapshot))),
             raw: Box::new(raw),
             warnings: l.warnings,
             scenario: None,
@@ -301,9 +296,9 @@ fn load_text_with(path: &Path, text: &str, progress: &Progress) -> Loaded {
 }
 
 /// A worker that loads one file at a time.
+#[derive(Default)]
 pub struct Loader {
-    tx: Sender<(u64, Loaded)>,
-    rx: Receiver<(u64, Loaded)>,
+    mail: super::Mailbox<(u64, Loaded)>,
     /// The file most recently asked for, while its load is under way.
     pub busy: Option<PathBuf>,
     /// The progress of that load.
@@ -312,20 +307,8 @@ pub struct Loader {
     latest: u64,
     /// The scenario to lay over the next file loaded, on the worker.
     pub scenario: Option<crate::model::scenario::Scenario>,
-}
-
-impl Default for Loader {
-    fn default() -> Self {
-        let (tx, rx) = channel();
-        Loader {
-            tx,
-            rx,
-            busy: None,
-            progress: None,
-            latest: 0,
-            scenario: None,
-        }
-    }
+    /// Results dropped: of loads cancelled or superseded by a newer one.
+    pub dropped: u64,
 }
 
 impl Loader {
@@ -341,7 +324,7 @@ impl Loader {
         self.busy = Some(path.clone());
         self.latest += 1;
         let id = self.latest;
-        let tx = self.tx.clone();
+        let tx = self.mail.tx.clone();
         let scenario = self.scenario.clone();
         let spawned = std::thread::Builder::new()
             .name("snapshot-loader".into())
@@ -362,7 +345,7 @@ impl Loader {
                 wake();
             });
         if let Err(e) = spawned {
-            let _ = self.tx.send((
+            let _ = self.mail.tx.send((
                 id,
                 Loaded::Failed {
                     path: self.busy.clone().unwrap_or_default(),
@@ -381,7 +364,7 @@ impl Loader {
         }
         self.busy = Some(path);
         self.latest += 1;
-        let _ = self.tx.send((self.latest, loaded));
+        let _ = self.mail.tx.send((self.latest, loaded));
     }
 
     /// Stops the load under way; the window carries on with what it had open.
@@ -394,8 +377,9 @@ impl Loader {
 
     /// The finished load, if there is one. Cancelled and superseded loads are dropped.
     pub fn poll(&mut self) -> Option<Loaded> {
-        while let Ok((id, r)) = self.rx.try_recv() {
+        while let Ok((id, r)) = self.mail.rx.try_recv() {
             if id != self.latest || self.busy.is_none() || matches!(r, Loaded::Cancelled(_)) {
+                self.dropped += 1;
                 continue;
             }
             self.busy = None;

@@ -1,114 +1,61 @@
-//! Compare two dates: counts side by side and the list of changes between them.
+//! Compare dates: two dates typed as people write them, the counts side by side, and
+//! every change between them (each name a link); the tree marks what they touch.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use egui::{RichText, TextEdit};
+use egui::RichText;
 
-use super::{App, Command};
-use crate::model::compare::{ChangeKind, Comparison, compare};
+use crate::app::ViewCtx;
+use crate::app::command::{Command, Selection, Time, Window};
+use crate::model::compare::{ChangeKind, Comparison};
 use crate::model::{Date, OrgId, Timeline, human_date};
 use crate::view::thousands;
 
-/// The two dates as typed, and the comparison they give.
+/// The date fields' width, in points.
+const DATE_WIDTH: f32 = 120.0;
+
+/// The two dates as typed.
 #[derive(Default)]
-pub struct CompareState {
+pub struct CompareView {
     /// Date A as typed.
     pub a: String,
     /// Date B as typed.
     pub b: String,
-    result: Option<(CompareKey, Arc<Comparison>, Arc<HashSet<OrgId>>)>,
-    marks: Option<(MarksKey, Arc<HashSet<OrgId>>)>,
 }
-
-type CompareKey = (u64, Date, Date);
-type MarksKey = (CompareKey, Date);
 
 /// Reads a typed date (see [`crate::model::dates`]), with a message saying which
 /// forms work.
-pub fn parse_date(text: &str) -> Result<Date, String> {
+fn parse_date(text: &str) -> Result<Date, String> {
     crate::model::dates::parse_date(text).map_err(|e| e.to_string())
 }
 
-impl CompareState {
-    /// Fills in the dates the first time the tab opens: a year before the timeline's
-    /// date, and the date itself.
-    fn start(&mut self, date: Date, first: Date) {
-        if self.a.is_empty() && self.b.is_empty() {
-            let a = (date - chrono::Duration::days(365)).max(first);
-            self.a = a.to_string();
-            self.b = date.to_string();
-        }
-    }
-
-    /// The comparison for the typed dates on `tl`, computed once per change.
-    pub fn comparison(
-        &mut self,
-        tl: &Arc<Timeline>,
-    ) -> Result<(Arc<Comparison>, Arc<HashSet<OrgId>>), String> {
-        let dates = parse_date(&self.a)
-            .map_err(|e| format!("Date A: {e}"))
-            .and_then(|a| Ok((a, parse_date(&self.b).map_err(|e| format!("Date B: {e}"))?)));
-        let (a, b) = match dates {
-            Ok(x) => x,
-            Err(e) => {
-                self.result = None;
-                return Err(e);
-            }
-        };
-        let key = (tl.id(), a, b);
-        if let Some((k, c, t)) = &self.result
-            && *k == key
-        {
-            return Ok((c.clone(), t.clone()));
-        }
-        let c = Arc::new(compare(tl, a, b));
-        let t: Arc<HashSet<OrgId>> = Arc::new(c.touched().into_iter().collect());
-        self.result = Some((key, c.clone(), t.clone()));
-        Ok((c, t))
-    }
-
-    /// Tree rows to mark on `date`: organisations the comparison touches, and the
-    /// systems and places they belong to then (so that closed branches show them too).
-    pub fn marks(&mut self, tl: &Timeline, date: Date) -> Option<Arc<HashSet<OrgId>>> {
-        let (key, _, touched) = self.result.as_ref()?;
-        if let Some((k, m)) = &self.marks
-            && *k == (*key, date)
-        {
-            return Some(m.clone());
-        }
-        let marks = marks_on(tl, touched, date);
-        let marks = Arc::new(marks);
-        self.marks = Some(((*key, date), marks.clone()));
-        Some(marks)
-    }
-}
-
-impl App {
+impl CompareView {
     /// The compare tab.
-    pub(super) fn compare_ui(&mut self, ui: &mut egui::Ui) {
-        let tl = self.timeline.clone();
-        let (first, _) = tl.snapshot().span();
-        self.compare.start(self.date, first);
-        let date = self.date;
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
+        let app = cx.app;
+        let date = cx.date();
+        if self.a.is_empty() && self.b.is_empty() {
+            // The dates compared (from the command line), else a year before the
+            // timeline's date and the date itself.
+            let (a, b) = app.compare_dates.unwrap_or_else(|| {
+                let first = cx.tl().snapshot().span().0;
+                ((date - chrono::Duration::days(365)).max(first), date)
+            });
+            self.a = a.to_string();
+            self.b = b.to_string();
+        }
         ui.add_space(4.0);
         let mut swap = false;
         ui.horizontal_wrapped(|ui| {
             for which in [0, 1] {
                 let (name, text) = if which == 0 {
-                    ("Compare date A", &mut self.compare.a)
+                    ("Compare date A", &mut self.a)
                 } else {
-                    ("Compare date B", &mut self.compare.b)
+                    ("Compare date B", &mut self.b)
                 };
-                let label = ui.label(if which == 0 { "Date A" } else { "Date B" });
-                ui.add(
-                    TextEdit::singleline(text)
-                        .desired_width(120.0)
-                        .min_size(egui::vec2(120.0, 0.0))
-                        .hint_text("1 April 2019"),
-                )
-                .labelled_by(label.id)
-                .on_hover_text(name);
+                let label = if which == 0 { "Date A" } else { "Date B" };
+                super::labelled_field(ui, label, text, DATE_WIDTH, "1 April 2019")
+                    .on_hover_text(name);
                 if ui
                     .small_button("= timeline")
                     .on_hover_text(format!("Use the timeline's date ({})", human_date(date)))
@@ -122,7 +69,7 @@ impl App {
                         .on_hover_text("Move the timeline to this date")
                         .clicked()
                 {
-                    self.commands.push(Command::SetDate(d));
+                    out.push(Time::SetDate(d).into());
                 }
                 ui.add_space(16.0);
             }
@@ -131,17 +78,28 @@ impl App {
             }
         });
         if swap {
-            std::mem::swap(&mut self.compare.a, &mut self.compare.b);
+            std::mem::swap(&mut self.a, &mut self.b);
         }
         ui.separator();
-        let (c, _) = match self.compare.comparison(&tl) {
+        let dates = parse_date(&self.a)
+            .map_err(|e| format!("Date A: {e}"))
+            .and_then(|a| Ok((a, parse_date(&self.b).map_err(|e| format!("Date B: {e}"))?)));
+        let (a, b) = match dates {
             Ok(x) => x,
             Err(e) => {
-                ui.colored_label(super::panels::error_colour(ui), e);
+                ui.colored_label(cx.theme.error, e);
                 return;
             }
         };
-        let s = tl.snapshot();
+        if app.compare_dates != Some((a, b)) {
+            // The app compares them (the tree marks what they touch) from the next frame.
+            out.push(Window::SetCompareDates(a, b).into());
+            return;
+        }
+        let Some((c, _)) = app.comparison() else {
+            return;
+        };
+        let s = cx.tl().snapshot();
         ui.label(
             RichText::new(format!("{} ➡ {}", human_date(c.a), human_date(c.b)))
                 .size(20.0)
@@ -188,14 +146,14 @@ impl App {
                 select = change_list_ui(ui, s, &c, "compare");
             });
         if let Some(id) = select {
-            self.commands.push(Command::Select(id));
+            out.push(Selection::Select(id).into());
         }
     }
 }
 
 /// Every change of a comparison, grouped by kind (long groups folded), each name a link;
 /// returns the organisation clicked. `salt` keeps the folds of different lists apart.
-pub(super) fn change_list_ui(
+pub fn change_list_ui(
     ui: &mut egui::Ui,
     s: &crate::model::Snapshot,
     c: &Comparison,
@@ -284,7 +242,7 @@ pub(super) fn change_list_ui(
 
 /// Tree rows to mark: the organisations `touched`, and the systems and places they
 /// belong to on `date` (so that closed branches show them too).
-pub(super) fn marks_on(tl: &Timeline, touched: &HashSet<OrgId>, date: Date) -> HashSet<OrgId> {
+pub fn marks_on(tl: &Timeline, touched: &HashSet<OrgId>, date: Date) -> HashSet<OrgId> {
     let s = tl.snapshot();
     let mut marks: HashSet<OrgId> = touched.iter().copied().collect();
     for id in touched.iter() {
@@ -313,15 +271,11 @@ mod tests {
     #[test]
     fn marks_include_systems_and_places_of_new_ccgs() {
         let l = crate::model::load_str(crate::ENGLAND_RON).unwrap();
-        let tl = Arc::new(Timeline::new(l.snapshot));
-        let mut st = CompareState {
-            a: "2019-04-01".into(),
-            b: "2020-04-01".into(),
-            ..Default::default()
-        };
-        st.comparison(&tl).unwrap();
-        let d: Date = "2020-04-01".parse().unwrap();
-        let m = st.marks(&tl, d).unwrap();
+        let tl = Timeline::new(l.snapshot);
+        let (a, d): (Date, Date) = ("2019-04-01".parse().unwrap(), "2020-04-01".parse().unwrap());
+        let c = crate::model::compare::compare(&tl, a, d);
+        let touched: HashSet<OrgId> = c.touched().into_iter().collect();
+        let m = marks_on(&tl, &touched, d);
         let s = tl.snapshot();
         let code = |c: &str| s.find_any(c)[0];
         assert!(m.contains(&code("91Q")));

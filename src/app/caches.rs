@@ -1,0 +1,331 @@
+//! The view models panels draw, memoised: each is rebuilt only when the record shown,
+//! its stretch of unchanging record (the epoch) or its own inputs change. Panels read
+//! them through `&App`; building them changes no application state.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use super::App;
+use super::memo::{Memo, MemoN};
+use crate::model::compare::Comparison;
+use crate::model::{Date, FinancialYear, OrgId};
+use crate::view::{self, CostChart, CountChart, Details, Grouping, SavingsChart, TreeRow};
+
+/// Organisations the tree marks (changed on the day, or between the dates compared).
+pub type Marks = Arc<HashSet<OrgId>>;
+
+/// A stretch of unchanging record: [`crate::model::Timeline::epoch`].
+type Epoch = (usize, bool);
+
+/// The record shown (its id) and the stretch of it the date falls in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// The timeline's id.
+    pub record: u64,
+    /// The stretch of unchanging record.
+    pub epoch: Epoch,
+}
+
+/// The three charts' view models for one selection and date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Charts {
+    /// (a) running costs of the footprint.
+    pub costs: Arc<CostChart>,
+    /// (b) savings by system.
+    pub savings: Arc<SavingsChart>,
+    /// (c) the number of CCGs.
+    pub count: CountChart,
+    /// When the scenario is shown: the actual record's series for the same footprint.
+    pub actual: Option<Arc<Vec<crate::model::costs::YearCost>>>,
+}
+
+/// The tree's rows, and whether newer ones are still being built.
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    /// The rows to draw.
+    pub rows: Arc<Vec<TreeRow>>,
+    /// Rows for the current date are being built on a worker (these are older).
+    pub building: bool,
+}
+
+/// What the tree rows depend on.
+type RowsKey = (At, Grouping, u64);
+
+/// What the running-cost lines depend on: the record, the selection, the financial
+/// year and the selection's stretch of record.
+type CostLinesKey = (u64, Option<OrgId>, Option<FinancialYear>, Epoch);
+
+/// How many days' changes are kept (the changes view shows three at a time).
+const DAY_CHANGES_KEPT: usize = 8;
+
+/// Snapshots with more organisations than this build their tree rows, their merger
+/// flow and their scenarios on a worker, so that no frame waits for them; smaller
+/// ones build them in the frame.
+pub const ON_WORKER: usize = 20_000;
+
+/// Every memoised view model.
+pub struct Caches {
+    rows: Memo<RowsKey, Arc<Vec<TreeRow>>>,
+    /// Rows being built on a worker for a large snapshot, and the key they are for.
+    rows_pending: std::cell::RefCell<Option<(RowsKey, Receiver<Vec<TreeRow>>)>>,
+    /// The rows last drawn, shown while newer ones are built.
+    rows_last: std::cell::RefCell<Arc<Vec<TreeRow>>>,
+    details: Memo<(u64, OrgId, Date), Option<Arc<Details>>>,
+    cost_lines: Memo<CostLinesKey, Arc<Vec<String>>>,
+    charts: Memo<(At, Option<OrgId>, Option<FinancialYear>, bool), Charts>,
+    count_chart: Memo<(u64, Date), CountChart>,
+    day_changes: MemoN<(u64, Date), Arc<Comparison>>,
+    day_marks: Memo<(u64, Date), Option<Marks>>,
+    comparison: Memo<(u64, Date, Date), (Arc<Comparison>, Marks)>,
+    compare_marks: Memo<(u64, Date, Date, Date), Marks>,
+    caption: Memo<(u64, Date), String>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            rows: Memo::default(),
+            rows_pending: Default::default(),
+            rows_last: Default::default(),
+            details: Memo::default(),
+            cost_lines: Memo::default(),
+            charts: Memo::default(),
+            count_chart: Memo::default(),
+            day_changes: MemoN::new(DAY_CHANGES_KEPT),
+            day_marks: Memo::default(),
+            comparison: Memo::default(),
+            compare_marks: Memo::default(),
+            caption: Memo::default(),
+        }
+    }
+}
+
+impl App {
+    /// The record shown and the stretch of it the date falls in.
+    pub(crate) fn at(&self) -> At {
+        At {
+            record: self.world.timeline.id(),
+            epoch: self.world.timeline.epoch(self.date),
+        }
+    }
+
+    /// The tree's rows for the date, grouping and open nodes. Rows only change where
+    /// the record does: scrubbing between events reuses them. A large snapshot builds
+    /// them on a worker, and the last rows are shown meanwhile.
+    pub(crate) fn tree_rows(&self, ctx: &egui::Context) -> Rows {
+        let key = (self.at(), self.state.grouping, self.tree_version);
+        let c = &self.caches;
+        if let Some(rows) = c.rows.peek(&key) {
+            return Rows {
+                rows,
+                building: false,
+            };
+        }
+        let mut pending = c.rows_pending.borrow_mut();
+        if let Some((k, rx)) = &*pending
+            && *k == key
+        {
+            // Still building: keep showing the last rows.
+            if let Ok(rows) = rx.try_recv() {
+                let rows = Arc::new(rows);
+                c.rows.put(key, rows.clone());
+                *c.rows_last.borrow_mut() = rows.clone();
+                *pending = None;
+                return Rows {
+                    rows,
+                    building: false,
+                };
+            }
+            return Rows {
+                rows: c.rows_last.borrow().clone(),
+                building: true,
+            };
+        }
+        *pending = None;
+        let large = self.world.timeline.snapshot().orgs.len() > ON_WORKER;
+        if large && cfg!(not(target_arch = "wasm32")) {
+            let (tx, rx) = channel();
+            let (tl, date, grouping) =
+                (self.world.timeline.clone(), self.date, self.state.grouping);
+            let open = self.state.expansion.clone();
+            let ctx = ctx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("tree-rows".into())
+                .spawn(move || {
+                    // If the window moved on, no one is waiting.
+                    let _ = tx.send(view::tree_rows(&tl, date, grouping, &open));
+                    ctx.request_repaint();
+                });
+            if spawned.is_ok() {
+                *pending = Some((key, rx));
+                return Rows {
+                    rows: c.rows_last.borrow().clone(),
+                    building: true,
+                };
+            }
+        }
+        let rows = Arc::new(view::tree_rows(
+            &self.world.timeline,
+            self.date,
+            self.state.grouping,
+            &self.state.expansion,
+        ));
+        c.rows.put(key, rows.clone());
+        *c.rows_last.borrow_mut() = rows.clone();
+        Rows {
+            rows,
+            building: false,
+        }
+    }
+
+    /// Whether tree rows are being built on a worker.
+    pub(crate) fn rows_building(&self) -> bool {
+        self.caches.rows_pending.borrow().is_some()
+    }
+
+    /// The details of the selection on the date.
+    pub(crate) fn details(&self) -> Option<Arc<Details>> {
+        let id = self.selection?;
+        let tl = &self.world.timeline;
+        self.caches.details.get((tl.id(), id, self.date), || {
+            Some(Arc::new(view::details(tl, id, self.date)))
+        })
+    }
+
+    /// The running-cost lines of the selection (or England) at the date. They change
+    /// with the financial year and, for a selection, with its membership; not daily.
+    pub(crate) fn cost_lines(&self) -> Arc<Vec<String>> {
+        let (tl, costs) = (&self.world.timeline, &self.world.costs);
+        let epoch = match self.selection {
+            Some(_) => tl.epoch(self.date),
+            None => (0, false),
+        };
+        let key = (tl.id(), self.selection, costs.year_for(self.date), epoch);
+        self.caches.cost_lines.get(key, || {
+            Arc::new(match self.selection {
+                Some(id) => view::cost_lines(tl, costs, id, self.date),
+                None => view::footprint_cost_lines(costs, &costs.england(), self.date),
+            })
+        })
+    }
+
+    /// The charts for the current selection and date.
+    pub fn charts(&self) -> Charts {
+        let (tl, costs) = (&self.world.timeline, &self.world.costs);
+        let scenario = self.showing_scenario();
+        // The costs and savings change with the year and the record, not daily.
+        let key = (
+            self.at(),
+            self.selection,
+            costs.year_for(self.date),
+            scenario,
+        );
+        let mut charts = self.caches.charts.get(key, || Charts {
+            costs: Arc::new(view::cost_chart(tl, costs, self.selection, self.date)),
+            savings: Arc::new(view::savings_chart(tl, costs, self.date)),
+            count: view::count_chart(tl, self.date),
+            actual: scenario.then(|| Arc::new(self.actual_series())),
+        });
+        // The count chart marks the day itself.
+        if charts.count.date != self.date {
+            charts.count = self
+                .caches
+                .count_chart
+                .get((tl.id(), self.date), || view::count_chart(tl, self.date));
+        }
+        charts
+    }
+
+    /// The actual record's cost series for the footprint of the selection: the same
+    /// organisation where it exists, else the first predecessor it has there.
+    fn actual_series(&self) -> Vec<crate::model::costs::YearCost> {
+        let real = self.actual.timeline.snapshot();
+        let org = self.selection.and_then(|id| {
+            let s = self.world.timeline.snapshot();
+            let o = s.org(id);
+            real.find(o.kind, &o.code).or_else(|| {
+                self.world
+                    .timeline
+                    .lineage(id)
+                    .steps
+                    .iter()
+                    .filter(|st| st.to == id)
+                    .flat_map(|st| st.from.iter())
+                    .find_map(|f| real.find(s.org(*f).kind, &s.org(*f).code))
+            })
+        });
+        let fp = view::footprint_for(&self.actual.timeline, &self.actual.costs, org, self.date);
+        self.actual.costs.series(&fp)
+    }
+
+    /// What changed on `day`: the record on it compared with the day before.
+    pub(crate) fn day_changes(&self, day: Date) -> Arc<Comparison> {
+        let tl = &self.world.timeline;
+        self.caches.day_changes.get((tl.id(), day), || {
+            let before = day.pred_opt().unwrap_or(day);
+            Arc::new(crate::model::compare::compare(tl, before, day))
+        })
+    }
+
+    /// Tree rows to mark on `day` when something changed that day: every organisation
+    /// the changes touch, with its system and places.
+    pub(crate) fn day_marks(&self, day: Date) -> Option<Marks> {
+        let tl = &self.world.timeline;
+        self.caches.day_marks.get((tl.id(), day), || {
+            if tl.events_on(day).is_empty() {
+                return None;
+            }
+            let touched = self.day_changes(day).touched().into_iter().collect();
+            Some(Arc::new(super::panels::compare::marks_on(
+                tl, &touched, day,
+            )))
+        })
+    }
+
+    /// The comparison of the two dates compared, and the organisations it touches.
+    pub(crate) fn comparison(&self) -> Option<(Arc<Comparison>, Marks)> {
+        let (a, b) = self.compare_dates?;
+        let tl = &self.world.timeline;
+        Some(self.caches.comparison.get((tl.id(), a, b), || {
+            let c = Arc::new(crate::model::compare::compare(tl, a, b));
+            let t: Marks = Arc::new(c.touched().into_iter().collect());
+            (c, t)
+        }))
+    }
+
+    /// Tree rows to mark on the date while comparing: the organisations the comparison
+    /// touches, and the systems and places they belong to then (so that closed
+    /// branches show them too).
+    pub(crate) fn compare_marks(&self) -> Option<Marks> {
+        let (a, b) = self.compare_dates?;
+        let (_, touched) = self.comparison()?;
+        let tl = &self.world.timeline;
+        Some(
+            self.caches
+                .compare_marks
+                .get((tl.id(), a, b, self.date), || {
+                    Arc::new(super::panels::compare::marks_on(tl, &touched, self.date))
+                }),
+        )
+    }
+
+    /// What happened on the date, summed up for presenter mode's caption: "17 mergers:
+    /// 66 CCGs became 17"; the scenario's own changes first.
+    pub(crate) fn day_caption(&self) -> String {
+        let tl = &self.world.timeline;
+        self.caches.caption.get((tl.id(), self.date), || {
+            let mut lines = view::day_summary(tl, self.date);
+            lines.sort_by_key(|l| !l.contains("(scenario)"));
+            if lines.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}: {}",
+                    crate::model::human_date(self.date),
+                    lines.join("; ")
+                )
+            }
+        })
+    }
+}

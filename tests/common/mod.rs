@@ -1,0 +1,157 @@
+//! What the UI tests share: the real window in a harness, waiting on the app with a
+//! bound, dropping files on it, English dates, the example files.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ccg_explorer::app::{App, AppOptions};
+use ccg_explorer::model::{Date, Timeline};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// A date written `2020-04-01`.
+pub fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+/// The embedded England record.
+pub fn england() -> Timeline {
+    Timeline::new(
+        ccg_explorer::model::load_str(ccg_explorer::ENGLAND_RON)
+            .unwrap()
+            .snapshot,
+    )
+}
+
+/// A file of the project (`assets/examples/kent-2018.ron`).
+pub fn project_file(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The Kent demo scenario.
+pub fn kent() -> PathBuf {
+    project_file("assets/examples/kent-2018.ron")
+}
+
+/// Pictures are drawn with OpenGL (Mesa's llvmpipe where there is no GPU), whatever
+/// the environment says, so that snapshots and exports render the same everywhere.
+pub fn gl() -> eframe::egui_wgpu::WgpuSetup {
+    let mut setup = egui_kittest::wgpu::default_wgpu_setup();
+    if let eframe::egui_wgpu::WgpuSetup::CreateNew(new) = &mut setup {
+        new.instance_descriptor.backends = eframe::egui_wgpu::wgpu::Backends::GL;
+    }
+    setup
+}
+
+/// A harness builder that renders with [`gl`].
+pub fn builder<S>() -> egui_kittest::HarnessBuilder<S> {
+    Harness::<'static, S>::builder().wgpu_setup(gl())
+}
+
+/// The real window at `size`, started fresh with `options`, after its first frames.
+pub fn harness_sized(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
+    let options = AppOptions {
+        fresh: true,
+        ..options
+    };
+    let mut h = builder()
+        .with_size(size)
+        .with_max_steps(40)
+        .build_eframe(move |cc| App::new(cc, options));
+    h.run();
+    h
+}
+
+/// The real window, 1500x1000.
+pub fn harness_with(options: AppOptions) -> Harness<'static, App> {
+    harness_sized([1500.0, 1000.0], options)
+}
+
+/// How long a worker (a load, a save, a scenario laid over a large record) may take
+/// before a test gives up.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Steps the window until `done` says so (a worker's result has landed), then lets it
+/// settle; fails after [`PATIENCE`]. Between frames the thread only yields: the app's
+/// own state is the signal, no sleep stands in for it.
+pub fn wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) {
+    wait_within(h, PATIENCE, done);
+    h.run();
+}
+
+/// [`wait_for`] with more patience (a synthetic snapshot many times England).
+pub fn wait_within(h: &mut Harness<'static, App>, patience: Duration, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < patience, "timed out waiting for the app");
+        std::thread::yield_now();
+        h.step();
+    }
+}
+
+/// [`wait_for`] a label to show.
+pub fn wait_for_label(h: &mut Harness<'static, App>, text: &str) {
+    let start = Instant::now();
+    while h.query_by_label_contains(text).is_none() {
+        assert!(start.elapsed() < PATIENCE, "“{text}” never showed");
+        std::thread::yield_now();
+        h.step();
+    }
+    h.run();
+}
+
+/// Steps until `done`; `false` (rather than failing) after [`PATIENCE`].
+pub fn try_wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) -> bool {
+    let start = Instant::now();
+    while !done(h.state()) {
+        if start.elapsed() > PATIENCE {
+            return false;
+        }
+        std::thread::yield_now();
+        h.step();
+    }
+    h.run();
+    true
+}
+
+/// Types a date into "Go to date" and presses Enter.
+pub fn go_to(h: &mut Harness<'static, App>, date: &str) {
+    h.get_by_label("Go to date").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Go to date").type_text(date);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+/// A dropped file, as the windowing layer would report it.
+#[derive(Debug)]
+pub struct Dropped(pub PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Drops `path` on the window (taken in at the next frame).
+pub fn drop_file(h: &mut Harness<'static, App>, path: PathBuf) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
+}
+
+/// Types into a text box found by its label, replacing what was there.
+pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run();
+}

@@ -1,0 +1,543 @@
+//! Each panel on its own: drawn from a read-only view of an app set up for it
+//! (`Harness::new_ui_state`), checked by what it shows and by the commands it pushes
+//! when clicked, with an image snapshot (light and dark for the main panels) so that
+//! a drawing change shows as a diff. Update the images with `UPDATE_SNAPSHOTS=1`.
+
+mod common;
+
+use ccg_explorer::app::command::{self as cmd, Command};
+use ccg_explorer::app::panels::{self, Panels};
+use ccg_explorer::app::{App, AppOptions, Theme, UiState, ViewCtx};
+use common::d;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// An app and one panel (with its own state), and what the panel asked for.
+struct Fixture<P> {
+    app: App,
+    panel: P,
+    out: Vec<Command>,
+}
+
+/// The app on `date`, with `select` selected (by code).
+fn app_on(date: &str, select: Option<&str>) -> App {
+    let options = AppOptions {
+        fresh: true,
+        date: Some(d(date)),
+        select: select.map(String::from),
+        ..Default::default()
+    };
+    App::with_state(&egui::Context::default(), options, UiState::default())
+}
+
+/// Applies `c` to the app as a frame would.
+fn apply(app: &mut App, c: impl Into<Command>) {
+    app.apply(&egui::Context::default(), c.into());
+}
+
+type Draw<P> = fn(&mut P, &mut egui::Ui, &ViewCtx, &mut Vec<Command>);
+
+/// A harness drawing `draw(panel)` from `app` at `size` in `theme`.
+fn harness<P: 'static>(
+    size: [f32; 2],
+    theme: egui::Theme,
+    app: App,
+    panel: P,
+    draw: Draw<P>,
+) -> Harness<'static, Fixture<P>> {
+    let mut h = common::builder()
+        .with_size(size)
+        .with_theme(theme)
+        .build_ui_state(
+            move |ui, f: &mut Fixture<P>| {
+                let cx = ViewCtx::new(&f.app, Theme::of(ui));
+                draw(&mut f.panel, ui, &cx, &mut f.out);
+            },
+            Fixture {
+                app,
+                panel,
+                out: Vec::new(),
+            },
+        );
+    h.run();
+    h
+}
+
+/// The commands the panel pushed, cleared.
+fn taken<P>(h: &mut Harness<'static, Fixture<P>>) -> Vec<Command> {
+    std::mem::take(&mut h.state_mut().out)
+}
+
+/// Two tests of `check`, one in each theme, each with its snapshot `panel_NAME_THEME`.
+macro_rules! light_and_dark {
+    ($check:ident, $name:literal) => {
+        mod $check {
+            #[test]
+            fn light() {
+                super::$check(egui::Theme::Light, concat!("panel_", $name, "_light"));
+            }
+            #[test]
+            fn dark() {
+                super::$check(egui::Theme::Dark, concat!("panel_", $name, "_dark"));
+            }
+        }
+    };
+}
+
+light_and_dark!(the_tree_groups_by_leadership_and_a_click_selects, "tree");
+
+fn the_tree_groups_by_leadership_and_a_click_selects(theme: egui::Theme, name: &str) {
+    let mut app = app_on("2018-06-01", Some("99Q"));
+    apply(
+        &mut app,
+        cmd::Tree::SetGrouping(ccg_explorer::view::Grouping::SystemLeadership),
+    );
+    let devon = app.timeline().snapshot().find_any("99Q")[0];
+    apply(&mut app, cmd::Selection::Select(devon));
+    let mut h = harness(
+        [420.0, 520.0],
+        theme,
+        app,
+        panels::tree::TreePanel::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    h.get_by_label("Leadership team of 2 CCGs");
+    h.get_by_label("NHS Northern, Eastern and Western Devon CCG (99P)")
+        .click();
+    h.run();
+    let out = taken(&mut h);
+    let s = h.state().app.timeline().snapshot();
+    assert!(
+        out.iter().any(
+            |c| matches!(c, Command::Selection(cmd::Selection::Select(id))
+            if s.org(*id).code == "99P")
+        ),
+        "{out:?}"
+    );
+    h.snapshot(name);
+}
+
+light_and_dark!(
+    the_details_show_shared_management_and_links_select,
+    "details"
+);
+
+fn the_details_show_shared_management_and_links_select(theme: egui::Theme, name: &str) {
+    let app = app_on("2018-06-01", Some("99Q"));
+    let mut h = harness([380.0, 900.0], theme, app, (), |_, ui, cx, out| {
+        panels::details::ui(ui, cx, out)
+    });
+    h.get_by_label("NHS South Devon and Torbay CCG");
+    h.get_by_label("Shared management (1)");
+    // Its successor is named twice (successors, lineage): either link selects.
+    h.get_all_by_label("NHS Devon CCG (15N)")
+        .next()
+        .unwrap()
+        .click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_)))),
+    );
+    h.snapshot(name);
+}
+
+light_and_dark!(the_timeline_counts_the_day_and_its_buttons_step, "timeline");
+
+fn the_timeline_counts_the_day_and_its_buttons_step(theme: egui::Theme, name: &str) {
+    let app = app_on("2020-04-01", None);
+    let mut h = harness([1100.0, 170.0], theme, app, (), |_, ui, cx, out| {
+        panels::timeline::ui(ui, cx, out)
+    });
+    h.get_by_label("135 CCGs");
+    h.get_by_label("Next event ▶").click();
+    h.run();
+    let out = taken(&mut h);
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Time(cmd::Time::NextEvent))),
+        "{out:?}"
+    );
+    h.snapshot(name);
+}
+
+light_and_dark!(
+    the_charts_title_the_footprint_and_keep_their_legends,
+    "charts"
+);
+
+fn the_charts_title_the_footprint_and_keep_their_legends(theme: egui::Theme, name: &str) {
+    let app = app_on("2019-10-01", Some("15N"));
+    let mut h = harness(
+        [900.0, 760.0],
+        theme,
+        app,
+        panels::charts::ChartsView::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    h.get_by_label_contains("Running costs: NHS Devon CCG (15N), with the 2 CCGs");
+    h.get_by_label("Target: baseline less 20% by 2020/21");
+    h.get_by_label("CCGs and leadership teams over time");
+    // Where each chart went is kept for exports.
+    assert!(h.state().panel.rects.iter().all(Option::is_some));
+    h.snapshot(name);
+}
+
+#[test]
+fn the_menu_bar_counts_the_day_and_its_entries_come_from_the_action_table() {
+    let app = app_on("2019-06-01", None);
+    let mut h = harness(
+        [1300.0, 420.0],
+        egui::Theme::Light,
+        app,
+        panels::search::SearchBox::default(),
+        |p, ui, cx, out| panels::menu::ui(ui, cx, p, out),
+    );
+    h.get_by_label("191 CCGs · 101 leadership teams · 42 systems");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open a path…").click();
+    h.run();
+    let out = taken(&mut h);
+    assert!(
+        out.iter().any(|c| matches!(
+            c,
+            Command::File(cmd::File::AskPath(
+                ccg_explorer::app::PromptFor::Snapshot,
+                _
+            ))
+        )),
+        "{out:?}"
+    );
+    h.get_by_label("File").click();
+    h.run();
+    h.snapshot("panel_menu");
+}
+
+#[test]
+fn the_search_box_lists_results_and_choosing_one_selects_it() {
+    let app = app_on("2019-06-01", None);
+    let mut h = harness(
+        [700.0, 420.0],
+        egui::Theme::Light,
+        app,
+        panels::search::SearchBox::default(),
+        |p, ui, cx, out| {
+            ui.horizontal(|ui| p.field(ui, cx, out));
+            p.results(ui, cx, out);
+        },
+    );
+    h.get_by_label("Search").click();
+    h.get_by_label("Search").type_text("south devon torb");
+    h.run();
+    h.snapshot("panel_search");
+    h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
+        .click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_))))
+    );
+    assert!(
+        h.state().panel.text.is_empty(),
+        "the box empties once chosen"
+    );
+}
+
+#[test]
+fn counts_and_changes_list_every_merger_of_the_day() {
+    let app = app_on("2020-04-01", None);
+    let mut h = harness(
+        [800.0, 700.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::changes::ui(ui, cx, out),
+    );
+    h.get_by_label("• 18 mergers: 74 CCGs became 18");
+    h.get_by_label("NHS Kent and Medway CCG (91Q)").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_))))
+    );
+    h.snapshot("panel_changes");
+}
+
+#[test]
+fn compare_asks_the_app_to_compare_its_dates_then_shows_the_changes() {
+    let app = app_on("2020-04-01", None);
+    let mut h = harness(
+        [900.0, 700.0],
+        egui::Theme::Light,
+        app,
+        panels::compare::CompareView::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    // The view starts a year before the date and asks the app to compare.
+    let out = taken(&mut h);
+    let ask = out
+        .into_iter()
+        .find(|c| {
+            matches!(c, Command::Window(cmd::Window::SetCompareDates(a, b))
+                if *a == d("2019-04-02") && *b == d("2020-04-01"))
+        })
+        .expect("the dates are asked for");
+    apply(&mut h.state_mut().app, ask);
+    h.run();
+    h.get_by_label_contains("18 mergers: 18 new CCGs formed from 74");
+    assert!(
+        taken(&mut h).is_empty(),
+        "the dates are compared: nothing more to ask"
+    );
+    h.snapshot("panel_compare");
+    // Other dates typed as people write them: the view asks for those.
+    h.get_by_label("Date A").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Date A").type_text("2018");
+    h.run();
+    let out = taken(&mut h);
+    assert!(
+        out.iter().any(|c| matches!(
+            c,
+            Command::Window(cmd::Window::SetCompareDates(a, _)) if *a == d("2018-04-01")
+        )),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_flow_of_the_south_west_brackets_its_leadership_teams() {
+    let mut app = app_on("2018-06-01", None);
+    let region = app.timeline().snapshot().find_any("E40000006")[0];
+    apply(
+        &mut app,
+        cmd::Window::SetFlowFilter(ccg_explorer::app::FlowFilter::Region(region)),
+    );
+    let mut h = harness(
+        [1100.0, 700.0],
+        egui::Theme::Light,
+        app,
+        panels::flow::FlowView::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    h.get_by_label("NHS Devon CCG (15N), Apr 2019");
+    assert!(
+        h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
+            .is_none()
+    );
+    h.snapshot("panel_flow");
+}
+
+#[test]
+fn the_problems_panel_lists_each_problem_and_dismisses() {
+    let mut app = app_on("2019-06-01", None);
+    apply(
+        &mut app,
+        cmd::File::Report("“2019-02-30” is not a date".into()),
+    );
+    let mut h = harness(
+        [800.0, 160.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::problems::ui(ui, cx, out),
+    );
+    h.get_by_label("“2019-02-30” is not a date");
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::File(cmd::File::DismissProblems)))
+    );
+    h.snapshot("panel_problems");
+}
+
+#[test]
+fn the_scenario_panel_shows_the_scenario_and_adds_bookmarks() {
+    let mut app = app_on("2019-06-01", None);
+    apply(&mut app, cmd::Scenario::New);
+    apply(&mut app, cmd::Selection::TogglePick("09C".into()));
+    let mut h = harness(
+        [380.0, 520.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::scenario::ui(ui, cx, out),
+    );
+    h.get_by_label("Scenario: Untitled scenario");
+    h.get_by_label("CCGs to merge (1)");
+    h.get_by_label("Add bookmark").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::AddBookmark)))
+    );
+    h.snapshot("panel_scenario");
+}
+
+#[test]
+fn the_merge_dialog_fills_in_its_fields_and_cancels() {
+    let mut app = app_on("2018-04-01", None);
+    for code in ["09C", "09E"] {
+        apply(&mut app, cmd::Selection::TogglePick(code.into()));
+    }
+    apply(&mut app, cmd::Scenario::OpenMergeDialog);
+    let mut h = harness(
+        [800.0, 420.0],
+        egui::Theme::Light,
+        app,
+        panels::dialogs::Dialogs::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    h.get_by_label("Merge CCGs");
+    h.get_by_label("Merge 2 CCGs: 09C, 09E");
+    h.snapshot("panel_dialog_merge");
+    // A date that cannot be read is said in the dialog, and nothing is asked of the app.
+    h.get_by_label("Merger date").click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Merger date").type_text("31/04/2018");
+    h.run();
+    h.get_by_label("Merge").click();
+    h.run();
+    h.get_by_label_contains("there is no day 31 in that month");
+    assert!(taken(&mut h).is_empty());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::CloseDialog)))
+    );
+}
+
+#[test]
+fn the_path_window_opens_what_is_typed() {
+    let mut app = app_on("2019-06-01", None);
+    apply(
+        &mut app,
+        cmd::File::AskPath(
+            ccg_explorer::app::PromptFor::Snapshot,
+            ccg_explorer::app::path_prompt::did_not_open(),
+        ),
+    );
+    let mut h = harness(
+        [800.0, 360.0],
+        egui::Theme::Light,
+        app,
+        panels::path_prompt::PathPromptWindow::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    h.get_by_label_contains("The file dialog did not open");
+    h.get_by_label("Path").click();
+    h.get_by_label("Path").type_text("/tmp/mine.ron");
+    h.run();
+    h.snapshot("panel_path_prompt");
+    h.get_by_label("Open").click();
+    h.run();
+    let out = taken(&mut h);
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::File(cmd::File::Open(p))
+            if p == std::path::Path::new("/tmp/mine.ron"))),
+        "{out:?}"
+    );
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::File(cmd::File::ClosePathPrompt)))
+    );
+}
+
+#[test]
+fn the_shortcuts_window_lists_the_action_tables_keys() {
+    let mut app = app_on("2019-06-01", None);
+    apply(&mut app, cmd::Window::ShowKeys(true));
+    let h = harness(
+        [700.0, 700.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::keys::window(ui, cx, out),
+    );
+    for a in cmd::Action::ALL {
+        let keys = a.keys_text(&h.ctx);
+        if !keys.is_empty() {
+            assert!(h.get_all_by_label(&keys).next().is_some(), "{keys}");
+        }
+    }
+    h.get_by_label("Ctrl+O");
+    let mut h = h;
+    h.snapshot("panel_keys");
+}
+
+#[test]
+fn the_banners_say_a_scenario_is_shown_and_offer_the_record() {
+    let mut app = app_on("2019-06-01", None);
+    apply(&mut app, cmd::Scenario::New);
+    let mut h = harness(
+        [1000.0, 120.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::banners::ui(ui, cx, out),
+    );
+    h.get_by_label("Scenario: Untitled scenario");
+    h.get_by_label("Show the actual record").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::ToggleView)))
+    );
+    h.snapshot("panel_banners");
+}
+
+#[test]
+fn the_caption_sums_up_the_day_in_presenter_mode() {
+    let app = app_on("2020-04-01", None);
+    let mut h = harness(
+        [1024.0, 160.0],
+        egui::Theme::Light,
+        app,
+        (),
+        |_, ui, cx, out| panels::caption::ui(ui, cx, out),
+    );
+    h.get_by_label_contains("1 Apr 2020: 18 mergers: 74 CCGs became 18");
+    h.get_by_label("Leave presenter mode (Esc)").click();
+    h.run();
+    assert!(
+        taken(&mut h)
+            .iter()
+            .any(|c| matches!(c, Command::Window(cmd::Window::TogglePresenter)))
+    );
+    h.snapshot("panel_caption");
+}
+
+#[test]
+fn all_the_panels_together_make_the_window() {
+    // The layout that places them: every panel's heading in one frame.
+    let app = app_on("2019-06-01", Some("15N"));
+    let h = harness(
+        [1500.0, 1000.0],
+        egui::Theme::Light,
+        app,
+        Panels::default(),
+        |p, ui, cx, out| p.ui(ui, cx, out),
+    );
+    for label in [
+        "Organisations",
+        "Details",
+        "Running costs",
+        "Go to date",
+        "Search",
+    ] {
+        h.get_by_label(label);
+    }
+}
