@@ -20,11 +20,11 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[cfg(not(target_arch = "wasm32"))]
-use crate::model::{OrgKind, plural};
-#[cfg(not(target_arch = "wasm32"))]
 use crate::model::load::{LoadError, Loaded, load_str};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::{Date, Timeline};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::model::{OrgKind, plural};
 
 /// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
 #[cfg(not(target_arch = "wasm32"))]
@@ -225,6 +225,10 @@ pub enum Command {
         /// The date whose membership defines a system's or region's footprint.
         #[arg(long, value_name = "DATE", value_parser = date_arg)]
         at: Option<Date>,
+        /// Which era's running costs: the CCGs' (2013-2022) or the ICBs' (from July
+        /// 2022); never mixed. By default ICB for an ICB's code, CCG otherwise.
+        #[arg(long, value_enum)]
+        era: Option<EraArg>,
         /// A snapshot file instead of the embedded England record.
         #[arg(long, value_name = "FILE")]
         snapshot: Option<PathBuf>,
@@ -255,6 +259,16 @@ pub enum Command {
         #[arg(long, default_value = "assets/england.ron")]
         out: PathBuf,
     },
+}
+
+/// Running-cost eras for `costs --era`.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EraArg {
+    /// CCG running-cost allowances, 2013/14 to 2022/23 (the 20% target).
+    Ccg,
+    /// ICB running costs from July 2022 (the 30% and 50% targets, the £18.76 envelope).
+    Icb,
 }
 
 /// Themes for --theme.
@@ -732,6 +746,13 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                         s.links.len(),
                         s.events.len(),
                     )?;
+                    if let Some(as_at) = s.as_at {
+                        writeln!(
+                            out,
+                            "  as at {} (when its sources were last checked): the record runs to then",
+                            crate::model::human_date(as_at)
+                        )?;
+                    }
                     print_warnings(out, &l.warnings)?;
                     Ok(ExitCode::SUCCESS)
                 }
@@ -761,7 +782,15 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             };
             let found = tl.snapshot().find_any(&code);
-            let Some(id) = found.first() else {
+            // A CCG first (its sub-ICB location shares its code), then an ICB before the
+            // system that shares its ODS code.
+            let kind_of = |id: &crate::model::OrgId| tl.snapshot().org(*id).kind;
+            let Some(id) = found
+                .iter()
+                .find(|id| kind_of(id) == OrgKind::Ccg)
+                .or_else(|| found.iter().find(|id| kind_of(id) == OrgKind::Icb))
+                .or_else(|| found.first())
+            else {
                 anyhow::bail!(
                     "no organisation has the code '{code}'; try `ccg-explorer at DATE` to list codes"
                 );
@@ -790,6 +819,7 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
         Command::Costs {
             footprint,
             at,
+            era,
             snapshot,
             scenario,
             format,
@@ -798,23 +828,60 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             else {
                 return Ok(ExitCode::from(1));
             };
-            let model = crate::model::costs::CostModel::new(&tl);
-            let fp = match &footprint {
-                None => model.england(),
+            let found = match &footprint {
+                None => None,
                 Some(code) => {
-                    let Some(id) = tl.snapshot().find_any(code).first().copied() else {
+                    let ids = tl.snapshot().find_any(code);
+                    if ids.is_empty() {
                         anyhow::bail!("no organisation has the code '{code}'");
-                    };
-                    let o = tl.snapshot().org(id);
-                    let day = at.unwrap_or(if o.to == crate::model::FOREVER {
-                        o.from
-                    } else {
-                        o.to
-                    });
-                    model.footprint(&tl, id, day)
+                    }
+                    Some(ids)
                 }
             };
-            write_costs(out, &model, &fp, format)?;
+            let is_icb = |id: &crate::model::OrgId| {
+                tl.snapshot().org(*id).kind == crate::model::OrgKind::Icb
+            };
+            let era = era.unwrap_or(match &found {
+                Some(ids) if ids.iter().any(is_icb) => EraArg::Icb,
+                _ => EraArg::Ccg,
+            });
+            let day_of = |id: crate::model::OrgId| {
+                let o = tl.snapshot().org(id);
+                at.unwrap_or(if o.to == crate::model::FOREVER {
+                    o.from
+                } else {
+                    o.to
+                })
+            };
+            match era {
+                EraArg::Ccg => {
+                    let model = crate::model::costs::CostModel::new(&tl);
+                    let fp = match found.as_ref().and_then(|ids| ids.first().copied()) {
+                        None => model.england(),
+                        Some(id) => model.footprint(&tl, id, day_of(id)),
+                    };
+                    write_costs(out, &model, &fp, format)?;
+                }
+                EraArg::Icb => {
+                    let model = crate::model::icb_costs::IcbCostModel::new(&tl);
+                    let fp = match &found {
+                        None => model.england(&tl),
+                        Some(ids) => {
+                            // An ICB's code before the CCG or sub-ICB location that shares it.
+                            let id = ids
+                                .iter()
+                                .copied()
+                                .find(is_icb)
+                                .or_else(|| ids.last().copied())
+                                .ok_or_else(|| anyhow::anyhow!("no organisation found"))?;
+                            model
+                                .footprint(&tl, id, day_of(id))
+                                .map_err(|e| anyhow::anyhow!(e))?
+                        }
+                    };
+                    crate::io::report::write_icb_costs(out, &tl, &model, &fp, format)?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Synth {

@@ -88,7 +88,7 @@ const CASES: &[Case] = &[
     case("missing_format.ron",             1, 1, "line 26, column 1",    "-",          &["required field `format` is missing in this scenario"]),
     case("missing_name.ron",               1, 1, "line 26, column 1",    "-",          &["required field `name` is missing in this scenario"]),
     case("missing_snapshot.ron",           1, 1, "line 26, column 1",    "-",          &["required field `snapshot` is missing in this scenario"]),
-    case("missing_fingerprint.ron",        1, 1, "line 10, column 45",   "-",          &["required field `fingerprint` is missing in this `snapshot` reference"]),
+    case("missing_fingerprint.ron",        1, 1, "line 10, column 64",   "-",          &["required field `fingerprint` is missing in this `snapshot` reference"]),
     case("missing_merge_ccgs.ron",         1, 1, "line 18, column 5",    "-",          &["required field `ccgs` is missing in this `Merge` change"]),
     case("missing_move_date.ron",          1, 1, "line 18, column 32",   "-",          &["required field `date` is missing in this `MoveMerger` change"]),
     case("format_2.ron",                   1, 1, "line 8, column 3",     "-",          &["scenario format version 2 is not supported", "reads format 1", "version of ccg-explorer that wrote it"]),

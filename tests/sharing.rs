@@ -75,7 +75,11 @@ fn naive_leadership_of_bodies(raw: &RawSnapshot, day: Date) -> (usize, usize, us
             }
         }
     }
-    let sharing = |set: &BTreeSet<String>| set.iter().filter(|c| edges.contains_key(c.as_str())).count();
+    let sharing = |set: &BTreeSet<String>| {
+        set.iter()
+            .filter(|c| edges.contains_key(c.as_str()))
+            .count()
+    };
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut teams = 0;
     for c in &alive {

@@ -360,9 +360,9 @@ fn a_date_outside_the_record_says_so() {
             ..Default::default()
         },
     );
-    assert_eq!(h.state().date(), d("2022-07-01"));
+    assert_eq!(h.state().date(), d("2026-11-25"));
     h.get_by_label(
-        "31 Dec 2030 is after the record's last change (1 Jul 2022): showing 1 Jul 2022",
+        "31 Dec 2030 is after the record's as-at date (25 Nov 2026, when its sources were last checked): showing 25 Nov 2026",
     );
 }
 

@@ -220,7 +220,7 @@ fn compare_lists_shared_management_as_changes_with_links() {
         "{began}: longer lists start folded"
     );
     // Long lists start folded: open it.
-    h.get_by_label(&format!("Shared management began ({began})"));
+    h.get_by_label(&format!("Shared management or leadership began ({began})"));
     assert!(
         h.get_all_by_label("shared accountable officer: began")
             .count()

@@ -390,9 +390,15 @@ impl App {
             && file_to_open.is_none()
             && app.date != asked
         {
-            let (first, last) = app.world.timeline.snapshot().span();
+            let snapshot = app.world.timeline.snapshot();
+            let (first, last) = snapshot.span();
             let which = if asked < first {
                 format!("before the record begins ({})", human_date(first))
+            } else if snapshot.as_at == Some(last) {
+                format!(
+                    "after the record's as-at date ({}, when its sources were last checked)",
+                    human_date(last)
+                )
             } else {
                 format!("after the record's last change ({})", human_date(last))
             };

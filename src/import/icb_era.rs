@@ -23,9 +23,9 @@ use chrono::Datelike;
 
 use super::{Row, date, get, opt, parse_f64, read_csv, ymd};
 use crate::model::format::{
-    ArrangementKind, ChartKind, DatePrecision, EventKind, RawAnnotation, RawArrangement,
-    RawCode, RawEvent, RawFigure, RawGap, RawIcbMoney, RawIcbTarget, RawLink, RawOrg, RawPoint,
-    RawShare, RawSnapshot, RawSource,
+    ArrangementKind, ChartKind, DatePrecision, EventKind, RawAnnotation, RawArrangement, RawCode,
+    RawEvent, RawFigure, RawGap, RawIcbMoney, RawIcbTarget, RawLink, RawOrg, RawPoint, RawShare,
+    RawSnapshot, RawSource,
 };
 use crate::model::{Date, FinancialYear, OrgKind, Provenance};
 
@@ -80,9 +80,9 @@ fn sources(era: &Path) -> Result<Vec<RawSource>> {
         let [_, id, title, reference, ..] = cells.as_slice() else {
             continue;
         };
-        let numbered = id.strip_prefix('S').is_some_and(|n| {
-            n.len() == 2 && n.chars().all(|c| c.is_ascii_digit())
-        });
+        let numbered = id
+            .strip_prefix('S')
+            .is_some_and(|n| n.len() == 2 && n.chars().all(|c| c.is_ascii_digit()));
         if !numbered {
             continue;
         }
@@ -497,8 +497,17 @@ fn sicbl_periods(rows: &[Row], snap: &mut RawSnapshot, next: &mut u32) -> Result
             let ons = get(r, "sicbl_ons_code").to_string();
             // Confirmed in 2022 and reported unchanged: split at the 2026 mergers.
             let mut pieces: Vec<(Date, Option<Date>, Provenance, Provenance, String)> = Vec::new();
-            if basis.unchanged_since_2022 && from < merger_day() && to.is_none_or(|t| t >= merger_day()) {
-                pieces.push((from, Some(before_mergers()), basis.parent, basis.ons, String::new()));
+            if basis.unchanged_since_2022
+                && from < merger_day()
+                && to.is_none_or(|t| t >= merger_day())
+            {
+                pieces.push((
+                    from,
+                    Some(before_mergers()),
+                    basis.parent,
+                    basis.ons,
+                    String::new(),
+                ));
                 pieces.push((
                     merger_day(),
                     to,
@@ -535,7 +544,9 @@ fn sicbl_periods(rows: &[Row], snap: &mut RawSnapshot, next: &mut u32) -> Result
                     continue;
                 }
                 let joins = codes.last_mut().filter(|c| {
-                    c.code == ons && c.basis == ons_basis && c.to.and_then(|t| t.succ_opt()) == Some(a)
+                    c.code == ons
+                        && c.basis == ons_basis
+                        && c.to.and_then(|t| t.succ_opt()) == Some(a)
                 });
                 match joins {
                     Some(c) => c.to = b,
@@ -925,7 +936,10 @@ fn successions_2026(
             id: new_event_id(next),
             date: day,
             kind: EventKind::Merge,
-            from: rs.iter().map(|r| get(r, "from_icb_ods").to_string()).collect(),
+            from: rs
+                .iter()
+                .map(|r| get(r, "from_icb_ods").to_string())
+                .collect(),
             to: to.to_string(),
             to_kind: Some(OrgKind::Icb),
             name: name_of(to),
@@ -1023,7 +1037,11 @@ fn successions_2026(
 /// lies in (the project's choice, `icb_era_frimley_places.csv`, estimated); its
 /// neighbourhoods follow their main place. The population weights the sources give
 /// are checked against the neighbourhoods' list sizes.
-fn frimley_places(dir: &Path, weights: &BTreeMap<String, f64>, snap: &mut RawSnapshot) -> Result<()> {
+fn frimley_places(
+    dir: &Path,
+    weights: &BTreeMap<String, f64>,
+    snap: &mut RawSnapshot,
+) -> Result<()> {
     let rows: Vec<Row> = read_csv(dir, "icb_era_frimley_places.csv")?;
     let day = merger_day();
     let mut to_of_place: HashMap<String, String> = HashMap::new();
@@ -1092,8 +1110,10 @@ fn frimley_places(dir: &Path, weights: &BTreeMap<String, f64>, snap: &mut RawSna
     let list: HashMap<&str, f64> = {
         let mut m: HashMap<&str, f64> = HashMap::new();
         for r in &pcn_places {
-            *m.entry(get(r, "pcn_code")).or_default() +=
-                parse_f64(get(r, "list_size_2021_01"), "pcn_places.csv list_size_2021_01")?;
+            *m.entry(get(r, "pcn_code")).or_default() += parse_f64(
+                get(r, "list_size_2021_01"),
+                "pcn_places.csv list_size_2021_01",
+            )?;
         }
         m
     };
@@ -1107,10 +1127,14 @@ fn frimley_places(dir: &Path, weights: &BTreeMap<String, f64>, snap: &mut RawSna
         let place = main
             .get(l.member.as_str())
             .ok_or_else(|| anyhow!("neighbourhood {} has no main place", l.member))?;
-        let to = to_of_place
-            .get(*place)
-            .ok_or_else(|| anyhow!("neighbourhood {}'s place {place} has no successor", l.member))?;
-        *lists.entry(to.clone()).or_default() += list.get(l.member.as_str()).copied().unwrap_or(0.0);
+        let to = to_of_place.get(*place).ok_or_else(|| {
+            anyhow!(
+                "neighbourhood {}'s place {place} has no successor",
+                l.member
+            )
+        })?;
+        *lists.entry(to.clone()).or_default() +=
+            list.get(l.member.as_str()).copied().unwrap_or(0.0);
         moved.push(RawLink {
             member: l.member.clone(),
             of: to.clone(),
@@ -1154,11 +1178,8 @@ fn cluster_codes(s: &str) -> Vec<(String, Option<String>)> {
 /// (`icb_era_cluster_bodies.csv`) and shown as a part member of the other.
 fn cluster_arrangements(dir: &Path, rows: &[Row], snap: &mut RawSnapshot) -> Result<()> {
     let choices: Vec<Row> = read_csv(dir, "icb_era_cluster_bodies.csv")?;
-    let ends: HashMap<String, Option<Date>> = snap
-        .icbs
-        .iter()
-        .map(|o| (o.code.clone(), o.to))
-        .collect();
+    let ends: HashMap<String, Option<Date>> =
+        snap.icbs.iter().map(|o| (o.code.clone(), o.to)).collect();
     let mut out = Vec::new();
     for r in rows {
         let id = get(r, "cluster_id").to_string();
@@ -1166,7 +1187,10 @@ fn cluster_arrangements(dir: &Path, rows: &[Row], snap: &mut RawSnapshot) -> Res
         let codes = cluster_codes(get(r, "icb_ods_codes"));
         let conf = get(r, "confidence");
         if codes.len() == 1 {
-            ensure!(conf == "inferred", "{what}: a one-ICB cluster that is not inferred");
+            ensure!(
+                conf == "inferred",
+                "{what}: a one-ICB cluster that is not inferred"
+            );
             let (code, _) = &codes[0];
             let o = snap
                 .icbs
@@ -1194,7 +1218,9 @@ fn cluster_arrangements(dir: &Path, rows: &[Row], snap: &mut RawSnapshot) -> Res
                         .iter()
                         .find(|c| get(c, "icb_ods_code") == code)
                         .ok_or_else(|| {
-                            anyhow!("{what}: {code} ({footprint}): add it to icb_era_cluster_bodies.csv")
+                            anyhow!(
+                                "{what}: {code} ({footprint}): add it to icb_era_cluster_bodies.csv"
+                            )
                         })?;
                     if get(c, "member_of") == id {
                         members.push(code.clone());
@@ -1355,7 +1381,11 @@ fn money(era: &Path, icbs: &[Row]) -> Result<RawIcbMoney> {
                 .map(|i| get(i, "ods_code").to_string())
                 .filter(|c| !with_rows.contains(c))
                 .collect();
-            ensure!(orgs.len() == 12, "RC39: {} ICBs without a row, not 12", orgs.len());
+            ensure!(
+                orgs.len() == 12,
+                "RC39: {} ICBs without a row, not 12",
+                orgs.len()
+            );
             money.gaps.push(RawGap {
                 orgs: orgs.clone(),
                 year,
@@ -1395,7 +1425,8 @@ fn money(era: &Path, icbs: &[Row]) -> Result<RawIcbMoney> {
             .ok_or_else(|| anyhow!("icb_era/running_costs_icb.csv {id}: not a percentage"))
     };
     let fy = |s: &str| -> Result<FinancialYear> {
-        s.parse().map_err(|e: String| anyhow!("icb_era/running_costs_icb.csv: {e}"))
+        s.parse()
+            .map_err(|e: String| anyhow!("icb_era/running_costs_icb.csv: {e}"))
     };
     let last_year = |id: &str| -> Result<FinancialYear> {
         let p = get(row(id)?, "financial_year");
@@ -1526,7 +1557,11 @@ fn check_counts(snap: &RawSnapshot, as_at: Date) -> Result<()> {
                 .iter()
                 .filter(|l| l.member == o.code && l.from <= day && l.to.is_none_or(|t| day <= t))
                 .count();
-            ensure!(parents == 1, "on {day}: sub-ICB location {} has {parents} ICBs", o.code);
+            ensure!(
+                parents == 1,
+                "on {day}: sub-ICB location {} has {parents} ICBs",
+                o.code
+            );
         }
     }
     Ok(())

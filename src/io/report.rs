@@ -297,19 +297,21 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "commissioner_kind",
                 "commissioner_code",
                 "commissioner_name",
-                "commissioner_ons_code",
-                "commissioner_ons_basis",
-                "icb",
-                "icb_basis",
                 "share_of_place",
                 "scenario",
-                "icbs_sharing_leadership",
                 "basis",
                 "source",
                 "leadership_team",
                 "place_note",
                 "ccgs_sharing_leadership",
                 "leadership_teams",
+                // Added for the ICB era, after the older columns so that readers by
+                // position keep working.
+                "commissioner_ons_code",
+                "commissioner_ons_basis",
+                "icb",
+                "icb_basis",
+                "icbs_sharing_leadership",
             ])?;
             // The day's counts, like the date, on every row.
             let sharing = counts.ccgs_sharing_leadership.to_string();
@@ -341,19 +343,19 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             o.kind.label(),
                             &o.code,
                             &o.name,
-                            ons.map(|x| x.0).unwrap_or(""),
-                            ons.map(|x| x.1.label()).unwrap_or(""),
-                            icb.map(|x| s.org(x.0).code.as_str()).unwrap_or(""),
-                            icb.map(|x| x.1.label()).unwrap_or(""),
                             &format!("{:.4}", c.share),
                             &scenario,
-                            &icb_sharing,
                             c.basis.label(),
                             &s.link(c.link).source,
                             &team_codes(s, team(c.commissioner)),
                             &place_note,
                             &sharing,
                             &teams_count,
+                            ons.map(|x| x.0).unwrap_or(""),
+                            ons.map(|x| x.1.label()).unwrap_or(""),
+                            icb.map(|x| s.org(x.0).code.as_str()).unwrap_or(""),
+                            icb.map(|x| x.1.label()).unwrap_or(""),
+                            &icb_sharing,
                         ])?;
                     }
                 }
@@ -403,7 +405,9 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                         let o = s.org(id);
                         // An ONS code not confirmed says so.
                         let ons = match o.ons_on(date) {
-                            Some((code, basis)) if !basis.is_published() && !o.ons_codes.is_empty() => {
+                            Some((code, basis))
+                                if !basis.is_published() && !o.ons_codes.is_empty() =>
+                            {
                                 format!(" [ONS {code}, {APPROX}{}]", basis.label())
                             }
                             _ => String::new(),
@@ -443,8 +447,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                                     ));
                                 }
                             }
-                            if let Some((_, basis)) = icb_of(s, c.commissioner, date)
-                                .filter(|(_, b)| !b.is_published())
+                            if let Some((_, basis)) =
+                                icb_of(s, c.commissioner, date).filter(|(_, b)| !b.is_published())
                             {
                                 t.push_str(&format!(" [ICB membership {APPROX}{}]", basis.label()));
                             }
@@ -600,7 +604,7 @@ pub fn write_costs(
             }
             writeln!(
                 out,
-                "Running costs: {} (a CCG's footprint includes the CCGs it merged with)",
+                "Running costs: {} (CCGs, 2013 to 2022; a CCG's footprint includes the CCGs it merged with; the ICB era's are apart: costs --era icb)",
                 fp.name
             )?;
             writeln!(
@@ -824,9 +828,17 @@ pub fn write_icb_costs(
             if let Some(sc) = &model.scenario {
                 writeln!(out, "{sc}")?;
             }
-            writeln!(out, "ICB running costs: {} (from July 2022; the CCG era's are apart: costs --era ccg)", fp.name)?;
+            writeln!(
+                out,
+                "ICB running costs: {} (from July 2022; the CCG era's are apart: costs --era ccg)",
+                fp.name
+            )?;
             writeln!(out, "Footprint: {}", fp.describe)?;
-            for p in fp.parts.iter().filter(|p| p.weight < 1.0 || fp.parts.len() <= 12) {
+            for p in fp
+                .parts
+                .iter()
+                .filter(|p| p.weight < 1.0 || fp.parts.len() <= 12)
+            {
                 let mark = if p.basis.is_published() {
                     String::new()
                 } else {
@@ -989,7 +1001,11 @@ fn step_text(tl: &Timeline, step: &LineageStep) -> String {
             ev.passing_share() * 100.0
         ),
         EventKind::Merge if s.org(step.to).kind == OrgKind::Icb => {
-            format!("{} ICB merger: {} -> {to}{basis}", step.date, names.join(" + "))
+            format!(
+                "{} ICB merger: {} -> {to}{basis}",
+                step.date,
+                names.join(" + ")
+            )
         }
         EventKind::AbolishIntoIcb => {
             let via = step
@@ -1116,7 +1132,16 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
         }
         lines.push((
             a.from,
-            format!("{} shared management: {text} [{}]", a.from, a.id),
+            format!(
+                "{} {}: {text} [{}]",
+                a.from,
+                if a.member_kind == OrgKind::Icb {
+                    "shared leadership"
+                } else {
+                    "shared management"
+                },
+                a.id
+            ),
         ));
     }
     lines.sort_by_key(|(d, _)| *d);
@@ -1159,7 +1184,12 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
             } else {
                 format!(" ({APPROX}{}: {})", c.basis.label(), c.note)
             };
-            writeln!(out, "    {} from {} {end}{mark}", c.code, human_date(c.from))?;
+            writeln!(
+                out,
+                "    {} from {} {end}{mark}",
+                c.code,
+                human_date(c.from)
+            )?;
         }
     }
     Ok(())
@@ -1196,11 +1226,12 @@ pub fn write_compare(
                     "text": ch.describe(s),
                 });
                 if !ch.parts.is_empty() {
-                    v["parts"] = json!(ch
-                        .parts
-                        .iter()
-                        .map(|(f, share)| json!({ "from": code(*f), "share": share }))
-                        .collect::<Vec<_>>());
+                    v["parts"] = json!(
+                        ch.parts
+                            .iter()
+                            .map(|(f, share)| json!({ "from": code(*f), "share": share }))
+                            .collect::<Vec<_>>()
+                    );
                 }
                 if let Some(i) = ch.arrangement {
                     v["arrangement"] = arrangement_json(s, &s.arrangements[i]);

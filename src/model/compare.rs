@@ -87,8 +87,8 @@ impl ChangeKind {
             ChangeKind::BoundaryChange => "Boundary changes",
             ChangeKind::BecameSubIcb => "Became sub-ICB locations",
             ChangeKind::JoinedSystem => "Placed in a system",
-            ChangeKind::SharedManagementBegan => "Shared management began",
-            ChangeKind::SharedManagementEnded => "Shared management ended",
+            ChangeKind::SharedManagementBegan => "Shared management or leadership began",
+            ChangeKind::SharedManagementEnded => "Shared management or leadership ended",
         }
     }
 }
@@ -146,9 +146,11 @@ impl Change {
                     .filter(|f| !self.parts.iter().any(|(p, _)| p == f))
                     .collect();
                 let mut names: Vec<String> = whole.iter().map(|i| label(*i)).collect();
-                names.extend(self.parts.iter().map(|(p, share)| {
-                    format!("part of {} ({})", label(*p), share_words(*share))
-                }));
+                names.extend(
+                    self.parts.iter().map(|(p, share)| {
+                        format!("part of {} ({})", label(*p), share_words(*share))
+                    }),
+                );
                 format!("{} formed from {}", label(self.to), names.join(", "))
             }
             ChangeKind::Split => {
@@ -164,12 +166,9 @@ impl Change {
                 )
             }
             ChangeKind::MovedIcb => match (self.left, self.into) {
-                (Some(l), Some(i)) => format!(
-                    "{} now in {} (was {})",
-                    label(self.to),
-                    label(i),
-                    label(l)
-                ),
+                (Some(l), Some(i)) => {
+                    format!("{} now in {} (was {})", label(self.to), label(i), label(l))
+                }
                 _ => format!("{} moved to another ICB", label(self.to)),
             },
             ChangeKind::Rename => format!("{}: renamed{note}", label(self.to)),
@@ -504,9 +503,7 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
             {
                 let basis = s
                     .links_of(later)
-                    .find(|(_, l)| {
-                        l.kind == LinkKind::SubIcbIcb && l.a == later && l.holds_on(b)
-                    })
+                    .find(|(_, l)| l.kind == LinkKind::SubIcbIcb && l.a == later && l.holds_on(b))
                     .map(|(_, l)| l.basis);
                 changes.push(Change {
                     into: Some(joined),

@@ -193,7 +193,9 @@ fn successors(
     // The largest part first: a lineage takes the colour of where most of it went.
     on_day.sort_by(|a, b| {
         let (ea, eb) = (&tl.events()[*a], &tl.events()[*b]);
-        eb.passing_share().total_cmp(&ea.passing_share()).then(a.cmp(b))
+        eb.passing_share()
+            .total_cmp(&ea.passing_share())
+            .then(a.cmp(b))
     });
     for e in on_day {
         let ev = &tl.events()[e];

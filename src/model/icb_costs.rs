@@ -492,7 +492,9 @@ impl IcbCostModel {
     pub fn gaps(&self, fp: &IcbFootprint) -> Vec<RawGap> {
         self.gaps
             .iter()
-            .filter(|(ids, _)| ids.is_empty() || ids.iter().any(|i| fp.parts.iter().any(|p| p.icb == *i)))
+            .filter(|(ids, _)| {
+                ids.is_empty() || ids.iter().any(|i| fp.parts.iter().any(|p| p.icb == *i))
+            })
             .map(|(_, g)| g.clone())
             .collect()
     }
@@ -500,7 +502,9 @@ impl IcbCostModel {
 
 /// Whether a period written `2023/24-2025/26` holds `year`.
 fn spans(period: &str, year: FinancialYear) -> bool {
-    let mut ends = period.split('-').filter_map(|p| p.trim().parse::<FinancialYear>().ok());
+    let mut ends = period
+        .split('-')
+        .filter_map(|p| p.trim().parse::<FinancialYear>().ok());
     match (ends.next(), ends.next()) {
         (Some(a), Some(b)) => a <= year && year <= b,
         _ => false,
@@ -603,13 +607,7 @@ fn icb_footprint(tl: &Timeline, org: OrgId) -> IcbFootprint {
             .iter()
             .map(|e| &tl.events()[*e])
             .filter(|ev| ev.kind == EventKind::Split)
-            .map(|ev| {
-                format!(
-                    "{} ({:.1}%)",
-                    s.org(ev.to).code,
-                    ev.passing_share() * 100.0
-                )
-            })
+            .map(|ev| format!("{} ({:.1}%)", s.org(ev.to).code, ev.passing_share() * 100.0))
             .collect();
         if split.is_empty() {
             format!("{} alone", t.label())
@@ -652,7 +650,9 @@ fn population(
             if let Some((count, as_at, b)) = sub_icb_population(tl, l.a, day) {
                 let dt = (day - as_at).num_days() as f64 / 365.25;
                 total += p.weight * count * (1.0 + growth).powf(dt);
-                basis = basis.max(b).max(if p.weight < 1.0 { p.basis } else { basis });
+                basis = basis
+                    .max(b)
+                    .max(if p.weight < 1.0 { p.basis } else { basis });
                 found = true;
             }
         }
@@ -669,7 +669,9 @@ fn sub_icb_population(tl: &Timeline, sub: OrgId, day: Date) -> Option<(f64, Date
         .and_then(|c| s.org(c).population.as_ref());
     let mut count = own.map(|p| p.count as f64).unwrap_or(0.0);
     let mut as_at = own.map(|p| p.as_at);
-    let mut basis = own.map(|p| p.basis.max(Provenance::Derived)).unwrap_or(Provenance::Derived);
+    let mut basis = own
+        .map(|p| p.basis.max(Provenance::Derived))
+        .unwrap_or(Provenance::Derived);
     for e in tl.merges_into(sub) {
         let ev = &tl.events()[*e];
         if ev.date > day {

@@ -1038,7 +1038,11 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
             (EventKind::Split, Some(x)) if !(x > 0.0 && x <= 1.0) => ck.error(
                 at,
                 &e.id,
-                format!("the split {} has the share {}, outside 0 to 1", e.id, show_number(x)),
+                format!(
+                    "the split {} has the share {}, outside 0 to 1",
+                    e.id,
+                    show_number(x)
+                ),
                 "a share is a fraction: more than 0 and at most 1",
             ),
             (EventKind::Split, _) if e.from.len() > 1 => ck.error(
@@ -1378,10 +1382,7 @@ fn lift_ons_codes(
                 "keep each ONS code within the organisation's life",
             );
         }
-        if let Some(prev) = out
-            .iter()
-            .find(|p| p.from <= c_to && c.from <= p.to)
-        {
+        if let Some(prev) = out.iter().find(|p| p.from <= c_to && c.from <= p.to) {
             ck.error(
                 at,
                 code,
@@ -1488,7 +1489,11 @@ fn check_icb_money(
             ck.error(
                 pos,
                 &t.id,
-                format!("the ICB target {} cuts {}, outside 0 to 1", t.id, show_number(c)),
+                format!(
+                    "the ICB target {} cuts {}, outside 0 to 1",
+                    t.id,
+                    show_number(c)
+                ),
                 "write 30% as 0.3",
             );
         }
