@@ -116,7 +116,7 @@ pub enum ChartArg {
     Costs,
     /// Savings by system.
     Savings,
-    /// CCGs and leadership teams over time.
+    /// Commissioning bodies (CCGs, then ICBs) and leadership teams over time.
     Ccgs,
 }
 

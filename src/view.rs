@@ -289,9 +289,55 @@ fn place_label(o: &Org, date: Date) -> String {
 }
 
 /// Every visible row of the tree on `date`.
+/// The ICB a system row stands for on `date`: the ICB itself, or the board of the
+/// system.
+fn icb_of_system(s: &Snapshot, id: OrgId, date: Date) -> Option<OrgId> {
+    match s.org(id).kind {
+        OrgKind::Icb => Some(id),
+        OrgKind::System => s
+            .links_of(id)
+            .find(|(_, l)| l.kind == LinkKind::IcbSystem && l.b == id && l.holds_on(date))
+            .map(|(_, l)| l.a),
+        _ => None,
+    }
+}
+
 pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion) -> Vec<TreeRow> {
     let s = tl.snapshot();
-    let tree = tl.state_at(date).tree();
+    let mut tree = tl.state_at(date).tree();
+    // ICBs in one leadership cluster (2025/26) share leadership across their systems:
+    // grouped by leadership, a cluster's systems come together, largest cluster first.
+    let icb_teams: Vec<sharing::Team> = {
+        let icbs: Vec<OrgId> = tree
+            .systems
+            .iter()
+            .filter_map(|sys| sys.system.and_then(|id| icb_of_system(s, id, date)))
+            .collect();
+        if icbs.is_empty() {
+            Vec::new()
+        } else {
+            sharing::teams(s, date, icbs)
+        }
+    };
+    let team_of_icb = |icb: OrgId| icb_teams.iter().position(|t| t.ccgs.contains(&icb));
+    if grouping == Grouping::SystemLeadership && icb_teams.iter().any(|t| t.shared()) {
+        tree.systems.sort_by_key(|sys| {
+            let team = sys
+                .system
+                .and_then(|id| icb_of_system(s, id, date))
+                .and_then(team_of_icb);
+            let size = team
+                .and_then(|t| icb_teams.get(t))
+                .filter(|t| t.shared())
+                .map(|t| t.ccgs.len())
+                .unwrap_or(0);
+            let first = team
+                .and_then(|t| icb_teams.get(t))
+                .filter(|t| t.shared())
+                .and_then(|t| t.ccgs.iter().map(|c| s.org(*c).name.clone()).min());
+            (std::cmp::Reverse(size), first, system_label(s, sys))
+        });
+    }
     let changed = |id: OrgId| s.org(id).from == date;
     let counts = tl.counts_at(date);
     let commissioner_word = if counts.ccg > 0 {
@@ -337,6 +383,28 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                 plural(teams.len(), "leadership team", "leadership teams")
             ));
         }
+        // An ICB in a leadership cluster: the mark and its partners, as for CCGs.
+        let icb = sys.system.and_then(|id| icb_of_system(s, id, date));
+        let (cluster_mark, cluster_hover) = match icb {
+            Some(icb) => sharing_badge(s, icb, date),
+            None => (String::new(), String::new()),
+        };
+        if let Some(t) = icb
+            .and_then(team_of_icb)
+            .and_then(|t| icb_teams.get(t))
+            .filter(|t| t.shared())
+        {
+            let ids: Vec<String> = t
+                .arrangements
+                .iter()
+                .map(|i| s.arrangements[*i].id.clone())
+                .collect();
+            detail.push_str(&format!(
+                " · leadership team of {} ({})",
+                plural(t.ccgs.len(), "ICB", "ICBs"),
+                ids.join(", ")
+            ));
+        }
         if let Some(pop) = sys.system.and_then(|id| population_text(s.org(id))) {
             detail.push_str(" · ");
             detail.push_str(&pop);
@@ -352,8 +420,8 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
             open: is_open,
             changed: sys.system.is_some_and(changed),
             approx: false,
-            sharing: String::new(),
-            hover: String::new(),
+            sharing: cluster_mark,
+            hover: cluster_hover,
         });
         if !is_open {
             continue;
@@ -1091,7 +1159,7 @@ fn shared_lines(
                 .alive(OrgKind::Ccg)
                 .filter(|c| system_of(tl, *c, date) == Some(org))
                 .collect();
-            let idx = sharing::holding_on(s, date)
+            let mut idx: Vec<usize> = sharing::holding_on(s, date)
                 .filter(|i| {
                     s.arrangements[*i]
                         .members
@@ -1099,7 +1167,20 @@ fn shared_lines(
                         .any(|m| members.contains(m))
                 })
                 .collect();
-            (idx, None)
+            // An ICB's own leadership clusters (2025/26), as a CCG's shared management;
+            // a system's, through its ICB.
+            let icb = match o.kind {
+                OrgKind::Region => None,
+                _ => icb_of_system(s, org, date),
+            };
+            if let Some(icb) = icb {
+                for i in sharing::of_ccg(s, icb) {
+                    if !idx.contains(&i) {
+                        idx.push(i);
+                    }
+                }
+            }
+            (idx, icb)
         }
         _ => (Vec::new(), None),
     };
@@ -1587,19 +1668,23 @@ pub struct NotePoint {
     pub date: Date,
 }
 
-/// Chart (c): CCGs and leadership teams over time.
+/// Chart (c): commissioning bodies (CCGs, then ICBs) and leadership teams over time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CountChart {
     /// The day marked.
     pub date: Date,
     /// Statutory CCGs: step points (decimal year, count).
     pub steps: Vec<[f64; 2]>,
-    /// Leadership teams: CCGs linked by shared leadership count once.
+    /// Leadership teams: bodies (CCGs, then ICBs) linked by shared leadership count once.
     pub teams: Vec<[f64; 2]>,
     /// CCGs sharing leadership.
     pub sharing: Vec<[f64; 2]>,
-    /// Shared leadership teams (one leader over several CCGs).
+    /// Shared leadership teams (one leader over several CCGs or ICBs).
     pub shared_teams: Vec<[f64; 2]>,
+    /// Statutory ICBs (from July 2022).
+    pub icbs: Vec<[f64; 2]>,
+    /// ICBs sharing leadership (the 2025 clusters).
+    pub icb_sharing: Vec<[f64; 2]>,
     /// Where the current date is (decimal year).
     pub marker_x: f64,
     /// `1 Apr 2020: 135 CCGs, 120 leadership teams`.
@@ -1612,14 +1697,18 @@ pub struct CountChart {
 
 /// The value of a count series on a day.
 fn series_value(c: &crate::model::Counts, series: &str) -> f64 {
-    let shared_teams = c
-        .ccgs_sharing_leadership
-        .saturating_sub(c.ccg.saturating_sub(c.leadership_teams));
+    // Teams over two or more bodies: the sharing bodies less those a team stands for
+    // beyond its first.
+    let bodies = c.ccg + c.icb;
+    let shared_teams = (c.ccgs_sharing_leadership + c.icbs_sharing_leadership)
+        .saturating_sub(bodies.saturating_sub(c.leadership_teams));
     (match series {
         "ccg" => c.ccg,
         "leadership_teams" => c.leadership_teams,
         "ccgs_sharing_leadership" => c.ccgs_sharing_leadership,
         "shared_leadership_teams" => shared_teams,
+        "icb" => c.icb,
+        "icbs_sharing_leadership" => c.icbs_sharing_leadership,
         _ => 0,
     }) as f64
 }
@@ -1865,7 +1954,7 @@ pub fn savings_chart(
     }
 }
 
-/// Builds chart (c): statutory CCGs and leadership teams as step lines, with the
+/// Builds chart (c): statutory CCGs, then ICBs, and leadership teams as step lines, with the
 /// figures notes give (the reported "127 CCGs under 38 leaders") beside the record.
 pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
     use crate::model::format::ChartKind;
@@ -1881,7 +1970,7 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
     );
     days.sort_unstable();
     days.dedup();
-    let mut lines: [Vec<[f64; 2]>; 4] = Default::default();
+    let mut lines: [Vec<[f64; 2]>; 6] = Default::default();
     for (i, d) in days.iter().enumerate() {
         let c = tl.counts_at(*d);
         let x = decimal_year(*d);
@@ -1927,13 +2016,40 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
         })
         .collect();
     let c = tl.counts_at(date);
-    let [steps, teams, sharing, shared_teams] = lines;
+    let [
+        steps,
+        teams,
+        sharing,
+        shared_teams,
+        mut icbs,
+        mut icb_sharing,
+    ] = lines;
+    // The ICB lines begin with the ICBs (July 2022), not at zero through the CCG era.
+    match s
+        .orgs
+        .iter()
+        .filter(|o| o.kind == crate::model::OrgKind::Icb)
+        .map(|o| o.from)
+        .min()
+    {
+        Some(first_icb) => {
+            let x0 = decimal_year(first_icb);
+            icbs.retain(|p| p[0] >= x0);
+            icb_sharing.retain(|p| p[0] >= x0);
+        }
+        None => {
+            icbs.clear();
+            icb_sharing.clear();
+        }
+    }
     CountChart {
         date,
         steps,
         teams,
         sharing,
         shared_teams,
+        icbs,
+        icb_sharing,
         marker_x: decimal_year(date),
         marker_label: if c.ccg > 0 {
             format!(
@@ -1943,8 +2059,16 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
                 plural(c.leadership_teams, "leadership team", "leadership teams"),
                 thousands(c.ccgs_sharing_leadership as u64)
             )
+        } else if c.icb > 0 {
+            format!(
+                "{}: {}, {} ({} sharing leadership)",
+                human_date(date),
+                plural(c.icb, "ICB", "ICBs"),
+                plural(c.leadership_teams, "leadership team", "leadership teams"),
+                thousands(c.icbs_sharing_leadership as u64)
+            )
         } else {
-            format!("{}: no CCGs", human_date(date))
+            format!("{}: no CCGs or ICBs", human_date(date))
         },
         annotations,
         points,
@@ -2064,5 +2188,226 @@ impl World {
             timeline_model: std::sync::Arc::new(timeline_model(&timeline)),
             timeline: std::sync::Arc::new(timeline),
         }
+    }
+}
+
+/// Which era's running costs the cost chart shows: never both at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CostEra {
+    /// CCG running-cost allowances, 2013/14 to 2022/23 (the 20% target).
+    Ccg,
+    /// ICB running costs from July 2022 (the 30% and 50% targets, the £18.76 envelope).
+    Icb,
+}
+
+impl CostEra {
+    /// The era a date falls in, for a snapshot: ICB from the first ICB's day.
+    pub fn of_date(tl: &Timeline, date: Date) -> Self {
+        let first_icb = tl
+            .snapshot()
+            .orgs
+            .iter()
+            .filter(|o| o.kind == crate::model::OrgKind::Icb)
+            .map(|o| o.from)
+            .min();
+        match first_icb {
+            Some(d) if date >= d => CostEra::Icb,
+            _ => CostEra::Ccg,
+        }
+    }
+
+    /// The label of the choice.
+    pub fn label(self) -> &'static str {
+        match self {
+            CostEra::Ccg => "CCG era (2013–2022)",
+            CostEra::Icb => "ICB era (from July 2022)",
+        }
+    }
+}
+
+/// A figure drawn as a point on the ICB running-cost chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IcbPoint {
+    /// The financial year's first calendar year.
+    pub year: i32,
+    /// GBP m.
+    pub gbp_m: f64,
+    /// Its basis.
+    pub basis: Provenance,
+    /// Whether it covers the whole footprint (else a part: drawn hollow).
+    pub complete: bool,
+    /// What it is, for the legend and hover.
+    pub label: String,
+}
+
+/// Chart (a) in the ICB era: an ICB footprint's running costs and rules, never mixed
+/// with the CCG era's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IcbCostChart {
+    /// `ICB running costs: NHS Central East Integrated Care Board (S1Y5D)`.
+    pub title: String,
+    /// What the footprint is, in a sentence.
+    pub describe: String,
+    /// Why the footprint is England though something else was selected.
+    pub fallback: Option<String>,
+    /// The financial years (first calendar years).
+    pub years: Vec<i32>,
+    /// The £-a-head envelope × population, GBP m by year: modelled.
+    pub envelope: Vec<[f64; 2]>,
+    /// Half the 2024/25 allowance, GBP m by year: modelled.
+    pub half: Vec<[f64; 2]>,
+    /// Published, derived or reported figures: allowances and other amounts.
+    pub points: Vec<IcbPoint>,
+    /// The rules, a sentence each, with their basis, scope, baseline and deadline.
+    pub rules: Vec<String>,
+    /// Why the envelope cannot be read against the allowance.
+    pub not_comparable: String,
+    /// Years with no allowance figure, and why: (year, text).
+    pub gaps: Vec<(i32, String)>,
+    /// The financial year of the date shown (its first year).
+    pub current_year: Option<i32>,
+}
+
+/// Builds chart (a) for the ICB era: the footprint of the selection (an ICB, its
+/// sub-ICB location, its system or a region), or England.
+pub fn icb_cost_chart(tl: &Timeline, selection: Option<OrgId>, date: Date) -> IcbCostChart {
+    use crate::model::icb_costs::IcbCostModel;
+    let model = IcbCostModel::new(tl);
+    let (fp, fallback) = match selection {
+        None => (model.england(tl), None),
+        Some(id) => match model.footprint(tl, id, date) {
+            Ok(fp) => (fp, None),
+            Err(e) => (model.england(tl), Some(format!("{e}: showing England"))),
+        },
+    };
+    let rows = model.series(tl, &fp);
+    let rules = model.rules(&rows);
+    let x = |y: i32| y as f64;
+    let envelope = rows
+        .iter()
+        .filter_map(|r| r.envelope_gbp.map(|g| [x(r.start_year), g / 1e6]))
+        .collect();
+    let half = rows
+        .iter()
+        .filter_map(|r| r.half_gbp.map(|g| [x(r.start_year), g / 1e6]))
+        .collect();
+    let mut points = Vec::new();
+    let mut gaps = Vec::new();
+    for r in &rows {
+        match (r.allowance_gbp, r.allowance_basis) {
+            (Some(g), Some(b)) => points.push(IcbPoint {
+                year: r.start_year,
+                gbp_m: g / 1e6,
+                basis: b,
+                complete: true,
+                label: format!("Allowance {} ({})", r.year, b.label()),
+            }),
+            _ if !r.allowance_parts.is_empty() => {
+                let sum: f64 = r.allowance_parts.iter().map(|p| p.gbp * p.weight).sum();
+                let basis = r
+                    .allowance_parts
+                    .iter()
+                    .map(|p| p.basis)
+                    .max()
+                    .unwrap_or(Provenance::Published);
+                let known = r.icbs.saturating_sub(r.missing.len());
+                points.push(IcbPoint {
+                    year: r.start_year,
+                    gbp_m: sum / 1e6,
+                    basis,
+                    complete: false,
+                    label: format!(
+                        "Allowances {} of {known} of {} ICBs ({}; no figure for {})",
+                        r.year,
+                        r.icbs,
+                        basis.label(),
+                        r.missing.join(", ")
+                    ),
+                });
+                gaps.push((
+                    r.start_year,
+                    format!(
+                        "{}: published (draft) for {known} of {} ICBs only; no figure for {}",
+                        r.year,
+                        r.icbs,
+                        r.missing.join(", ")
+                    ),
+                ));
+            }
+            _ => gaps.push((
+                r.start_year,
+                format!(
+                    "{}: no allowance figure{}",
+                    r.year,
+                    if r.gap.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.gap)
+                    }
+                ),
+            )),
+        }
+    }
+    for f in model.other_figures(&fp) {
+        if let (Some(g), Some(y)) = (f.gbp, f.year) {
+            points.push(IcbPoint {
+                year: y.0,
+                gbp_m: g / 1e6,
+                basis: f.basis,
+                complete: true,
+                label: format!(
+                    "{} {} ({}; source {})",
+                    f.metric.replace('_', " "),
+                    f.period,
+                    f.basis.label(),
+                    f.source
+                ),
+            });
+        }
+    }
+    let not_comparable = model
+        .targets
+        .iter()
+        .find(|t| t.gbp_per_head.is_some() && !t.comparable_with_allowance)
+        .map(|t| {
+            format!(
+                "The £{:.2} a head envelope covers running costs and programme pay: it is not \
+                 comparable with the running cost allowance.",
+                t.gbp_per_head.unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    let rules = rules
+        .iter()
+        .map(|r| {
+            let t = &r.target;
+            let mut line = format!(
+                "{} ({}): {}; baseline {}; {}",
+                t.name,
+                t.basis.label(),
+                t.scope,
+                t.baseline_year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| "none".to_string()),
+                t.deadline
+            );
+            if r.levels.is_empty() && !r.no_level.is_empty() {
+                line.push_str(&format!(". No level drawn: {}", r.no_level));
+            }
+            line
+        })
+        .collect();
+    IcbCostChart {
+        title: format!("ICB running costs: {}", fp.name),
+        describe: fp.describe.clone(),
+        fallback,
+        years: rows.iter().map(|r| r.start_year).collect(),
+        envelope,
+        half,
+        points,
+        rules,
+        not_comparable,
+        gaps,
+        current_year: Some(crate::model::FinancialYear::containing(date).0),
     }
 }

@@ -414,3 +414,52 @@ fn check_states_the_as_at_date() {
     let text = run(&["check", "assets/england.ron"]);
     assert!(text.contains("as at 25 Nov 2026"), "{text}");
 }
+
+#[test]
+fn the_flow_of_the_record_runs_on_to_36_icbs_with_frimley_split_by_population() {
+    use ccg_explorer::model::flow::{Flow, FlowSpan, column_dates_for};
+    let tl = england();
+    let dates: Vec<String> = column_dates_for(&tl, FlowSpan::Record)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        dates[dates.len() - 4..],
+        ["2022-04-01", "2022-07-01", "2023-04-01", "2026-04-01"]
+    );
+    let flow = Flow::build_for(&tl, FlowSpan::Record);
+    let counts: Vec<usize> = flow.columns.iter().map(|c| c.nodes.len()).collect();
+    assert_eq!(counts[counts.len() - 3..], [42, 42, 36]);
+    let n = flow.columns.len();
+    let frimley = tl.snapshot().find(OrgKind::Icb, "QNQ").unwrap();
+    let node = flow.columns[n - 2]
+        .nodes
+        .iter()
+        .find(|x| x.org == frimley)
+        .expect("Frimley in the April 2023 column");
+    let mut to: Vec<(String, f64)> = node
+        .next
+        .iter()
+        .map(|(t, share)| {
+            let org = flow.columns[n - 1].nodes[*t as usize].org;
+            (
+                tl.snapshot().org(org).code.clone(),
+                (share * 1000.0).round() / 1000.0,
+            )
+        })
+        .collect();
+    to.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        to,
+        [
+            ("QRL".to_string(), 0.229),
+            ("S0E4D".to_string(), 0.589),
+            ("S9B9J".to_string(), 0.182)
+        ]
+    );
+    // Every column still holds England.
+    for (i, col) in flow.columns.iter().enumerate() {
+        let total: f64 = col.nodes.iter().map(|n| n.value).sum();
+        assert!((50e6..70e6).contains(&total), "column {i}: {total} people");
+    }
+}

@@ -110,10 +110,7 @@ fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
     assert!(h.query_by_label("1,254 neighbourhoods").is_none());
     // The large chart alone takes a short view, with its legend under it.
     h.get_by_label_contains("Running costs: NHS Kent and Medway CCG (91Q), with the 8 CCGs");
-    assert!(
-        h.query_by_label("CCGs and leadership teams over time")
-            .is_none()
-    );
+    assert!(h.query_by_label("Commissioning bodies over time").is_none());
     h.get_by_label("Target: baseline less 20% by 2020/21");
     // Every entry of the legend is on screen, above the timeline, none cut: on this
     // short chart the legend stands beside the plot.

@@ -181,9 +181,9 @@ fn shares_that_are_not_published_are_marked_and_explained() {
 #[test]
 fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
-    h.get_by_label("CCGs and leadership teams").click();
+    h.get_by_label("Commissioning bodies").click();
     h.run();
-    h.get_by_label("CCGs and leadership teams over time");
+    h.get_by_label("Commissioning bodies over time");
     let tl = england();
     let c = tl.counts_at(d("2019-06-01"));
     let shared_teams = c.ccgs_sharing_leadership - (c.ccg - c.leadership_teams);
@@ -304,7 +304,7 @@ fn count_chart_snapshot(theme: egui::Theme, name: &str) {
             ccg_explorer::app::panels::chart::count_chart_ui(ui, &chart, accent, warm, teams);
         });
     h.run();
-    h.get_by_label("CCGs and leadership teams over time");
+    h.get_by_label("Commissioning bodies over time");
     h.get_by_label("Leadership teams");
     h.snapshot(name);
 }

@@ -32,6 +32,8 @@ pub struct At {
 pub struct Charts {
     /// (a) running costs of the footprint.
     pub costs: Arc<CostChart>,
+    /// (a) in the ICB era, when that era is chosen: drawn instead of `costs`.
+    pub icb_costs: Option<Arc<view::IcbCostChart>>,
     /// (b) savings by system.
     pub savings: Arc<SavingsChart>,
     /// (c) the number of CCGs.
@@ -73,7 +75,16 @@ pub struct Caches {
     rows_last: std::cell::RefCell<Arc<Vec<TreeRow>>>,
     details: Memo<(u64, OrgId, Date), Option<Arc<Details>>>,
     cost_lines: Memo<CostLinesKey, Arc<Vec<String>>>,
-    charts: Memo<(At, Option<OrgId>, Option<FinancialYear>, bool), Charts>,
+    charts: Memo<
+        (
+            At,
+            Option<OrgId>,
+            Option<FinancialYear>,
+            bool,
+            view::CostEra,
+        ),
+        Charts,
+    >,
     count_chart: Memo<(u64, Date), CountChart>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
     day_marks: Memo<(u64, Date), Option<Marks>>,
@@ -218,10 +229,15 @@ impl App {
         let key = (
             self.at(),
             self.selection,
-            costs.year_for(self.date),
+            costs
+                .year_for(self.date)
+                .or(Some(FinancialYear::containing(self.date))),
             scenario,
+            self.cost_era(),
         );
         let mut charts = self.caches.charts.get(key, || Charts {
+            icb_costs: (self.cost_era() == view::CostEra::Icb)
+                .then(|| Arc::new(view::icb_cost_chart(tl, self.selection, self.date))),
             costs: Arc::new(view::cost_chart(tl, costs, self.selection, self.date)),
             savings: Arc::new(view::savings_chart(tl, costs, self.date)),
             count: view::count_chart(tl, self.date),

@@ -210,6 +210,8 @@ pub enum Window {
     SetTab(CentralTab),
     /// Show this chart large.
     SetFocusChart(ChartKind),
+    /// Show this era's running costs (`None`: the era of the date shown).
+    SetCostEra(Option<crate::view::CostEra>),
     /// Show this part of the merger flow.
     SetFlowFilter(FlowFilter),
     /// Compare these two dates (the compare view and the tree's marks follow).

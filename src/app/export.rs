@@ -33,10 +33,7 @@ impl ExportKind {
         (ExportKind::Window, "Window as PNG…"),
         (ExportKind::Chart(0), "Running-costs chart as PNG…"),
         (ExportKind::Chart(1), "Savings chart as PNG…"),
-        (
-            ExportKind::Chart(2),
-            "CCGs and leadership teams chart as PNG…",
-        ),
+        (ExportKind::Chart(2), "Commissioning bodies chart as PNG…"),
         (ExportKind::Flow, "Merger flow as PNG…"),
         (ExportKind::TreeCsv, "Tree at this date as CSV…"),
         (ExportKind::CostsCsv, "Running-cost series as CSV…"),

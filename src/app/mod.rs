@@ -180,6 +180,8 @@ pub struct App {
     pub(crate) central_tab: CentralTab,
     /// The chart shown large.
     pub(crate) focus_chart: ChartKind,
+    /// The running-cost era chosen (`None`: the era of the date shown).
+    pub(crate) cost_era: Option<crate::view::CostEra>,
     /// The part of the merger flow shown.
     pub(crate) flow_filter: FlowFilter,
     /// The two dates compared (the compare view and the tree's marks).
@@ -338,6 +340,7 @@ impl App {
             play_carry: 0.0,
             central_tab: options.view.unwrap_or_default(),
             focus_chart: options.chart.unwrap_or_default(),
+            cost_era: None,
             flow_filter: FlowFilter::All,
             compare_dates: options.compare,
             tree_version: 0,
@@ -536,6 +539,12 @@ impl App {
     /// The chart shown large.
     pub fn focus_chart(&self) -> ChartKind {
         self.focus_chart
+    }
+
+    /// The running-cost era the cost chart shows: the one chosen, else the date's.
+    pub fn cost_era(&self) -> crate::view::CostEra {
+        self.cost_era
+            .unwrap_or_else(|| crate::view::CostEra::of_date(&self.world.timeline, self.date))
     }
 
     /// The part of the merger flow shown.

@@ -295,12 +295,14 @@ pub struct RawPoint {
     pub value: f64,
 }
 
-/// The series a point on the CCG count chart may name.
-pub const COUNT_SERIES: [&str; 4] = [
+/// The series a point on the commissioning-bodies chart may name.
+pub const COUNT_SERIES: [&str; 6] = [
     "ccg",
     "leadership_teams",
     "ccgs_sharing_leadership",
     "shared_leadership_teams",
+    "icb",
+    "icbs_sharing_leadership",
 ];
 
 /// A source that figures cite by key.

@@ -425,7 +425,7 @@ impl Snapshot {
     }
 
     /// Every organisation with this code, CCGs first (a sub-ICB location keeps its CCG's
-    /// code, and an ICB its system's ODS code).
+    /// code), then ICBs (a system formed in 2026 is keyed by its ICB's ODS code).
     pub fn find_any(&self, code: &str) -> Vec<OrgId> {
         let code = code.trim();
         let mut found: Vec<OrgId> = OrgKind::ALL
@@ -443,7 +443,7 @@ impl Snapshot {
         }
         found.sort_by_key(|id| {
             let k = self.org(*id).kind;
-            (k != OrgKind::Ccg, k)
+            (k != OrgKind::Ccg, k != OrgKind::Icb, k)
         });
         found
     }

@@ -175,7 +175,7 @@ impl App {
             self.flow_filter = FlowFilter::Region(*r);
             return;
         }
-        let full = crate::model::flow::Flow::build(&tl);
+        let full = crate::model::flow::Flow::build_for(&tl, crate::model::flow::FlowSpan::Record);
         self.flow_filter = match ids.iter().find_map(|id| full.group_for(s, *id)) {
             Some(g) => FlowFilter::Group(g),
             None => {

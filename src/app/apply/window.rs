@@ -9,6 +9,7 @@ impl App {
         match w {
             Window::SetTab(tab) => self.central_tab = tab,
             Window::SetFocusChart(c) => self.focus_chart = c,
+            Window::SetCostEra(e) => self.cost_era = e,
             Window::SetFlowFilter(f) => self.flow_filter = f,
             Window::SetCompareDates(a, b) => self.compare_dates = Some((a, b)),
             Window::SetTheme(t) => self.state.theme = t,

@@ -20,7 +20,7 @@ const TABS: [(CentralTab, &str); 4] = [
 const LARGE: [(ChartKind, &str); 3] = [
     (ChartKind::Costs, "running costs"),
     (ChartKind::Savings, "savings by system"),
-    (ChartKind::CcgCount, "CCGs and leadership teams"),
+    (ChartKind::CcgCount, "Commissioning bodies"),
 ];
 
 /// The central area's views with their own state.

@@ -5,7 +5,7 @@ use egui::Vec2;
 
 use super::chart;
 use crate::app::ViewCtx;
-use crate::app::command::{Command, Selection};
+use crate::app::command::{Command, Selection, Window};
 use crate::model::format::ChartKind;
 use crate::view;
 
@@ -42,13 +42,28 @@ impl ChartsView {
             // Left-aligned, never justified: `ui.columns` stretches words to the edge.
             let layout = egui::Layout::top_down(egui::Align::Min);
             let r = ui.with_layout(layout, |ui| match which {
-                0 => chart::cost_chart_ui(
-                    ui,
-                    &charts.costs,
-                    charts.actual.as_deref().map(Vec::as_slice),
-                    t.accent,
-                    t.changed,
-                ),
+                0 => {
+                    // The era's choice: the CCGs' costs or the ICBs', never both.
+                    let era = app.cost_era();
+                    ui.horizontal(|ui| {
+                        ui.label("Running costs:");
+                        for e in [view::CostEra::Ccg, view::CostEra::Icb] {
+                            if ui.selectable_label(era == e, e.label()).clicked() && era != e {
+                                out.push(Window::SetCostEra(Some(e)).into());
+                            }
+                        }
+                    });
+                    match &charts.icb_costs {
+                        Some(icb) => chart::icb_cost_chart_ui(ui, icb, t.accent, t.changed),
+                        None => chart::cost_chart_ui(
+                            ui,
+                            &charts.costs,
+                            charts.actual.as_deref().map(Vec::as_slice),
+                            t.accent,
+                            t.changed,
+                        ),
+                    }
+                }
                 1 => {
                     clicked = chart::savings_chart_ui(
                         ui,

@@ -226,15 +226,17 @@ fn shared_ui(ui: &mut egui::Ui, d: &view::Details, date: Date, out: &mut Vec<Com
         || d.kind == crate::model::OrgKind::SubIcb.label()
     {
         format!("Shared management ({})", d.shared.len())
+    } else if d.kind == crate::model::OrgKind::Icb.label() {
+        format!("Shared leadership ({})", d.shared.len())
     } else {
         format!(
-            "Shared management among its CCGs on {} ({})",
+            "Shared management or leadership on {} ({})",
             human_date(date),
             d.shared.len()
         )
     };
     ui.label(RichText::new(heading).strong()).on_hover_text(
-            "CCGs that kept their statutory bodies but shared leadership: an accountable officer or a management team. A joint committee shares decisions, not leadership.",
+            "CCGs that kept their statutory bodies but shared leadership: an accountable officer or a management team. A joint committee shares decisions, not leadership. From 2025, ICBs in a leadership cluster share a chair, a chief executive or a team while staying separate legal bodies.",
         );
     for sh in &d.shared {
         ui.horizontal_wrapped(|ui| {
@@ -290,6 +292,16 @@ fn shared_ui(ui: &mut egui::Ui, d: &view::Details, date: Date, out: &mut Vec<Com
 
 /// What the leadership counts mean, for hover texts.
 pub fn leadership_hover(c: &crate::model::Counts) -> String {
+    if c.ccg == 0 && c.icb > 0 {
+        return format!(
+            "{} of the {} are in a leadership cluster (shared leadership; 2025/26 onwards): \
+             ICBs linked by shared leadership count once: {}. Clustered ICBs stay separate \
+             legal bodies.",
+            plural(c.icbs_sharing_leadership, "ICB", "ICBs"),
+            plural(c.icb, "ICB", "ICBs"),
+            plural(c.leadership_teams, "leadership team", "leadership teams")
+        );
+    }
     format!(
         "{} of the {} share an accountable officer or a management team with another CCG. \
          CCGs linked by shared leadership count once: {}. Joint committees share no leadership.",

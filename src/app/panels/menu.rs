@@ -55,6 +55,13 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, search: &mut SearchBox, out: &mut Vec
                     plural(c.leadership_teams, "leadership team", "leadership teams"),
                     plural(c.system, "system", "systems")
                 )
+            } else if c.icbs_sharing_leadership > 0 {
+                format!(
+                    "{} · {} · {}",
+                    plural(c.icb, "ICB", "ICBs"),
+                    plural(c.leadership_teams, "leadership team", "leadership teams"),
+                    plural(c.sub_icb_location, "sub-ICB location", "sub-ICB locations"),
+                )
             } else {
                 format!(
                     "{} · {} · {}",
@@ -63,8 +70,19 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, search: &mut SearchBox, out: &mut Vec
                     plural(c.system, "system", "systems")
                 )
             };
+            // The record's as-at date: nothing after it is known.
+            if let Some(as_at) = app.world.timeline.snapshot().as_at {
+                ui.label(
+                    RichText::new(format!("record as at {}", crate::model::human_date(as_at)))
+                        .weak(),
+                )
+                .on_hover_text(
+                    "The day the record's sources were last checked: the timeline runs to it, \
+                     and nothing later is known.",
+                );
+            }
             let resp = ui.label(RichText::new(summary).strong());
-            if c.ccg > 0 {
+            if c.ccg > 0 || c.icbs_sharing_leadership > 0 {
                 resp.on_hover_text(leadership_hover(&c));
             }
         });

@@ -1,5 +1,5 @@
-//! Chart (c): statutory CCGs and leadership teams over time, with reported figures
-//! beside the record.
+//! Chart (c): commissioning bodies over time (statutory CCGs, then ICBs) and their
+//! leadership teams across both eras, with reported figures beside the record.
 
 use egui::{Color32, RichText};
 use egui_plot::{HoverPosition, Line, LineStyle, Plot, PlotPoints, Points, VLine};
@@ -11,15 +11,18 @@ use crate::view::{CountChart, capitalise};
 fn series_label(series: &str) -> &'static str {
     match series {
         "ccg" => "Statutory CCGs",
+        "icb" => "Statutory ICBs",
         "leadership_teams" => "Leadership teams",
         "ccgs_sharing_leadership" => "CCGs sharing leadership",
-        "shared_leadership_teams" => "Shared leaders (teams over 2+ CCGs)",
+        "icbs_sharing_leadership" => "ICBs sharing leadership (clusters)",
+        "shared_leadership_teams" => "Shared leaders (teams over 2+ bodies)",
         _ => "other",
     }
 }
 
-/// Chart (c): statutory CCGs and leadership teams over time, with the CCGs sharing
-/// leadership, the reported figures beside the record, and the current date marked.
+/// Chart (c): statutory CCGs, then ICBs, and leadership teams over time, with the
+/// bodies sharing leadership, the reported figures beside the record, and the current
+/// date marked.
 pub fn count_chart_ui(
     ui: &mut egui::Ui,
     chart: &CountChart,
@@ -27,25 +30,34 @@ pub fn count_chart_ui(
     warm: Color32,
     teams_colour: Color32,
 ) {
-    ui.label(RichText::new("CCGs and leadership teams over time").strong());
+    ui.label(RichText::new("Commissioning bodies over time").strong());
     ui.label(format!("Marked: {}", chart.marker_label));
-    let top = chart.steps.iter().map(|p| p[1]).fold(0.0, f64::max);
+    let top = chart
+        .steps
+        .iter()
+        .chain(&chart.icbs)
+        .map(|p| p[1])
+        .fold(0.0, f64::max);
     let notes = chart.annotations.clone();
     // What goes under the plot: the notes, or the summary of the figures they give.
-    let below: Vec<String> = match summary_line(chart) {
-        Some(line) => vec![line],
-        None => chart
+    let summaries = summary_lines(chart);
+    let below: Vec<String> = if summaries.is_empty() {
+        chart
             .annotations
             .iter()
             .enumerate()
             .map(|(i, (_, text))| format!("Note {} (dotted line): {text}", i + 1))
-            .collect(),
+            .collect()
+    } else {
+        summaries
     };
     let below_height: f32 = below.iter().map(|t| text_height(ui, t)).sum();
     let height = (ui.available_height() - below_height - 8.0).max(120.0);
     let points = chart.points.clone();
+    let icb_colour = accent.gamma_multiply(0.6);
     let mut legend = vec![
         (Mark::Line, accent, series_label("ccg").to_string()),
+        (Mark::Line, icb_colour, series_label("icb").to_string()),
         (
             Mark::Line,
             teams_colour,
@@ -55,6 +67,11 @@ pub fn count_chart_ui(
             Mark::Dashed,
             teams_colour.gamma_multiply(0.8),
             series_label("ccgs_sharing_leadership").to_string(),
+        ),
+        (
+            Mark::Dashed,
+            warm.gamma_multiply(0.8),
+            series_label("icbs_sharing_leadership").to_string(),
         ),
         (
             Mark::Dotted,
@@ -79,7 +96,7 @@ pub fn count_chart_ui(
             .width(size.x)
             .height(size.y)
             .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-            .y_axis_label("CCGs / teams")
+            .y_axis_label("bodies / teams")
             .x_axis_formatter(|mark, _| {
                 if (mark.value - mark.value.round()).abs() < 1e-6 {
                     format!("{:.0}", mark.value)
@@ -108,6 +125,14 @@ pub fn count_chart_ui(
                 // The step lines: series, points, colour, width and style.
                 let lines = [
                     ("ccg", &chart.steps, accent, 2.0, LineStyle::Solid),
+                    ("icb", &chart.icbs, icb_colour, 2.0, LineStyle::Solid),
+                    (
+                        "icbs_sharing_leadership",
+                        &chart.icb_sharing,
+                        warm.gamma_multiply(0.8),
+                        1.5,
+                        LineStyle::dashed_loose(),
+                    ),
                     (
                         "leadership_teams",
                         &chart.teams,
@@ -200,42 +225,52 @@ pub fn count_chart_ui(
     }
 }
 
-/// The figures notes give beside the record, in a sentence: `Reported (DAC Beachcroft,
-/// 11 June 2019): 127 CCGs sharing leadership, 38 shared leaders (diamonds); the record
-/// that day: 118 and 28 (hollow dots).`
-fn summary_line(chart: &CountChart) -> Option<String> {
-    let first = chart.points.first()?;
+/// The figures each note gives beside the record, a sentence a note: `Reported (DAC
+/// Beachcroft, 11 June 2019): 127 CCGs sharing leadership, 38 shared leaders
+/// (diamonds); the record on 1 Jun 2019: 118 and 28 (hollow dots).`
+fn summary_lines(chart: &CountChart) -> Vec<String> {
     let short = |series: &str| match series {
         "ccg" => "CCGs",
+        "icb" => "ICBs",
         "leadership_teams" => "leadership teams",
         "ccgs_sharing_leadership" => "CCGs sharing leadership",
+        "icbs_sharing_leadership" => "ICBs sharing leadership",
         "shared_leadership_teams" => "shared leaders",
         _ => "",
     };
-    let given: Vec<String> = chart
-        .points
+    // Points of one note share its date and source.
+    let mut groups: Vec<Vec<&crate::view::NotePoint>> = Vec::new();
+    for p in &chart.points {
+        match groups.last_mut() {
+            Some(g) if g[0].date == p.date && g[0].source_title == p.source_title => g.push(p),
+            _ => groups.push(vec![p]),
+        }
+    }
+    groups
         .iter()
-        .map(|p| format!("{:.0} {}", p.value, short(&p.series)))
-        .collect();
-    let record: Vec<String> = chart
-        .points
-        .iter()
-        .map(|p| format!("{:.0}", p.record))
-        .collect();
-    // `DAC Beachcroft, "The NHS Long Term Plan balancing act", 11 June 2019`: the
-    // author and the date, without the article's title.
-    let parts: Vec<&str> = first.source_title.split(", ").collect();
-    let who = match parts.as_slice() {
-        [author, .., date] if parts.len() > 1 => format!("{author}, {date}"),
-        _ => first.source_title.clone(),
-    };
-    Some(format!(
-        "{} ({who}): {} (diamonds); the record on {}: {} (hollow dots).",
-        capitalise(first.basis.label()),
-        given.join(", "),
-        crate::model::human_date(first.date),
-        record.join(" and ")
-    ))
+        .map(|points| {
+            let first = points[0];
+            let given: Vec<String> = points
+                .iter()
+                .map(|p| format!("{:.0} {}", p.value, short(&p.series)))
+                .collect();
+            let record: Vec<String> = points.iter().map(|p| format!("{:.0}", p.record)).collect();
+            // `DAC Beachcroft, "The NHS Long Term Plan balancing act", 11 June 2019`:
+            // the author and the date, without the article's title.
+            let parts: Vec<&str> = first.source_title.split(", ").collect();
+            let who = match parts.as_slice() {
+                [author, .., date] if parts.len() > 1 => format!("{author}, {date}"),
+                _ => first.source_title.clone(),
+            };
+            format!(
+                "{} ({who}): {} (diamonds); the record on {}: {} (hollow dots).",
+                capitalise(first.basis.label()),
+                given.join(", "),
+                crate::model::human_date(first.date),
+                record.join(" and ")
+            )
+        })
+        .collect()
 }
 
 /// The height of `text` wrapped to the width available, as a weak label takes it.

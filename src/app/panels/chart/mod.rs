@@ -3,10 +3,12 @@
 
 mod cost;
 mod count;
+mod icb_cost;
 mod savings;
 
 pub use cost::cost_chart_ui;
 pub use count::count_chart_ui;
+pub use icb_cost::icb_cost_chart_ui;
 pub use savings::savings_chart_ui;
 
 use egui::Color32;

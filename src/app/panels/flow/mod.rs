@@ -21,7 +21,7 @@ pub use layout::{
 use crate::app::ViewCtx;
 use crate::app::command::{Command, Export, Window};
 use crate::app::export::ExportKind;
-use crate::model::flow::{Flow, FlowGroup, FlowTeam};
+use crate::model::flow::{Flow, FlowGroup, FlowSpan, FlowTeam};
 use crate::model::{OrgId, Timeline};
 use crate::view::thousands;
 
@@ -122,7 +122,7 @@ impl FlowView {
         let spawned = std::thread::Builder::new()
             .name("merger-flow".into())
             .spawn(move || {
-                let full = Arc::new(Flow::build(&tl));
+                let full = Arc::new(Flow::build_for(&tl, FlowSpan::Record));
                 let coarse = [Arc::new(full.coarsen(false)), Arc::new(full.coarsen(true))];
                 // If the window moved on, no one is waiting.
                 let _ = tx.send((full, coarse));
@@ -146,7 +146,7 @@ impl FlowView {
         let full = match &self.full {
             Some((k, f)) if *k == key => f.clone(),
             _ => {
-                let f = Arc::new(Flow::build(tl));
+                let f = Arc::new(Flow::build_for(tl, FlowSpan::Record));
                 self.full = Some((key, f.clone()));
                 self.shown = None;
                 f
