@@ -190,16 +190,19 @@ fn the_text_and_csv_at_a_date_carry_the_sharing_and_the_bases() {
     assert!(text.contains("    ≈HARTLEPOOL PCN (U70212)\n"), "{text}");
     let csv = cli(&["at", "2018-06-01", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
+    // The ICB era's columns come after the older ones, which keep their places.
     assert!(
-        header.ends_with(
-            ",basis,source,leadership_team,place_note,ccgs_sharing_leadership,leadership_teams"
+        header.contains(
+            ",basis,source,leadership_team,place_note,ccgs_sharing_leadership,leadership_teams,"
         ),
         "{header}"
     );
+    assert!(header.ends_with(",icb,icb_basis,icbs_sharing_leadership"), "{header}");
     // The day's counts are on every row, as the date is.
     let c = england().counts_at(d("2018-06-01"));
-    let tail = format!(",{},{}", c.ccgs_sharing_leadership, c.leadership_teams);
-    assert!(csv.lines().skip(1).all(|l| l.ends_with(&tail)), "{tail}");
+    let counts = format!(",{},{},", c.ccgs_sharing_leadership, c.leadership_teams);
+    assert!(csv.lines().skip(1).all(|l| l.contains(&counts)), "{counts}");
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",0")), "no ICB shares on 1 Jun 2018");
     // 99P and 99Q shared an accountable officer then: each row names the team.
     let row = csv
         .lines()

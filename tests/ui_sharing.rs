@@ -95,13 +95,13 @@ fn the_details_of_a_ccg_show_its_shared_management_and_lineage() {
 fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
     let mut h = harness_at("2018-06-01", AppOptions::default());
     select(&mut h, "E54000037");
-    h.get_by_label_contains("Shared management among its CCGs on 1 Jun 2018");
+    h.get_by_label_contains("Shared management or leadership on 1 Jun 2018");
     // Before the arrangement began, there is none.
     h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
     h.step();
     h.run();
     assert!(
-        h.query_by_label_contains("Shared management among its CCGs")
+        h.query_by_label_contains("Shared management or leadership on")
             .is_none()
     );
 }
