@@ -288,18 +288,17 @@ fn cli_compare_lists_the_six_2026_mergers_and_the_re_parented_locations() {
         .collect();
     let subs = rows("sub_icb_locations.csv");
     let mut want_moved = BTreeMap::new();
-    for r in &subs {
-        if r["period_start"] == "2026-04-01" {
-            if let Some(before) = subs.iter().find(|p| {
-                p["sicbl_ods_code"] == r["sicbl_ods_code"] && p["period_end"] == "2026-03-31"
-            }) {
-                if before["icb_ods_code"] != r["icb_ods_code"] {
-                    want_moved.insert(
-                        r["sicbl_ods_code"].clone(),
-                        (before["icb_ods_code"].clone(), r["icb_ods_code"].clone()),
-                    );
-                }
-            }
+    for r in subs.iter().filter(|r| r["period_start"] == "2026-04-01") {
+        let before = subs.iter().find(|p| {
+            p["sicbl_ods_code"] == r["sicbl_ods_code"] && p["period_end"] == "2026-03-31"
+        });
+        if let Some(before) = before
+            && before["icb_ods_code"] != r["icb_ods_code"]
+        {
+            want_moved.insert(
+                r["sicbl_ods_code"].clone(),
+                (before["icb_ods_code"].clone(), r["icb_ods_code"].clone()),
+            );
         }
     }
     assert_eq!(want_moved.len(), 23);

@@ -197,12 +197,18 @@ fn the_text_and_csv_at_a_date_carry_the_sharing_and_the_bases() {
         ),
         "{header}"
     );
-    assert!(header.ends_with(",icb,icb_basis,icbs_sharing_leadership"), "{header}");
+    assert!(
+        header.ends_with(",icb,icb_basis,icbs_sharing_leadership"),
+        "{header}"
+    );
     // The day's counts are on every row, as the date is.
     let c = england().counts_at(d("2018-06-01"));
     let counts = format!(",{},{},", c.ccgs_sharing_leadership, c.leadership_teams);
     assert!(csv.lines().skip(1).all(|l| l.contains(&counts)), "{counts}");
-    assert!(csv.lines().skip(1).all(|l| l.ends_with(",0")), "no ICB shares on 1 Jun 2018");
+    assert!(
+        csv.lines().skip(1).all(|l| l.ends_with(",0")),
+        "no ICB shares on 1 Jun 2018"
+    );
     // 99P and 99Q shared an accountable officer then: each row names the team.
     let row = csv
         .lines()

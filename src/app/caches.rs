@@ -66,6 +66,16 @@ const DAY_CHANGES_KEPT: usize = 8;
 /// ones build them in the frame.
 pub const ON_WORKER: usize = 20_000;
 
+/// What the charts depend on: the record, the selection, the year, whether the
+/// scenario is shown, and the running-cost era.
+type ChartsKey = (
+    At,
+    Option<OrgId>,
+    Option<FinancialYear>,
+    bool,
+    view::CostEra,
+);
+
 /// Every memoised view model.
 pub struct Caches {
     rows: Memo<RowsKey, Arc<Vec<TreeRow>>>,
@@ -75,16 +85,7 @@ pub struct Caches {
     rows_last: std::cell::RefCell<Arc<Vec<TreeRow>>>,
     details: Memo<(u64, OrgId, Date), Option<Arc<Details>>>,
     cost_lines: Memo<CostLinesKey, Arc<Vec<String>>>,
-    charts: Memo<
-        (
-            At,
-            Option<OrgId>,
-            Option<FinancialYear>,
-            bool,
-            view::CostEra,
-        ),
-        Charts,
-    >,
+    charts: Memo<ChartsKey, Charts>,
     count_chart: Memo<(u64, Date), CountChart>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
     day_marks: Memo<(u64, Date), Option<Marks>>,
