@@ -2126,6 +2126,49 @@ pub fn cost_lines(
     footprint_cost_lines(model, &model.footprint(tl, org, date), date)
 }
 
+/// Running costs in the ICB era (from July 2022) of the selection (or England) at the
+/// date: the ICB footprint's allowance, envelope and 50% level that financial year.
+/// `None` before the ICB era, or for something with no ICB footprint.
+pub fn icb_cost_lines(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Option<Vec<String>> {
+    use crate::model::icb_costs::IcbCostModel;
+    if CostEra::of_date(tl, date) != CostEra::Icb {
+        return None;
+    }
+    let model = IcbCostModel::new(tl);
+    let fp = match selection {
+        None => model.england(tl),
+        Some(id) => model.footprint(tl, id, date).ok()?,
+    };
+    let year = crate::model::FinancialYear::containing(date);
+    let rows = model.series(tl, &fp);
+    let row = rows.iter().find(|r| r.start_year == year.0)?;
+    let m = |x: f64| format!("£{:.1}m", x / 1e6);
+    let mut lines = vec![format!("ICB era footprint: {}", fp.name)];
+    lines.push(match (row.allowance_gbp, row.allowance_basis) {
+        (Some(g), Some(b)) => format!("Allowance {}: {} ({})", row.year, m(g), b.label()),
+        _ if !row.allowance_parts.is_empty() => format!(
+            "Allowance {}: published (draft) for {} of {} ICBs only; no figure for {}",
+            row.year,
+            row.icbs.saturating_sub(row.missing.len()),
+            row.icbs,
+            row.missing.join(", ")
+        ),
+        _ => format!("Allowance {}: no figure in the record", row.year),
+    });
+    if let Some(e) = row.envelope_gbp {
+        lines.push(format!(
+            "Envelope {}: {} (modelled; covers programme pay too: not comparable with the allowance)",
+            row.year,
+            m(e)
+        ));
+    }
+    if let Some(h) = row.half_gbp {
+        lines.push(format!("Half the 2024/25 allowance: {} (modelled)", m(h)));
+    }
+    lines.push("The CCG era's running costs: choose it above the cost chart.".to_string());
+    Some(lines)
+}
+
 /// Running costs of a footprint at the date.
 pub fn footprint_cost_lines(
     model: &crate::model::costs::CostModel,

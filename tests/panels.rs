@@ -608,6 +608,10 @@ fn the_details_of_an_icb_list_its_leadership_cluster() {
     );
     h.get_by_label("NHS Devon Integrated Care Board");
     h.get_by_label("Shared leadership (1)");
+    // Its running costs are the ICB era's, never the CCGs'.
+    h.get_by_label_contains("ICB era footprint: NHS Devon Integrated Care Board (QJK)");
+    h.get_by_label_contains("Envelope 2025/26: £");
+    assert!(h.query_by_label_contains("Baseline 2017/18").is_none());
     h.get_all_by_label("NHS Cornwall and the Isles of Scilly Integrated Care Board (QT6)")
         .next()
         .unwrap();

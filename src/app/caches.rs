@@ -213,8 +213,15 @@ impl App {
             Some(_) => tl.epoch(self.date),
             None => (0, false),
         };
-        let key = (tl.id(), self.selection, costs.year_for(self.date), epoch);
+        let year = costs
+            .year_for(self.date)
+            .or(Some(FinancialYear::containing(self.date)));
+        let key = (tl.id(), self.selection, year, epoch);
         self.caches.cost_lines.get(key, || {
+            // From July 2022, the ICB era's figures; never mixed with the CCGs'.
+            if let Some(lines) = view::icb_cost_lines(tl, self.selection, self.date) {
+                return Arc::new(lines);
+            }
             Arc::new(match self.selection {
                 Some(id) => view::cost_lines(tl, costs, id, self.date),
                 None => view::footprint_cost_lines(costs, &costs.england(), self.date),

@@ -30,7 +30,8 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         ];
         let presenting = app.presenting;
         for (n, one, many) in big {
-            if many == "leadership teams" && c.ccg == 0 {
+            // Leadership teams count CCGs, then ICBs once clusters began (2025).
+            if many == "leadership teams" && c.ccg == 0 && c.icbs_sharing_leadership == 0 {
                 continue;
             }
             // On a projector: what the story is about, in one line.
@@ -99,7 +100,8 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         if ui
             .checkbox(&mut sharing, "Shared management")
             .on_hover_text(
-                "Mark the days shared management began or ended (short marks below the line)",
+                "Mark the days shared management (CCGs) or a leadership cluster (ICBs, 2025) \
+                 began or ended (short marks below the line)",
             )
             .changed()
         {
