@@ -462,3 +462,56 @@ fn the_flow_of_the_record_runs_on_to_36_icbs_with_frimley_split_by_population() 
         assert!((50e6..70e6).contains(&total), "column {i}: {total} people");
     }
 }
+
+#[test]
+fn what_the_sources_could_not_confirm_is_not_shown_as_published() {
+    // 3: sub-ICB location names from April 2026 follow a convention, except 92A's.
+    let v = json(&["compare", "2026-03-31", "2026-04-01", "--format", "json"]);
+    let renames: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "rename")
+        .collect();
+    assert!(renames.len() >= 20, "{}", renames.len());
+    for c in renames {
+        if c["to"] != "92A" {
+            assert_eq!(c["basis"], "estimated", "{c}");
+        }
+    }
+    // 2: the ONS codes of re-parented sub-ICB locations are assumed unchanged, and
+    // the new codes of 92A and U2G6B were not found.
+    let csv_text = run(&["at", "2026-04-01", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut seen = BTreeMap::new();
+    for rec in r.deserialize::<BTreeMap<String, String>>() {
+        let rec = rec.unwrap();
+        seen.insert(
+            rec["commissioner_code"].clone(),
+            (
+                rec["commissioner_ons_code"].clone(),
+                rec["commissioner_ons_basis"].clone(),
+            ),
+        );
+    }
+    assert_eq!(seen["M1J4Y"].1, "estimated", "{:?}", seen["M1J4Y"]);
+    assert_eq!(seen["92A"].0, "", "{:?}", seen["92A"]);
+    assert_eq!(seen["U2G6B"].0, "", "{:?}", seen["U2G6B"]);
+    // 4: which way the 2023 Surrey and Sussex boundary moved is not known.
+    let v = json(&["compare", "2023-03-31", "2023-04-01", "--format", "json"]);
+    for c in v["changes"].as_array().unwrap() {
+        if c["to"] == "92A" || c["to"] == "70F" {
+            assert_ne!(c["basis"], "published", "{c}");
+        }
+    }
+    // 6: clusters are reported, and their dates carry their precision.
+    let v = json(&["lineage", "QJK", "--format", "json"]);
+    let c14 = v["shared_management"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "C14")
+        .expect("Devon's cluster");
+    assert_eq!(c14["basis"], "reported");
+    assert_eq!(c14["from_precision"], "month");
+}
