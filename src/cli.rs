@@ -26,7 +26,8 @@ use crate::model::{Date, Timeline};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::{OrgKind, plural};
 
-/// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022.
+/// Explore how England's Clinical Commissioning Groups merged, 2013 to 2022, and the
+/// integrated care boards that followed them, to the record's as-at date.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Parser)]
 #[command(name = "ccg-explorer", version, about)]
@@ -137,7 +138,7 @@ impl From<ChartArg> for crate::model::format::ChartKind {
 pub enum ViewArg {
     /// The running-cost charts.
     Charts,
-    /// The merger flow, 2013 to 2022.
+    /// The merger flow, from the 2013 CCGs to the ICBs at the record's end.
     Flow,
     /// Two dates compared.
     Compare,
