@@ -184,7 +184,8 @@ impl Io {
 
     /// Finished file work, each as a [`Done`].
     pub fn finished(&self) -> Vec<Done> {
-        self.mail.rx
+        self.mail
+            .rx
             .try_iter()
             .map(|r| Done::Io(Payload::new(r)))
             .collect()
