@@ -256,7 +256,8 @@ pub enum Command {
         /// Folder with the CSVs.
         #[arg(long, default_value = "assets/sources")]
         sources: PathBuf,
-        /// Where to write the RON snapshot.
+        /// Where to write the RON snapshot (the map's geography goes beside it, as
+        /// `.geo`).
         #[arg(long, default_value = "assets/england.ron")]
         out: PathBuf,
     },
@@ -905,6 +906,11 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             let snap = crate::import::build_england(&sources)?;
             let bytes = write_checked(&snap, "the importer", &dest)?;
             writeln!(out, "wrote {} ({bytes} bytes)", dest.display())?;
+            // The map's geography goes beside it (the embedded one is assets/england.geo).
+            let geo = crate::geo::build::to_bytes(&crate::geo::build::build(&sources)?)?;
+            let geo_dest = dest.with_extension("geo");
+            write_atomic(&geo_dest, &geo)?;
+            writeln!(out, "wrote {} ({} bytes)", geo_dest.display(), geo.len())?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -4,6 +4,7 @@
 //! - [`model`]: the snapshot format, loading and validation, and the timeline engine.
 //!   It never imports egui and can be driven from the CLI, tests and benchmarks.
 //! - [`import`]: builds the embedded England snapshot from the sourced CSVs.
+//! - [`geo`]: England's geography for the map (areas by era, places, hex layouts).
 //! - [`view`]: view models (tree rows, details, charts, search) the panels draw.
 //! - [`io`]: reading and atomically writing files, the reports (the record on a date,
 //!   lineages, comparisons and costs as text, JSON and CSV), background loading and
@@ -17,6 +18,7 @@ pub mod app;
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod geo;
 pub mod import;
 pub mod io;
 pub mod model;

@@ -341,3 +341,25 @@ fn estimated_figures_stay_labelled() {
             .all(|l| l.basis == Provenance::Estimated)
     );
 }
+
+/// The committed assets/england.geo (the map's geography) is exactly what the importer
+/// builds from assets/sources/geo, and the binary embeds it. If this fails, run
+/// `cargo run --release -- import` and commit.
+#[test]
+fn regenerating_the_england_geography_gives_the_committed_file() {
+    let file = ccg_explorer::geo::build::build(std::path::Path::new("assets/sources")).unwrap();
+    let bytes = ccg_explorer::geo::build::to_bytes(&file).unwrap();
+    let committed = std::fs::read("assets/england.geo").unwrap();
+    assert!(
+        bytes == committed,
+        "assets/england.geo is stale: run `cargo run --release -- import`"
+    );
+    assert_eq!(
+        committed,
+        ccg_explorer::geo::ENGLAND_GEO,
+        "the binary embeds the committed file"
+    );
+    // And it reads back: nine eras, 152 places.
+    let g = ccg_explorer::geo::Geography::new(&committed).unwrap();
+    assert_eq!((g.eras.len(), g.places.areas.len()), (9, 152));
+}
