@@ -230,7 +230,12 @@ fn an_open_ended_snapshot_opens_in_the_window_and_every_view_draws() {
                 shows_ccg_count(&h);
             }
         }
-        // Running costs are drawn for the last year too: the chart names the footprint.
-        h.get_by_label_contains("Running costs: England");
+        // Running costs are drawn for the last year too: the chart names the footprint
+        // (the ICB era's chart when the last day is in it).
+        let era = ccg_explorer::view::CostEra::of_date(h.state().timeline(), h.state().date());
+        h.get_by_label_contains(match era {
+            ccg_explorer::view::CostEra::Ccg => "Running costs: England",
+            ccg_explorer::view::CostEra::Icb => "ICB running costs: England",
+        });
     }
 }
