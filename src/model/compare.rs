@@ -408,8 +408,22 @@ pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
                 continue;
             }
         };
+        // A rename says the new name (the organisation keeps one name, its latest or
+        // its first, and the note says what it was).
+        let note = if kind == ChangeKind::Rename
+            && !ev.name.is_empty()
+            && !ev.note.contains(&format!("to {}", ev.name))
+        {
+            if ev.note.is_empty() {
+                format!("to {}", ev.name)
+            } else {
+                format!("to {}; {}", ev.name, ev.note)
+            }
+        } else {
+            ev.note.clone()
+        };
         changes.push(Change {
-            note: ev.note.clone(),
+            note,
             basis: ev.basis,
             ..change(kind, ev.date, ev.from.clone(), ev.to)
         });
