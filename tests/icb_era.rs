@@ -515,3 +515,23 @@ fn what_the_sources_could_not_confirm_is_not_shown_as_published() {
     assert_eq!(c14["basis"], "reported");
     assert_eq!(c14["from_precision"], "month");
 }
+
+#[test]
+fn the_timeline_marks_the_clusters_and_the_2026_wave() {
+    let tl = england();
+    let m = ccg_explorer::view::timeline_model(&tl);
+    let on = |day: &str| {
+        m.sharing
+            .iter()
+            .find(|x| x.date == d(day))
+            .map(|x| x.lines.join("\n"))
+            .unwrap_or_default()
+    };
+    assert!(
+        on("2025-09-01").contains("QJ2, QJM, QT1 (C18)"),
+        "{}",
+        on("2025-09-01")
+    );
+    // The six clusters that became ICBs end on the day of the mergers.
+    assert_eq!(on("2026-04-01").matches("ended").count(), 6, "{}", on("2026-04-01"));
+}
