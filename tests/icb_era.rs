@@ -533,5 +533,10 @@ fn the_timeline_marks_the_clusters_and_the_2026_wave() {
         on("2025-09-01")
     );
     // The six clusters that became ICBs end on the day of the mergers.
-    assert_eq!(on("2026-04-01").matches("ended").count(), 6, "{}", on("2026-04-01"));
+    assert_eq!(
+        on("2026-04-01").matches("ended").count(),
+        6,
+        "{}",
+        on("2026-04-01")
+    );
 }

@@ -621,7 +621,7 @@ fn the_details_of_an_icb_list_its_leadership_cluster() {
 fn the_icb_running_cost_view_follows_lineage_and_keeps_the_eras_apart() {
     let app = app_on("2026-04-01", Some("S1Y5D"));
     let mut h = harness(
-        [1000.0, 900.0],
+        [1000.0, 1300.0],
         egui::Theme::Light,
         app,
         panels::charts::ChartsView::default(),

@@ -10,7 +10,7 @@ use crate::view::{IcbCostChart, capitalise};
 
 /// Chart (a) for the ICB era.
 pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color32, warm: Color32) {
-    let compact = ui.available_height() < 420.0;
+    let compact = ui.available_height() < 560.0;
     let note = |ui: &mut egui::Ui, text: RichText| {
         let label = egui::Label::new(text);
         if compact {
