@@ -193,17 +193,17 @@ fn share_hover(s: &Snapshot, who: OrgId, served: &Served, of_what: &str) -> Stri
 }
 
 /// The served-by text of a place: `NHS A CCG (A01) ≈60% · NHS B CCG (B01) ≈40%`.
-fn served_text(s: &Snapshot, served: &[Served]) -> String {
+fn served_text(s: &Snapshot, served: &[Served], date: Date) -> String {
     served
         .iter()
         .map(|c| {
             let o = s.org(c.commissioner);
             if c.share < FULL_SHARE {
-                format!("{} {}", o.label(), share_text(c.basis, c.share))
+                format!("{} {}", o.label_on(date), share_text(c.basis, c.share))
             } else if approx_share(c.basis, c.share) {
-                format!("{APPROX}{}", o.label())
+                format!("{APPROX}{}", o.label_on(date))
             } else {
-                o.label()
+                o.label_on(date)
             }
         })
         .collect::<Vec<_>>()
@@ -268,7 +268,7 @@ fn commissioner_row(
         kind: RowKind::Commissioner,
         key,
         org: Some(id),
-        label: o.label(),
+        label: o.label_on(date),
         detail,
         expandable: false,
         open: false,
@@ -432,7 +432,7 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                     let place = s.org(p.place);
                     let pkey = format!("{key}/p:{}", place.code);
                     let p_open = open.is_open(&pkey);
-                    let mut detail = served_text(s, &p.served_by);
+                    let mut detail = served_text(s, &p.served_by, date);
                     if p.share_in_system < FULL_SHARE {
                         detail.push_str(&format!(
                             " (this system serves {})",
@@ -907,6 +907,15 @@ pub struct Details {
     pub note: String,
 }
 
+/// A link labelled with the name the organisation had on `date`.
+fn link_on(s: &Snapshot, id: OrgId, date: Date, note: impl Into<String>) -> OrgLink {
+    OrgLink {
+        org: id,
+        label: s.org(id).label_on(date),
+        note: note.into(),
+    }
+}
+
 fn link(s: &Snapshot, id: OrgId, note: impl Into<String>) -> OrgLink {
     OrgLink {
         org: id,
@@ -1048,7 +1057,7 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
                 if l.a == org {
                     places.push(link(s, l.b, share(l.share) + &named(l.b)));
                 } else {
-                    members.push(link(s, l.a, share(l.share)));
+                    members.push(link_on(s, l.a, date, share(l.share)));
                 }
             }
             LinkKind::NeighbourhoodCcg | LinkKind::NeighbourhoodSubIcb => {
@@ -1066,14 +1075,14 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
                             .to_string(),
                     ));
                 } else {
-                    members.push(link(s, l.a, basis));
+                    members.push(link_on(s, l.a, date, basis));
                 }
             }
             _ => {
                 if l.a == org {
                     belongs_to.push(link(s, l.b, s.org(l.b).kind.label()));
                 } else {
-                    members.push(link(s, l.a, ""));
+                    members.push(link_on(s, l.a, date, ""));
                 }
             }
         }
@@ -1117,7 +1126,7 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
     });
     Details {
         org,
-        name: o.name.clone(),
+        name: o.name_on(date).to_string(),
         kind: o.kind.label().to_string(),
         code: o.code.clone(),
         ons: o.ons.clone().filter(|x| *x != o.code),

@@ -540,3 +540,31 @@ fn the_timeline_marks_the_clusters_and_the_2026_wave() {
         on("2026-04-01")
     );
 }
+
+#[test]
+fn a_renamed_sub_icb_location_is_named_as_it_was_on_each_day() {
+    let tl = england();
+    let s = tl.snapshot();
+    let m = s.find(OrgKind::SubIcb, "M1J4Y").unwrap();
+    assert_eq!(
+        s.org(m).name_on(d("2026-03-31")),
+        "NHS Bedfordshire, Luton and Milton Keynes ICB - M1J4Y"
+    );
+    assert_eq!(
+        s.org(m).name_on(d("2026-04-01")),
+        "NHS Central East ICB - M1J4Y"
+    );
+    // The new name is inferred from the convention: not published.
+    assert_eq!(
+        s.org(m).name_basis_on(d("2026-04-01")),
+        Some(ccg_explorer::model::Provenance::Estimated)
+    );
+    let v = json(&["at", "2026-04-01", "--format", "json"]);
+    let text = v.to_string();
+    assert!(
+        text.contains("\"NHS Central East ICB - M1J4Y\""),
+        "new name in at"
+    );
+    let v = json(&["at", "2025-04-01", "--format", "json"]);
+    assert!(!v.to_string().contains("NHS Central East ICB - M1J4Y"));
+}

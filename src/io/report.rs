@@ -58,8 +58,14 @@ fn org_json(s: &Snapshot, id: OrgId) -> Value {
 }
 
 /// A served-by or neighbourhood entry with its share, basis and source.
-fn served_json(s: &Snapshot, c: &Served) -> Value {
+fn served_json(s: &Snapshot, c: &Served, date: Date) -> Value {
     let mut v = org_json(s, c.commissioner);
+    // Its name that day (a sub-ICB location renamed with its new ICB in 2026).
+    let o = s.org(c.commissioner);
+    v["name"] = json!(o.name_on(date));
+    if let Some(b) = o.name_basis_on(date).filter(|b| !b.is_published()) {
+        v["name_basis"] = json!(b.label());
+    }
     v["share"] = json!(round4(c.share));
     v["basis"] = json!(c.basis.label());
     v["source"] = json!(s.link(c.link).source);
@@ -213,7 +219,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                                 "name": place.name,
                                 "share_in_system": round4(p.share_in_system),
                                 "served_by": p.served_by.iter().map(|c| {
-                                    let mut v = served_json(s, c);
+                                    let mut v = served_json(s, c, date);
                                     let codes = team_codes(s, team(c.commissioner));
                                     if !codes.is_empty() {
                                         v["leadership_team"] = json!(codes.split(';').collect::<Vec<_>>());
@@ -227,7 +233,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                                     }
                                     v
                                 }).collect::<Vec<_>>(),
-                                "neighbourhoods": p.neighbourhoods.iter().map(|n| served_json(s, n)).collect::<Vec<_>>(),
+                                "neighbourhoods": p.neighbourhoods.iter().map(|n| served_json(s, n, date)).collect::<Vec<_>>(),
                             });
                             if place.named_later(date) {
                                 v["note"] = json!(place.named_later_note());
@@ -342,7 +348,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             &place.name,
                             o.kind.label(),
                             &o.code,
-                            &o.name,
+                            o.name_on(date),
                             &format!("{:.4}", c.share),
                             &scenario,
                             c.basis.label(),
@@ -427,10 +433,15 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                             } else {
                                 ""
                             };
+                            let name_mark = match o.name_basis_on(date) {
+                                Some(b) if !b.is_published() => APPROX,
+                                _ => "",
+                            };
+                            let label = format!("{name_mark}{}", o.label_on(date));
                             let mut t = if c.share < FULL_SHARE {
-                                format!("{} {mark}{:.1}%", o.label(), c.share * 100.0)
+                                format!("{label} {mark}{:.1}%", c.share * 100.0)
                             } else {
-                                format!("{mark}{}", o.label())
+                                format!("{mark}{label}")
                             };
                             let own_icb = icb_of(s, c.commissioner, date).map(|x| x.0);
                             if let Some(tm) = team(c.commissioner).filter(|t| t.shared()) {

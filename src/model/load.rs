@@ -761,6 +761,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
                 population,
                 named_from: r.named_from,
                 note: r.note.clone(),
+                renames: Vec::new(),
             });
         }
     }
@@ -1175,6 +1176,15 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     check_endings(&mut ck, &orgs, &events, &event_pos);
     check_memberships(&mut ck, &orgs, &links, &link_pos);
     events.sort_by_key(|e| e.date);
+    // The names renames give, in date order: an organisation's name on a day.
+    for e in &events {
+        if e.kind == EventKind::Rename
+            && !e.name.trim().is_empty()
+            && let Some(o) = orgs.get_mut(e.to.ix())
+        {
+            o.renames.push((e.date, e.name.trim().to_string(), e.basis));
+        }
+    }
 
     // Money.
     let money = &raw.money;

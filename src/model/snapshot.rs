@@ -87,9 +87,37 @@ pub struct Org {
     pub named_from: Option<Date>,
     /// Notes.
     pub note: String,
+    /// Names it took on later (its rename events, by date): the day, the new name and
+    /// how it is known. See [`Org::name_on`].
+    pub renames: Vec<(Date, String, Option<Provenance>)>,
 }
 
 impl Org {
+    /// Its name on `date`: the last it took on by then (a sub-ICB location renamed
+    /// with its new ICB in April 2026), else `name`.
+    pub fn name_on(&self, date: Date) -> &str {
+        self.renames
+            .iter()
+            .rev()
+            .find(|(d, _, _)| *d <= date)
+            .map(|(_, n, _)| n.as_str())
+            .unwrap_or(&self.name)
+    }
+
+    /// `NHS Central East ICB - M1J4Y (M1J4Y)` on a day from April 2026.
+    pub fn label_on(&self, date: Date) -> String {
+        format!("{} ({})", self.name_on(date), self.code)
+    }
+
+    /// How its name on `date` is known, when it came from a rename that says.
+    pub fn name_basis_on(&self, date: Date) -> Option<Provenance> {
+        self.renames
+            .iter()
+            .rev()
+            .find(|(d, _, _)| *d <= date)
+            .and_then(|(_, _, b)| *b)
+    }
+
     /// Whether it exists on `date`.
     pub fn alive_on(&self, date: Date) -> bool {
         self.from <= date && date <= self.to
