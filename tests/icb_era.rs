@@ -375,6 +375,13 @@ fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
         n += 1;
     }
     assert_eq!(n, 5, "2022/23 to 2026/27");
+    // The 2024/25 row lists each ICB's published (draft) allowance, with its basis.
+    let row = csv_text
+        .lines()
+        .find(|l| l.starts_with("England,2024/25,"))
+        .unwrap();
+    assert!(row.contains("QHG 15530000 x1.0000 published"), "{row}");
+    assert!(row.contains("QOC 7700000 x1.0000 reported"), "{row}");
     // The text says the envelope cannot be read against the allowance.
     let text = run(&["costs", "--footprint", "S1Y5D"]);
     assert!(

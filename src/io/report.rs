@@ -803,6 +803,7 @@ pub fn write_icb_costs(
                 "half_of_2024_25_allowance_gbp",
                 "half_basis",
                 "note",
+                "allowance_parts",
             ])?;
             let comparable = model
                 .targets
@@ -831,6 +832,20 @@ pub fn write_icb_costs(
                     num(r.half_gbp),
                     basis(r.half_basis).to_string(),
                     r.gap.clone(),
+                    // Each body's own figure: code, GBP, the share in the footprint, basis.
+                    r.allowance_parts
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{} {:.0} x{:.4} {}",
+                                p.code,
+                                p.gbp,
+                                p.weight,
+                                p.basis.label()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ])?;
             }
             out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
