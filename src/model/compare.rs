@@ -166,9 +166,12 @@ impl Change {
                 )
             }
             ChangeKind::MovedIcb => match (self.left, self.into) {
-                (Some(l), Some(i)) => {
-                    format!("{} now in {} (was {})", label(self.to), label(i), label(l))
-                }
+                (Some(l), Some(i)) => format!(
+                    "{} now in {} (was {})",
+                    s.org(self.to).label_on(self.date),
+                    label(i),
+                    label(l)
+                ),
                 _ => format!("{} moved to another ICB", label(self.to)),
             },
             ChangeKind::Rename => format!("{}: renamed{note}", label(self.to)),
