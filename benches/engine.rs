@@ -84,5 +84,25 @@ fn costs(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, load, queries, costs);
+fn map(c: &mut Criterion) {
+    use ccg_explorer::geo::{Geography, frame::map_frame};
+    let tl = Timeline::new(load_str(ccg_explorer::ENGLAND_RON).expect("valid").snapshot);
+    c.bench_function("england/map geography: read + triangulate", |b| {
+        b.iter(|| black_box(Geography::england().expect("valid")))
+    });
+    let geo = Geography::england().expect("valid");
+    let days = random_days(256);
+    c.bench_function(
+        "england/map frame: holders of every area (random dates)",
+        |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) % days.len();
+                black_box(map_frame(&tl, &geo, days[i]).map(|f| f.orgs.len()))
+            })
+        },
+    );
+}
+
+criterion_group!(benches, load, queries, costs, map);
 criterion_main!(benches);

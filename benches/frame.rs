@@ -110,5 +110,50 @@ fn flow_frames(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frames, flow_frames);
+fn map_frames(c: &mut Criterion) {
+    // The map of England: 191 CCG areas (about 40,000 triangles), their borders, labels.
+    let (ctx, mut app) = setup_view(Some("15N"), Some(CentralTab::Map));
+    let mut t = 1.0;
+    // The geography is read on a worker the first time: wait for it (bounded).
+    for _ in 0..2_000 {
+        if app.map_drawn() > 0 {
+            break;
+        }
+        std::thread::yield_now();
+        t += 1.0 / 60.0;
+        frame(&ctx, &mut app, t);
+    }
+    assert!(app.map_drawn() > 0, "the map never drew");
+    c.bench_function("frame/england, map", |b| {
+        b.iter(|| {
+            t += 1.0 / 60.0;
+            black_box(frame(&ctx, &mut app, t))
+        })
+    });
+    // The pointer moving over the map: hit-testing, the hovered area outlined, its
+    // hover text.
+    let mut y = 0.0f32;
+    c.bench_function("frame/england, map, pointer moving", |b| {
+        b.iter(|| {
+            t += 1.0 / 60.0;
+            y = (y + 7.0) % 500.0;
+            let p = egui::pos2(900.0, 250.0 + y);
+            black_box(frame_at(&ctx, &mut app, t, Some(p)))
+        })
+    });
+    // Scrubbing through the eras: a new date every frame (a new frame of holders, and
+    // the merger transition when an era changes).
+    let first = Date::from_ymd_opt(2013, 4, 1).unwrap_or(Date::MIN);
+    let mut day = 0i64;
+    c.bench_function("frame/england, map, new date every frame", |b| {
+        b.iter(|| {
+            day = (day + 17) % 3_380;
+            app.push(cmd::Time::SetDate(first + chrono::Duration::days(day)));
+            t += 1.0 / 60.0;
+            black_box(frame(&ctx, &mut app, t))
+        })
+    });
+}
+
+criterion_group!(benches, frames, flow_frames, map_frames);
 criterion_main!(benches);

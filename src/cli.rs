@@ -144,6 +144,8 @@ pub enum ViewArg {
     Compare,
     /// Counts and the changes near the date.
     Changes,
+    /// England on the date: CCG areas, or places as hexes.
+    Map,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -154,6 +156,7 @@ impl From<ViewArg> for crate::app::CentralTab {
             ViewArg::Flow => crate::app::CentralTab::Flow,
             ViewArg::Compare => crate::app::CentralTab::Compare,
             ViewArg::Changes => crate::app::CentralTab::Changes,
+            ViewArg::Map => crate::app::CentralTab::Map,
         }
     }
 }

@@ -201,6 +201,59 @@ pub enum CentralTab {
     Flow,
     /// Two dates side by side.
     Compare,
+    /// England on the date: CCG areas, or places as hexes.
+    Map,
+}
+
+/// What the map shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapLayout {
+    /// The CCG (sub-ICB location) areas on real geography.
+    Areas,
+    /// The 152 places as equal hexes.
+    PlaceHexes,
+    /// The PCNs as equal hexes.
+    PcnHexes,
+}
+
+/// What colours the map's areas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFill {
+    /// The system (or ICB) of each commissioner.
+    System,
+    /// Each commissioner its own colour.
+    Ccg,
+    /// Shared leadership teams coloured, others grey.
+    Leadership,
+    /// Modelled savings of the system against the target.
+    Savings,
+}
+
+/// The map's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapSettings {
+    /// Areas or hexes.
+    pub layout: MapLayout,
+    /// What colours them.
+    pub fill: MapFill,
+    /// Places' borders dashed over the areas.
+    pub places: bool,
+    /// A click selects the place under the pointer (else its commissioner).
+    pub select_places: bool,
+    /// Areas run together when the date crosses a merger wave.
+    pub animate: bool,
+}
+
+impl Default for MapSettings {
+    fn default() -> Self {
+        MapSettings {
+            layout: MapLayout::Areas,
+            fill: MapFill::System,
+            places: false,
+            select_places: true,
+            animate: true,
+        }
+    }
 }
 
 /// The window.
@@ -214,6 +267,8 @@ pub enum Window {
     SetCostEra(Option<crate::view::CostEra>),
     /// Show this part of the merger flow.
     SetFlowFilter(FlowFilter),
+    /// Change what the map shows.
+    SetMap(MapSettings),
     /// Compare these two dates (the compare view and the tree's marks follow).
     SetCompareDates(Date, Date),
     /// Light, dark or system.

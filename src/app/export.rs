@@ -25,16 +25,19 @@ pub enum ExportKind {
     CostsCsv,
     /// The merger flow as PNG.
     Flow,
+    /// The map as PNG.
+    Map,
 }
 
 impl ExportKind {
     /// Every kind, with its menu label.
-    pub const MENU: [(ExportKind, &'static str); 7] = [
+    pub const MENU: [(ExportKind, &'static str); 8] = [
         (ExportKind::Window, "Window as PNG…"),
         (ExportKind::Chart(0), "Running-costs chart as PNG…"),
         (ExportKind::Chart(1), "Savings chart as PNG…"),
         (ExportKind::Chart(2), "Commissioning bodies chart as PNG…"),
         (ExportKind::Flow, "Merger flow as PNG…"),
+        (ExportKind::Map, "Map as PNG…"),
         (ExportKind::TreeCsv, "Tree at this date as CSV…"),
         (ExportKind::CostsCsv, "Running-cost series as CSV…"),
     ];
@@ -43,7 +46,7 @@ impl ExportKind {
     pub fn is_picture(self) -> bool {
         matches!(
             self,
-            ExportKind::Window | ExportKind::Chart(_) | ExportKind::Flow
+            ExportKind::Window | ExportKind::Chart(_) | ExportKind::Flow | ExportKind::Map
         )
     }
 
@@ -66,6 +69,7 @@ impl ExportKind {
             ),
             ExportKind::TreeCsv => format!("tree-{date}.csv"),
             ExportKind::Flow => format!("merger-flow-{date}.png"),
+            ExportKind::Map => format!("map-{date}.png"),
             ExportKind::CostsCsv => "running-costs.csv".to_string(),
         }
     }

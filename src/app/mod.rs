@@ -184,6 +184,8 @@ pub struct App {
     pub(crate) cost_era: Option<crate::view::CostEra>,
     /// The part of the merger flow shown.
     pub(crate) flow_filter: FlowFilter,
+    /// What the map shows.
+    pub(crate) map: command::MapSettings,
     /// The two dates compared (the compare view and the tree's marks).
     pub(crate) compare_dates: Option<(Date, Date)>,
     /// Counts changes of the tree's open nodes (its rows are rebuilt).
@@ -342,6 +344,7 @@ impl App {
             focus_chart: options.chart.unwrap_or_default(),
             cost_era: None,
             flow_filter: FlowFilter::All,
+            map: command::MapSettings::default(),
             compare_dates: options.compare,
             tree_version: 0,
             reveal_version: 0,
@@ -475,6 +478,18 @@ impl App {
         self.services.loader.busy.is_some()
     }
 
+    /// Areas (or hexes) the map drew in its last frame.
+    pub fn map_drawn(&self) -> usize {
+        self.panels.central.map.drawn
+    }
+
+    /// Where a point of England (longitude, latitude) was on the screen in the map's
+    /// last frame.
+    pub fn map_screen_point(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        let t = self.panels.central.map.transform?;
+        Some(t.to_screen(crate::geo::project(lon, lat)))
+    }
+
     /// How many loads finished after they were cancelled or superseded (their results
     /// dropped unseen).
     pub fn loads_dropped(&self) -> u64 {
@@ -486,6 +501,7 @@ impl App {
     pub fn building(&self) -> bool {
         self.rows_building()
             || (self.central_tab == CentralTab::Flow && self.panels.flow.building())
+            || (self.central_tab == CentralTab::Map && self.panels.central.map.building())
             || self.scenario_applying()
     }
 

@@ -11,6 +11,7 @@
 //! (egui fills only convex shapes) once, on a worker.
 
 pub mod build;
+pub mod frame;
 
 use serde::{Deserialize, Serialize};
 
@@ -315,6 +316,18 @@ impl Geography {
             (self.eras[last].from.is_some_and(|f| date >= f)).then_some(last)
         })
     }
+}
+
+/// The embedded England geography, read and triangulated once per run.
+pub fn england_shared() -> Result<std::sync::Arc<Geography>, String> {
+    static ONCE: std::sync::OnceLock<Result<std::sync::Arc<Geography>, String>> =
+        std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        Geography::england()
+            .map(std::sync::Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .clone()
 }
 
 /// The box `points` fit in.

@@ -11,6 +11,7 @@ impl App {
             Window::SetFocusChart(c) => self.focus_chart = c,
             Window::SetCostEra(e) => self.cost_era = e,
             Window::SetFlowFilter(f) => self.flow_filter = f,
+            Window::SetMap(m) => self.map = m,
             Window::SetCompareDates(a, b) => self.compare_dates = Some((a, b)),
             Window::SetTheme(t) => self.state.theme = t,
             Window::ToggleFullscreen => set_fullscreen(ctx, None),

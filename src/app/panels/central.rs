@@ -4,14 +4,16 @@
 use super::charts::ChartsView;
 use super::compare::CompareView;
 use super::flow::FlowView;
+use super::map::MapView;
 use crate::app::ViewCtx;
 use crate::app::command::{CentralTab, Command, Window};
 use crate::model::format::ChartKind;
 
 /// The tabs, in order, with their names.
-const TABS: [(CentralTab, &str); 4] = [
+const TABS: [(CentralTab, &str); 5] = [
     (CentralTab::Charts, "Running costs"),
     (CentralTab::Flow, "Merger flow"),
+    (CentralTab::Map, "Map"),
     (CentralTab::Compare, "Compare dates"),
     (CentralTab::Changes, "Counts and changes"),
 ];
@@ -28,6 +30,7 @@ const LARGE: [(ChartKind, &str); 3] = [
 pub struct Central {
     pub charts: ChartsView,
     pub compare: CompareView,
+    pub map: MapView,
 }
 
 impl Central {
@@ -66,6 +69,7 @@ impl Central {
             CentralTab::Changes => super::changes::ui(ui, cx, out),
             CentralTab::Flow => flow.ui(ui, cx, out),
             CentralTab::Compare => self.compare.ui(ui, cx, out),
+            CentralTab::Map => self.map.ui(ui, cx, out),
         }
     }
 }

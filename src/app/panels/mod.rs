@@ -13,6 +13,7 @@ pub mod details;
 pub mod dialogs;
 pub mod flow;
 pub mod keys;
+pub mod map;
 pub mod menu;
 pub mod overlay;
 pub mod path_prompt;
@@ -147,6 +148,7 @@ impl Panels {
         match kind {
             ExportKind::Chart(i) => self.central.charts.rects.get(i).copied().flatten(),
             ExportKind::Flow => self.flow.rect,
+            ExportKind::Map => self.central.map.rect,
             _ => None,
         }
     }
