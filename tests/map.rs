@@ -99,3 +99,34 @@ fn no_map_before_the_first_ccgs_or_for_a_snapshot_without_english_codes() {
     assert!(matches!(err, NoMap::NoGeography(_)));
     assert!(err.to_string().contains("No geography in this snapshot"));
 }
+
+#[test]
+fn after_april_2026_the_map_has_36_icbs_and_frimley_s_split_is_marked_approximate() {
+    let tl = england();
+    let geo = Geography::england().unwrap();
+    let s = tl.snapshot();
+    for (date, icbs) in [("2026-03-31", 42), ("2026-04-01", 36), ("2026-11-25", 36)] {
+        let f = map_frame(&tl, &geo, d(date)).unwrap();
+        let c = tl.counts_at(d(date));
+        assert_eq!(f.orgs.len(), c.sub_icb_location, "{date}");
+        assert_eq!(f.orgs.len(), 106, "{date}");
+        assert_eq!(f.systems.len(), icbs, "{date}");
+        assert_eq!(f.unheld, 0, "{date}");
+    }
+    // D4U1Y's area is shared by its three successors, drawn approximately.
+    let f = map_frame(&tl, &geo, d("2026-04-01")).unwrap();
+    let era = &geo.eras[f.era];
+    let i = era.areas.iter().position(|a| a.code == "D4U1Y").unwrap();
+    let h = f.holder(i).unwrap();
+    let mut all: Vec<&str> = std::iter::once(h.org)
+        .chain(h.split_with.iter().copied())
+        .map(|o| s.org(o).code.as_str())
+        .collect();
+    all.sort();
+    assert_eq!(all, ["92A", "D9Y0V", "U2G6B"]);
+    // The day before, it is still D4U1Y's own and whole.
+    let f = map_frame(&tl, &geo, d("2026-03-31")).unwrap();
+    let h = f.holder(i).unwrap();
+    assert_eq!(s.org(h.org).code, "D4U1Y");
+    assert!(h.split_with.is_empty());
+}

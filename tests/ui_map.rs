@@ -34,7 +34,7 @@ fn the_map_draws_the_record_s_commissioners_on_each_era_s_date() {
         (
             "2022-07-01",
             106,
-            "106 sub-ICB location areas in 42 systems on 1 Jul 2022",
+            "106 sub-ICB location areas in 42 ICBs on 1 Jul 2022",
         ),
     ] {
         go_to(&mut h, date);

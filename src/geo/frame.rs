@@ -128,7 +128,8 @@ pub fn map_frame(tl: &Timeline, geo: &Geography, date: Date) -> Result<MapFrame,
     }
     // Leadership teams among the commissioners drawn.
     let mut orgs: Vec<OrgId> = Vec::new();
-    for o in owners.iter().filter_map(|f| f.first()) {
+    // Every commissioner drawn, those sharing a split area among them.
+    for o in owners.iter().flatten() {
         if !orgs.contains(o) {
             orgs.push(*o);
         }

@@ -217,9 +217,15 @@ pub(super) fn legend(
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 6.0;
         let date = crate::model::human_date(f.date);
+        // From July 2022 an ICB is its system's board: count them as ICBs.
+        let systems = if commissioners.starts_with("sub-ICB") {
+            "ICBs"
+        } else {
+            "systems"
+        };
         let (n, sys) = (f.orgs.len(), f.systems.len());
         ui.strong(match settings.layout {
-            MapLayout::Areas => format!("{n} {commissioners} in {sys} systems on {date}"),
+            MapLayout::Areas => format!("{n} {commissioners} in {sys} {systems} on {date}"),
             MapLayout::PlaceHexes => format!(
                 "152 places as hexes, each coloured by who serves most of it ({n} commissioners in {sys} systems on {date})"
             ),
