@@ -245,6 +245,9 @@ pub fn hex_corners(c: Point, r: f32) -> [Point; 6] {
 pub struct Geography {
     /// The CCG areas of each era, oldest first; the last is the sub-ICB locations'.
     pub eras: Vec<Layer>,
+    /// The same areas with their borders simplified to [`OVERVIEW_TOLERANCE`], for
+    /// drawing all of England at once (a fifth of the points, the same look).
+    pub overview: Vec<Layer>,
     /// The places.
     pub places: Layer,
     /// England's outline (rings).
@@ -280,6 +283,15 @@ impl Geography {
             .iter()
             .map(|e| layer(&e.areas, &area_arcs, Some(e.from), e.to))
             .collect::<Result<Vec<_>, _>>()?;
+        let simple: Vec<Vec<Point>> = area_arcs
+            .iter()
+            .map(|a| simplify(a, OVERVIEW_TOLERANCE))
+            .collect();
+        let overview = file
+            .eras
+            .iter()
+            .map(|e| layer(&e.areas, &simple, Some(e.from), e.to))
+            .collect::<Result<Vec<_>, _>>()?;
         let places = layer(&file.places, &place_arcs, None, None)?;
         let england = layer(std::slice::from_ref(&file.england), &place_arcs, None, None)?
             .areas
@@ -300,6 +312,7 @@ impl Geography {
         let bounds = bounds_of(england.iter().flatten().copied());
         Ok(Geography {
             eras,
+            overview,
             places,
             england,
             place_hexes: hexes(&file.place_hexes),
@@ -328,6 +341,64 @@ pub fn england_shared() -> Result<std::sync::Arc<Geography>, String> {
             .map_err(|e| e.to_string())
     })
     .clone()
+}
+
+/// How far (map units) a simplified border may stray from the real one in
+/// [`Geography::overview`]: under a pixel when all of England is on the screen.
+pub const OVERVIEW_TOLERANCE: f32 = 1.0;
+
+/// A line simplified (Douglas-Peucker): the points needed to stay within `tolerance`
+/// of it, its ends kept. Borders are simplified one by one, each once, so areas that
+/// share a border still meet. A closed line is cut at its point farthest from its
+/// start, so that it keeps its shape.
+pub fn simplify(points: &[Point], tolerance: f32) -> Vec<Point> {
+    let n = points.len();
+    if n <= 2 {
+        return points.to_vec();
+    }
+    let dist2 = |a: Point, b: Point| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2);
+    if points[0] == points[n - 1] {
+        let far = (1..n - 1)
+            .max_by(|i, j| dist2(points[*i], points[0]).total_cmp(&dist2(points[*j], points[0])))
+            .unwrap_or(1);
+        let mut a = simplify(&points[..=far], tolerance);
+        a.pop();
+        a.extend(simplify(&points[far..], tolerance));
+        return a;
+    }
+    // Distance from p to the segment a-b, squared.
+    let off = |p: Point, a: Point, b: Point| {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len2 = dx * dx + dy * dy;
+        if len2 == 0.0 {
+            return dist2(p, a);
+        }
+        let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0);
+        dist2(p, [a[0] + t * dx, a[1] + t * dy])
+    };
+    let mut keep = vec![false; n];
+    keep[0] = true;
+    keep[n - 1] = true;
+    let mut stack = vec![(0usize, n - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let mut best = (0.0f32, 0usize);
+        for i in a + 1..b {
+            let d = off(points[i], points[a], points[b]);
+            if d > best.0 {
+                best = (d, i);
+            }
+        }
+        if best.0 > tolerance * tolerance {
+            keep[best.1] = true;
+            stack.push((a, best.1));
+            stack.push((best.1, b));
+        }
+    }
+    points
+        .iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(*p))
+        .collect()
 }
 
 /// The box `points` fit in.
@@ -480,6 +551,41 @@ mod tests {
         let counts: Vec<usize> = g.eras.iter().map(|e| e.areas.len()).collect();
         assert_eq!(counts, [211, 209, 209, 207, 195, 191, 135, 106, 106]);
         assert_eq!(g.places.areas.len(), 152);
+        // The overview has the same areas with far fewer points.
+        for (full, over) in g.eras.iter().zip(&g.overview) {
+            assert_eq!(full.areas.len(), over.areas.len());
+            let n = |l: &Layer| l.areas.iter().map(|a| a.vertices.len()).sum::<usize>();
+            eprintln!("overview {} of {} points", n(over), n(full));
+            assert!(n(over) * 2 < n(full), "{} vs {}", n(over), n(full));
+            // Each area keeps its size within what its borders may stray: perimeter
+            // times the tolerance.
+            for (a, b) in full.areas.iter().zip(&over.areas) {
+                let perimeter: f32 = a
+                    .rings
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .zip(r.iter().cycle().skip(1))
+                            .map(|(p, q)| ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt())
+                            .sum::<f32>()
+                    })
+                    .sum();
+                let bound = perimeter * OVERVIEW_TOLERANCE;
+                // And every area of any size is still filled.
+                assert!(
+                    b.size < 1.0 || !b.triangles.is_empty(),
+                    "{} unfilled",
+                    b.code
+                );
+                assert!(
+                    (a.size - b.size).abs() <= bound,
+                    "{}: {} vs {} (bound {bound})",
+                    a.code,
+                    a.size,
+                    b.size
+                );
+            }
+        }
         assert_eq!(g.place_hexes.len(), 152);
         assert_eq!(g.pcn_hexes.len(), 1261);
         // The eras' dates, and the date lookup.

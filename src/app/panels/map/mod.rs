@@ -31,6 +31,10 @@ use words::*;
 
 /// How long areas take to run together when the era changes, in seconds.
 const TRANSITION: f64 = 0.6;
+/// Below this many pixels per map unit the map draws [`Geography::overview`].
+const OVERVIEW_SCALE: f32 = 1.0;
+/// The steps of a transition's colours.
+const TRANSITION_STEPS: f32 = 6.0;
 /// The attribution every map carries.
 pub const ATTRIBUTION: &str = "Boundaries: ONS (Open Government Licence v3.0), contains OS data © Crown copyright and database right 2011–2022 · hex layouts: Open Innovations (MIT)";
 
@@ -58,9 +62,9 @@ pub struct MapView {
     /// the middle of each area now drawn in it.
     previous: Option<(Arc<MapFrame>, f64, Vec<Option<OrgId>>)>,
     camera: MapCamera,
-    /// The areas' fills, their borders and the era before's borders last tessellated,
-    /// each with a key of what it shows.
-    baked: [Option<(u64, Arc<Mesh>)>; 3],
+    /// Meshes kept between frames, each with a key of what it shows: the areas' fills,
+    /// their borders, the era before's borders, and those faded to the step shown.
+    baked: [Option<(u64, Arc<Mesh>)>; 4],
     /// Where the map was drawn (exports crop to it).
     pub rect: Option<Rect>,
     /// Areas (or hexes) drawn in the last frame, for tests and the caption.
@@ -324,7 +328,12 @@ impl MapView {
                     .previous
                     .clone()
                     .zip(progress)
-                    .map(|((f, _, before), p)| (f, before, p));
+                    // In steps, so that a transition recolours a few times, not every
+                    // frame.
+                    .map(|((f, _, before), p)| {
+                        let step = (p * TRANSITION_STEPS).floor() / TRANSITION_STEPS;
+                        (f, before, step)
+                    });
                 let hit = pointer.and_then(|p| geo.eras[frame.era].area_at(t.to_map(p)));
                 let place_hit = pointer.and_then(|p| geo.places.area_at(t.to_map(p)));
                 self.drawn = frame.orgs.len();

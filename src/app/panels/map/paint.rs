@@ -20,10 +20,16 @@ pub(super) fn draw_areas(
     t: Transform,
     settings: MapSettings,
     old: Option<(&MapFrame, &[Option<OrgId>], f32)>,
-    baked: &mut [Option<(u64, Arc<Mesh>)>; 3],
+    baked: &mut [Option<(u64, Arc<Mesh>)>; 4],
 ) {
     use std::hash::{Hash, Hasher};
-    let layer = &geo.eras[f.era];
+    // All of England at once: the simplified borders look the same and cost a quarter.
+    let eras = if t.scale < OVERVIEW_SCALE {
+        &geo.overview
+    } else {
+        &geo.eras
+    };
+    let layer = &eras[f.era];
     let colours: Vec<Color32> = (0..layer.areas.len())
         .map(|i| {
             let colour = f
@@ -54,7 +60,7 @@ pub(super) fn draw_areas(
     // while nothing they show changes (the date moving within a stretch of unchanged
     // holders, the pointer moving); a transition only recolours.
     let view_key = |h: &mut std::collections::hash_map::DefaultHasher| {
-        (dark, settings.places).hash(h);
+        (dark, settings.places, t.scale < OVERVIEW_SCALE).hash(h);
         [t.scale, t.origin.x, t.origin.y].map(f32::to_bits).hash(h);
     };
     let holders_key = |h: &mut std::collections::hash_map::DefaultHasher, f: &MapFrame| {
@@ -86,7 +92,7 @@ pub(super) fn draw_areas(
         view_key(&mut h);
         holders_key(&mut h, o);
         let before = cached(&mut baked[2], h.finish(), || {
-            let ol = &geo.eras[o.era];
+            let ol = &eras[o.era];
             let stroke = Stroke::new(0.8, line);
             let shapes = ol.borders.iter().zip(&ol.sides).filter_map(|(b, (x, y))| {
                 let y = (*y)?;
@@ -94,12 +100,17 @@ pub(super) fn draw_areas(
             });
             tessellate(painter.ctx(), shapes)
         });
-        // Fading out: the kept mesh, recoloured.
-        let mut faded = (*before).clone();
-        for v in &mut faded.vertices {
-            v.color = v.color.gamma_multiply(1.0 - p);
-        }
-        painter.add(Shape::mesh(faded));
+        // Fading out: the kept mesh, recoloured once per step of the transition.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (Arc::as_ptr(&before), p.to_bits()).hash(&mut h);
+        let faded = cached(&mut baked[3], h.finish(), || {
+            let mut faded = (*before).clone();
+            for v in &mut faded.vertices {
+                v.color = v.color.gamma_multiply(1.0 - p);
+            }
+            faded
+        });
+        painter.add(Shape::Mesh(faded));
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
     view_key(&mut h);
