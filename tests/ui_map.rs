@@ -105,3 +105,34 @@ fn the_hex_map_has_a_hex_for_every_place() {
     h.get_by_label("152 places as hexes, each coloured by who serves most of it (191 commissioners in 42 systems on 1 Apr 2019)");
     h.snapshot("map_place_hexes_2019");
 }
+
+#[test]
+fn the_map_exports_as_a_cropped_png_of_the_map_tab() {
+    use ccg_explorer::app::command as cmd;
+    use ccg_explorer::app::export::ExportKind;
+    let dir = tempfile::tempdir().unwrap();
+    // Started on another tab: the export shows the map, once its geography is read.
+    let mut h = harness_with(AppOptions {
+        date: Some(d("2019-04-01")),
+        autosave_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    });
+    let map = dir.path().join("map.png");
+    let window = dir.path().join("window.png");
+    h.state_mut()
+        .push(cmd::Export::To(ExportKind::Map, map.clone()));
+    h.state_mut()
+        .push(cmd::Export::To(ExportKind::Window, window.clone()));
+    wait_for(&mut h, |_| map.exists() && window.exists());
+    assert_eq!(h.state().central_tab(), CentralTab::Map);
+    assert_eq!(h.state().map_drawn(), 191);
+    let full = image::open(&window).unwrap().to_rgba8();
+    let part = image::open(&map).unwrap().to_rgba8();
+    assert!(part.width() < full.width() && part.height() < full.height());
+    assert!(part.width() > 400 && part.height() > 400);
+    // The picture is of the map: many colours (areas), not a waiting message.
+    let mut colours: Vec<[u8; 4]> = part.pixels().map(|p| p.0).collect();
+    colours.sort();
+    colours.dedup();
+    assert!(colours.len() > 40, "{} colours", colours.len());
+}

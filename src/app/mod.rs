@@ -693,6 +693,11 @@ impl App {
 
     /// Draws the export stamp and takes the picture once the frame is stable.
     fn export_step(&mut self, ctx: &egui::Context) {
+        // The picture waits for the view it shows (the map's geography being read).
+        if self.services.exporter.busy() && self.building() {
+            ctx.request_repaint();
+            return;
+        }
         let crop = self
             .services
             .exporter

@@ -36,8 +36,11 @@ impl App {
     /// off the UI thread.
     pub(super) fn export_to(&mut self, ctx: &egui::Context, kind: ExportKind, path: PathBuf) {
         if kind.is_picture() {
-            if kind == ExportKind::Flow {
-                self.central_tab = CentralTab::Flow;
+            // A view's picture shows that view.
+            match kind {
+                ExportKind::Flow => self.central_tab = CentralTab::Flow,
+                ExportKind::Map => self.central_tab = CentralTab::Map,
+                _ => {}
             }
             let stamp = self.stamp();
             // One picture at a time; later ones wait their turn.
