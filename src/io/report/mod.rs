@@ -19,7 +19,7 @@ pub use lineage::*;
 
 use serde_json::{Value, json};
 
-use crate::model::sharing::{self};
+use crate::model::sharing;
 use crate::model::snapshot::Arrangement;
 use crate::model::{FOREVER, Provenance, Snapshot};
 
