@@ -263,6 +263,21 @@ fn timeline_or_report(out: &mut dyn Write, record: &RecordArgs) -> Result<Option
     }
 }
 
+/// Loads the record and writes what `then` writes from it; an invalid record is
+/// reported instead (exit 1).
+#[cfg(not(target_arch = "wasm32"))]
+fn with_timeline(
+    out: &mut dyn Write,
+    record: &RecordArgs,
+    then: impl FnOnce(&mut dyn Write, &Timeline) -> Result<()>,
+) -> Result<ExitCode> {
+    let Some(tl) = timeline_or_report(out, record)? else {
+        return Ok(ExitCode::from(1));
+    };
+    then(out, &tl)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Checks a scenario file against its snapshot.
 #[cfg(not(target_arch = "wasm32"))]
 fn check_scenario(
@@ -403,21 +418,12 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             date,
             record,
             format,
-        } => {
-            let Some(tl) = timeline_or_report(out, &record)? else {
-                return Ok(ExitCode::from(1));
-            };
-            write_at(out, &tl, date, format)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        } => with_timeline(out, &record, |out, tl| write_at(out, tl, date, format)),
         Command::Lineage {
             code,
             record,
             format,
-        } => {
-            let Some(tl) = timeline_or_report(out, &record)? else {
-                return Ok(ExitCode::from(1));
-            };
+        } => with_timeline(out, &record, |out, tl| {
             let found = tl.snapshot().find_any(&code);
             // A CCG first (its sub-ICB location shares its code), then an ICB before the
             // system that shares its ODS code.
@@ -432,35 +438,29 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                     "no organisation has the code '{code}'; try `ccg-explorer at DATE` to list codes"
                 );
             };
-            write_lineage(out, &tl, *id, format)?;
-            Ok(ExitCode::SUCCESS)
-        }
+            write_lineage(out, tl, *id, format)?;
+            Ok(())
+        }),
         Command::Compare {
             a,
             b,
             record,
             format,
-        } => {
-            let Some(tl) = timeline_or_report(out, &record)? else {
-                return Ok(ExitCode::from(1));
-            };
+        } => with_timeline(out, &record, |out, tl| {
             let format = match format {
                 CompareFormat::Text => Format::Text,
                 CompareFormat::Json => Format::Json,
             };
-            write_compare(out, &tl, a, b, format)?;
-            Ok(ExitCode::SUCCESS)
-        }
+            write_compare(out, tl, a, b, format)?;
+            Ok(())
+        }),
         Command::Costs {
             footprint,
             at,
             era,
             record,
             format,
-        } => {
-            let Some(tl) = timeline_or_report(out, &record)? else {
-                return Ok(ExitCode::from(1));
-            };
+        } => with_timeline(out, &record, |out, tl| {
             let found = match &footprint {
                 None => None,
                 Some(code) => {
@@ -488,17 +488,17 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
             };
             match era {
                 EraArg::Ccg => {
-                    let model = crate::model::costs::CostModel::new(&tl);
+                    let model = crate::model::costs::CostModel::new(tl);
                     let fp = match found.as_ref().and_then(|ids| ids.first().copied()) {
                         None => model.england(),
-                        Some(id) => model.footprint(&tl, id, day_of(id)),
+                        Some(id) => model.footprint(tl, id, day_of(id)),
                     };
                     write_costs(out, &model, &fp, format)?;
                 }
                 EraArg::Icb => {
-                    let model = crate::model::icb_costs::IcbCostModel::new(&tl);
+                    let model = crate::model::icb_costs::IcbCostModel::new(tl);
                     let fp = match &found {
-                        None => model.england(&tl),
+                        None => model.england(tl),
                         Some(ids) => {
                             // An ICB's code before the CCG or sub-ICB location that shares it.
                             let id = ids
@@ -508,15 +508,15 @@ fn run_inner(command: Command, out: &mut dyn Write) -> Result<ExitCode> {
                                 .or_else(|| ids.last().copied())
                                 .ok_or_else(|| anyhow::anyhow!("no organisation found"))?;
                             model
-                                .footprint(&tl, id, day_of(id))
+                                .footprint(tl, id, day_of(id))
                                 .map_err(|e| anyhow::anyhow!(e))?
                         }
                     };
-                    crate::io::report::write_icb_costs(out, &tl, &model, &fp, format)?;
+                    crate::io::report::write_icb_costs(out, tl, &model, &fp, format)?;
                 }
             }
-            Ok(ExitCode::SUCCESS)
-        }
+            Ok(())
+        }),
         Command::Synth {
             scale,
             seed,

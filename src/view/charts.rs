@@ -440,6 +440,15 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
         })
         .collect();
     let c = tl.counts_at(date);
+    // The marker's label: the date, the bodies, their leadership teams, how many share.
+    let marker = |bodies: String, sharing: usize| {
+        format!(
+            "{}: {bodies}, {} ({} sharing leadership)",
+            human_date(date),
+            plural(c.leadership_teams, "leadership team", "leadership teams"),
+            thousands(sharing as u64)
+        )
+    };
     let [
         steps,
         teams,
@@ -476,21 +485,9 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
         icb_sharing,
         marker_x: decimal_year(date),
         marker_label: if c.ccg > 0 {
-            format!(
-                "{}: {}, {} ({} sharing leadership)",
-                human_date(date),
-                plural(c.ccg, "CCG", "CCGs"),
-                plural(c.leadership_teams, "leadership team", "leadership teams"),
-                thousands(c.ccgs_sharing_leadership as u64)
-            )
+            marker(plural(c.ccg, "CCG", "CCGs"), c.ccgs_sharing_leadership)
         } else if c.icb > 0 {
-            format!(
-                "{}: {}, {} ({} sharing leadership)",
-                human_date(date),
-                plural(c.icb, "ICB", "ICBs"),
-                plural(c.leadership_teams, "leadership team", "leadership teams"),
-                thousands(c.icbs_sharing_leadership as u64)
-            )
+            marker(plural(c.icb, "ICB", "ICBs"), c.icbs_sharing_leadership)
         } else {
             format!("{}: no CCGs or ICBs", human_date(date))
         },

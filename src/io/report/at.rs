@@ -94,20 +94,19 @@ fn team_codes(s: &Snapshot, team: Option<&Team>) -> String {
 
 /// `42 ICBs, of which 30 share leadership: 26 leadership teams`.
 pub fn icb_sharing_line(c: &crate::model::Counts) -> String {
-    format!(
-        "{}, of which {} share leadership: {}",
-        plural(c.icb, "ICB", "ICBs"),
-        thousands(c.icbs_sharing_leadership as u64),
-        plural(c.leadership_teams, "leadership team", "leadership teams")
-    )
+    leadership_line(plural(c.icb, "ICB", "ICBs"), c.icbs_sharing_leadership, c)
 }
 
 /// `191 CCGs, of which 127 share leadership: 102 leadership teams`.
 pub fn sharing_line(c: &crate::model::Counts) -> String {
+    leadership_line(plural(c.ccg, "CCG", "CCGs"), c.ccgs_sharing_leadership, c)
+}
+
+/// `{bodies}, of which {sharing} share leadership: {teams}`.
+fn leadership_line(bodies: String, sharing: usize, c: &crate::model::Counts) -> String {
     format!(
-        "{}, of which {} share leadership: {}",
-        plural(c.ccg, "CCG", "CCGs"),
-        thousands(c.ccgs_sharing_leadership as u64),
+        "{bodies}, of which {} share leadership: {}",
+        thousands(sharing as u64),
         plural(c.leadership_teams, "leadership team", "leadership teams")
     )
 }
