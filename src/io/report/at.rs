@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{APPROX_LEGEND, Format, arrangement_json};
+use super::{APPROX_LEGEND, Format, arrangement_json, write_csv, write_json};
 use crate::model::sharing::{self, Team};
 use crate::model::timeline::Served;
 use crate::model::{
@@ -111,6 +111,33 @@ fn leadership_line(bodies: String, sharing: usize, c: &crate::model::Counts) -> 
     )
 }
 
+/// The columns of `at --format csv`.
+const AT_COLUMNS: [&str; 21] = [
+    "date",
+    "system_code",
+    "system_name",
+    "place_code",
+    "place_name",
+    "commissioner_kind",
+    "commissioner_code",
+    "commissioner_name",
+    "share_of_place",
+    "scenario",
+    "basis",
+    "source",
+    "leadership_team",
+    "place_note",
+    "ccgs_sharing_leadership",
+    "leadership_teams",
+    // Added for the ICB era, after the older columns so that readers by
+    // position keep working.
+    "commissioner_ons_code",
+    "commissioner_ons_basis",
+    "icb",
+    "icb_basis",
+    "icbs_sharing_leadership",
+];
+
 /// The tree and counts on `date`.
 pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) -> Result<()> {
     let s = tl.snapshot();
@@ -206,35 +233,9 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "shared_leadership_teams": team_list,
                 "bases": bases,
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            write_json(out, &v)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
-                "date",
-                "system_code",
-                "system_name",
-                "place_code",
-                "place_name",
-                "commissioner_kind",
-                "commissioner_code",
-                "commissioner_name",
-                "share_of_place",
-                "scenario",
-                "basis",
-                "source",
-                "leadership_team",
-                "place_note",
-                "ccgs_sharing_leadership",
-                "leadership_teams",
-                // Added for the ICB era, after the older columns so that readers by
-                // position keep working.
-                "commissioner_ons_code",
-                "commissioner_ons_basis",
-                "icb",
-                "icb_basis",
-                "icbs_sharing_leadership",
-            ])?;
+        Format::Csv => write_csv(out, AT_COLUMNS, |w| {
             // The day's counts, like the date, on every row.
             let sharing = counts.ccgs_sharing_leadership.to_string();
             let icb_sharing = counts.icbs_sharing_leadership.to_string();
@@ -282,8 +283,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                     }
                 }
             }
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
+            Ok(())
+        })?,
         Format::Text => {
             if let Some(sc) = crate::model::scenario::scenario_of(s) {
                 writeln!(out, "{sc}")?;

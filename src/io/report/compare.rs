@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::json;
 
-use super::{Format, arrangement_json};
+use super::{Format, arrangement_json, write_json};
 use crate::model::{Date, OrgId, Provenance, Timeline, human_date, thousands};
 
 /// The changes between two dates.
@@ -67,7 +67,7 @@ pub fn write_compare(
             "icbs_formed_from": c.icbs_formed_from.iter().map(|x| code(*x)).collect::<Vec<_>>(),
             "changes": changes,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        write_json(out, &v)?;
         return Ok(());
     }
     if let Some(sc) = crate::model::scenario::scenario_of(s) {

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::Format;
+use super::{Format, write_csv, write_json};
 use crate::model::{APPROX, OrgId, Provenance, Timeline, thousands};
 
 /// Pounds in millions with one decimal: `25.7`.
@@ -41,6 +41,30 @@ fn year_json(r: &crate::model::costs::YearCost) -> Value {
     })
 }
 
+/// The columns of `costs --format csv` in the CCG era.
+const COSTS_COLUMNS: [&str; 20] = [
+    "footprint",
+    "financial_year",
+    "ccgs",
+    "allowance_gbp",
+    "allowance_basis",
+    "baseline_gbp",
+    "baseline_basis",
+    "target_gbp",
+    "target_basis",
+    "structural_saving_gbp",
+    "structural_saving_basis",
+    "modelled_cost_gbp",
+    "modelled_cost_basis",
+    "saving_share",
+    "saving_share_basis",
+    "gap_gbp",
+    "gap_basis",
+    "national_total_gbp",
+    "national_total_basis",
+    "national_total_source",
+];
+
 /// A footprint's running costs by financial year.
 pub fn write_costs(
     out: &mut dyn Write,
@@ -72,32 +96,9 @@ pub fn write_costs(
                     "note": f.note,
                 })).collect::<Vec<_>>(),
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            write_json(out, &v)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
-                "footprint",
-                "financial_year",
-                "ccgs",
-                "allowance_gbp",
-                "allowance_basis",
-                "baseline_gbp",
-                "baseline_basis",
-                "target_gbp",
-                "target_basis",
-                "structural_saving_gbp",
-                "structural_saving_basis",
-                "modelled_cost_gbp",
-                "modelled_cost_basis",
-                "saving_share",
-                "saving_share_basis",
-                "gap_gbp",
-                "gap_basis",
-                "national_total_gbp",
-                "national_total_basis",
-                "national_total_source",
-            ])?;
+        Format::Csv => write_csv(out, COSTS_COLUMNS, |w| {
             for r in &rows {
                 w.write_record([
                     fp.name.clone(),
@@ -126,8 +127,8 @@ pub fn write_costs(
                     r.national_total_source.clone().unwrap_or_default(),
                 ])?;
             }
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
+            Ok(())
+        })?,
         Format::Text => {
             let base = rows.first().map(|r| r.baseline_gbp).unwrap_or(0.0);
             if let Some(sc) = &model.scenario {
@@ -238,6 +239,25 @@ fn gbp_or_dash(x: Option<f64>) -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
+/// The columns of `costs --era icb --format csv`.
+const ICB_COSTS_COLUMNS: [&str; 15] = [
+    "footprint",
+    "financial_year",
+    "icbs",
+    "allowance_gbp",
+    "allowance_basis",
+    "allowance_missing",
+    "population",
+    "population_basis",
+    "envelope_gbp",
+    "envelope_basis",
+    "envelope_comparable_with_allowance",
+    "half_of_2024_25_allowance_gbp",
+    "half_basis",
+    "note",
+    "allowance_parts",
+];
+
 /// A footprint's running costs in the ICB era by financial year, the rules and what
 /// is not known, every figure with its basis. Never mixed with the CCG era's.
 pub fn write_icb_costs(
@@ -304,27 +324,9 @@ pub fn write_icb_costs(
                     "note": g.note,
                 })).collect::<Vec<_>>(),
             });
-            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            write_json(out, &v)?;
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
-                "footprint",
-                "financial_year",
-                "icbs",
-                "allowance_gbp",
-                "allowance_basis",
-                "allowance_missing",
-                "population",
-                "population_basis",
-                "envelope_gbp",
-                "envelope_basis",
-                "envelope_comparable_with_allowance",
-                "half_of_2024_25_allowance_gbp",
-                "half_basis",
-                "note",
-                "allowance_parts",
-            ])?;
+        Format::Csv => write_csv(out, ICB_COSTS_COLUMNS, |w| {
             let comparable = model
                 .targets
                 .iter()
@@ -368,8 +370,8 @@ pub fn write_icb_costs(
                         .join("; "),
                 ])?;
             }
-            out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
-        }
+            Ok(())
+        })?,
         Format::Text => {
             if let Some(sc) = &model.scenario {
                 writeln!(out, "{sc}")?;

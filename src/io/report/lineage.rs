@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{Format, arrangement_json};
+use super::{Format, arrangement_json, write_json};
 use crate::model::format::EventKind;
 use crate::model::sharing;
 use crate::model::snapshot::Arrangement;
@@ -145,7 +145,7 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
             "sub_icb_location_icbs": parents,
             "shared_management": shared,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        write_json(out, &v)?;
         return Ok(());
     }
     let life = if o.to == FOREVER {

@@ -23,6 +23,25 @@ use crate::model::sharing;
 use crate::model::snapshot::Arrangement;
 use crate::model::{FOREVER, Provenance, Snapshot};
 
+/// `v` as pretty JSON, and a newline.
+fn write_json(out: &mut dyn std::io::Write, v: &Value) -> anyhow::Result<()> {
+    writeln!(out, "{}", serde_json::to_string_pretty(v)?)?;
+    Ok(())
+}
+
+/// A CSV table: the `header` row, then the rows `rows` writes.
+fn write_csv<const N: usize>(
+    out: &mut dyn std::io::Write,
+    header: [&str; N],
+    rows: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    rows(&mut w)?;
+    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    Ok(())
+}
+
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
