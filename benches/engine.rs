@@ -3,25 +3,14 @@
 //!
 //! Run with `cargo bench --bench engine`.
 
+mod common;
+
 use std::hint::black_box;
 
+use common::random_days;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use ccg_explorer::model::{Date, Timeline, load_str};
-
-fn random_days(n: usize) -> Vec<Date> {
-    // A small deterministic generator (xorshift), so runs are comparable.
-    let first = Date::from_ymd_opt(2013, 4, 1).unwrap_or(Date::MIN);
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            first + chrono::Duration::days((x % 3_380) as i64)
-        })
-        .collect()
-}
 
 fn load(c: &mut Criterion) {
     let text = ccg_explorer::ENGLAND_RON;

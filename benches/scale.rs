@@ -8,9 +8,12 @@
 //! Run with `cargo bench --bench scale` (the 100x setup takes about a minute).
 //! `SCALES=1,10 cargo bench --bench scale` runs fewer scales.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use common::{first_day, random, random_days};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use ccg_explorer::app::{App, AppOptions, CentralTab, UiState, command as cmd};
@@ -22,22 +25,6 @@ fn scales() -> Vec<usize> {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 10, 100])
-}
-
-fn random(n: usize, modulo: u64) -> Vec<u64> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % modulo
-        })
-        .collect()
-}
-
-fn first_day() -> Date {
-    Date::from_ymd_opt(2013, 4, 1).unwrap_or(Date::MIN)
 }
 
 /// The synthetic snapshot's text at `scale`.
@@ -140,10 +127,7 @@ fn at_scales(c: &mut Criterion) {
         let before = resident_mb();
         let tl = Timeline::new(load_str(&text).expect("valid").snapshot);
         let after = resident_mb();
-        let days: Vec<Date> = random(256, 3_380)
-            .into_iter()
-            .map(|d| first_day() + chrono::Duration::days(d as i64))
-            .collect();
+        let days = random_days(256);
         group.bench_function("state_at (random dates)", |b| {
             let mut i = 0;
             b.iter(|| {

@@ -13,44 +13,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ccg_explorer::app::{App, AppOptions, command as cmd};
+use ccg_explorer::app::{App, command as cmd};
+use common::bad::*;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-/// One case: what `check` must say about a file.
-struct Case {
-    /// A file in `tests/bad/`, or `gen:NAME` for a file [`generate`] writes.
-    file: &'static str,
-    /// 0 valid, 1 invalid, 2 unreadable.
-    exit: i32,
-    /// For exit 1: the count in `FILE: invalid: N errors`.
-    errors: usize,
-    /// `line L, column C` of the problem, or `-` when the message must give no place.
-    at: &'static str,
-    /// The organisation (or event id) at fault, shown in brackets; `-` for none.
-    org: &'static str,
-    /// Key words; one output line must hold all of them, with `at` and `org`.
-    words: &'static [&'static str],
-}
-
-const fn case(
-    file: &'static str,
-    exit: i32,
-    errors: usize,
-    at: &'static str,
-    org: &'static str,
-    words: &'static [&'static str],
-) -> Case {
-    Case {
-        file,
-        exit,
-        errors,
-        at,
-        org,
-        words,
-    }
-}
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -187,16 +154,8 @@ const WINDOW: &[(&str, &[&str])] = &[
     ("gen:dev_zero",           &["/dev/zero is larger than 256 MB"]),
 ];
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn tiny() -> String {
     std::fs::read_to_string(root().join("assets/examples/tiny.ron")).unwrap()
-}
-
-fn crlf(text: &str) -> String {
-    text.replace('\n', "\r\n")
 }
 
 /// Writes a `gen:` case into `dir` and returns its path.
@@ -265,75 +224,15 @@ fn generate(name: &str, dir: &Path) -> PathBuf {
     path
 }
 
-/// Runs `ccg-explorer check PATH`; returns the exit code, stdout and stderr.
-fn check(path: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-        .arg("check")
-        .arg(path)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// Everything wrong with one case's output (empty when it passes).
 fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str) -> Vec<String> {
-    let mut wrong = Vec::new();
-    if code != Some(case.exit) {
-        wrong.push(format!("exit code {code:?}, expected {}", case.exit));
-    }
-    if stderr.contains("panicked") {
-        wrong.push("it panicked".to_string());
-    }
+    let mut wrong = judge_exit(case, path, code, stdout, stderr);
     let all = format!("{stdout}{stderr}");
-    match case.exit {
-        1 => {
-            let head = format!(
-                "{}: invalid: {} error{}",
-                path.display(),
-                case.errors,
-                if case.errors == 1 { "" } else { "s" }
-            );
-            if stdout.lines().next() != Some(head.as_str()) {
-                wrong.push(format!("first line is not `{head}`"));
-            }
-            let listed = stdout.lines().filter(|l| l.starts_with("  error")).count();
-            if listed != case.errors {
-                wrong.push(format!("{listed} error lines, expected {}", case.errors));
-            }
-            if !stderr.is_empty() {
-                wrong.push("stderr is not empty".to_string());
-            }
-        }
-        2 => {
-            if !stderr.starts_with("ccg-explorer: error: ") {
-                wrong.push("stderr does not start `ccg-explorer: error: `".to_string());
-            }
-            if !stdout.is_empty() {
-                wrong.push("stdout is not empty".to_string());
-            }
-        }
-        _ => {}
-    }
     // One line must hold the place, the organisation and every key word.
     let sev = if case.exit == 0 { "warning" } else { "error" };
-    let at = (case.at != "-").then(|| format!("{sev} at {}: ", case.at));
-    let org = (case.org != "-").then(|| format!("[{}] ", case.org));
-    let found = all.lines().any(|l| {
-        let placed = match &at {
-            Some(at) => l.contains(at.as_str()),
-            // A problem with no place must not claim one.
-            None => !l.contains(" at line "),
-        };
-        placed
-            && org.as_ref().is_none_or(|o| l.contains(o.as_str()))
-            && case.words.iter().all(|w| l.contains(w))
-    });
-    if !found {
+    if !has_line(&all, sev, case.at, case.org, case.words) {
+        let at = (case.at != "-").then(|| format!("{sev} at {}: ", case.at));
+        let org = (case.org != "-").then(|| format!("[{}] ", case.org));
         wrong.push(format!(
             "no line holds {}{}{:?}",
             at.map(|a| format!("`{a}` + ")).unwrap_or_default(),
@@ -341,11 +240,7 @@ fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str
             case.words
         ));
     }
-    for (file, words) in ALSO.iter().filter(|(f, _)| *f == case.file) {
-        if !all.lines().any(|l| words.iter().all(|w| l.contains(w))) {
-            wrong.push(format!("{file}: no line holds {words:?}"));
-        }
-    }
+    wrong.extend(missing_also(ALSO, case.file, &all));
     wrong
 }
 
@@ -354,11 +249,8 @@ fn every_bad_file_gets_the_right_exit_code_message_place_and_code() {
     let tmp = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     for case in CASES {
-        let path = match case.file.strip_prefix("gen:") {
-            Some(name) => generate(name, tmp.path()),
-            None => PathBuf::from("tests/bad").join(case.file),
-        };
-        let (code, stdout, stderr) = check(&path);
+        let path = path_of(case.file, Path::new("tests/bad"), tmp.path(), generate);
+        let (code, stdout, stderr) = run(&["check"], &path);
         let wrong = judge(case, &path, code, &stdout, &stderr);
         if !wrong.is_empty() {
             failures.push(format!(
@@ -379,56 +271,24 @@ fn every_bad_file_gets_the_right_exit_code_message_place_and_code() {
 
 #[test]
 fn every_file_in_tests_bad_is_in_the_table_and_every_row_has_its_file() {
+    assert_table_matches_folder(CASES, "tests/bad", 26);
     let listed: Vec<&str> = CASES
         .iter()
         .map(|c| c.file)
         .filter(|f| !f.starts_with("gen:"))
         .collect();
-    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("tests/bad"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
-    let untested: Vec<&String> = on_disk
-        .iter()
-        .filter(|f| !listed.contains(&f.as_str()))
-        .collect();
-    assert!(
-        untested.is_empty(),
-        "files in tests/bad/ missing from CASES: {untested:?}"
-    );
-    let missing: Vec<&&str> = listed
-        .iter()
-        .filter(|f| !on_disk.iter().any(|d| d == *f))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "CASES rows with no file in tests/bad/: {missing:?}"
-    );
-    let mut seen = std::collections::HashSet::new();
-    let twice: Vec<&str> = CASES
-        .iter()
-        .map(|c| c.file)
-        .filter(|f| !seen.insert(*f))
-        .collect();
-    assert!(twice.is_empty(), "CASES lists these twice: {twice:?}");
     for (file, _) in ALSO {
         assert!(
             listed.contains(file),
             "ALSO names {file}, which is not in CASES"
         );
     }
-    assert!(on_disk.len() >= 26, "only {} bad files", on_disk.len());
 }
 
 /// Opens `path` in the window as a user would (File > Open); returns once it has opened
 /// or been refused, `false` after 20 seconds.
 fn open_in_window(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(cmd::File::DismissProblems);
-    h.run();
-    h.state_mut().push(cmd::File::Open(path.to_path_buf()));
-    h.step();
-    try_wait_for(h, |app| {
+    push_and_wait(h, cmd::File::Open(path.to_path_buf()), |app| {
         !app.busy() && (app.report().is_some() || app.file().map(PathBuf::as_path) == Some(path))
     })
 }
@@ -437,22 +297,10 @@ fn open_in_window(h: &mut Harness<'static, App>, path: &Path) -> bool {
 fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() {
     let tmp = tempfile::tempdir().unwrap();
     let autosave = tempfile::tempdir().unwrap();
-    let options = AppOptions {
-        fresh: true,
-        autosave_dir: Some(autosave.path().to_path_buf()),
-        ..Default::default()
-    };
-    let mut h = common::builder()
-        .with_size([1500.0, 1000.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
+    let mut h = harness_autosave(autosave.path());
     let mut failures = Vec::new();
     for case in CASES {
-        let path = match case.file.strip_prefix("gen:") {
-            Some(name) => generate(name, tmp.path()),
-            None => root().join("tests/bad").join(case.file),
-        };
+        let path = path_of(case.file, &root().join("tests/bad"), tmp.path(), generate);
         // What was open before: it must still be open after a refusal.
         let before = h.state().timeline().snapshot().title.clone();
         let orgs = h.state().timeline().snapshot().orgs.len();
@@ -494,8 +342,8 @@ fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() 
                             .iter()
                             .filter(|p| p.severity == ccg_explorer::model::Severity::Error)
                             .count();
-                        if errors != case.errors {
-                            wrong.push(format!("{errors} errors, expected {}", case.errors));
+                        if errors != case.count {
+                            wrong.push(format!("{errors} errors, expected {}", case.count));
                         }
                         if !r.title.contains("stays open") {
                             wrong.push(format!("the title does not say what stays: {}", r.title));

@@ -11,49 +11,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use ccg_explorer::app::{App, AppOptions, command as cmd};
+use ccg_explorer::app::{App, command as cmd};
 use ccg_explorer::model::scenario::{Scenario, parse_scenario};
+use common::bad::*;
 use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-/// One case: what `check` must say about a file.
-struct Case {
-    /// A file in `tests/bad_scenarios/`, or `gen:NAME` for a file [`generate`] writes.
-    file: &'static str,
-    /// 0 valid, 1 invalid, 2 unreadable.
-    exit: i32,
-    /// For exit 1, the count in `FILE: invalid: N errors`; for exit 0, the warnings.
-    count: usize,
-    /// `line L, column C` of the problem, or `-` when the message must give no place.
-    at: &'static str,
-    /// What is at fault, shown in brackets (`change 2`, `bookmark 3`); `-` for none.
-    org: &'static str,
-    /// Key words; one output line must hold all of them, with `at` and `org`.
-    words: &'static [&'static str],
-}
-
-const fn case(
-    file: &'static str,
-    exit: i32,
-    count: usize,
-    at: &'static str,
-    org: &'static str,
-    words: &'static [&'static str],
-) -> Case {
-    Case {
-        file,
-        exit,
-        count,
-        at,
-        org,
-        words,
-    }
-}
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
@@ -189,20 +155,12 @@ const APP: &[(&str, bool, &[&str])] = &[
     ("snapshot_not_scenario.ron", true, &["this file is a snapshot, not a scenario", "File > Open"]),
 ];
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn kent_path() -> PathBuf {
     root().join("assets/examples/kent-2018.ron")
 }
 
 fn kent() -> String {
     std::fs::read_to_string(kent_path()).unwrap()
-}
-
-fn crlf(text: &str) -> String {
-    text.replace('\n', "\r\n")
 }
 
 /// `kent` with its line `no` (from 1) replaced by `with`.
@@ -264,96 +222,27 @@ fn generate(name: &str, dir: &Path) -> PathBuf {
 }
 
 fn path_of(file: &str, dir: &Path) -> PathBuf {
-    match file.strip_prefix("gen:") {
-        Some(name) => generate(name, dir),
-        None => root().join("tests/bad_scenarios").join(file),
-    }
-}
-
-/// Runs `ccg-explorer ARGS PATH`; returns the exit code, stdout and stderr.
-fn run(args: &[&str], path: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-        .args(args)
-        .arg(path)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Whether one line of `text` holds the place, the thing at fault and every key word.
-fn has_line(text: &str, at: &str, org: &str, words: &[&str]) -> bool {
-    let at = (at != "-").then(|| format!(" at {at}: "));
-    let org = (org != "-").then(|| format!("[{org}] "));
-    text.lines().any(|l| {
-        let placed = match &at {
-            Some(at) => l.contains(at.as_str()),
-            // A problem with no place must not claim one.
-            None => !l.contains(" at line "),
-        };
-        placed
-            && org.as_ref().is_none_or(|o| l.contains(o.as_str()))
-            && words.iter().all(|w| l.contains(w))
-    })
+    bad::path_of(file, &root().join("tests/bad_scenarios"), dir, generate)
 }
 
 /// Everything wrong with one case's `check` output (empty when it passes).
 fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str) -> Vec<String> {
-    let mut wrong = Vec::new();
-    if code != Some(case.exit) {
-        wrong.push(format!("exit code {code:?}, expected {}", case.exit));
-    }
-    if stderr.contains("panicked") {
-        wrong.push("it panicked".to_string());
-    }
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    match case.exit {
-        1 => {
-            let head = format!(
-                "{}: invalid: {} error{}",
-                path.display(),
-                case.count,
-                plural(case.count)
-            );
-            if stdout.lines().next() != Some(head.as_str()) {
-                wrong.push(format!("first line is not `{head}`"));
-            }
-            let listed = stdout.lines().filter(|l| l.starts_with("  error")).count();
-            if listed != case.count {
-                wrong.push(format!("{listed} error lines, expected {}", case.count));
-            }
-            if !stderr.is_empty() {
-                wrong.push("stderr is not empty".to_string());
-            }
+    let mut wrong = judge_exit(case, path, code, stdout, stderr);
+    if case.exit == 0 {
+        let head = format!("  {} warning{}", case.count, plural(case.count));
+        if !stdout.lines().any(|l| l == head) {
+            wrong.push(format!("no line `{head}`"));
         }
-        2 => {
-            if !stderr.starts_with("ccg-explorer: error: ") {
-                wrong.push("stderr does not start `ccg-explorer: error: `".to_string());
-            }
-            if !stdout.is_empty() {
-                wrong.push("stdout is not empty".to_string());
-            }
-        }
-        _ => {
-            let head = format!("  {} warning{}", case.count, plural(case.count));
-            if !stdout.lines().any(|l| l == head) {
-                wrong.push(format!("no line `{head}`"));
-            }
-            let listed = stdout
-                .lines()
-                .filter(|l| l.starts_with("  warning"))
-                .count();
-            if listed != case.count {
-                wrong.push(format!("{listed} warning lines, expected {}", case.count));
-            }
+        let listed = stdout
+            .lines()
+            .filter(|l| l.starts_with("  warning"))
+            .count();
+        if listed != case.count {
+            wrong.push(format!("{listed} warning lines, expected {}", case.count));
         }
     }
     let all = format!("{stdout}{stderr}");
-    if !has_line(&all, case.at, case.org, case.words) {
+    if !has_line(&all, "", case.at, case.org, case.words) {
         wrong.push(format!(
             "no line holds at `{}`, `[{}]` and {:?}",
             case.at, case.org, case.words
@@ -368,11 +257,7 @@ fn judge(case: &Case, path: &Path, code: Option<i32>, stdout: &str, stderr: &str
             wrong.push(format!("no hint in brackets at the end of `{l}`"));
         }
     }
-    for (file, words) in ALSO.iter().filter(|(f, _)| *f == case.file) {
-        if !all.lines().any(|l| words.iter().all(|w| l.contains(w))) {
-            wrong.push(format!("{file}: no line holds {words:?}"));
-        }
-    }
+    wrong.extend(missing_also(ALSO, case.file, &all));
     wrong
 }
 
@@ -473,36 +358,7 @@ fn other_commands_name_the_scenario_and_the_problem() {
 
 #[test]
 fn every_file_in_tests_bad_scenarios_is_in_the_table_and_every_row_has_its_file() {
-    let listed: Vec<&str> = CASES
-        .iter()
-        .map(|c| c.file)
-        .filter(|f| !f.starts_with("gen:"))
-        .collect();
-    let mut on_disk: Vec<String> = std::fs::read_dir(root().join("tests/bad_scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    on_disk.sort();
-    let untested: Vec<&String> = on_disk
-        .iter()
-        .filter(|f| !listed.contains(&f.as_str()))
-        .collect();
-    assert!(
-        untested.is_empty(),
-        "files in tests/bad_scenarios/ missing from CASES: {untested:?}"
-    );
-    let missing: Vec<&&str> = listed
-        .iter()
-        .filter(|f| !on_disk.iter().any(|d| d == *f))
-        .collect();
-    assert!(missing.is_empty(), "CASES rows with no file: {missing:?}");
-    let mut seen = std::collections::HashSet::new();
-    let twice: Vec<&str> = CASES
-        .iter()
-        .map(|c| c.file)
-        .filter(|f| !seen.insert(*f))
-        .collect();
-    assert!(twice.is_empty(), "CASES lists these twice: {twice:?}");
+    let on_disk = assert_table_matches_folder(CASES, "tests/bad_scenarios", 40);
     let all: Vec<&str> = CASES.iter().map(|c| c.file).collect();
     for file in ALSO
         .iter()
@@ -512,7 +368,6 @@ fn every_file_in_tests_bad_scenarios_is_in_the_table_and_every_row_has_its_file(
     {
         assert!(all.contains(&file), "{file} is not in CASES");
     }
-    assert!(on_disk.len() >= 40, "only {} bad files", on_disk.len());
     // Each hand-made file but the empty ones says what is wrong with it.
     for f in &on_disk {
         let text = bad(f);
@@ -525,27 +380,9 @@ fn every_file_in_tests_bad_scenarios_is_in_the_table_and_every_row_has_its_file(
     }
 }
 
-fn harness(autosave: &Path) -> Harness<'static, App> {
-    let options = AppOptions {
-        fresh: true,
-        autosave_dir: Some(autosave.to_path_buf()),
-        ..Default::default()
-    };
-    let mut h = common::builder()
-        .with_size([1500.0, 1000.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
-}
-
 /// Opens `path` as a scenario; returns once it is open or refused.
 fn open(h: &mut Harness<'static, App>, path: &Path) -> bool {
-    h.state_mut().push(cmd::File::DismissProblems);
-    h.run();
-    h.state_mut().push(cmd::Scenario::Open(path.to_path_buf()));
-    h.step();
-    try_wait_for(h, |app| {
+    push_and_wait(h, cmd::Scenario::Open(path.to_path_buf()), |app| {
         app.report().is_some() || app.ui_state().recent.first().map(PathBuf::as_path) == Some(path)
     })
 }
@@ -612,7 +449,7 @@ fn judge_window(
             ));
         }
     }
-    if (refuses || case.count > 0) && !has_line(&lines, at, org, words) {
+    if (refuses || case.count > 0) && !has_line(&lines, "", at, org, words) {
         wrong.push(format!(
             "no problem holds at `{at}`, `[{org}]` and {words:?}; the problems:\n{}",
             clip(&lines)
@@ -640,7 +477,7 @@ fn every_bad_scenario_in_the_window_gets_a_message_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let kent_scenario = parse_scenario(&kent()).unwrap();
-    let mut h = harness(dir.path());
+    let mut h = harness_autosave(dir.path());
     let start = Instant::now();
     let mut failures = Vec::new();
     for case in CASES {

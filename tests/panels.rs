@@ -8,7 +8,7 @@ mod common;
 use ccg_explorer::app::command::{self as cmd, Command};
 use ccg_explorer::app::panels::{self, Panels};
 use ccg_explorer::app::{App, AppOptions, Theme, UiState, ViewCtx};
-use common::d;
+use common::{click, d};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -68,6 +68,30 @@ fn taken<P>(h: &mut Harness<'static, Fixture<P>>) -> Vec<Command> {
     std::mem::take(&mut h.state_mut().out)
 }
 
+/// A panel that is one function of the frame, with no state of its own.
+type UiFn = fn(&mut egui::Ui, &ViewCtx, &mut Vec<Command>);
+
+/// A harness drawing the stateless panel `ui` from `app` at `size`, in the light theme.
+fn light(size: [f32; 2], app: App, ui: UiFn) -> Harness<'static, Fixture<UiFn>> {
+    harness(size, egui::Theme::Light, app, ui, |f, ui, cx, out| {
+        f(ui, cx, out)
+    })
+}
+
+/// Clicks `label`; fails unless the panel then pushed a command that `wanted` accepts.
+/// Returns all it pushed.
+fn click_asks<P>(
+    h: &mut Harness<'static, Fixture<P>>,
+    label: &str,
+    wanted: impl Fn(&Command) -> bool,
+) -> Vec<Command> {
+    h.get_by_label(label).click();
+    h.run();
+    let out = taken(h);
+    assert!(out.iter().any(wanted), "{out:?}");
+    out
+}
+
 /// Two tests of `check`, one in each theme, each with its snapshot `panel_NAME_THEME`.
 macro_rules! light_and_dark {
     ($check:ident, $name:literal) => {
@@ -102,9 +126,7 @@ fn the_tree_groups_by_leadership_and_a_click_selects(theme: egui::Theme, name: &
         |p, ui, cx, out| p.ui(ui, cx, out),
     );
     h.get_by_label("Leadership team of 2 CCGs");
-    h.get_by_label("NHS Northern, Eastern and Western Devon CCG (99P)")
-        .click();
-    h.run();
+    click(&mut h, "NHS Northern, Eastern and Western Devon CCG (99P)");
     let out = taken(&mut h);
     let s = h.state().app.timeline().snapshot();
     assert!(
@@ -151,14 +173,9 @@ fn the_timeline_counts_the_day_and_its_buttons_step(theme: egui::Theme, name: &s
         panels::timeline::ui(ui, cx, out)
     });
     h.get_by_label("135 CCGs");
-    h.get_by_label("Next event ▶").click();
-    h.run();
-    let out = taken(&mut h);
-    assert!(
-        out.iter()
-            .any(|c| matches!(c, Command::Time(cmd::Time::NextEvent))),
-        "{out:?}"
-    );
+    click_asks(&mut h, "Next event ▶", |c| {
+        matches!(c, Command::Time(cmd::Time::NextEvent))
+    });
     h.snapshot(name);
 }
 
@@ -195,23 +212,17 @@ fn the_menu_bar_counts_the_day_and_its_entries_come_from_the_action_table() {
         |p, ui, cx, out| panels::menu::ui(ui, cx, p, out),
     );
     h.get_by_label("191 CCGs · 101 leadership teams · 42 systems");
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Open a path…").click();
-    h.run();
-    let out = taken(&mut h);
-    assert!(
-        out.iter().any(|c| matches!(
+    click(&mut h, "File");
+    click_asks(&mut h, "Open a path…", |c| {
+        matches!(
             c,
             Command::File(cmd::File::AskPath(
                 ccg_explorer::app::PromptFor::Snapshot,
                 _
             ))
-        )),
-        "{out:?}"
-    );
-    h.get_by_label("File").click();
-    h.run();
+        )
+    });
+    click(&mut h, "File");
     h.snapshot("panel_menu");
 }
 
@@ -232,14 +243,9 @@ fn the_search_box_lists_results_and_choosing_one_selects_it() {
     h.get_by_label("Search").type_text("south devon torb");
     h.run();
     h.snapshot("panel_search");
-    h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
-        .click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_))))
-    );
+    click_asks(&mut h, "NHS South Devon and Torbay CCG (99Q)", |c| {
+        matches!(c, Command::Selection(cmd::Selection::Select(_)))
+    });
     assert!(
         h.state().panel.text.is_empty(),
         "the box empties once chosen"
@@ -249,21 +255,11 @@ fn the_search_box_lists_results_and_choosing_one_selects_it() {
 #[test]
 fn counts_and_changes_list_every_merger_of_the_day() {
     let app = app_on("2020-04-01", None);
-    let mut h = harness(
-        [800.0, 700.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::changes::ui(ui, cx, out),
-    );
+    let mut h = light([800.0, 700.0], app, panels::changes::ui);
     h.get_by_label("• 18 mergers: 74 CCGs became 18");
-    h.get_by_label("NHS Kent and Medway CCG (91Q)").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Selection(cmd::Selection::Select(_))))
-    );
+    click_asks(&mut h, "NHS Kent and Medway CCG (91Q)", |c| {
+        matches!(c, Command::Selection(cmd::Selection::Select(_)))
+    });
     h.snapshot("panel_changes");
 }
 
@@ -295,8 +291,7 @@ fn compare_asks_the_app_to_compare_its_dates_then_shows_the_changes() {
     );
     h.snapshot("panel_compare");
     // Other dates typed as people write them: the view asks for those.
-    h.get_by_label("Date A").click();
-    h.run();
+    click(&mut h, "Date A");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label("Date A").type_text("2018");
     h.run();
@@ -340,21 +335,11 @@ fn the_problems_panel_lists_each_problem_and_dismisses() {
         &mut app,
         cmd::File::Report("“2019-02-30” is not a date".into()),
     );
-    let mut h = harness(
-        [800.0, 160.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::problems::ui(ui, cx, out),
-    );
+    let mut h = light([800.0, 160.0], app, panels::problems::ui);
     h.get_by_label("“2019-02-30” is not a date");
-    h.get_by_label("Dismiss").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::File(cmd::File::DismissProblems)))
-    );
+    click_asks(&mut h, "Dismiss", |c| {
+        matches!(c, Command::File(cmd::File::DismissProblems))
+    });
     h.snapshot("panel_problems");
 }
 
@@ -363,22 +348,12 @@ fn the_scenario_panel_shows_the_scenario_and_adds_bookmarks() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Scenario::New);
     apply(&mut app, cmd::Selection::TogglePick("09C".into()));
-    let mut h = harness(
-        [380.0, 520.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::scenario::ui(ui, cx, out),
-    );
+    let mut h = light([380.0, 520.0], app, panels::scenario::ui);
     h.get_by_label("Scenario: Untitled scenario");
     h.get_by_label("CCGs to merge (1)");
-    h.get_by_label("Add bookmark").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::AddBookmark)))
-    );
+    click_asks(&mut h, "Add bookmark", |c| {
+        matches!(c, Command::Scenario(cmd::Scenario::AddBookmark))
+    });
     h.snapshot("panel_scenario");
 }
 
@@ -400,22 +375,16 @@ fn the_merge_dialog_fills_in_its_fields_and_cancels() {
     h.get_by_label("Merge 2 CCGs: 09C, 09E");
     h.snapshot("panel_dialog_merge");
     // A date that cannot be read is said in the dialog, and nothing is asked of the app.
-    h.get_by_label("Merger date").click();
-    h.run();
+    click(&mut h, "Merger date");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label("Merger date").type_text("31/04/2018");
     h.run();
-    h.get_by_label("Merge").click();
-    h.run();
+    click(&mut h, "Merge");
     h.get_by_label_contains("there is no day 31 in that month");
     assert!(taken(&mut h).is_empty());
-    h.get_by_label("Cancel").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::CloseDialog)))
-    );
+    click_asks(&mut h, "Cancel", |c| {
+        matches!(c, Command::Scenario(cmd::Scenario::CloseDialog))
+    });
 }
 
 #[test]
@@ -440,15 +409,10 @@ fn the_path_window_opens_what_is_typed() {
     h.get_by_label("Path").type_text("/tmp/mine.ron");
     h.run();
     h.snapshot("panel_path_prompt");
-    h.get_by_label("Open").click();
-    h.run();
-    let out = taken(&mut h);
-    assert!(
-        out.iter()
-            .any(|c| matches!(c, Command::File(cmd::File::Open(p))
-            if p == std::path::Path::new("/tmp/mine.ron"))),
-        "{out:?}"
-    );
+    let out = click_asks(&mut h, "Open", |c| {
+        matches!(c, Command::File(cmd::File::Open(p))
+            if p == std::path::Path::new("/tmp/mine.ron"))
+    });
     assert!(
         out.iter()
             .any(|c| matches!(c, Command::File(cmd::File::ClosePathPrompt)))
@@ -459,13 +423,7 @@ fn the_path_window_opens_what_is_typed() {
 fn the_shortcuts_window_lists_the_action_tables_keys() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Window::ShowKeys(true));
-    let h = harness(
-        [700.0, 700.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::keys::window(ui, cx, out),
-    );
+    let h = light([700.0, 700.0], app, panels::keys::window);
     for a in cmd::Action::ALL {
         let keys = a.keys_text(&h.ctx);
         if !keys.is_empty() {
@@ -481,42 +439,22 @@ fn the_shortcuts_window_lists_the_action_tables_keys() {
 fn the_banners_say_a_scenario_is_shown_and_offer_the_record() {
     let mut app = app_on("2019-06-01", None);
     apply(&mut app, cmd::Scenario::New);
-    let mut h = harness(
-        [1000.0, 120.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::banners::ui(ui, cx, out),
-    );
+    let mut h = light([1000.0, 120.0], app, panels::banners::ui);
     h.get_by_label("Scenario: Untitled scenario");
-    h.get_by_label("Show the actual record").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Scenario(cmd::Scenario::ToggleView)))
-    );
+    click_asks(&mut h, "Show the actual record", |c| {
+        matches!(c, Command::Scenario(cmd::Scenario::ToggleView))
+    });
     h.snapshot("panel_banners");
 }
 
 #[test]
 fn the_caption_sums_up_the_day_in_presenter_mode() {
     let app = app_on("2020-04-01", None);
-    let mut h = harness(
-        [1024.0, 160.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::caption::ui(ui, cx, out),
-    );
+    let mut h = light([1024.0, 160.0], app, panels::caption::ui);
     h.get_by_label_contains("1 Apr 2020: 18 mergers: 74 CCGs became 18");
-    h.get_by_label("Leave presenter mode (Esc)").click();
-    h.run();
-    assert!(
-        taken(&mut h)
-            .iter()
-            .any(|c| matches!(c, Command::Window(cmd::Window::TogglePresenter)))
-    );
+    click_asks(&mut h, "Leave presenter mode (Esc)", |c| {
+        matches!(c, Command::Window(cmd::Window::TogglePresenter))
+    });
     h.snapshot("panel_caption");
 }
 
@@ -599,13 +537,7 @@ fn the_tree_marks_icb_clusters_and_brings_a_cluster_together() {
 #[test]
 fn the_details_of_an_icb_list_its_leadership_cluster() {
     let app = app_on("2025-10-01", Some("QJK"));
-    let h = harness(
-        [380.0, 900.0],
-        egui::Theme::Light,
-        app,
-        (),
-        |_, ui, cx, out| panels::details::ui(ui, cx, out),
-    );
+    let h = light([380.0, 900.0], app, panels::details::ui);
     h.get_by_label("NHS Devon Integrated Care Board");
     h.get_by_label("Shared leadership (1)");
     // Its running costs are the ICB era's, never the CCGs'.
@@ -648,18 +580,14 @@ fn the_icb_running_cost_view_follows_lineage_and_keeps_the_eras_apart() {
     h.get_by_label("Commissioning bodies over time");
     h.snapshot("panel_icb_costs");
     // Choosing the CCG era asks the app for it.
-    h.get_by_label("CCG era (2013–2022)").click();
-    h.run();
-    let out = taken(&mut h);
-    assert!(
-        out.iter().any(|c| matches!(
+    click_asks(&mut h, "CCG era (2013–2022)", |c| {
+        matches!(
             c,
             Command::Window(cmd::Window::SetCostEra(Some(
                 ccg_explorer::view::CostEra::Ccg
             )))
-        )),
-        "{out:?}"
-    );
+        )
+    });
     // Applied, the CCG era's chart is drawn instead.
     let mut app = app_on("2026-04-01", Some("S1Y5D"));
     apply(

@@ -1,5 +1,7 @@
 //! Scenarios: hypothetical changes laid over the England record.
 
+mod common;
+
 use ccg_explorer::model::load::load_raw;
 use ccg_explorer::model::scenario::{Change, Scenario, apply, parse_scenario};
 use ccg_explorer::model::{Date, OrgKind, Timeline};
@@ -47,21 +49,7 @@ fn the_kent_example_merges_eight_ccgs_two_years_early() {
     );
     // One Kent CCG in the tree.
     let s = tl.snapshot();
-    let tree = tl.state_at(d("2018-04-01")).tree();
-    let kent = tree
-        .systems
-        .iter()
-        .find(|x| x.system.is_some_and(|id| s.org(id).code == "E54000032"))
-        .unwrap();
-    let mut commissioners: Vec<&str> = kent
-        .places
-        .iter()
-        .flat_map(|p| {
-            p.served_by
-                .iter()
-                .map(|c| s.org(c.commissioner).code.as_str())
-        })
-        .collect();
+    let mut commissioners = common::commissioners_in(&tl, "E54000032", d("2018-04-01"));
     commissioners.dedup();
     assert_eq!(commissioners, ["KM18"]);
     // Lineage runs through the scenario CCG.
@@ -265,20 +253,24 @@ fn a_broken_scenario_file_says_where() {
     );
 }
 
+/// Runs `ccg-explorer ARGS`.
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn cli_takes_a_scenario_and_checks_it() {
-    let bin = env!("CARGO_BIN_EXE_ccg-explorer");
-    let out = std::process::Command::new(bin)
-        .args([
-            "at",
-            "2018-04-01",
-            "--format",
-            "json",
-            "--scenario",
-            "assets/examples/kent-2018.ron",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "at",
+        "2018-04-01",
+        "--format",
+        "json",
+        "--scenario",
+        "assets/examples/kent-2018.ron",
+    ]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["counts"]["ccg"], 188);
@@ -289,16 +281,10 @@ fn cli_takes_a_scenario_and_checks_it() {
             .contains("Kent and Medway merge in 2018"),
         "marked as scenario"
     );
-    let out = std::process::Command::new(bin)
-        .args(["at", "2018-04-01", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = cli(&["at", "2018-04-01", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["scenario"].is_null(), "the actual record is not marked");
-    let out = std::process::Command::new(bin)
-        .args(["check", "assets/examples/kent-2018.ron"])
-        .output()
-        .unwrap();
+    let out = cli(&["check", "assets/examples/kent-2018.ron"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -306,28 +292,22 @@ fn cli_takes_a_scenario_and_checks_it() {
         "{text}"
     );
     assert!(text.contains("matches"), "{text}");
-    let out = std::process::Command::new(bin)
-        .args([
-            "costs",
-            "--footprint",
-            "KM18",
-            "--format",
-            "json",
-            "--scenario",
-            "assets/examples/kent-2018.ron",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "costs",
+        "--footprint",
+        "KM18",
+        "--format",
+        "json",
+        "--scenario",
+        "assets/examples/kent-2018.ron",
+    ]);
     assert!(out.status.success());
-    let out = std::process::Command::new(bin)
-        .args([
-            "lineage",
-            "09C",
-            "--scenario",
-            "assets/examples/kent-2018.ron",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "lineage",
+        "09C",
+        "--scenario",
+        "assets/examples/kent-2018.ron",
+    ]);
     assert!(String::from_utf8(out.stdout).unwrap().contains("(KM18)"));
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use ccg_explorer::app::{App, AppOptions, UiState};
 use common::*;
-use egui::{Key, Modifiers};
+use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -21,8 +21,7 @@ fn next_event_moves_to_april_2020_and_the_ccg_count_drops() {
     assert_eq!(h.state().date(), d("2020-03-31"));
     h.get_by_label("31 Mar 2020");
     h.get_by_label("191 CCGs");
-    h.get_by_label("Next event ▶").click();
-    h.run();
+    click(&mut h, "Next event ▶");
     assert_eq!(h.state().date(), d("2020-04-01"));
     h.get_by_label("1 Apr 2020");
     h.get_by_label("135 CCGs");
@@ -34,8 +33,7 @@ fn arrow_keys_step_between_events() {
     let mut h = harness();
     go_to(&mut h, "2020-03-31");
     // Move focus away from the text box, then use the keyboard.
-    h.get_by_label("Organisations").click();
-    h.run();
+    click(&mut h, "Organisations");
     h.key_press(Key::ArrowRight);
     h.run();
     assert_eq!(h.state().date(), d("2020-04-01"));
@@ -52,12 +50,8 @@ fn arrow_keys_step_between_events() {
 #[test]
 fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
     let mut h = harness();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
-    h.run();
-    h.get_by_label("Search").type_text("devon");
-    h.run();
-    h.get_by_label("NHS Devon CCG (15N)").click();
-    h.run();
+    search(&mut h, "devon");
+    click(&mut h, "NHS Devon CCG (15N)");
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "15N");
     // The details panel lists both predecessors (as links, also in the lineage line).
@@ -78,13 +72,8 @@ fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
 fn choosing_a_search_result_outside_the_date_moves_into_its_life() {
     let mut h = harness();
     go_to(&mut h, "2021-06-01");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
-    h.run();
-    h.get_by_label("Search").type_text("south devon torb");
-    h.run();
-    h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
-        .click();
-    h.run();
+    search(&mut h, "south devon torb");
+    click(&mut h, "NHS South Devon and Torbay CCG (99Q)");
     // 99Q ended on 31 March 2019, so the date moves to its last day.
     assert_eq!(h.state().date(), d("2019-03-31"));
     h.get_by_label("Successors");
@@ -116,8 +105,7 @@ fn a_malformed_file_shows_line_and_column_and_the_tree_keeps_its_rows() {
     h.get_by_label("Devon (E54000037)");
     h.get_by_label("191 CCGs");
     // The panel can be dismissed.
-    h.get_by_label("Dismiss").click();
-    h.run();
+    click(&mut h, "Dismiss");
     assert!(h.query_by_label_contains("Could not open").is_none());
 }
 
@@ -180,12 +168,8 @@ fn play_advances_the_date_and_pause_stops_it() {
 fn ui_state_survives_a_save_and_restore() {
     let mut h = harness();
     go_to(&mut h, "2018-04-01");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
-    h.run();
-    h.get_by_label("Search").type_text("Bracknell");
-    h.run();
-    h.get_by_label("NHS Bracknell and Ascot CCG (10G)").click();
-    h.run();
+    search(&mut h, "Bracknell");
+    click(&mut h, "NHS Bracknell and Ascot CCG (10G)");
     let saved = h.state().ui_state();
     assert!(saved.date.is_some());
     // eframe stores state as RON; go through the same round trip.
@@ -234,16 +218,13 @@ fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
         h.query_by_label("NHS Bath and North East Somerset CCG (11E)")
             .is_none()
     );
-    h.get_by_label("by CCG").click();
-    h.run();
-    h.get_by_label("Expand all").click();
-    h.run();
+    click(&mut h, "by CCG");
+    click(&mut h, "Expand all");
     // The first system (by name) now shows its CCGs, each with its places.
     h.get_by_label("NHS Bath and North East Somerset CCG (11E)");
     h.get_by_label("NHS Swindon CCG (12D)");
     h.get_by_label_contains("serves ≈1.0% of it");
-    h.get_by_label("Collapse all").click();
-    h.run();
+    click(&mut h, "Collapse all");
     assert!(h.query_by_label("NHS Swindon CCG (12D)").is_none());
 }
 
@@ -271,8 +252,7 @@ fn junk_missing_and_oversized_files_get_messages_and_never_crash() {
         wait_for(&mut h, |app| app.report().is_some() && !app.busy());
         h.get_by_label_contains(message);
         h.get_by_label("Devon (E54000037)");
-        h.get_by_label("Dismiss").click();
-        h.run();
+        click(&mut h, "Dismiss");
     }
     assert!(h.state().file().is_none());
 }
@@ -282,8 +262,7 @@ fn selecting_a_system_retitles_the_cost_chart_and_changes_its_series() {
     let mut h = harness();
     h.get_by_label("Running costs: England");
     let england = h.state_mut().charts().costs.rows.clone();
-    h.get_by_label("Devon (E54000037)").click();
-    h.run();
+    click(&mut h, "Devon (E54000037)");
     h.get_by_label("Running costs: Devon (E54000037)");
     assert!(h.query_by_label("Running costs: England").is_none());
     let devon = h.state_mut().charts().costs.rows.clone();
@@ -300,8 +279,7 @@ fn moving_the_date_moves_the_marker_on_the_ccg_chart() {
     go_to(&mut h, "2020-03-31");
     h.get_by_label_contains("Marked: 31 Mar 2020: 191 CCGs, ");
     let before = h.state_mut().charts().count.marker_x;
-    h.get_by_label("Next event ▶").click();
-    h.run();
+    click(&mut h, "Next event ▶");
     h.get_by_label_contains("Marked: 1 Apr 2020: 135 CCGs, ");
     let after = h.state_mut().charts().count.marker_x;
     assert!(after > before);
@@ -426,8 +404,7 @@ fn a_file_changed_on_disk_offers_a_reload() {
     std::fs::write(&mine, tiny.replace("Tiny example", "Tiny example, edited")).unwrap();
     wait_for_label(&mut h, "mine.ron changed on disk.");
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
-    h.get_by_label("Keep this version").click();
-    h.run();
+    click(&mut h, "Keep this version");
     assert!(h.query_by_label("mine.ron changed on disk.").is_none());
     // Another file opened and then edited: its own edit (never a late echo of the
     // first file's) is offered, and this time reloaded.

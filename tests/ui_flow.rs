@@ -21,6 +21,13 @@ fn harness(dir: &Path) -> Harness<'static, App> {
     )
 }
 
+/// Opens "Compare dates" and types dates A and B.
+fn compare(h: &mut Harness<'static, App>, a: &str, b: &str) {
+    click(h, "Compare dates");
+    retype(h, "Date A", a);
+    retype(h, "Date B", b);
+}
+
 fn selected_code(h: &Harness<'static, App>) -> Option<String> {
     let app = h.state();
     app.selection()
@@ -28,8 +35,7 @@ fn selected_code(h: &Harness<'static, App>) -> Option<String> {
 }
 
 fn open_flow(h: &mut Harness<'static, App>) {
-    h.get_by_label("Merger flow").click();
-    h.run();
+    click(h, "Merger flow");
     assert_eq!(h.state().central_tab(), CentralTab::Flow);
 }
 
@@ -45,8 +51,7 @@ fn clicking_a_flow_node_selects_it_and_the_details_show_its_lineage() {
         h.query_by_label("NHS Devon CCG (15N), Apr 2018").is_none(),
         "Devon CCG did not exist before April 2019"
     );
-    h.get_by_label("NHS Devon CCG (15N), Apr 2019").click();
-    h.run();
+    click(&mut h, "NHS Devon CCG (15N), Apr 2019");
     assert_eq!(selected_code(&h).as_deref(), Some("15N"));
     // The details panel shows where it came from.
     h.get_by_label("Predecessors");
@@ -73,9 +78,7 @@ fn hovering_a_flow_node_names_it_and_clicking_a_predecessor_selects_that() {
             .next()
             .is_some()
     );
-    h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2016")
-        .click();
-    h.run();
+    click(&mut h, "NHS South Devon and Torbay CCG (99Q), Apr 2016");
     assert_eq!(selected_code(&h).as_deref(), Some("99Q"));
     h.get_by_label("Successors");
     assert!(h.query_all_by_label("NHS Devon CCG (15N)").next().is_some());
@@ -86,10 +89,8 @@ fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     open_flow(&mut h);
-    h.get_by_label("region").click();
-    h.run();
-    h.get_by_label("South East").click();
-    h.run();
+    click(&mut h, "region");
+    click(&mut h, "South East");
     h.get_by_label("NHS Kent and Medway CCG (91Q), Apr 2020");
     h.get_by_label("NHS Ashford CCG (09C), Apr 2013");
     assert!(h.query_by_label("NHS Devon CCG (15N), Apr 2019").is_none());
@@ -98,10 +99,8 @@ fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
             .is_none()
     );
     // And back to all of England.
-    h.get_by_label("region").click();
-    h.run();
-    h.get_by_label("All regions").click();
-    h.run();
+    click(&mut h, "region");
+    click(&mut h, "All regions");
     h.get_by_label("NHS Devon CCG (15N), Apr 2019");
 }
 
@@ -135,10 +134,7 @@ fn the_flow_follows_the_scenario() {
 fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.get_by_label("Compare dates").click();
-    h.run();
-    retype(&mut h, "Date A", "2019-04-01");
-    retype(&mut h, "Date B", "2020-04-01");
+    compare(&mut h, "2019-04-01", "2020-04-01");
     h.get_by_label("18 mergers: 18 new CCGs formed from 74");
     h.get_by_label("Merged (18)");
     h.get_by_label("Moved system (1)");
@@ -174,10 +170,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
 fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    h.get_by_label("Compare dates").click();
-    h.run();
-    retype(&mut h, "Date A", "2022-06-30");
-    retype(&mut h, "Date B", "2022-07-01");
+    compare(&mut h, "2022-06-30", "2022-07-01");
     h.get_by_label("Became sub-ICB locations (106)");
     h.get_by_label("No mergers between these dates");
     // "= timeline" fills the timeline's date in; "show" moves the timeline there.

@@ -5,7 +5,7 @@ mod common;
 
 use ccg_explorer::app::{AppOptions, CentralTab};
 use ccg_explorer::model::OrgKind;
-use common::{d, england, go_to, harness_with, kent, wait_for};
+use common::{click, d, england, go_to, harness_with, kent, wait_for};
 use egui_kittest::kittest::Queryable;
 
 fn map_on(date: &str) -> AppOptions {
@@ -93,10 +93,8 @@ fn a_scenario_merging_kent_in_2018_shows_one_kent_area() {
 fn the_hex_map_has_a_hex_for_every_place() {
     let mut h = common::harness_sized([1100.0, 760.0], map_on("2019-04-01"));
     wait_for(&mut h, |a| a.map_drawn() == 191);
-    h.get_by_label("Show:").click();
-    h.run();
-    h.get_by_label("places as hexes").click();
-    h.run();
+    click(&mut h, "Show:");
+    click(&mut h, "places as hexes");
     wait_for(&mut h, |a| a.map_drawn() == 152);
     assert!(
         h.query_by_label_contains("split into wedges by share")

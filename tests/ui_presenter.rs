@@ -140,8 +140,7 @@ fn the_flow_in_presenter_mode_draws_the_kent_ccgs_one_by_one_before_2018() {
         h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
         h.step();
         h.run();
-        h.get_by_label("Merger flow").click();
-        h.run();
+        click(&mut h, "Merger flow");
         assert_eq!(h.state().central_tab(), CentralTab::Flow);
         for ccg in [
             "NHS Ashford CCG (09C), Apr 2017",
@@ -284,17 +283,14 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
 #[test]
 fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
     let mut h = harness_sized([1500.0, 1000.0], AppOptions::default());
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Open a path…").click();
-    h.run();
+    click(&mut h, "File");
+    click(&mut h, "Open a path…");
     h.get_by_label("Open a snapshot by its path");
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/tiny.ron");
     h.get_by_label("Path").click();
     h.get_by_label("Path").type_text(&tiny.to_string_lossy());
     h.run();
-    h.get_by_label("Open").click();
-    h.run();
+    click(&mut h, "Open");
     wait_for(&mut h, |app| app.file().is_some() && !app.busy());
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
     assert!(h.query_by_label("Open a snapshot by its path").is_none());
@@ -308,8 +304,7 @@ fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
     h.step();
     h.run();
     h.get_by_label_contains("The file dialog did not open");
-    h.get_by_label("Cancel").click();
-    h.run();
+    click(&mut h, "Cancel");
     assert!(h.query_by_label("Open a scenario by its path").is_none());
 }
 

@@ -13,17 +13,7 @@ use egui_kittest::kittest::Queryable;
 const KENT: [&str; 8] = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"];
 
 fn harness(autosave: &Path) -> Harness<'static, App> {
-    let options = AppOptions {
-        fresh: true,
-        autosave_dir: Some(autosave.to_path_buf()),
-        ..Default::default()
-    };
-    let mut h = common::builder()
-        .with_size([1500.0, 1000.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
-    h
+    harness_autosave(autosave)
 }
 
 fn search_and_pick(h: &mut Harness<'static, App>, code: &str, label: &str) {
@@ -66,16 +56,13 @@ fn build_kent(h: &mut Harness<'static, App>) {
     ];
     for (code, label) in KENT.iter().zip(labels) {
         search_and_pick(h, code, label);
-        h.get_by_label("Add to merger").click();
-        h.run();
+        click(h, "Add to merger");
     }
     assert_eq!(h.state().merge_pick().len(), 8);
     h.get_by_label("CCGs to merge (8)");
-    h.get_by_label("Merge…").click();
-    h.run();
+    click(h, "Merge…");
     h.get_by_label("Merge CCGs");
-    h.get_by_label("Merge").click();
-    h.run();
+    click(h, "Merge");
 }
 
 #[test]
@@ -97,27 +84,14 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     // The tree shows one Kent CCG: Kent and Medway's row says so.
     h.get_by_label_contains("2 places · 1 CCG · pop. 1,932,550");
     let tl = h.state().timeline();
-    let s = tl.snapshot();
-    let tree = tl.state_at(d("2018-04-01")).tree();
-    let kent = tree
-        .systems
-        .iter()
-        .find(|x| x.system.is_some_and(|id| s.org(id).code == "E54000032"))
-        .unwrap();
-    let codes: std::collections::BTreeSet<&str> = kent
-        .places
-        .iter()
-        .flat_map(|p| {
-            p.served_by
-                .iter()
-                .map(|c| s.org(c.commissioner).code.as_str())
-        })
-        .collect();
+    let codes: std::collections::BTreeSet<String> =
+        commissioners_in(tl, "E54000032", d("2018-04-01"))
+            .into_iter()
+            .collect();
     assert_eq!(codes.len(), 1);
 
     // Undo restores the actual count; redo brings the merger back.
-    h.get_by_label("Organisations").click();
-    h.run();
+    click(&mut h, "Organisations");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert!(h.state().scenario().unwrap().changes.is_empty());
@@ -127,14 +101,12 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     h.get_by_label("188 CCGs");
 
     // In the tree grouped by CCG, the new CCG is marked as the scenario's.
-    h.get_by_label("by CCG").click();
-    h.run();
+    click(&mut h, "by CCG");
     search_and_pick(&mut h, "SC01", "NHS Kent and Medway CCG (SC01)");
     h.get_by_label("NHS Kent and Medway CCG (SC01) (scenario)");
 
     // The scenario can be renamed in its panel.
-    h.get_by_label("Name:").click();
-    h.run();
+    click(&mut h, "Name:");
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Name:").type_text("Kent 2018");
     h.key_press(Key::Enter);
@@ -142,8 +114,7 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     assert_eq!(h.state().scenario().unwrap().name, "Kent 2018");
 
     // The actual record is a toggle away.
-    h.get_by_label("Show the actual record").click();
-    h.run();
+    click(&mut h, "Show the actual record");
     h.get_by_label("195 CCGs");
     assert!(!h.state().showing_scenario());
 }
@@ -195,11 +166,7 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
     // A fresh window: drop the file on it, and the same scenario opens.
     let dir2 = tempfile::tempdir().unwrap();
     let mut h2 = harness(dir2.path());
-    h2.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(path.clone())));
-    h2.step();
-    wait_for(&mut h2, |app| app.scenario().is_some());
+    drop_and_wait(&mut h2, path.clone(), |app| app.scenario().is_some());
     assert_eq!(h2.state().scenario().unwrap(), &built);
     assert!(!h2.state().unsaved());
 }
@@ -218,8 +185,7 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
     }
     let mut h = harness(dir.path());
     h.get_by_label("Recover unsaved scenario");
-    h.get_by_label("Recover").click();
-    h.run();
+    click(&mut h, "Recover");
     let sc = h.state().scenario().unwrap();
     assert_eq!(sc.changes.len(), 1);
     assert!(h.state().unsaved(), "recovered work is still unsaved");
@@ -235,8 +201,7 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
         });
     }
     let mut h = harness(dir.path());
-    h.get_by_label("Discard").click();
-    h.run();
+    click(&mut h, "Discard");
     assert!(h.state().scenario().is_none());
     let h = harness(dir.path());
     assert!(h.query_by_label("Recover unsaved scenario").is_none());
@@ -246,12 +211,7 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
 fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(kent)));
-    h.step();
-    wait_for(&mut h, |app| app.scenario().is_some());
+    drop_and_wait(&mut h, kent(), |app| app.scenario().is_some());
     h.key_press(Key::F5);
     h.run();
     assert!(h.state().presenting());
@@ -294,12 +254,7 @@ fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
 fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
-    h.input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(Dropped(kent)));
-    h.step();
-    wait_for(&mut h, |app| app.scenario().is_some());
+    drop_and_wait(&mut h, kent(), |app| app.scenario().is_some());
     let before = h.state().scenario().unwrap().clone();
 
     // A syntax error: line and column.
@@ -315,8 +270,7 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
     h.get_by_label_contains("Could not open the scenario");
     h.get_by_label_contains("line 4, column 3");
     assert_eq!(h.state().scenario().unwrap(), &before);
-    h.get_by_label("Dismiss").click();
-    h.run();
+    click(&mut h, "Dismiss");
 
     // A change that does not fit the record: the CCG and the reason are named.
     let wrong = dir.path().join("wrong.ron");
@@ -339,45 +293,34 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
         .scroll_to_me();
     h.run();
-    h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
-        .click();
-    h.run();
+    click(&mut h, "Move the merger into NHS Devon CCG (15N)…");
     h.get_by_label("Move a merger");
-    h.get_by_label("Merger date").click();
-    h.run();
+    click(&mut h, "Merger date");
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Merger date").type_text("2018-04-01");
-    h.get_by_label("Move").click();
-    h.run();
+    click(&mut h, "Move");
     assert!(h.state().showing_scenario());
     assert_eq!(h.state().timeline().counts_at(d("2018-04-01")).ccg, 194);
 
     // Edit the change: a year later than it really was.
-    h.get_by_label("Edit change 1").click();
-    h.run();
+    click(&mut h, "Edit change 1");
     h.get_by_label("Edit the change");
-    h.get_by_label("Merger date").click();
-    h.run();
+    click(&mut h, "Merger date");
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Merger date").type_text("2020-04-01");
-    h.get_by_label("Apply").click();
-    h.run();
+    click(&mut h, "Apply");
     let sc = h.state().scenario().unwrap();
     assert_eq!(sc.changes.len(), 1, "edited in place");
     assert_eq!(h.state().timeline().counts_at(d("2019-04-01")).ccg, 192);
 
     // A bad edit is refused with the reason, and nothing changes.
-    h.get_by_label("Edit change 1").click();
-    h.run();
-    h.get_by_label("Merger date").click();
-    h.run();
+    click(&mut h, "Edit change 1");
+    click(&mut h, "Merger date");
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.get_by_label("Merger date").type_text("2013-01-01");
-    h.get_by_label("Apply").click();
-    h.run();
+    click(&mut h, "Apply");
     h.get_by_label_contains("only exists from 2013-04-01");
-    h.get_by_label("Cancel").click();
-    h.run();
+    click(&mut h, "Cancel");
     assert_eq!(h.state().timeline().counts_at(d("2019-04-01")).ccg, 192);
 }
 
@@ -386,15 +329,11 @@ fn picked_ccgs_can_share_an_accountable_officer() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     search_and_pick(&mut h, "01F", "NHS Halton CCG (01F)");
-    h.get_by_label("Add to merger").click();
-    h.run();
+    click(&mut h, "Add to merger");
     search_and_pick(&mut h, "02E", "NHS Warrington CCG (02E)");
-    h.get_by_label("Add to merger").click();
-    h.run();
-    h.get_by_label("Share an AO…").click();
-    h.run();
-    h.get_by_label("Share").click();
-    h.run();
+    click(&mut h, "Add to merger");
+    click(&mut h, "Share an AO…");
+    click(&mut h, "Share");
     let sc = h.state().scenario().unwrap();
     assert!(matches!(
         &sc.changes[0],
@@ -510,15 +449,13 @@ fn a_bookmark_remembers_which_chart_is_large() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
     go_to(&mut h, "2020-10-01");
-    h.get_by_label("savings by system").click();
-    h.run();
+    click(&mut h, "savings by system");
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
     h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     let b = &h.state().scenario().unwrap().bookmarks[0];
     assert_eq!((b.date, b.chart), (d("2020-10-01"), ChartKind::Savings));
-    h.get_by_label("running costs").click();
-    h.run();
+    click(&mut h, "running costs");
     go_to(&mut h, "2016-01-01");
     h.get_by_label_contains("1. 1 Oct 2020").click();
     h.run();
@@ -553,8 +490,7 @@ fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it
         assert!(kept.contains("Untitled scenario"), "{kept}");
         // Mark the file: "Recover" must write it again (the mark goes).
         std::fs::write(&autosave, format!("// not yet rewritten\n{kept}")).unwrap();
-        h.get_by_label("Recover").click();
-        h.run();
+        click(&mut h, "Recover");
         assert_eq!(h.state().scenario(), Some(&built));
         assert!(h.state().unsaved());
         wait_for(&mut h, |_| {
@@ -564,8 +500,7 @@ fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it
     }
     let mut h = harness(dir.path());
     h.get_by_label("Recover unsaved scenario");
-    h.get_by_label("Recover").click();
-    h.run();
+    click(&mut h, "Recover");
     assert_eq!(
         h.state().scenario(),
         Some(&built),
@@ -602,13 +537,11 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
     }
     // Both are kept: the first is offered now, the other after it is answered.
     let mut h = harness(dir.path());
-    h.get_by_label("Discard").click();
-    h.run();
+    click(&mut h, "Discard");
     assert!(!autosave.exists());
     drop(h);
     let mut h = harness(dir.path());
-    h.get_by_label("Recover").click();
-    h.run();
+    click(&mut h, "Recover");
     assert_eq!(h.state().scenario().unwrap().bookmarks.len(), 1);
     assert_eq!(h.state().scenario().unwrap().changes.len(), 0);
 }
@@ -646,8 +579,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     h.step();
     wait_for_label(&mut h, "has comments inside the scenario");
     h.get_by_label("Save over the file?");
-    h.get_by_label("Cancel").click();
-    h.run();
+    click(&mut h, "Cancel");
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         before,
@@ -658,8 +590,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "has comments inside the scenario");
-    h.get_by_label("Save and drop them").click();
-    h.run();
+    click(&mut h, "Save and drop them");
     wait_for(&mut h, |app| !app.unsaved());
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -703,22 +634,19 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     std::fs::write(&path, &theirs).unwrap();
     wait_for_label(&mut h, "changed on disk since it was opened or saved here");
     h.get_by_label("Reload scenario");
-    h.get_by_label("Keep mine").click();
-    h.run();
+    click(&mut h, "Keep mine");
     // A save asks first, and Cancel writes nothing.
     h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "Saving would overwrite that version");
-    h.get_by_label("Cancel").click();
-    h.run();
+    click(&mut h, "Cancel");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     assert!(h.state().unsaved());
     // Asked again, "Overwrite it" writes ours.
     h.state_mut().push(cmd::Scenario::Save);
     h.step();
     wait_for_label(&mut h, "Saving would overwrite that version");
-    h.get_by_label("Overwrite it").click();
-    h.run();
+    click(&mut h, "Overwrite it");
     wait_for(&mut h, |app| !app.unsaved());
     let ours = std::fs::read_to_string(&path).unwrap();
     assert!(ours.contains("Kent and Medway merge in 2018") && !ours.contains("Edited elsewhere"));
@@ -729,8 +657,7 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     // Reload takes the file's version.
     std::fs::write(&path, &theirs).unwrap();
     wait_for_label(&mut h, "changed on disk since it was opened or saved here");
-    h.get_by_label("Reload scenario").click();
-    h.run();
+    click(&mut h, "Reload scenario");
     wait_for(&mut h, |app| {
         app.scenario().is_some_and(|s| s.name == "Edited elsewhere")
     });

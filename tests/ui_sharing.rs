@@ -110,29 +110,24 @@ fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
 fn the_tree_marks_sharing_and_groups_by_leadership() {
     let mut h = harness_at("2018-06-01", AppOptions::default());
     // By CCG: a sharing CCG's row carries a badge naming its partners on hover.
-    h.get_by_label("by CCG").click();
-    h.run();
-    h.get_by_label("Expand Devon (E54000037)").click();
-    h.run();
+    click(&mut h, "by CCG");
+    click(&mut h, "Expand Devon (E54000037)");
     assert!(h.get_all_by_label("↔ shared AO").count() >= 2);
     h.get_by_label("NHS South Devon and Torbay CCG (99Q)")
         .hover();
     h.run();
     h.get_by_label_contains("Shared accountable officer with NHS");
     // By leadership: system, team, CCG.
-    h.get_by_label("by leadership").click();
-    h.run();
+    click(&mut h, "by leadership");
     assert_eq!(
         h.state().ui_state().grouping,
         ccg_explorer::view::Grouping::SystemLeadership
     );
     h.get_by_label("Leadership team of 2 CCGs");
-    h.get_by_label("Expand Leadership team of 2 CCGs").click();
-    h.run();
+    click(&mut h, "Expand Leadership team of 2 CCGs");
     h.get_by_label("NHS South Devon and Torbay CCG (99Q)");
     // A CCG leading itself is said to.
-    h.get_by_label("Expand Dorset (E54000041)").click();
-    h.run();
+    click(&mut h, "Expand Dorset (E54000041)");
     h.get_by_label_contains("own leadership");
     // Selecting a CCG opens its team.
     h.state_mut().push(cmd::Tree::CollapseAll);
@@ -151,9 +146,7 @@ fn the_tree_marks_sharing_and_groups_by_leadership() {
 fn shares_that_are_not_published_are_marked_and_explained() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
     h.get_by_label_contains("≈ not published (derived or estimated)");
-    h.get_by_label("Expand Birmingham and Solihull (E54000017)")
-        .click();
-    h.run();
+    click(&mut h, "Expand Birmingham and Solihull (E54000017)");
     h.get_by_label_contains("NHS Birmingham and Solihull CCG (15E) ≈86%");
     // The row's name carries the basis of each share on hover.
     h.get_by_label("Birmingham").hover();
@@ -181,8 +174,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
 #[test]
 fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
-    h.get_by_label("Commissioning bodies").click();
-    h.run();
+    click(&mut h, "Commissioning bodies");
     h.get_by_label("Commissioning bodies over time");
     let tl = england();
     let c = tl.counts_at(d("2019-06-01"));
@@ -200,8 +192,7 @@ fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() 
 fn compare_lists_shared_management_as_changes_with_links() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
     h.state_mut().push(cmd::Time::SetDate(d("2018-04-01")));
-    h.get_by_label("Compare dates").click();
-    h.run();
+    click(&mut h, "Compare dates");
     let set = |h: &mut Harness<'static, App>, label: &str, text: &str| {
         h.get_by_label(label).click();
         h.run();
@@ -240,11 +231,9 @@ fn compare_lists_shared_management_as_changes_with_links() {
 fn the_timeline_marks_shared_management_with_a_toggle() {
     let mut h = harness_at("2019-06-01", AppOptions::default());
     assert!(h.state().ui_state().show_sharing_marks);
-    h.get_by_label("Shared management").click();
-    h.run();
+    click(&mut h, "Shared management");
     assert!(!h.state().ui_state().show_sharing_marks);
-    h.get_by_label("Shared management").click();
-    h.run();
+    click(&mut h, "Shared management");
     assert!(h.state().ui_state().show_sharing_marks);
     // The marks are the days arrangements began or ended.
     let model = ccg_explorer::view::timeline_model(&england());

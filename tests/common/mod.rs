@@ -1,6 +1,9 @@
 //! What the UI tests share: the real window in a harness, waiting on the app with a
-//! bound, dropping files on it, English dates, the example files.
+//! bound, dropping files on it, English dates, the example files; and in [`bad`], what
+//! the tests of bad files share.
 #![allow(dead_code)]
+
+pub mod bad;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -22,6 +25,27 @@ pub fn england() -> Timeline {
             .unwrap()
             .snapshot,
     )
+}
+
+/// The codes of the commissioners serving each place of the STP/ICS `system` on `date`,
+/// place by place, in the tree's order.
+pub fn commissioners_in(tl: &Timeline, system: &str, date: Date) -> Vec<String> {
+    let s = tl.snapshot();
+    let tree = tl.state_at(date).tree();
+    let found = tree
+        .systems
+        .iter()
+        .find(|x| x.system.is_some_and(|id| s.org(id).code == system))
+        .unwrap();
+    found
+        .places
+        .iter()
+        .flat_map(|p| {
+            p.served_by
+                .iter()
+                .map(|c| s.org(c.commissioner).code.clone())
+        })
+        .collect()
 }
 
 /// A file of the project (`assets/examples/kent-2018.ron`).
@@ -49,18 +73,33 @@ pub fn builder<S>() -> egui_kittest::HarnessBuilder<S> {
     Harness::<'static, S>::builder().wgpu_setup(gl())
 }
 
-/// The real window at `size`, started fresh with `options`, after its first frames.
-pub fn harness_sized(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
+/// The real window at `size`, started fresh with `options`, after its first frames;
+/// a run steps at most `max_steps` frames.
+pub fn harness_steps(size: [f32; 2], max_steps: u64, options: AppOptions) -> Harness<'static, App> {
     let options = AppOptions {
         fresh: true,
         ..options
     };
     let mut h = builder()
         .with_size(size)
-        .with_max_steps(40)
+        .with_max_steps(max_steps)
         .build_eframe(move |cc| App::new(cc, options));
     h.run();
     h
+}
+
+/// The real window at `size`, started fresh with `options`, after its first frames.
+pub fn harness_sized(size: [f32; 2], options: AppOptions) -> Harness<'static, App> {
+    harness_steps(size, 40, options)
+}
+
+/// The real window, 1500x1000 (30 frames a run), autosaving into `autosave`.
+pub fn harness_autosave(autosave: &Path) -> Harness<'static, App> {
+    let options = AppOptions {
+        autosave_dir: Some(autosave.to_path_buf()),
+        ..Default::default()
+    };
+    harness_steps([1500.0, 1000.0], 30, options)
 }
 
 /// The real window, 1500x1000.
@@ -115,10 +154,23 @@ pub fn try_wait_for(h: &mut Harness<'static, App>, done: impl Fn(&App) -> bool) 
     true
 }
 
+/// Clicks the widget labelled `label` and lets the window settle.
+pub fn click<S>(h: &mut Harness<'static, S>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Opens the search box (Ctrl+F) and types `text` into it.
+pub fn search<S>(h: &mut Harness<'static, S>, text: &str) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.get_by_label("Search").type_text(text);
+    h.run();
+}
+
 /// Types a date into "Go to date" and presses Enter.
 pub fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    h.get_by_label("Go to date").click();
-    h.run();
+    click(h, "Go to date");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label("Go to date").type_text(date);
     h.run();
@@ -147,11 +199,32 @@ pub fn drop_file(h: &mut Harness<'static, App>, path: PathBuf) {
         .push(std::sync::Arc::new(Dropped(path)));
 }
 
+/// Drops `path` on the window and waits until `done` (its load has landed).
+pub fn drop_and_wait(h: &mut Harness<'static, App>, path: PathBuf, done: impl Fn(&App) -> bool) {
+    drop_file(h, path);
+    h.step();
+    wait_for(h, done);
+}
+
 /// Types into a text box found by its label, replacing what was there.
 pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
+    click(h, label);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label(label).type_text(text);
     h.run();
+}
+
+/// Dismisses any problems panel, pushes `command` and steps until `done` (a load has
+/// landed or been refused); `false` after [`PATIENCE`].
+pub fn push_and_wait(
+    h: &mut Harness<'static, App>,
+    command: impl Into<ccg_explorer::app::command::Command>,
+    done: impl Fn(&App) -> bool,
+) -> bool {
+    h.state_mut()
+        .push(ccg_explorer::app::command::File::DismissProblems);
+    h.run();
+    h.state_mut().push(command);
+    h.step();
+    try_wait_for(h, done)
 }
