@@ -59,34 +59,39 @@ pub struct Stopped {
     pub error: ron::error::SpannedError,
 }
 
-/// The top-level fields only snapshots have.
-pub const SNAPSHOT_FIELDS: [&str; 25] = [
-    "title",
-    "as_at",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "system_regions",
-    "icb_regions",
-    "ccg_systems",
-    "sub_icb_icbs",
-    "icb_systems",
-    "neighbourhood_ccgs",
-    "neighbourhood_sub_icbs",
-    "ccg_places",
-    "sub_icb_places",
-    "neighbourhood_places",
-    "events",
-    "shared_management",
-    "money",
-    "icb_money",
-    "annotations",
-];
+/// The top-level fields only snapshots have: all of [`SNAPSHOT_ALL`] but those a
+/// scenario has too.
+pub const SNAPSHOT_FIELDS: [&str; 25] = only_snapshot(SNAPSHOT_ALL);
+
+/// `all` without `format` and `description`, which scenarios have too.
+const fn only_snapshot(all: [&'static str; 27]) -> [&'static str; 25] {
+    let mut out = [""; 25];
+    let (mut i, mut j) = (0, 0);
+    while i < all.len() {
+        if !same(all[i], "format") && !same(all[i], "description") {
+            out[j] = all[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// String equality a constant can use.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The top-level fields only scenarios have.
 pub const SCENARIO_FIELDS: [&str; 4] = ["name", "snapshot", "changes", "bookmarks"];

@@ -1,9 +1,9 @@
 //! Shared management arrangements and chart annotations.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::model::OrgKind;
-use crate::model::snapshot::{Org, OrgId};
+use crate::model::snapshot::Org;
 
 use super::checker::*;
 
@@ -12,7 +12,7 @@ pub(super) fn lift_arrangements(
     ck: &mut Checker,
     list: &[crate::model::format::RawArrangement],
     orgs: &[Org],
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) -> Vec<crate::model::snapshot::Arrangement> {
     let mut out = Vec::new();
     let mut ids = HashSet::new();
@@ -162,7 +162,7 @@ pub(super) fn lift_arrangements(
 pub(super) fn lift_annotations(
     ck: &mut Checker,
     list: &[crate::model::format::RawAnnotation],
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) -> Vec<crate::model::snapshot::Annotation> {
     let mut out = Vec::new();
     for (i, r) in list.iter().enumerate() {

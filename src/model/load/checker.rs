@@ -1,11 +1,15 @@
 //! The problem collector every rule writes to, and how values are shown in messages.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::locate::{Locator, Pos};
-use crate::model::{Date, FOREVER};
+use crate::model::snapshot::OrgId;
+use crate::model::{Date, FOREVER, OrgKind};
 
 use super::{Problem, Severity};
+
+/// Organisations by kind and code, as they are lifted.
+pub(super) type ByCode = HashMap<(OrgKind, String), OrgId>;
 
 /// Collects problems while lifting.
 pub(super) struct Checker<'a> {
@@ -61,7 +65,7 @@ impl Checker<'_> {
 }
 
 /// Years outside this range are typing mistakes, not NHS history.
-pub(super) const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+pub(crate) const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 impl Checker<'_> {
     /// Rejects dates no snapshot means (year 20190, year 201), including a date written

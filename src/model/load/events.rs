@@ -244,7 +244,7 @@ pub(super) fn lift_events(
     ck: &mut Checker,
     raw: &RawSnapshot,
     orgs: &[Org],
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) -> (Vec<Event>, Vec<Option<Pos>>) {
     let mut events: Vec<Event> = Vec::new();
     let mut event_pos: Vec<Option<Pos>> = Vec::new();

@@ -1,11 +1,10 @@
 //! ICB-era money rules: running costs, allocations and gaps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::model::OrgKind;
 use crate::model::format::RawSnapshot;
 use crate::model::locate::{Locator, Pos};
-use crate::model::snapshot::OrgId;
 
 use super::checker::*;
 use super::money::*;
@@ -16,7 +15,7 @@ pub(super) fn check_icb_money(
     ck: &mut Checker,
     raw: &RawSnapshot,
     locator: &Locator,
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) {
     let money = &raw.icb_money;
     let at = |path: &str, i: usize| {

@@ -21,6 +21,7 @@ mod parse;
 mod relations;
 mod validate;
 
+pub(crate) use checker::SANE_YEARS;
 pub use money::{MAX_GBP, PARAMETERS};
 pub use parse::parse_str;
 pub(crate) use parse::{syntax_error_in, with_field};
@@ -115,7 +116,11 @@ fn summary(problems: &[Problem]) -> String {
 }
 
 impl LoadError {
-    fn single(pos: Option<Pos>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub(crate) fn single(
+        pos: Option<Pos>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         LoadError {
             problems: vec![Problem {
                 severity: Severity::Error,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::model::format::RawSnapshot;
 use crate::model::locate::{Locator, Pos};
-use crate::model::snapshot::{Org, OrgId};
+use crate::model::snapshot::Org;
 use crate::model::{FOREVER, FinancialYear, OrgKind};
 
 use super::checker::*;
@@ -202,7 +202,7 @@ pub(super) fn check_money(
     raw: &RawSnapshot,
     locator: &Locator,
     orgs: &[Org],
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) {
     let money = &raw.money;
     let money_at = |path: &str, index: Option<usize>| {
@@ -258,7 +258,7 @@ pub(super) fn check_money(
         }
         check_money_year(ck, at, "the target's baseline_year", t.baseline_year);
         check_money_year(ck, at, "the target's target_year", t.target_year);
-        check_baseline_in_data(ck, at, &orgs, t.baseline_year);
+        check_baseline_in_data(ck, at, orgs, t.baseline_year);
         ck.check_source(at, "", &t.source);
     }
     check_parameters(ck, &money.parameters, &|i| money_at("parameters", Some(i)));

@@ -102,13 +102,9 @@ pub(super) fn lift_ons_codes(
 pub(super) fn lift_orgs(
     ck: &mut Checker,
     raw: &RawSnapshot,
-) -> (
-    Vec<Org>,
-    HashMap<(OrgKind, String), OrgId>,
-    Vec<Option<Pos>>,
-) {
+) -> (Vec<Org>, ByCode, Vec<Option<Pos>>) {
     let mut orgs: Vec<Org> = Vec::new();
-    let mut by_code: HashMap<(OrgKind, String), OrgId> = HashMap::new();
+    let mut by_code: ByCode = HashMap::new();
     let lists = raw.org_lists();
     let mut org_pos: Vec<Option<Pos>> = Vec::new();
     for (kind, list) in lists {
@@ -240,7 +236,7 @@ pub(super) fn lift_orgs(
 /// The organisation a relation, event or figure names, or an error saying it is missing.
 pub(super) fn resolve(
     ck: &mut Checker,
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
     at: Option<Pos>,
     kind: OrgKind,
     code: &str,

@@ -1,6 +1,6 @@
 //! Relation rules: place shares and memberships.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::model::format::{RawShare, RawSnapshot};
 use crate::model::locate::Pos;
@@ -173,7 +173,7 @@ pub(super) fn lift_links(
     ck: &mut Checker,
     raw: &RawSnapshot,
     orgs: &[Org],
-    by_code: &HashMap<(OrgKind, String), OrgId>,
+    by_code: &ByCode,
 ) -> (Vec<Link>, Vec<Option<Pos>>) {
     let mut links: Vec<Link> = Vec::new();
     let mut link_pos: Vec<Option<Pos>> = Vec::new();
@@ -201,15 +201,8 @@ pub(super) fn lift_links(
                 r.member.clone(),
                 r.of.clone(),
                 Link {
-                    kind,
-                    a: OrgId(0),
-                    b: OrgId(0),
-                    from: r.from,
-                    to: end(r.to),
-                    share: 1.0,
                     basis: r.basis.unwrap_or(Provenance::Published),
-                    source: r.source.clone(),
-                    note: String::new(),
+                    ..unresolved(kind, r.from, r.to, &r.source)
                 },
                 r.to,
             ));
@@ -223,15 +216,10 @@ pub(super) fn lift_links(
                 r.by.clone(),
                 r.place.clone(),
                 Link {
-                    kind,
-                    a: OrgId(0),
-                    b: OrgId(0),
-                    from: r.from,
-                    to: end(r.to),
                     share: r.share,
                     basis: r.basis,
-                    source: r.source.clone(),
                     note: r.note.clone(),
+                    ..unresolved(kind, r.from, r.to, &r.source)
                 },
                 r.to,
             ));
@@ -303,4 +291,19 @@ pub(super) fn lift_links(
         link_pos.push(at);
     }
     (links, link_pos)
+}
+
+/// A relation as written, its ends not yet looked up: a whole share, published, no note.
+fn unresolved(kind: LinkKind, from: Date, to: Option<Date>, source: &str) -> Link {
+    Link {
+        kind,
+        a: OrgId(0),
+        b: OrgId(0),
+        from,
+        to: end(to),
+        share: 1.0,
+        basis: Provenance::Published,
+        source: source.to_string(),
+        note: String::new(),
+    }
 }

@@ -10,6 +10,7 @@ use crate::model::{Date, FOREVER};
 use super::bookmarks::*;
 use super::mergers::*;
 use super::*;
+pub(super) use crate::model::load::SANE_YEARS;
 
 /// Something wrong with a scenario.
 pub type ScenarioError = LoadError;
@@ -129,9 +130,6 @@ pub(super) struct Fail(String, String);
 pub(super) fn fail(message: String, hint: &str) -> Fail {
     Fail(message, hint.to_string())
 }
-
-/// The years a date may fall in (as in snapshots).
-pub(super) const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// Every date of `change` is within [`SANE_YEARS`].
 pub(super) fn check_dates(change: &Change) -> Result<(), Fail> {

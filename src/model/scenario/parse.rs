@@ -1,6 +1,6 @@
 //! Parsing a scenario's text, with RON's errors in a scenario's words.
 
-use crate::model::load::{LoadError, Problem, Severity};
+use crate::model::load::LoadError;
 use crate::model::locate::Locator;
 
 use super::*;
@@ -43,7 +43,7 @@ const EMPTY_HINT: &str =
 
 /// The message for a snapshot given where a scenario belongs.
 pub(crate) fn snapshot_not_scenario() -> LoadError {
-    single(
+    LoadError::single(
         None,
         "this file is a snapshot, not a scenario: it has a `title` or lists of organisations, and no `snapshot` field naming the snapshot it changes",
         "open it as a snapshot (File > Open…, or --snapshot FILE on the command line); a scenario names its snapshot with `snapshot: (title: \"...\", fingerprint: \"...\")`",
@@ -55,10 +55,14 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, LoadError> {
     use crate::model::document::{Document, Kind, read};
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(single(None, "the scenario file is empty", EMPTY_HINT));
+        return Err(LoadError::single(
+            None,
+            "the scenario file is empty",
+            EMPTY_HINT,
+        ));
     }
     if only_comments(text) {
-        return Err(single(
+        return Err(LoadError::single(
             None,
             "the scenario file is empty apart from comments",
             EMPTY_HINT,
@@ -84,9 +88,9 @@ pub(crate) fn checked_version(text: &str, scenario: Scenario) -> Result<Scenario
 }
 
 fn version_error(text: &str, v: u32) -> LoadError {
-    single(
+    LoadError::single(
         Locator::new(text).field("format"),
-        &format!(
+        format!(
             "scenario format version {v} is not supported: this build reads format {SCENARIO_FORMAT}"
         ),
         "open it with the version of ccg-explorer that wrote it",
@@ -221,16 +225,4 @@ fn scenario_message(code: &ron::Error) -> Option<String> {
         ),
         _ => return None,
     })
-}
-
-fn single(pos: Option<crate::model::locate::Pos>, message: &str, hint: &str) -> LoadError {
-    LoadError {
-        problems: vec![Problem {
-            severity: Severity::Error,
-            pos,
-            code: None,
-            message: message.to_string(),
-            hint: hint.to_string(),
-        }],
-    }
 }
