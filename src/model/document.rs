@@ -59,34 +59,66 @@ pub struct Stopped {
     pub error: ron::error::SpannedError,
 }
 
-/// The top-level fields only snapshots have.
-pub const SNAPSHOT_FIELDS: [&str; 25] = [
-    "title",
-    "as_at",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "system_regions",
-    "icb_regions",
-    "ccg_systems",
-    "sub_icb_icbs",
-    "icb_systems",
-    "neighbourhood_ccgs",
-    "neighbourhood_sub_icbs",
-    "ccg_places",
-    "sub_icb_places",
-    "neighbourhood_places",
-    "events",
-    "shared_management",
-    "money",
-    "icb_money",
-    "annotations",
-];
+/// The top-level fields only snapshots have: all of [`SNAPSHOT_ALL`] but those a
+/// scenario has too.
+pub const SNAPSHOT_FIELDS: [&str; 25] = without(SNAPSHOT_ALL, &["format", "description"]);
+
+/// `all` without the fields in `drop`, in the same order (`M` must be what is left).
+const fn without<const N: usize, const M: usize>(
+    all: [&'static str; N],
+    drop: &[&str],
+) -> [&'static str; M] {
+    let mut out = [""; M];
+    let (mut i, mut j) = (0, 0);
+    while i < N {
+        let mut keep = true;
+        let mut k = 0;
+        while k < drop.len() {
+            if same(all[i], drop[k]) {
+                keep = false;
+            }
+            k += 1;
+        }
+        if keep {
+            out[j] = all[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(j == M, "the lengths do not add up");
+    out
+}
+
+/// `a` followed by `b` (`M` is their lengths added).
+const fn joined<const N: usize, const K: usize, const M: usize>(
+    a: [&'static str; N],
+    b: [&'static str; K],
+) -> [&'static str; M] {
+    let mut out = [""; M];
+    let mut i = 0;
+    while i < N + K {
+        out[i] = if i < N { a[i] } else { b[i - N] };
+        i += 1;
+    }
+    assert!(N + K == M, "the lengths do not add up");
+    out
+}
+
+/// String equality a constant can use.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The top-level fields only scenarios have.
 pub const SCENARIO_FIELDS: [&str; 4] = ["name", "snapshot", "changes", "bookmarks"];
@@ -132,39 +164,10 @@ const SCENARIO_ALL: [&str; 6] = [
     "bookmarks",
 ];
 
-/// Both, for ron's messages.
-const ALL: [&str; 30] = [
-    "format",
-    "title",
-    "description",
-    "as_at",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "system_regions",
-    "icb_regions",
-    "ccg_systems",
-    "sub_icb_icbs",
-    "neighbourhood_ccgs",
-    "neighbourhood_sub_icbs",
-    "ccg_places",
-    "sub_icb_places",
-    "neighbourhood_places",
-    "events",
-    "shared_management",
-    "money",
-    "icb_money",
-    "annotations",
-    "name",
-    "snapshot",
-    "changes",
-    "bookmarks",
-];
+/// Both, for ron's messages: every field of a snapshot but `icb_systems` (which this
+/// list has never had), then the scenario's own.
+const ALL: [&str; 30] =
+    joined::<26, 4, 30>(without(SNAPSHOT_ALL, &["icb_systems"]), SCENARIO_FIELDS);
 
 /// The name ron gives the top-level struct in its messages; [`read`] replaces it with
 /// the kind's own (`RawSnapshot` or `Scenario`).

@@ -1,0 +1,150 @@
+//! ICB-era money rules: running costs, allocations and gaps.
+
+use std::collections::HashSet;
+
+use crate::model::OrgKind;
+use crate::model::format::RawSnapshot;
+use crate::model::locate::{Locator, Pos};
+
+use super::checker::*;
+use super::money::*;
+
+/// ICB running costs: amounts that can be used, years in range, codes that are ICBs,
+/// rules that make sense, sources known.
+pub(super) fn check_icb_money(
+    ck: &mut Checker,
+    raw: &RawSnapshot,
+    locator: &Locator,
+    by_code: &ByCode,
+) {
+    let money = &raw.icb_money;
+    let at = |path: &str, i: usize| {
+        locator
+            .item(&format!("icb_money.{path}"), i)
+            .or_else(|| locator.field("icb_money"))
+    };
+    let icb = |ck: &mut Checker, pos: Option<Pos>, code: &str, section: &str| {
+        if !by_code.contains_key(&(OrgKind::Icb, code.trim().to_string())) {
+            ck.error(
+                pos,
+                code,
+                format!(
+                    "`icb_money.{section}` refers to ICB `{}`, which is not in `icbs`",
+                    show_code(code)
+                ),
+                "add the ICB, or correct the code (codes in icb_money are ICB codes)",
+            );
+        }
+    };
+    for (i, f) in money.figures.iter().enumerate() {
+        let pos = at("figures", i);
+        let who = f.orgs.join(";");
+        for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
+            if let Some(why) = bad_money(v) {
+                ck.error(
+                    pos,
+                    &who,
+                    format!(
+                        "the ICB {} figure for {} ({}) is {} GBP, which is {why}",
+                        f.metric,
+                        if who.is_empty() { "England" } else { &who },
+                        f.period,
+                        show_number(v)
+                    ),
+                    MONEY_HINT,
+                );
+            }
+        }
+        if let Some(y) = f.year {
+            check_money_year(ck, pos, "icb_money.figures", y);
+        }
+        for c in &f.orgs {
+            icb(ck, pos, c, "figures");
+        }
+        ck.check_source(pos, &who, &f.source);
+    }
+    let mut ids = HashSet::new();
+    for (i, t) in money.targets.iter().enumerate() {
+        let pos = at("targets", i);
+        if !ids.insert(t.id.as_str()) {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target id {} is used twice", t.id),
+                "give every target its own id",
+            );
+        }
+        if t.cut.is_none() && t.gbp_per_head.is_none() {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target {} has neither a `cut` nor a `gbp_per_head`", t.id),
+                "a target is a cut from a baseline (`cut: 0.3`) or an envelope per head (`gbp_per_head: 18.76`)",
+            );
+        }
+        if let Some(c) = t.cut
+            && !(c > 0.0 && c < 1.0)
+        {
+            ck.error(
+                pos,
+                &t.id,
+                format!(
+                    "the ICB target {} cuts {}, outside 0 to 1",
+                    t.id,
+                    show_number(c)
+                ),
+                "write 30% as 0.3",
+            );
+        }
+        if let Some(v) = t.gbp_per_head
+            && let Some(why) = bad_money(v)
+        {
+            ck.error(
+                pos,
+                &t.id,
+                format!(
+                    "the ICB target {} is {} GBP per head, which is {why}",
+                    t.id,
+                    show_number(v)
+                ),
+                MONEY_HINT,
+            );
+        }
+        check_money_year(ck, pos, "icb_money.targets", t.target_year);
+        if let Some(b) = t.baseline_year {
+            check_money_year(ck, pos, "icb_money.targets", b);
+            if t.target_year <= b {
+                ck.error(
+                    pos,
+                    &t.id,
+                    format!(
+                        "the ICB target {}'s year {} is not after its baseline year {b}",
+                        t.id, t.target_year
+                    ),
+                    "the target year comes after the baseline",
+                );
+            }
+        }
+        if t.cut.is_some() && t.baseline_year.is_none() {
+            ck.error(
+                pos,
+                &t.id,
+                format!("the ICB target {} is a cut with no `baseline_year`", t.id),
+                "give the year the cut is measured from (with `baseline_basis: Estimated` if it is inferred)",
+            );
+        }
+        ck.check_source(pos, &t.id, &t.source);
+    }
+    for (i, g) in money.gaps.iter().enumerate() {
+        let pos = at("gaps", i);
+        if let Some(y) = g.year {
+            check_money_year(ck, pos, "icb_money.gaps", y);
+        }
+        for c in &g.orgs {
+            icb(ck, pos, c, "gaps");
+        }
+        if !g.source.is_empty() {
+            ck.check_source(pos, "", &g.source);
+        }
+    }
+}
