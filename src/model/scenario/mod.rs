@@ -17,7 +17,10 @@ mod parse;
 mod transfer;
 
 pub use apply::{ScenarioError, apply};
-pub(crate) use parse::{CHANGE_KINDS, checked_version};
+pub(crate) use parse::CHANGE_KINDS;
+/// For the command line (desktop only).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use parse::checked_version;
 pub use parse::{looks_like_scenario, parse_scenario};
 
 /// The only scenario format version this build reads and writes.
