@@ -245,3 +245,25 @@ fn successors_on(
         out.push(sub);
     }
 }
+
+/// The commissioner of each PCN hex of `geo` on `date`, from the record's
+/// neighbourhoods (none where the record gives none that day).
+pub fn pcn_commissioners(tl: &Timeline, geo: &Geography, date: Date) -> Vec<Option<OrgId>> {
+    let s = tl.snapshot();
+    geo.pcn_hexes
+        .iter()
+        .map(|h| {
+            let n = s.find(OrgKind::Neighbourhood, &h.code)?;
+            s.links_of(n)
+                .find(|(_, l)| {
+                    matches!(
+                        l.kind,
+                        crate::model::LinkKind::NeighbourhoodCcg
+                            | crate::model::LinkKind::NeighbourhoodSubIcb
+                    ) && l.a == n
+                        && l.holds_on(date)
+                })
+                .map(|(_, l)| l.b)
+        })
+        .collect()
+}

@@ -116,26 +116,6 @@ pub fn wedges(served: &[(OrgId, f64)]) -> Vec<OrgId> {
         .collect()
 }
 
-/// The commissioner of each PCN hex on `date`, from the record's neighbourhoods.
-pub(super) fn pcn_commissioners(tl: &Timeline, geo: &Geography, date: Date) -> Vec<Option<OrgId>> {
-    let s = tl.snapshot();
-    geo.pcn_hexes
-        .iter()
-        .map(|h| {
-            let n = s.find(OrgKind::Neighbourhood, &h.code)?;
-            s.links_of(n)
-                .find(|(_, l)| {
-                    matches!(
-                        l.kind,
-                        LinkKind::NeighbourhoodCcg | LinkKind::NeighbourhoodSubIcb
-                    ) && l.a == n
-                        && l.holds_on(date)
-                })
-                .map(|(_, l)| l.b)
-        })
-        .collect()
-}
-
 pub(super) fn draw_pcn_hexes(
     painter: &egui::Painter,
     cx: &ViewCtx,

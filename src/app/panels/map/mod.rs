@@ -15,7 +15,7 @@ use crate::app::command::{Command, Export, MapFill, MapLayout, MapSettings, Sele
 use crate::app::export::ExportKind;
 use crate::geo::frame::{MapFrame, map_frame};
 use crate::geo::{Geography, HEX_RADIUS, Point, hex_corners};
-use crate::model::{Date, LinkKind, OrgId, OrgKind, Timeline};
+use crate::model::{Date, OrgId, OrgKind, Timeline};
 
 mod colour;
 mod hexes;
@@ -47,6 +47,9 @@ pub struct MapCamera {
     pub centre: Option<Point>,
 }
 
+/// The commissioner of each PCN hex.
+type PcnHolders = Arc<Vec<Option<OrgId>>>;
+
 /// A frame of the map, or why there is none.
 type Shown = Arc<Result<MapFrame, String>>;
 
@@ -65,6 +68,8 @@ pub struct MapView {
     /// Meshes kept between frames, each with a key of what it shows: the areas' fills,
     /// their borders, the era before's borders, and those faded to the step shown.
     baked: [Option<(u64, Arc<Mesh>)>; 4],
+    /// The commissioner of each PCN hex, for the record and date shown.
+    pcns: Option<((u64, Date), PcnHolders)>,
     /// Where the map was drawn (exports crop to it).
     pub rect: Option<Rect>,
     /// Areas (or hexes) drawn in the last frame, for tests and the caption.
@@ -402,7 +407,17 @@ impl MapView {
             MapLayout::PcnHexes => {
                 self.drawn = geo.pcn_hexes.len();
                 let hit = pointer.and_then(|p| nearest_hex(&geo.pcn_hexes, t.to_map(p)));
-                let by = pcn_commissioners(&tl, &geo, cx.date());
+                // Built once per record and date, not every frame.
+                let key = (tl.id(), cx.date());
+                let by = match &self.pcns {
+                    Some((k, by)) if *k == key => by.clone(),
+                    _ => {
+                        let by =
+                            Arc::new(crate::geo::frame::pcn_commissioners(&tl, &geo, cx.date()));
+                        self.pcns = Some((key, by.clone()));
+                        by
+                    }
+                };
                 draw_pcn_hexes(
                     &painter,
                     cx,
