@@ -236,8 +236,9 @@ pub struct App {
     commands: Vec<Command>,
     pub(crate) services: Services,
     pub(crate) caches: caches::Caches,
-    /// The panels' own state; taken out while they draw.
-    panels: panels::Panels,
+    /// The egui context the app draws in: the panels keep their widgets' state in its
+    /// memory, as egui's own widgets do, so the app holds none of it.
+    ctx: egui::Context,
     screenshot: Option<ScreenshotRun>,
     last_title: String,
     applied_theme: Option<ThemeChoice>,
@@ -375,7 +376,7 @@ impl App {
             commands: Vec::new(),
             services: Services::default(),
             caches: caches::Caches::default(),
-            panels: panels::Panels::default(),
+            ctx: ctx.clone(),
             screenshot: options.screenshot.map(|path| ScreenshotRun {
                 path,
                 frames: 0,
@@ -480,13 +481,13 @@ impl App {
 
     /// Areas (or hexes) the map drew in its last frame.
     pub fn map_drawn(&self) -> usize {
-        self.panels.central.map.drawn
+        panels::Panels::with(&self.ctx, |p| p.central.map.drawn)
     }
 
     /// Where a point of England (longitude, latitude) was on the screen in the map's
     /// last frame.
     pub fn map_screen_point(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
-        let t = self.panels.central.map.transform?;
+        let t = panels::Panels::with(&self.ctx, |p| p.central.map.transform)?;
         Some(t.to_screen(crate::geo::project(lon, lat)))
     }
 
@@ -500,8 +501,11 @@ impl App {
     /// merger flow of a large snapshot, a scenario laid over a large record).
     pub fn building(&self) -> bool {
         self.rows_building()
-            || (self.central_tab == CentralTab::Flow && self.panels.flow.building())
-            || (self.central_tab == CentralTab::Map && self.panels.central.map.building())
+            || panels::Panels::with(&self.ctx, |p| match self.central_tab {
+                CentralTab::Flow => p.flow.building(),
+                CentralTab::Map => p.central.map.building(),
+                _ => false,
+            })
             || self.scenario_applying()
     }
 
@@ -674,10 +678,8 @@ impl App {
             self.last_title = title;
         }
         // The panels draw from the state, read-only, and say what to do.
-        let mut panels = std::mem::take(&mut self.panels);
         let cx = ViewCtx::new(self, Theme::of(ui));
-        panels.ui(ui, &cx, &mut out);
-        self.panels = panels;
+        panels::Panels::with(&ctx, |panels| panels.ui(ui, &cx, &mut out));
         self.export_step(&ctx);
         if !out.is_empty() {
             // What the commands change is drawn in the next frame.
@@ -702,7 +704,7 @@ impl App {
             .services
             .exporter
             .current()
-            .and_then(|job| self.panels.crop_for(job.kind));
+            .and_then(|job| panels::Panels::with(ctx, |p| p.crop_for(job.kind)));
         let Services { exporter, io, .. } = &mut self.services;
         exporter.step(ctx, crop, || io.sender());
     }

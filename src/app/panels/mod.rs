@@ -80,7 +80,8 @@ const DETAILS_WIDTH: std::ops::RangeInclusive<f32> = 260.0..=420.0;
 /// The problems panel's height when it opens.
 const PROBLEMS_HEIGHT: f32 = 150.0;
 
-/// Every panel of the window, with its own state.
+/// Every panel of the window, with its own state. The state lives in the egui
+/// context's memory (as egui's widgets keep theirs), not in the app: see [`Panels::with`].
 #[derive(Default)]
 pub struct Panels {
     pub search: search::SearchBox,
@@ -91,7 +92,25 @@ pub struct Panels {
     pub flow: flow::FlowView,
 }
 
+/// Where the panels' state is kept in the context's memory.
+fn memory_id() -> egui::Id {
+    egui::Id::unique("ccg-explorer panels")
+}
+
 impl Panels {
+    /// Runs `f` on the panels' state kept in `ctx`'s memory (made on first use).
+    pub fn with<R>(ctx: &egui::Context, f: impl FnOnce(&mut Panels) -> R) -> R {
+        let shared = ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<std::sync::Arc<std::sync::Mutex<Panels>>>(memory_id())
+                .clone()
+        });
+        // A panel that panicked while drawing left its state as it was; carry on with it.
+        let mut panels = shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut panels)
+    }
+
     /// Lays out and draws every panel for the frame.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         let app = cx.app;

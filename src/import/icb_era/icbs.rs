@@ -93,10 +93,7 @@ pub(super) fn icb_lives(rows: &[Row], snap: &mut RawSnapshot) -> Result<()> {
                 if !plain {
                     o.ons_codes = ons_codes;
                 }
-                for n in notes {
-                    o.note.push_str("; ");
-                    o.note.push_str(&n);
-                }
+                append_notes(&mut o.note, notes);
             }
             None => {
                 ensure!(

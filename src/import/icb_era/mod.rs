@@ -193,6 +193,14 @@ fn next_event_number(snap: &RawSnapshot) -> u32 {
         .unwrap_or(0)
 }
 
+/// Adds notes to an organisation's note, each after "; ".
+fn append_notes(note: &mut String, notes: impl IntoIterator<Item = String>) {
+    for n in notes {
+        note.push_str("; ");
+        note.push_str(&n);
+    }
+}
+
 fn new_event_id(next: &mut u32) -> String {
     *next += 1;
     format!("E{next:03}")

@@ -209,10 +209,7 @@ pub(super) fn sicbl_periods(rows: &[Row], snap: &mut RawSnapshot, next: &mut u32
                 if !whole_life_plain {
                     o.ons_codes = codes;
                 }
-                for n in notes {
-                    o.note.push_str("; ");
-                    o.note.push_str(&n);
-                }
+                append_notes(&mut o.note, notes);
             }
             None => {
                 let r = periods[0];
@@ -295,58 +292,52 @@ pub(super) fn boundary_change_2023(
     );
     let sources = keys(get(r, "source_ids"));
     let day = date(get(r, "date"), id)?;
-    let icb_name = |code: &str| {
-        snap.icbs
-            .iter()
+    let name_in = |orgs: &[RawOrg], code: &str| {
+        orgs.iter()
             .find(|o| o.code == code)
             .map(|o| o.name.clone())
             .unwrap_or_default()
     };
+    // One boundary change an organisation the 2023 Variation Order touched.
+    let mut change = |code: &str, kind: OrgKind, name: String, basis, note: String| RawEvent {
+        id: new_event_id(next),
+        date: day,
+        kind: EventKind::BoundaryChange,
+        from: Vec::new(),
+        to: code.to_string(),
+        to_kind: Some(kind),
+        name,
+        share: None,
+        date_basis: "exact (Variation Order 2023)".to_string(),
+        basis: Some(basis),
+        source: sources.clone(),
+        note,
+    };
     let mut out = Vec::new();
     for code in get(r, "to_icb_ods").split('/') {
-        out.push(RawEvent {
-            id: new_event_id(next),
-            date: day,
-            kind: EventKind::BoundaryChange,
-            from: Vec::new(),
-            to: code.to_string(),
-            to_kind: Some(OrgKind::Icb),
-            name: icb_name(code),
-            share: None,
-            date_basis: "exact (Variation Order 2023)".to_string(),
-            basis: Some(Provenance::Published),
-            source: sources.clone(),
-            note: format!(
+        out.push(change(
+            code,
+            OrgKind::Icb,
+            name_in(&snap.icbs, code),
+            Provenance::Published,
+            format!(
                 "{}: {}; which LSOAs moved, and which way, was not found (icb_era/SOURCES.md, could not be confirmed 4); GSS codes (reported): {} ({id})",
                 get(r, "notes"),
                 get(r, "area_detail"),
                 get(r, "ons_code_change")
             ),
-        });
+        ));
     }
     for code in get(r, "sicbl_codes").split(';').map(str::trim) {
-        let name = snap
-            .sub_icb_locations
-            .iter()
-            .find(|o| o.code == code)
-            .map(|o| o.name.clone())
-            .unwrap_or_default();
-        out.push(RawEvent {
-            id: new_event_id(next),
-            date: day,
-            kind: EventKind::BoundaryChange,
-            from: Vec::new(),
-            to: code.to_string(),
-            to_kind: Some(OrgKind::SubIcb),
-            name,
-            share: None,
-            date_basis: "exact (Variation Order 2023)".to_string(),
-            basis: Some(Provenance::Estimated),
-            source: sources.clone(),
-            note: format!(
+        out.push(change(
+            code,
+            OrgKind::SubIcb,
+            name_in(&snap.sub_icb_locations, code),
+            Provenance::Estimated,
+            format!(
                 "inferred: the ONS recodes of sub-ICB locations 92A and 70F point to the border between them; the LSOAs and direction were not found, so the record's place shares do not change (icb_era/SOURCES.md, could not be confirmed 4) ({id})"
             ),
-        });
+        ));
     }
     snap.events.extend(out);
     Ok(())

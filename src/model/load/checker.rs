@@ -111,6 +111,11 @@ pub(super) fn show_code(code: &str) -> std::borrow::Cow<'_, str> {
     crate::model::text::escape_code(code)
 }
 
+/// An organisation as messages name it: its kind and its code, `CCG 99Q`.
+pub(super) fn show_org(kind: crate::model::OrgKind, code: &str) -> String {
+    format!("{} {}", kind.label(), show_code(code))
+}
+
 /// A number as people read it: `4300000`, but `1e308` rather than 309 digits.
 pub(super) fn show_number(v: f64) -> String {
     if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {

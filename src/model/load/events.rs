@@ -135,9 +135,8 @@ pub(super) fn check_endings(
                     at,
                     &o.code,
                     format!(
-                        "{} {} is listed twice in the `from` of event {}",
-                        o.kind.label(),
-                        show_code(&o.code),
+                        "{} is listed twice in the `from` of event {}",
+                        show_org(o.kind, &o.code),
                         e.id
                     ),
                     &format!("list each {} once", o.kind.label()),
@@ -174,9 +173,8 @@ pub(super) fn check_endings(
                     event_pos.get(list[0]).copied().flatten(),
                     &o.code,
                     format!(
-                        "the splits of {} {} on {} pass on {total:.4} of it, not all of it: {}",
-                        o.kind.label(),
-                        show_code(&o.code),
+                        "the splits of {} on {} pass on {total:.4} of it, not all of it: {}",
+                        show_org(o.kind, &o.code),
                         first.date,
                         parts.join(", ")
                     ),
@@ -186,15 +184,13 @@ pub(super) fn check_endings(
             let mut to: Vec<OrgId> = list.iter().map(|i| events[*i].to).collect();
             to.sort();
             if to.windows(2).any(|w| w[0] == w[1]) {
+                let (who, day) = (show_org(o.kind, &o.code), first.date);
+                let what = format!("{who} is split into the same organisation twice on {day}");
+                let at = event_pos.get(list[1]).copied().flatten();
                 ck.error(
-                    event_pos.get(list[1]).copied().flatten(),
+                    at,
                     &o.code,
-                    format!(
-                        "{} {} is split into the same organisation twice on {}",
-                        o.kind.label(),
-                        show_code(&o.code),
-                        first.date
-                    ),
+                    what,
                     "write one split for each successor, with its whole share",
                 );
             }
@@ -225,9 +221,8 @@ pub(super) fn check_endings(
             event_pos.get(list[1]).copied().flatten(),
             code,
             format!(
-                "{} {} ends in more than one event: {}",
-                o.kind.label(),
-                show_code(code),
+                "{} ends in more than one event: {}",
+                show_org(o.kind, code),
                 names.join(", ")
             ),
             &format!(
@@ -406,22 +401,15 @@ pub(super) fn lift_events(
             for f in &from {
                 let o = &orgs[f.ix()];
                 if o.to != day_before {
-                    ck.error(
-                        at,
-                        &o.code,
-                        format!(
-                            "{} {} is in the {} on {}, but its life ends {}, not the day before ({day_before})",
-                            o.kind.label(),
-                            o.code,
-                            e.kind.label(),
-                            e.date,
-                            show_end(o.to)
-                        ),
-                        &format!(
-                            "set the {}'s `to` to the day before the event, or correct the event's date",
-                            o.kind.label()
-                        ),
+                    let (kind, event, end) = (o.kind.label(), e.kind.label(), show_end(o.to));
+                    let what = format!(
+                        "{kind} {} is in the {event} on {}, but its life ends {end}, not the day before ({day_before})",
+                        o.code, e.date
                     );
+                    let fix = format!(
+                        "set the {kind}'s `to` to the day before the event, or correct the event's date"
+                    );
+                    ck.error(at, &o.code, what, &fix);
                 }
             }
         }

@@ -1,11 +1,9 @@
 //! Chart (a): running costs of the footprint by financial year.
 
 use egui::{Color32, RichText};
-use egui_plot::{
-    FilledArea, HLine, HoverPosition, Line, LineStyle, Plot, PlotPoints, Points, VLine,
-};
+use egui_plot::{FilledArea, HLine, Line, LineStyle, PlotPoints, Points, VLine};
 
-use super::{Mark, five_or_more_steps, fy_label, plot_with_legend};
+use super::{Mark, fy_label, plot_with_legend};
 use crate::model::Provenance;
 use crate::view::CostChart;
 
@@ -17,25 +15,16 @@ pub fn cost_chart_ui(
     accent: Color32,
     warm: Color32,
 ) {
-    // In a small chart (one of the two under the large one) each note takes one line,
-    // cut with its full words on hover, so that the plot keeps its room.
-    let compact = ui.available_height() < 420.0;
-    let note = |ui: &mut egui::Ui, text: RichText| {
-        let label = egui::Label::new(text);
-        if compact {
-            ui.add(label.truncate())
-        } else {
-            ui.add(label.wrap())
-        }
-    };
     // The title says what is drawn; how to read it is on hover and in the legend.
-    ui.add(egui::Label::new(RichText::new(&chart.title).strong().size(16.0)).wrap())
-        .on_hover_text(
-            "GBP m by financial year. Dashed lines are modelled; filled dots are published \
+    let note = super::title_and_notes(
+        ui,
+        &chart.title,
+        "GBP m by financial year. Dashed lines are modelled; filled dots are published \
              figures, hollow ones derived; diamonds are reported claims; squares a CCG's own \
              published allowance. A CCG's running costs are drawn for its footprint: every CCG \
              linked to it by mergers, so that each year covers the same area.",
-        );
+        420.0,
+    );
     let weak = ui.visuals().weak_text_color();
     note(
         ui,
@@ -230,51 +219,9 @@ pub fn cost_chart_ui(
     }
     let space = ui.available_height();
     plot_with_legend(ui, "cost chart", &legend, space, |ui, size| {
-        Plot::new("cost chart")
-            .width(size.x)
-            .height(size.y)
-            .y_grid_spacer(five_or_more_steps)
-            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 2.0, 10.0]))
-            // Every financial year labelled where labels 60 points apart fit (a laptop's
-            // half-width chart), else every second one, never overlapping.
-            .custom_x_axes(vec![
-                egui_plot::AxisHints::new_x()
-                    .label("financial year")
-                    .label_spacing(56.0..=60.0)
-                    .formatter(|mark, _| {
-                        if (mark.value - mark.value.round()).abs() < 1e-6 {
-                            fy_label(mark.value)
-                        } else {
-                            String::new()
-                        }
-                    }),
-            ])
-            .y_axis_label("GBP m")
-            .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
-            .label_formatter(|hover| match hover {
-                HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => Some(format!(
-                    "{plot_name}\n{}: £{:.1}m",
-                    fy_label(position.x),
-                    position.y
-                )),
-                HoverPosition::Elsewhere { position } => {
-                    if position.x < first - 0.5 || position.x > last + 0.5 {
-                        return None;
-                    }
-                    Some(format!("{}: £{:.1}m", fy_label(position.x), position.y))
-                }
-            })
+        super::money_by_year_plot("cost chart", size, (first, last), true)
             .include_y(target * 0.85)
             .include_y(top * 1.03)
-            .include_x(first - 0.3)
-            .include_x(last + 0.3)
-            .allow_scroll(false)
-            .allow_zoom(false)
-            .allow_drag(false)
             .show(ui, |plot| {
                 plot.add(
                     FilledArea::new("Gap to target (other actions)", &xs, &lo, &hi)

@@ -3,29 +3,24 @@
 //! era's figures: the era is a choice above the chart.
 
 use egui::{Color32, RichText};
-use egui_plot::{HoverPosition, Line, LineStyle, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Line, LineStyle, PlotPoints, Points, VLine};
 
-use super::{Mark, five_or_more_steps, fy_label, plot_with_legend};
+use super::{Mark, fy_label, plot_with_legend};
 use crate::view::{IcbCostChart, capitalise};
 
 /// Chart (a) for the ICB era.
 pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color32, warm: Color32) {
     let compact = ui.available_height() < 560.0;
-    let note = |ui: &mut egui::Ui, text: RichText| {
-        let label = egui::Label::new(text);
-        if compact {
-            ui.add(label.truncate())
-        } else {
-            ui.add(label.wrap())
-        }
-    };
-    ui.add(egui::Label::new(RichText::new(&chart.title).strong().size(16.0)).wrap())
-        .on_hover_text(
-            "GBP m by financial year, from July 2022. Dashed lines are modelled; filled \
+    // The title says what is drawn; how to read it is on hover and in the legend.
+    let note = super::title_and_notes(
+        ui,
+        &chart.title,
+        "GBP m by financial year, from July 2022. Dashed lines are modelled; filled \
              dots are published figures (the 2024/25 allowances are drafts); hollow dots \
              cover only part of the footprint; diamonds are reported or derived figures. \
              An ICB's footprint follows its lineage: Central East's includes its predecessors.",
-        );
+        560.0,
+    );
     let weak = ui.visuals().weak_text_color();
     note(ui, RichText::new(&chart.describe).color(weak));
     if let Some(f) = &chart.fallback {
@@ -137,44 +132,9 @@ pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color3
     }
     let space = ui.available_height();
     plot_with_legend(ui, "icb cost chart", &legend, space, |ui, size| {
-        Plot::new("icb cost chart")
-            .width(size.x)
-            .height(size.y)
-            .y_grid_spacer(five_or_more_steps)
-            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 2.0, 10.0]))
-            .custom_x_axes(vec![
-                egui_plot::AxisHints::new_x()
-                    .label("financial year")
-                    .label_spacing(56.0..=60.0)
-                    .formatter(|mark, _| {
-                        if (mark.value - mark.value.round()).abs() < 1e-6 {
-                            fy_label(mark.value)
-                        } else {
-                            String::new()
-                        }
-                    }),
-            ])
-            .y_axis_label("GBP m")
-            .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
-            .label_formatter(|hover| match hover {
-                HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => Some(format!(
-                    "{plot_name}\n{}: £{:.1}m",
-                    fy_label(position.x),
-                    position.y
-                )),
-                HoverPosition::Elsewhere { .. } => None,
-            })
+        super::money_by_year_plot("icb cost chart", size, (first, last), false)
             .include_y(0.0)
             .include_y(top.max(1.0) * 1.08)
-            .include_x(first - 0.3)
-            .include_x(last + 0.3)
-            .allow_scroll(false)
-            .allow_zoom(false)
-            .allow_drag(false)
             .show(ui, |plot| {
                 if !chart.envelope.is_empty() {
                     plot.line(

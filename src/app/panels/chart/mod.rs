@@ -30,6 +30,82 @@ pub(super) fn five_or_more_steps(input: egui_plot::GridInput) -> Vec<egui_plot::
     egui_plot::uniform_grid_spacer(move |_| [step, step * 5.0, step * 10.0])(input)
 }
 
+/// A chart's title, strong, with how to read the chart on hover; and how its notes are
+/// written: in a chart less than `compact_below` points high (one of the two under the
+/// large one) each note takes one line, cut, with its full words on hover, so that the
+/// plot keeps its room.
+pub(super) fn title_and_notes(
+    ui: &mut egui::Ui,
+    title: &str,
+    how_to_read: &str,
+    compact_below: f32,
+) -> impl Fn(&mut egui::Ui, egui::RichText) -> egui::Response + use<> {
+    let compact = ui.available_height() < compact_below;
+    ui.add(egui::Label::new(egui::RichText::new(title).strong().size(16.0)).wrap())
+        .on_hover_text(how_to_read);
+    move |ui: &mut egui::Ui, text: egui::RichText| {
+        let label = egui::Label::new(text);
+        if compact {
+            ui.add(label.truncate())
+        } else {
+            ui.add(label.wrap())
+        }
+    }
+}
+
+/// A plot of pounds (millions) by financial year from `first` to `last`, fixed in
+/// place, the size given: every financial year labelled where labels 60 points apart
+/// fit (a laptop's half-width chart), else every second one, never overlapping; hover
+/// near a line names it with the year and the amount, and with `anywhere` the pointer
+/// between lines reads the year and the amount under it too.
+pub(super) fn money_by_year_plot<'a>(
+    id: &'a str,
+    size: egui::Vec2,
+    (first, last): (f64, f64),
+    anywhere: bool,
+) -> egui_plot::Plot<'a> {
+    egui_plot::Plot::new(id)
+        .width(size.x)
+        .height(size.y)
+        .y_grid_spacer(five_or_more_steps)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 2.0, 10.0]))
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .label("financial year")
+                .label_spacing(56.0..=60.0)
+                .formatter(|mark, _| {
+                    if (mark.value - mark.value.round()).abs() < 1e-6 {
+                        fy_label(mark.value)
+                    } else {
+                        String::new()
+                    }
+                }),
+        ])
+        .y_axis_label("GBP m")
+        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+        .label_formatter(move |hover| match hover {
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!(
+                "{plot_name}\n{}: £{:.1}m",
+                fy_label(position.x),
+                position.y
+            )),
+            egui_plot::HoverPosition::Elsewhere { position } => {
+                let inside = position.x >= first - 0.5 && position.x <= last + 0.5;
+                (anywhere && inside)
+                    .then(|| format!("{}: £{:.1}m", fy_label(position.x), position.y))
+            }
+        })
+        .include_x(first - 0.3)
+        .include_x(last + 0.3)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+}
+
 /// How a series is drawn, for the legends under the charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {

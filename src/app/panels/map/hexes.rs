@@ -8,24 +8,17 @@ use super::*;
 
 /// The places as hexes, each filled by whoever serves most of it; a place split
 /// between commissioners gets wedges by share.
-pub(super) fn draw_place_hexes(
-    painter: &egui::Painter,
-    cx: &ViewCtx,
-    geo: &Geography,
-    f: &MapFrame,
-    palette: &Palette,
-    t: Transform,
-    hover: Option<usize>,
-) {
+pub(super) fn draw_place_hexes(canvas: &Canvas, f: &MapFrame, hover: Option<usize>) {
     let mut mesh = Mesh::default();
-    let by_code: HashMap<&str, usize> = geo
+    let by_code: HashMap<&str, usize> = canvas
+        .geo
         .places
         .areas
         .iter()
         .enumerate()
         .map(|(i, a)| (a.code.as_str(), i))
         .collect();
-    for h in &geo.place_hexes {
+    for h in &canvas.geo.place_hexes {
         let served = by_code
             .get(h.code.as_str())
             .map(|p| f.served[*p].by.as_slice())
@@ -34,46 +27,46 @@ pub(super) fn draw_place_hexes(
         // Six wedges shared out by share (largest remainder), at least one for any
         // commissioner serving a twelfth or more.
         let wedges = wedges(served);
-        let c = t.to_screen(h.centre);
+        let c = canvas.t.to_screen(h.centre);
         for k in 0..6 {
             let colour = wedges
                 .get(k)
-                .map(|o| palette.of(*o))
-                .unwrap_or(palette.none);
+                .map(|o| canvas.palette.of(*o))
+                .unwrap_or(canvas.palette.none);
             let base = mesh.vertices.len() as u32;
             mesh.colored_vertex(c, colour);
-            mesh.colored_vertex(t.to_screen(corners[k]), colour);
-            mesh.colored_vertex(t.to_screen(corners[(k + 1) % 6]), colour);
+            mesh.colored_vertex(canvas.t.to_screen(corners[k]), colour);
+            mesh.colored_vertex(canvas.t.to_screen(corners[(k + 1) % 6]), colour);
             mesh.indices.extend([base, base + 1, base + 2]);
         }
     }
-    painter.add(Shape::mesh(mesh));
-    let line = if cx.theme.dark {
+    canvas.painter.add(Shape::mesh(mesh));
+    let line = if canvas.cx.theme.dark {
         Color32::from_gray(20)
     } else {
         Color32::from_gray(90)
     };
     let font = FontId::proportional(10.0);
-    let text = if cx.theme.dark {
+    let text = if canvas.cx.theme.dark {
         Color32::from_gray(235)
     } else {
         Color32::from_gray(20)
     };
-    for (i, h) in geo.place_hexes.iter().enumerate() {
+    for (i, h) in canvas.geo.place_hexes.iter().enumerate() {
         let stroke = if Some(i) == hover {
-            Stroke::new(2.0, cx.theme.accent)
+            Stroke::new(2.0, canvas.cx.theme.accent)
         } else {
             Stroke::new(0.7, line)
         };
-        hex_outline(painter, t, h.centre, stroke);
-        if t.scale > 34.0 {
+        hex_outline(canvas.painter, canvas.t, h.centre, stroke);
+        if canvas.t.scale > 34.0 {
             let short: String = h
                 .name
                 .chars()
-                .take(((t.scale / 7.0) as usize).max(3))
+                .take(((canvas.t.scale / 7.0) as usize).max(3))
                 .collect();
-            painter.text(
-                t.to_screen(h.centre),
+            canvas.painter.text(
+                canvas.t.to_screen(h.centre),
                 egui::Align2::CENTER_CENTER,
                 short,
                 font.clone(),
@@ -116,35 +109,29 @@ pub fn wedges(served: &[(OrgId, f64)]) -> Vec<OrgId> {
         .collect()
 }
 
-pub(super) fn draw_pcn_hexes(
-    painter: &egui::Painter,
-    cx: &ViewCtx,
-    geo: &Geography,
-    by: &[Option<OrgId>],
-    palette: &Palette,
-    t: Transform,
-    hover: Option<usize>,
-) {
+pub(super) fn draw_pcn_hexes(canvas: &Canvas, by: &[Option<OrgId>], hover: Option<usize>) {
     let mut mesh = Mesh::default();
-    for (h, o) in geo.pcn_hexes.iter().zip(by) {
-        let colour = o.map(|o| palette.of(o)).unwrap_or(palette.none);
+    for (h, o) in canvas.geo.pcn_hexes.iter().zip(by) {
+        let colour = o
+            .map(|o| canvas.palette.of(o))
+            .unwrap_or(canvas.palette.none);
         let base = mesh.vertices.len() as u32;
-        mesh.colored_vertex(t.to_screen(h.centre), colour);
+        mesh.colored_vertex(canvas.t.to_screen(h.centre), colour);
         for c in hex_corners(h.centre, HEX_RADIUS) {
-            mesh.colored_vertex(t.to_screen(c), colour);
+            mesh.colored_vertex(canvas.t.to_screen(c), colour);
         }
         for k in 0..6u32 {
             mesh.indices
                 .extend([base, base + 1 + k, base + 1 + (k + 1) % 6]);
         }
     }
-    painter.add(Shape::mesh(mesh));
+    canvas.painter.add(Shape::mesh(mesh));
     if let Some(i) = hover {
         hex_outline(
-            painter,
-            t,
-            geo.pcn_hexes[i].centre,
-            Stroke::new(2.0, cx.theme.accent),
+            canvas.painter,
+            canvas.t,
+            canvas.geo.pcn_hexes[i].centre,
+            Stroke::new(2.0, canvas.cx.theme.accent),
         );
     }
 }

@@ -314,6 +314,13 @@ impl MapView {
         }
         let t = Transform::fit(rect, bounds, self.camera_or_default());
         self.transform = Some(t);
+        let canvas = Canvas {
+            painter: &painter,
+            cx,
+            geo: &geo,
+            palette: &palette,
+            t,
+        };
         let hover = response.hover_pos().filter(|_| !cx.screenshot());
         let clicked = response.clicked();
         let pointer = response.interact_pointer_pos().or(hover);
@@ -343,12 +350,8 @@ impl MapView {
                 let place_hit = pointer.and_then(|p| geo.places.area_at(t.to_map(p)));
                 self.drawn = frame.orgs.len();
                 draw_areas(
-                    &painter,
-                    cx,
-                    &geo,
+                    &canvas,
                     frame,
-                    &palette,
-                    t,
                     settings,
                     old.as_ref().map(|(f, b, p)| (f.as_ref(), b.as_slice(), *p)),
                     &mut self.baked,
@@ -382,15 +385,7 @@ impl MapView {
             MapLayout::PlaceHexes => {
                 self.drawn = geo.place_hexes.len();
                 let hit = pointer.and_then(|p| nearest_hex(&geo.place_hexes, t.to_map(p)));
-                draw_place_hexes(
-                    &painter,
-                    cx,
-                    &geo,
-                    frame,
-                    &palette,
-                    t,
-                    hit.filter(|_| hover.is_some()),
-                );
+                draw_place_hexes(&canvas, frame, hit.filter(|_| hover.is_some()));
                 if let Some(i) = hit {
                     let code = &geo.place_hexes[i].code;
                     let place = geo.places.areas.iter().position(|a| &a.code == code);
@@ -418,15 +413,7 @@ impl MapView {
                         by
                     }
                 };
-                draw_pcn_hexes(
-                    &painter,
-                    cx,
-                    &geo,
-                    &by,
-                    &palette,
-                    t,
-                    hit.filter(|_| hover.is_some()),
-                );
+                draw_pcn_hexes(&canvas, &by, hit.filter(|_| hover.is_some()));
                 if let Some(i) = hit {
                     let h = &geo.pcn_hexes[i];
                     let pcn = s.find(OrgKind::Neighbourhood, &h.code);

@@ -8,41 +8,47 @@ use egui::{Color32, FontId, Mesh, Pos2, Shape, Stroke};
 
 use super::*;
 
+/// What every map drawing draws with: where, for whom, the geography, the colours and
+/// the map's place on the screen.
+#[derive(Clone, Copy)]
+pub(super) struct Canvas<'a> {
+    pub painter: &'a egui::Painter,
+    pub cx: &'a ViewCtx<'a>,
+    pub geo: &'a Geography,
+    pub palette: &'a Palette,
+    pub t: Transform,
+}
+
 /// Fills the areas and draws their borders (and, during a transition, the borders of
 /// the era before fading out).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_areas(
-    painter: &egui::Painter,
-    cx: &ViewCtx,
-    geo: &Geography,
+    canvas: &Canvas,
     f: &MapFrame,
-    palette: &Palette,
-    t: Transform,
     settings: MapSettings,
     old: Option<(&MapFrame, &[Option<OrgId>], f32)>,
     baked: &mut [Option<(u64, Arc<Mesh>)>; 4],
 ) {
     use std::hash::{Hash, Hasher};
     // All of England at once: the simplified borders look the same and cost a quarter.
-    let eras = if t.scale < OVERVIEW_SCALE {
-        &geo.overview
+    let eras = if canvas.t.scale < OVERVIEW_SCALE {
+        &canvas.geo.overview
     } else {
-        &geo.eras
+        &canvas.geo.eras
     };
     let layer = &eras[f.era];
     let colours: Vec<Color32> = (0..layer.areas.len())
         .map(|i| {
             let colour = f
                 .holder(i)
-                .map(|h| palette.of(h.org))
-                .unwrap_or(palette.none);
+                .map(|h| canvas.palette.of(h.org))
+                .unwrap_or(canvas.palette.none);
             match old {
                 Some((_, before, p)) => {
                     let before = before
                         .get(i)
                         .copied()
                         .flatten()
-                        .map(|o| palette.of(o))
+                        .map(|o| canvas.palette.of(o))
                         .unwrap_or(colour);
                     lerp(before, colour, p)
                 }
@@ -50,7 +56,7 @@ pub(super) fn draw_areas(
             }
         })
         .collect();
-    let dark = cx.theme.dark;
+    let dark = canvas.cx.theme.dark;
     let line = if dark {
         Color32::from_gray(20)
     } else {
@@ -60,8 +66,10 @@ pub(super) fn draw_areas(
     // while nothing they show changes (the date moving within a stretch of unchanged
     // holders, the pointer moving); a transition only recolours.
     let view_key = |h: &mut std::collections::hash_map::DefaultHasher| {
-        (dark, settings.places, t.scale < OVERVIEW_SCALE).hash(h);
-        [t.scale, t.origin.x, t.origin.y].map(f32::to_bits).hash(h);
+        (dark, settings.places, canvas.t.scale < OVERVIEW_SCALE).hash(h);
+        [canvas.t.scale, canvas.t.origin.x, canvas.t.origin.y]
+            .map(f32::to_bits)
+            .hash(h);
     };
     let holders_key = |h: &mut std::collections::hash_map::DefaultHasher, f: &MapFrame| {
         f.era.hash(h);
@@ -80,13 +88,13 @@ pub(super) fn draw_areas(
         for (a, colour) in layer.areas.iter().zip(&colours) {
             let base = mesh.vertices.len() as u32;
             for v in &a.vertices {
-                mesh.colored_vertex(t.to_screen(*v), *colour);
+                mesh.colored_vertex(canvas.t.to_screen(*v), *colour);
             }
             mesh.indices.extend(a.triangles.iter().map(|k| base + k));
         }
         mesh
     });
-    painter.add(Shape::Mesh(fill));
+    canvas.painter.add(Shape::Mesh(fill));
     if let Some((o, _, p)) = old {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         view_key(&mut h);
@@ -96,9 +104,10 @@ pub(super) fn draw_areas(
             let stroke = Stroke::new(0.8, line);
             let shapes = ol.borders.iter().zip(&ol.sides).filter_map(|(b, (x, y))| {
                 let y = (*y)?;
-                (!o.same_org(*x as usize, y as usize)).then(|| Shape::line(on_screen(b, t), stroke))
+                (!o.same_org(*x as usize, y as usize))
+                    .then(|| Shape::line(on_screen(b, canvas.t), stroke))
             });
-            tessellate(painter.ctx(), shapes)
+            tessellate(canvas.painter.ctx(), shapes)
         });
         // Fading out: the kept mesh, recoloured once per step of the transition.
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -110,7 +119,7 @@ pub(super) fn draw_areas(
             }
             faded
         });
-        painter.add(Shape::Mesh(faded));
+        canvas.painter.add(Shape::Mesh(faded));
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
     view_key(&mut h);
@@ -126,7 +135,7 @@ pub(super) fn draw_areas(
                 Some(y) if f.same_system(*x as usize, *y as usize) => thin,
                 Some(_) => thick,
             };
-            shapes.push(Shape::line(on_screen(b, t), stroke));
+            shapes.push(Shape::line(on_screen(b, canvas.t), stroke));
         }
         if settings.places {
             let dash = Stroke::new(
@@ -137,20 +146,34 @@ pub(super) fn draw_areas(
                     Color32::from_gray(40)
                 },
             );
-            for b in &geo.places.borders {
-                shapes.extend(Shape::dashed_line(&on_screen(b, t), dash, 4.0, 3.0));
+            for b in &canvas.geo.places.borders {
+                shapes.extend(Shape::dashed_line(&on_screen(b, canvas.t), dash, 4.0, 3.0));
             }
         }
-        tessellate(painter.ctx(), shapes)
+        tessellate(canvas.painter.ctx(), shapes)
     });
-    painter.add(Shape::Mesh(borders));
+    canvas.painter.add(Shape::Mesh(borders));
     // Scenario areas dashed in the scenario's colour; split ones dotted.
     for (i, _) in layer.areas.iter().enumerate() {
         let Some(h) = f.holder(i) else { continue };
-        if cx.hypothetical(h.org) {
-            outline_area(painter, geo, f, i, t, Stroke::new(2.0, cx.theme.scenario()));
+        if canvas.cx.hypothetical(h.org) {
+            outline_area(
+                canvas.painter,
+                canvas.geo,
+                f,
+                i,
+                canvas.t,
+                Stroke::new(2.0, canvas.cx.theme.scenario()),
+            );
         } else if !h.split_with.is_empty() {
-            outline_area(painter, geo, f, i, t, Stroke::new(1.5, cx.theme.changed));
+            outline_area(
+                canvas.painter,
+                canvas.geo,
+                f,
+                i,
+                canvas.t,
+                Stroke::new(1.5, canvas.cx.theme.changed),
+            );
         }
     }
     // Labels where they fit.
@@ -169,16 +192,18 @@ pub(super) fn draw_areas(
             }
         }
     }
-    let s = cx.tl().snapshot();
+    let s = canvas.cx.tl().snapshot();
     for (org, i) in best {
         let a = &layer.areas[i];
-        let w = (a.bounds[1][0] - a.bounds[0][0]) * t.scale;
-        let h = (a.bounds[1][1] - a.bounds[0][1]) * t.scale;
+        let w = (a.bounds[1][0] - a.bounds[0][0]) * canvas.t.scale;
+        let h = (a.bounds[1][1] - a.bounds[0][1]) * canvas.t.scale;
         let name = short_name(&s.org(org).name);
-        let galley = painter.layout_no_wrap(name.to_string(), font.clone(), text);
+        let galley = canvas
+            .painter
+            .layout_no_wrap(name.to_string(), font.clone(), text);
         if galley.size().x + 6.0 < w * 0.8 && galley.size().y + 4.0 < h * 0.6 {
-            let at = t.to_screen(a.label_at) - galley.size() / 2.0;
-            painter.galley(at, galley, text);
+            let at = canvas.t.to_screen(a.label_at) - galley.size() / 2.0;
+            canvas.painter.galley(at, galley, text);
         }
     }
 }
