@@ -131,6 +131,18 @@ class DevTools:
         return r.get("result", {}).get("value")
 
 
+def first_frame_ms(dt):
+    """The page's mark of its first frame: ms from the start of the page load to the
+    first frame painted (`performance.now()` when the second frame is drawn), or None."""
+    v = dt.evaluate(
+        "document.getElementById('ccg-explorer')?.getAttribute('data-first-frame-ms')"
+    )
+    try:
+        return float(v) if v is not None else None
+    except ValueError:
+        return None
+
+
 def problems_in(events):
     """Console errors, exceptions, failed loads and eframe's logged errors."""
     found = []
@@ -187,6 +199,7 @@ def main():
     ap.add_argument("--out", default="/tmp/ccg-explorer-web.png", help="the screenshot")
     ap.add_argument("--size", default="1440,900", help="the window size, W,H")
     ap.add_argument("--timeout", type=float, default=90, help="seconds to wait for frames")
+    ap.add_argument("--loads", type=int, default=5, help="page loads timed to the first frame")
     args = ap.parse_args()
 
     if not os.path.exists(os.path.join(args.dist, "index.html")):
@@ -278,6 +291,11 @@ def main():
                 break
             time.sleep(0.25)
         print(f"web-test: {frames} frame(s) after {time.time() - started:.1f} s")
+        first_ms = first_frame_ms(dt)
+        if first_ms is None:
+            failures.append("the page did not mark its first frame's time (data-first-frame-ms)")
+        else:
+            print(f"web-test: first frame painted {first_ms:.0f} ms after the page began to load")
         if frames < 3:
             failures.append(f"the app drew {frames} frame(s) in {args.timeout:.0f} s")
         # Let the last frame reach the screen before the picture.
@@ -335,6 +353,33 @@ def main():
             failures.append("the UI state in local storage does not list tiny.ron as recent")
         if "england.ron (embedded)" not in title:
             failures.append(f"after reloading, the title is {title!r}")
+
+        # Time to the first frame, over more page loads (the page as a returning visitor
+        # loads it: files from the browser's cache, the UI state from local storage).
+        times = []
+        for _ in range(args.loads):
+            # The mark of the page before is removed first, so that it is never read.
+            dt.evaluate(
+                "document.getElementById('ccg-explorer')?.removeAttribute('data-first-frame-ms')"
+            )
+            dt.call("Page.navigate", url=url)
+            deadline = time.time() + args.timeout
+            ms = None
+            time.sleep(0.2)
+            while time.time() < deadline and ms is None:
+                ms = first_frame_ms(dt)
+                time.sleep(0.1)
+            if ms is not None:
+                times.append(ms)
+        if times:
+            times.sort()
+            listed = ", ".join(f"{t:.0f}" for t in times)
+            print(
+                f"web-test: first frame: median {times[len(times) // 2]:.0f} ms over "
+                f"{len(times)} page loads ({listed} ms)"
+            )
+        if len(times) < args.loads:
+            failures.append(f"{args.loads - len(times)} page load(s) marked no first frame")
 
         failures += problems_in(dt.events)
     finally:

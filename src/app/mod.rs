@@ -690,7 +690,7 @@ impl App {
         }
         self.screenshot_step(&ctx);
         #[cfg(target_arch = "wasm32")]
-        self.services.browser.frame_drawn();
+        self.services.browser.frame_drawn(&ctx);
     }
 
     /// Draws the export stamp and takes the picture once the frame is stable.
