@@ -68,6 +68,9 @@ fn main() -> ExitCode {
     let start = std::time::Instant::now();
     let cli = Cli::parse();
     if cli.startup_probe {
+        if !cli.bare {
+            ccg_explorer::app::preload_england();
+        }
         let native = eframe::NativeOptions {
             viewport: egui::ViewportBuilder::default().with_inner_size([1440.0, 900.0]),
             persist_window: false,
@@ -135,6 +138,8 @@ fn main() -> ExitCode {
         screenshot: cli.screenshot,
         scenario_on_worker: false,
     };
+    // The embedded record is read while the window opens.
+    ccg_explorer::app::preload_england();
     let want_screenshot = options.screenshot.is_some();
     let size = cli.size.unwrap_or([1440.0, 900.0]);
     let native = eframe::NativeOptions {

@@ -265,8 +265,40 @@ pub(crate) fn set_fullscreen(ctx: &egui::Context, on: Option<bool>) {
     browser::set_fullscreen(on);
 }
 
+/// The embedded record as the app starts on it: the index, the raw form and a report.
+type England = (Timeline, RawSnapshot, Option<ProblemReport>);
+
+/// The embedded record being read on a worker while the window opens.
+#[cfg(not(target_arch = "wasm32"))]
+static PRELOAD: std::sync::Mutex<Option<std::thread::JoinHandle<England>>> =
+    std::sync::Mutex::new(None);
+
+/// Starts reading the embedded England record on a worker, so that reading it overlaps
+/// the opening of the window; the first app built takes it (later ones read their own).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn preload_england() {
+    let worker = std::thread::Builder::new()
+        .name("england".into())
+        .spawn(england);
+    if let (Ok(handle), Ok(mut slot)) = (worker, PRELOAD.lock()) {
+        *slot = Some(handle);
+    }
+}
+
+/// The record [`preload_england`] read, waiting for it if it is still being read; else
+/// the record read now.
+fn england_preloaded() -> England {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(handle) = PRELOAD.lock().ok().and_then(|mut slot| slot.take())
+        && let Ok(england) = handle.join()
+    {
+        return england;
+    }
+    england()
+}
+
 /// The embedded England record (and a report if it were ever invalid).
-fn england() -> (Timeline, RawSnapshot, Option<ProblemReport>) {
+fn england() -> England {
     match load_raw(crate::ENGLAND_RON) {
         Ok((raw, l)) => (Timeline::new(l.snapshot), raw, None),
         // The embedded file is checked by tests; this guard only keeps the window up.
@@ -297,7 +329,7 @@ impl App {
 
     /// Builds the app from a given UI state (what persistence restores).
     pub fn with_state(ctx: &egui::Context, options: AppOptions, mut state: UiState) -> Self {
-        let (timeline, raw, report) = england();
+        let (timeline, raw, report) = england_preloaded();
         let actual = World::new(timeline);
         // Fresh starts (tests, screenshots) neither autosave nor recover unless told where.
         let autosave_dir = match (&options.autosave_dir, options.fresh) {
