@@ -838,3 +838,22 @@ impl eframe::App for App {
         }
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preloaded_record_is_taken_once_and_is_the_embedded_one() {
+        preload_england();
+        let (preloaded, _, report) = england_preloaded();
+        assert!(report.is_none());
+        // Taken: the slot is empty for the next app, which reads its own.
+        assert!(PRELOAD.lock().map(|s| s.is_none()).unwrap_or(false));
+        let (read, _, _) = england();
+        let s = preloaded.snapshot();
+        assert!(s.orgs.len() > 1000, "{} organisations", s.orgs.len());
+        assert_eq!(s.orgs.len(), read.snapshot().orgs.len());
+        assert_eq!(s.title, read.snapshot().title);
+    }
+}
