@@ -6,7 +6,8 @@
 //! after loading each scale.
 //!
 //! Run with `cargo bench --bench scale` (the 100x setup takes about a minute).
-//! `SCALES=1,10 cargo bench --bench scale` runs fewer scales.
+//! `SCALES=1,10 cargo bench --bench scale` runs fewer scales; `SCRUB_ONLY=1` runs only
+//! the scrubbing, and lists the ten slowest frames by date.
 
 mod common;
 
@@ -104,111 +105,16 @@ fn at_scales(c: &mut Criterion) {
         if scale >= 10 {
             group.sample_size(10);
         }
-        group.bench_function("parse (RON)", |b| {
-            b.iter(|| parse_str(black_box(&text)).expect("valid"))
-        });
-        let raw = parse_str(&text).expect("valid");
-        let json = serde_json::to_string(&raw).expect("json");
-        group.bench_function("parse (serde_json, same snapshot)", |b| {
-            b.iter(|| {
-                serde_json::from_str::<ccg_explorer::model::format::RawSnapshot>(black_box(&json))
-                    .expect("valid")
-            })
-        });
-        group.bench_function("validate + index", |b| {
-            b.iter(|| {
-                let (_, l) = validate_raw(raw.clone(), &text).expect("valid");
-                Timeline::new(l.snapshot)
-            })
-        });
-        group.bench_function("parse + validate + index", |b| {
-            b.iter(|| Timeline::new(load_str(black_box(&text)).expect("valid").snapshot))
-        });
-        let before = resident_mb();
-        let tl = Timeline::new(load_str(&text).expect("valid").snapshot);
-        let after = resident_mb();
-        let days = random_days(256);
-        group.bench_function("state_at (random dates)", |b| {
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % days.len();
-                black_box(tl.state_at(days[i]).counts())
-            })
-        });
-        let n = tl.snapshot().orgs.len() as u64;
-        let orgs: Vec<OrgId> = random(256, n)
-            .into_iter()
-            .map(|x| OrgId(x as u32))
-            .collect();
-        group.bench_function("lineage (random organisations)", |b| {
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % orgs.len();
-                black_box(tl.lineage(orgs[i]))
-            })
-        });
-        let mut open = ccg_explorer::view::Expansion::default();
-        open.set_all(true);
-        group.bench_function("tree view model, all open (random dates)", |b| {
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % days.len();
-                black_box(ccg_explorer::view::tree_rows(
-                    &tl,
-                    days[i],
-                    ccg_explorer::view::Grouping::SystemPlace,
-                    &open,
-                ))
-            })
-        });
-        group.bench_function("cost model build + England series", |b| {
-            b.iter(|| {
-                let m = ccg_explorer::model::costs::CostModel::new(&tl);
-                black_box(m.series(&m.england()))
-            })
-        });
-        group.bench_function("merger flow build", |b| {
-            b.iter(|| black_box(ccg_explorer::model::flow::Flow::build(&tl)))
-        });
-        drop(tl);
-        for (view, name) in [
-            (CentralTab::Charts, "frame: tree expanded + charts"),
-            (CentralTab::Flow, "frame: merger flow"),
-            (CentralTab::Compare, "frame: compare dates"),
-        ] {
-            let (ctx, mut app) = app_on(&path, view);
-            let mut t = 10.0;
-            group.bench_function(name, |b| {
-                b.iter(|| {
-                    t += 1.0 / 60.0;
-                    black_box(frame(&ctx, &mut app, t))
-                })
-            });
+        let scrub_only = std::env::var_os("SCRUB_ONLY").is_some();
+        let resident = (!scrub_only).then(|| benchmarks(&mut group, &text, &path));
+        let (mut line, slowest) = scrub(scale, &path, &text);
+        if let Some(mb) = resident {
+            line.push_str(&format!("; index resident {mb:.0} MB"));
         }
-        // Scrubbing: every day of the span in turn, one frame each; the p99 frame.
-        let (ctx, mut app) = app_on(&path, CentralTab::Charts);
-        let mut times = Vec::new();
-        let mut t = 20.0;
-        for day in 0..3_380 {
-            app.push(cmd::Time::SetDate(
-                first_day() + chrono::Duration::days(day),
-            ));
-            t += 1.0 / 60.0;
-            let start = Instant::now();
-            black_box(frame(&ctx, &mut app, t));
-            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        report.push(line);
+        if scrub_only {
+            report.extend(slowest);
         }
-        times.sort_by(f64::total_cmp);
-        let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-        report.push(format!(
-            "{scale}x: scrubbing 3,380 days, frame median {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
-             snapshot {:.1} MB of RON; index resident {:.0} MB",
-            p(0.5),
-            p(0.99),
-            p(1.0),
-            text.len() as f64 / 1_048_576.0,
-            (after - before).max(0.0)
-        ));
         group.finish();
         let _ = std::fs::remove_file(&path);
     }
@@ -217,6 +123,129 @@ fn at_scales(c: &mut Criterion) {
     for line in report {
         println!("{line}");
     }
+}
+
+/// The criterion benchmarks at one scale; the memory the index takes, MB.
+fn benchmarks(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    text: &str,
+    path: &std::path::Path,
+) -> f64 {
+    group.bench_function("parse (RON)", |b| {
+        b.iter(|| parse_str(black_box(text)).expect("valid"))
+    });
+    let raw = parse_str(text).expect("valid");
+    let json = serde_json::to_string(&raw).expect("json");
+    group.bench_function("parse (serde_json, same snapshot)", |b| {
+        b.iter(|| {
+            serde_json::from_str::<ccg_explorer::model::format::RawSnapshot>(black_box(&json))
+                .expect("valid")
+        })
+    });
+    group.bench_function("validate + index", |b| {
+        b.iter(|| {
+            let (_, l) = validate_raw(raw.clone(), text).expect("valid");
+            Timeline::new(l.snapshot)
+        })
+    });
+    group.bench_function("parse + validate + index", |b| {
+        b.iter(|| Timeline::new(load_str(black_box(text)).expect("valid").snapshot))
+    });
+    let before = resident_mb();
+    let tl = Timeline::new(load_str(text).expect("valid").snapshot);
+    let after = resident_mb();
+    let days = random_days(256);
+    group.bench_function("state_at (random dates)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % days.len();
+            black_box(tl.state_at(days[i]).counts())
+        })
+    });
+    let n = tl.snapshot().orgs.len() as u64;
+    let orgs: Vec<OrgId> = random(256, n)
+        .into_iter()
+        .map(|x| OrgId(x as u32))
+        .collect();
+    group.bench_function("lineage (random organisations)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % orgs.len();
+            black_box(tl.lineage(orgs[i]))
+        })
+    });
+    let mut open = ccg_explorer::view::Expansion::default();
+    open.set_all(true);
+    group.bench_function("tree view model, all open (random dates)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % days.len();
+            black_box(ccg_explorer::view::tree_rows(
+                &tl,
+                days[i],
+                ccg_explorer::view::Grouping::SystemPlace,
+                &open,
+            ))
+        })
+    });
+    group.bench_function("cost model build + England series", |b| {
+        b.iter(|| {
+            let m = ccg_explorer::model::costs::CostModel::new(&tl);
+            black_box(m.series(&m.england()))
+        })
+    });
+    group.bench_function("merger flow build", |b| {
+        b.iter(|| black_box(ccg_explorer::model::flow::Flow::build(&tl)))
+    });
+    drop(tl);
+    for (view, name) in [
+        (CentralTab::Charts, "frame: tree expanded + charts"),
+        (CentralTab::Flow, "frame: merger flow"),
+        (CentralTab::Compare, "frame: compare dates"),
+    ] {
+        let (ctx, mut app) = app_on(path, view);
+        let mut t = 10.0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                t += 1.0 / 60.0;
+                black_box(frame(&ctx, &mut app, t))
+            })
+        });
+    }
+    (after - before).max(0.0)
+}
+
+/// Scrubbing: every day of the span in turn, one frame each: the median, p99 and
+/// slowest frames, and the ten slowest frames' dates.
+fn scrub(scale: usize, path: &std::path::Path, text: &str) -> (String, Vec<String>) {
+    let (ctx, mut app) = app_on(path, CentralTab::Charts);
+    let mut times = Vec::new();
+    let mut t = 20.0;
+    for day in 0..3_380 {
+        let date = first_day() + chrono::Duration::days(day);
+        app.push(cmd::Time::SetDate(date));
+        t += 1.0 / 60.0;
+        let start = Instant::now();
+        black_box(frame(&ctx, &mut app, t));
+        times.push((start.elapsed().as_secs_f64() * 1000.0, date));
+    }
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize].0;
+    let line = format!(
+        "{scale}x: scrubbing 3,380 days, frame median {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
+         snapshot {:.1} MB of RON",
+        p(0.5),
+        p(0.99),
+        p(1.0),
+        text.len() as f64 / 1_048_576.0,
+    );
+    let slowest = times
+        .iter()
+        .rev()
+        .take(10)
+        .map(|(ms, date)| format!("  {date}: {ms:.2} ms"))
+        .collect();
+    (line, slowest)
 }
 
 criterion_group!(benches, at_scales);

@@ -101,7 +101,9 @@ impl Browser {
         };
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());
         if self.frames == 2
-            && let Some(now) = web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
+            && let Some(now) = web_sys::window()
+                .and_then(|w| w.performance())
+                .map(|p| p.now())
         {
             let _ = canvas.set_attribute("data-first-frame-ms", &format!("{now:.0}"));
         }
