@@ -14,37 +14,34 @@ fn files(dir: &str) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Gives every file in `dirs` to a fuzz target; how many there were.
+fn replay(dirs: &[&str], target: fn(&[u8])) -> usize {
+    let paths: Vec<_> = dirs.iter().flat_map(|dir| files(dir)).collect();
+    for path in &paths {
+        target(&std::fs::read(path).unwrap());
+    }
+    paths.len()
+}
+
 #[test]
 fn snapshot_inputs_never_panic() {
-    let mut n = 0;
-    for dir in [
+    let dirs = [
         "fuzz/regressions/snapshot",
         "tests/bad",
         "tests/unusual",
         "assets/examples",
-    ] {
-        for path in files(dir) {
-            let bytes = std::fs::read(&path).unwrap();
-            ccg_explorer::fuzzing::snapshot(&bytes);
-            n += 1;
-        }
-    }
+    ];
+    let n = replay(&dirs, ccg_explorer::fuzzing::snapshot);
     assert!(n >= 50, "only {n} inputs");
 }
 
 #[test]
 fn scenario_inputs_never_panic() {
-    let mut n = 0;
-    for dir in [
+    let dirs = [
         "fuzz/regressions/scenario",
         "tests/bad_scenarios",
         "assets/examples",
-    ] {
-        for path in files(dir) {
-            let bytes = std::fs::read(&path).unwrap();
-            ccg_explorer::fuzzing::scenario(&bytes);
-            n += 1;
-        }
-    }
+    ];
+    let n = replay(&dirs, ccg_explorer::fuzzing::scenario);
     assert!(n >= 2, "only {n} inputs");
 }

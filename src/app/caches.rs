@@ -86,7 +86,7 @@ pub struct Caches {
     details: Memo<(u64, OrgId, Date), Option<Arc<Details>>>,
     cost_lines: Memo<CostLinesKey, Arc<Vec<String>>>,
     charts: Memo<ChartsKey, Charts>,
-    count_chart: Memo<(u64, Date), CountChart>,
+    count_lines: Memo<u64, Arc<CountChart>>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
     day_marks: Memo<(u64, Date), Option<Marks>>,
     comparison: Memo<(u64, Date, Date), (Arc<Comparison>, Marks)>,
@@ -103,7 +103,7 @@ impl Default for Caches {
             details: Memo::default(),
             cost_lines: Memo::default(),
             charts: Memo::default(),
-            count_chart: Memo::default(),
+            count_lines: Memo::default(),
             day_changes: MemoN::new(DAY_CHANGES_KEPT),
             day_marks: Memo::default(),
             comparison: Memo::default(),
@@ -248,17 +248,22 @@ impl App {
                 .then(|| Arc::new(view::icb_cost_chart(tl, self.selection, self.date))),
             costs: Arc::new(view::cost_chart(tl, costs, self.selection, self.date)),
             savings: Arc::new(view::savings_chart(tl, costs, self.date)),
-            count: view::count_chart(tl, self.date),
+            count: self.count_lines().as_ref().clone().marked(tl, self.date),
             actual: scenario.then(|| Arc::new(self.actual_series())),
         });
         // The count chart marks the day itself.
         if charts.count.date != self.date {
-            charts.count = self
-                .caches
-                .count_chart
-                .get((tl.id(), self.date), || view::count_chart(tl, self.date));
+            charts.count = charts.count.marked(tl, self.date);
         }
         charts
+    }
+
+    /// Chart (c)'s lines, once per record (they read every organisation).
+    fn count_lines(&self) -> Arc<CountChart> {
+        let tl = &self.world.timeline;
+        self.caches
+            .count_lines
+            .get(tl.id(), || Arc::new(view::count_chart_lines(tl)))
     }
 
     /// The actual record's cost series for the footprint of the selection: the same

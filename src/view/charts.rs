@@ -379,8 +379,43 @@ pub fn savings_chart(
 }
 
 /// Builds chart (c): statutory CCGs, then ICBs, and leadership teams as step lines, with the
-/// figures notes give (the reported "127 CCGs under 38 leaders") beside the record.
+/// figures notes give (the reported "127 CCGs under 38 leaders") beside the record; the
+/// day `date` marked.
 pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
+    count_chart_lines(tl).marked(tl, date)
+}
+
+impl CountChart {
+    /// The same chart with the day `date` marked (cheap: the lines stay as they are).
+    pub fn marked(mut self, tl: &Timeline, date: Date) -> CountChart {
+        let c = tl.counts_at(date);
+        // The marker's label: the date, the bodies, their leadership teams, how many
+        // share.
+        let marker = |bodies: String, sharing: usize| {
+            format!(
+                "{}: {bodies}, {} ({} sharing leadership)",
+                human_date(date),
+                plural(c.leadership_teams, "leadership team", "leadership teams"),
+                thousands(sharing as u64)
+            )
+        };
+        self.date = date;
+        self.marker_x = decimal_year(date);
+        self.marker_label = if c.ccg > 0 {
+            marker(plural(c.ccg, "CCG", "CCGs"), c.ccgs_sharing_leadership)
+        } else if c.icb > 0 {
+            marker(plural(c.icb, "ICB", "ICBs"), c.icbs_sharing_leadership)
+        } else {
+            format!("{}: no CCGs or ICBs", human_date(date))
+        };
+        self
+    }
+}
+
+/// Chart (c)'s lines and notes, which do not change with the day shown (built once per
+/// record: finding where the ICB lines begin reads every organisation); the record's
+/// first day is marked.
+pub fn count_chart_lines(tl: &Timeline) -> CountChart {
     use crate::model::format::ChartKind;
     let s = tl.snapshot();
     let (first, last) = s.span();
@@ -439,16 +474,6 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
             })
         })
         .collect();
-    let c = tl.counts_at(date);
-    // The marker's label: the date, the bodies, their leadership teams, how many share.
-    let marker = |bodies: String, sharing: usize| {
-        format!(
-            "{}: {bodies}, {} ({} sharing leadership)",
-            human_date(date),
-            plural(c.leadership_teams, "leadership team", "leadership teams"),
-            thousands(sharing as u64)
-        )
-    };
     let [
         steps,
         teams,
@@ -476,22 +501,17 @@ pub fn count_chart(tl: &Timeline, date: Date) -> CountChart {
         }
     }
     CountChart {
-        date,
+        date: first,
         steps,
         teams,
         sharing,
         shared_teams,
         icbs,
         icb_sharing,
-        marker_x: decimal_year(date),
-        marker_label: if c.ccg > 0 {
-            marker(plural(c.ccg, "CCG", "CCGs"), c.ccgs_sharing_leadership)
-        } else if c.icb > 0 {
-            marker(plural(c.icb, "ICB", "ICBs"), c.icbs_sharing_leadership)
-        } else {
-            format!("{}: no CCGs or ICBs", human_date(date))
-        },
+        marker_x: decimal_year(first),
+        marker_label: String::new(),
         annotations,
         points,
     }
+    .marked(tl, first)
 }
