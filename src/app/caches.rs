@@ -42,6 +42,14 @@ pub struct Charts {
     pub actual: Option<Arc<Vec<crate::model::costs::YearCost>>>,
 }
 
+/// The running-cost charts (a) and (b), built together.
+#[derive(Clone)]
+struct CostCharts {
+    costs: Arc<CostChart>,
+    icb_costs: Option<Arc<view::IcbCostChart>>,
+    savings: Arc<SavingsChart>,
+}
+
 /// The tree's rows, and whether newer ones are still being built.
 #[derive(Clone, Debug, Default)]
 pub struct Rows {
@@ -85,7 +93,8 @@ pub struct Caches {
     rows_last: std::cell::RefCell<Arc<Vec<TreeRow>>>,
     details: Memo<(u64, OrgId, Date), Option<Arc<Details>>>,
     cost_lines: Memo<CostLinesKey, Arc<Vec<String>>>,
-    charts: Memo<ChartsKey, Charts>,
+    cost_charts: super::memo::Background<ChartsKey, CostCharts>,
+    actual: Memo<ChartsKey, Option<Arc<Vec<crate::model::costs::YearCost>>>>,
     count_lines: Memo<u64, Arc<CountChart>>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
     day_marks: Memo<(u64, Date), Option<Marks>>,
@@ -102,7 +111,8 @@ impl Default for Caches {
             rows_last: Default::default(),
             details: Memo::default(),
             cost_lines: Memo::default(),
-            charts: Memo::default(),
+            cost_charts: Default::default(),
+            actual: Memo::default(),
             count_lines: Memo::default(),
             day_changes: MemoN::new(DAY_CHANGES_KEPT),
             day_marks: Memo::default(),
@@ -191,6 +201,11 @@ impl App {
         }
     }
 
+    /// Whether the running-cost charts are being built on a worker.
+    pub(crate) fn charts_building(&self) -> bool {
+        self.caches.cost_charts.building()
+    }
+
     /// Whether tree rows are being built on a worker.
     pub(crate) fn rows_building(&self) -> bool {
         self.caches.rows_pending.borrow().is_some()
@@ -243,14 +258,39 @@ impl App {
             scenario,
             self.cost_era(),
         );
-        let mut charts = self.caches.charts.get(key, || Charts {
-            icb_costs: (self.cost_era() == view::CostEra::Icb)
-                .then(|| Arc::new(view::icb_cost_chart(tl, self.selection, self.date))),
-            costs: Arc::new(view::cost_chart(tl, costs, self.selection, self.date)),
-            savings: Arc::new(view::savings_chart(tl, costs, self.date)),
-            count: self.count_lines().as_ref().clone().marked(tl, self.date),
-            actual: scenario.then(|| Arc::new(self.actual_series())),
-        });
+        // The running-cost charts read every CCG: a large record builds them on a
+        // worker, and the last ones are shown meanwhile.
+        let large = tl.snapshot().orgs.len() > ON_WORKER;
+        let ctx = self.ctx.clone();
+        let (tl2, costs2, selection, date, era) = (
+            tl.clone(),
+            costs.clone(),
+            self.selection,
+            self.date,
+            self.cost_era(),
+        );
+        let built = self.caches.cost_charts.get(
+            key,
+            large,
+            move || ctx.request_repaint(),
+            move || CostCharts {
+                icb_costs: (era == view::CostEra::Icb)
+                    .then(|| Arc::new(view::icb_cost_chart(&tl2, selection, date))),
+                costs: Arc::new(view::cost_chart(&tl2, &costs2, selection, date)),
+                savings: Arc::new(view::savings_chart(&tl2, &costs2, date)),
+            },
+        );
+        let actual = self
+            .caches
+            .actual
+            .get(key, || scenario.then(|| Arc::new(self.actual_series())));
+        let mut charts = Charts {
+            costs: built.costs,
+            icb_costs: built.icb_costs,
+            savings: built.savings,
+            count: self.count_lines().as_ref().clone(),
+            actual,
+        };
         // The count chart marks the day itself.
         if charts.count.date != self.date {
             charts.count = charts.count.marked(tl, self.date);

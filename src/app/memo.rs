@@ -80,6 +80,89 @@ impl<K: PartialEq, V: Clone> MemoN<K, V> {
     }
 }
 
+/// A value built on a worker thread for its key when it is slow to build (a large
+/// record): until it arrives, the last value is shown and [`Background::building`] says
+/// so; the worker asks for a repaint when done. A value for an older key that arrives
+/// late is dropped.
+pub struct Background<K, V> {
+    done: Memo<K, V>,
+    last: RefCell<Option<V>>,
+    pending: RefCell<Option<(K, std::sync::mpsc::Receiver<V>)>>,
+}
+
+impl<K, V> Default for Background<K, V> {
+    fn default() -> Self {
+        Background {
+            done: Memo::default(),
+            last: RefCell::new(None),
+            pending: RefCell::new(None),
+        }
+    }
+}
+
+impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
+    /// The value for `key`: kept, or just arrived, or built by `build`: on a worker when
+    /// `on_worker` (the last value is returned meanwhile), else here. With nothing to show
+    /// yet, it is built here.
+    pub fn get(
+        &self,
+        key: K,
+        on_worker: bool,
+        repaint: impl FnOnce() + Send + 'static,
+        build: impl FnOnce() -> V + Send + 'static,
+    ) -> V {
+        if let Some(v) = self.done.peek(&key) {
+            return v;
+        }
+        let mut pending = self.pending.borrow_mut();
+        if let Some((k, rx)) = &*pending
+            && *k == key
+        {
+            if let Ok(v) = rx.try_recv() {
+                *pending = None;
+                return self.keep(key, v);
+            }
+            if let Some(last) = self.last.borrow().clone() {
+                return last;
+            }
+        }
+        *pending = None;
+        let last = self.last.borrow().clone();
+        if on_worker
+            && cfg!(not(target_arch = "wasm32"))
+            && let Some(last) = last
+        {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let spawned = std::thread::Builder::new()
+                .name("view-model".into())
+                .spawn(move || {
+                    // If the window moved on, no one is waiting.
+                    let _ = tx.send(build());
+                    repaint();
+                });
+            if spawned.is_ok() {
+                *pending = Some((key, rx));
+            }
+            // Without a thread the last value stays, and the next frame tries again.
+            return last;
+        }
+        drop(pending);
+        let v = build();
+        self.keep(key, v)
+    }
+
+    /// Whether a value is being built on a worker.
+    pub fn building(&self) -> bool {
+        self.pending.borrow().is_some()
+    }
+
+    fn keep(&self, key: K, v: V) -> V {
+        self.done.put(key, v.clone());
+        *self.last.borrow_mut() = Some(v.clone());
+        v
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +190,32 @@ mod tests {
         n.get(3, || make(3));
         // The oldest went.
         assert_eq!(n.get(1, || make(7)), 7);
+    }
+
+    #[test]
+    fn a_slow_value_is_built_on_a_worker_while_the_last_one_is_shown() {
+        let b: Background<u32, u32> = Background::default();
+        // Nothing to show yet: built here, whatever `on_worker` says.
+        assert_eq!(b.get(1, true, || (), || 10), 10);
+        assert!(!b.building());
+        // A new key: the last value at once, the new one on a worker.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let repaint = move || tx.send(()).unwrap();
+        let build = move || {
+            go_rx.recv().unwrap();
+            20
+        };
+        assert_eq!(b.get(2, true, repaint, build), 10);
+        assert!(b.building());
+        // Asked again before it is done: still the last value, no second worker.
+        assert_eq!(b.get(2, true, || panic!("no repaint"), || panic!("built twice")), 10);
+        go_tx.send(()).unwrap();
+        rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+        assert_eq!(b.get(2, true, || (), || panic!("built twice")), 20);
+        assert!(!b.building());
+        // Kept for its key; built here when not on a worker.
+        assert_eq!(b.get(2, false, || (), || 99), 20);
+        assert_eq!(b.get(3, false, || (), || 30), 30);
     }
 }
