@@ -298,7 +298,7 @@ impl App {
         charts
     }
 
-    /// Chart (c)'s lines, once per record (they read every organisation).
+    /// Chart (c)'s lines, once per record (they read every day of change).
     fn count_lines(&self) -> Arc<CountChart> {
         let tl = &self.world.timeline;
         self.caches

@@ -124,12 +124,7 @@ pub fn column_dates_for(tl: &Timeline, span: FlowSpan) -> Vec<Date> {
             dates.push(l);
         }
     }
-    let icb_day = s
-        .orgs
-        .iter()
-        .filter(|o| o.kind == OrgKind::Icb)
-        .map(|o| o.from)
-        .min();
+    let icb_day = tl.first_icb_day();
     if let Some(d) = icb_day
         && dates.last().is_none_or(|l| *l < d)
     {

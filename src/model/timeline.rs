@@ -135,6 +135,8 @@ pub struct Timeline {
     ends_in: HashMap<OrgId, Vec<usize>>,
     /// Shared leadership by day, for the counts.
     sharing: super::sharing::SharingIndex,
+    /// The day the first integrated care board began, if the record has any.
+    first_icb_day: Option<Date>,
     /// Unique to this index (and its clones), for caches keyed by the world shown.
     id: u64,
 }
@@ -224,6 +226,12 @@ impl Timeline {
 
         Timeline {
             sharing: super::sharing::SharingIndex::new(&snapshot),
+            first_icb_day: snapshot
+                .orgs
+                .iter()
+                .filter(|o| o.kind == OrgKind::Icb)
+                .map(|o| o.from)
+                .min(),
             snapshot,
             starts,
             changes,
@@ -238,6 +246,12 @@ impl Timeline {
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
         }
+    }
+
+    /// The day the first integrated care board began (1 July 2022 in England), if the
+    /// record has any: where the ICB era starts.
+    pub fn first_icb_day(&self) -> Option<Date> {
+        self.first_icb_day
     }
 
     /// A number no other index built in this process has; clones share it.

@@ -413,8 +413,7 @@ impl CountChart {
 }
 
 /// Chart (c)'s lines and notes, which do not change with the day shown (built once per
-/// record: finding where the ICB lines begin reads every organisation); the record's
-/// first day is marked.
+/// record); the record's first day is marked.
 pub fn count_chart_lines(tl: &Timeline) -> CountChart {
     use crate::model::format::ChartKind;
     let s = tl.snapshot();
@@ -483,13 +482,7 @@ pub fn count_chart_lines(tl: &Timeline) -> CountChart {
         mut icb_sharing,
     ] = lines;
     // The ICB lines begin with the ICBs (July 2022), not at zero through the CCG era.
-    match s
-        .orgs
-        .iter()
-        .filter(|o| o.kind == crate::model::OrgKind::Icb)
-        .map(|o| o.from)
-        .min()
-    {
+    match tl.first_icb_day() {
         Some(first_icb) => {
             let x0 = decimal_year(first_icb);
             icbs.retain(|p| p[0] >= x0);

@@ -114,14 +114,7 @@ pub enum CostEra {
 impl CostEra {
     /// The era a date falls in, for a snapshot: ICB from the first ICB's day.
     pub fn of_date(tl: &Timeline, date: Date) -> Self {
-        let first_icb = tl
-            .snapshot()
-            .orgs
-            .iter()
-            .filter(|o| o.kind == crate::model::OrgKind::Icb)
-            .map(|o| o.from)
-            .min();
-        match first_icb {
+        match tl.first_icb_day() {
             Some(d) if date >= d => CostEra::Icb,
             _ => CostEra::Ccg,
         }
