@@ -151,8 +151,13 @@ impl App {
             // Still building: keep showing the last rows.
             if let Ok(rows) = rx.try_recv() {
                 let rows = Arc::new(rows);
-                c.rows.put(key, rows.clone());
-                *c.rows_last.borrow_mut() = rows.clone();
+                // The rows replaced are freed on a worker: a large record's are many
+                // small strings, and freeing them took a frame's time.
+                let old = (
+                    c.rows.replace(key, rows.clone()),
+                    c.rows_last.replace(rows.clone()),
+                );
+                super::memo::drop_elsewhere(old);
                 *pending = None;
                 return Rows {
                     rows,

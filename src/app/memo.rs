@@ -44,6 +44,11 @@ impl<K: PartialEq, V: Clone> Memo<K, V> {
         *self.slot.borrow_mut() = Some((key, v));
     }
 
+    /// Keeps `v` for `key`, handing back what was kept before.
+    pub fn replace(&self, key: K, v: V) -> Option<(K, V)> {
+        self.slot.borrow_mut().replace((key, v))
+    }
+
     /// Forgets the value.
     pub fn clear(&self) {
         *self.slot.borrow_mut() = None;
@@ -160,6 +165,19 @@ impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
         self.done.put(key, v.clone());
         *self.last.borrow_mut() = Some(v.clone());
         v
+    }
+}
+
+/// Drops `v` on a worker thread (where there are threads): for large values whose
+/// freeing would take a frame's time.
+pub fn drop_elsewhere<T: Send + 'static>(v: T) {
+    if cfg!(target_arch = "wasm32") {
+        drop(v);
+    } else {
+        // If no thread starts, the closure and `v` are dropped here.
+        let _ = std::thread::Builder::new()
+            .name("drop".into())
+            .spawn(move || drop(v));
     }
 }
 
