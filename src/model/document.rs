@@ -189,6 +189,21 @@ impl Seen {
 /// Reads `text` as a snapshot or a scenario in one pass of ron's parser. `expect` is
 /// the kind assumed while the file has not yet shown which it is.
 pub fn read(text: &str, expect: Kind) -> Result<Document, Stopped> {
+    // The fast reader first; whatever it leaves, ron reads (and words the errors).
+    let seen = Seen {
+        kind: Cell::new(None),
+        expect,
+        format: Cell::new(None),
+    };
+    if let Some(doc) = super::fast_ron::from_str_seed(text, DocSeed(&seen)) {
+        return Ok(doc);
+    }
+    read_with_ron(text, expect)
+}
+
+/// [`read`] with the `ron` crate alone, never the fast reader: what the fast reader
+/// must agree with (the tests compare them).
+pub fn read_with_ron(text: &str, expect: Kind) -> Result<Document, Stopped> {
     let seen = Seen {
         kind: Cell::new(None),
         expect,

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod costs;
 pub mod dates;
 pub mod document;
+pub mod fast_ron;
 pub mod flow;
 pub mod format;
 pub mod icb_costs;
