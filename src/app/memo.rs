@@ -227,7 +227,10 @@ mod tests {
         assert_eq!(b.get(2, true, repaint, build), 10);
         assert!(b.building());
         // Asked again before it is done: still the last value, no second worker.
-        assert_eq!(b.get(2, true, || panic!("no repaint"), || panic!("built twice")), 10);
+        assert_eq!(
+            b.get(2, true, || panic!("no repaint"), || panic!("built twice")),
+            10
+        );
         go_tx.send(()).unwrap();
         rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
         assert_eq!(b.get(2, true, || (), || panic!("built twice")), 20);
