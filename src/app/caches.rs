@@ -37,7 +37,7 @@ pub struct Charts {
     /// (b) savings by system.
     pub savings: Arc<SavingsChart>,
     /// (c) the number of CCGs.
-    pub count: CountChart,
+    pub count: Arc<CountChart>,
     /// When the scenario is shown: the actual record's series for the same footprint.
     pub actual: Option<Arc<Vec<crate::model::costs::YearCost>>>,
 }
@@ -96,6 +96,7 @@ pub struct Caches {
     cost_charts: super::memo::Background<ChartsKey, CostCharts>,
     actual: Memo<ChartsKey, Option<Arc<Vec<crate::model::costs::YearCost>>>>,
     count_lines: Memo<u64, Arc<CountChart>>,
+    count: Memo<(u64, Date), Arc<CountChart>>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
     day_marks: Memo<(u64, Date), Option<Marks>>,
     comparison: Memo<(u64, Date, Date), (Arc<Comparison>, Marks)>,
@@ -114,6 +115,7 @@ impl Default for Caches {
             cost_charts: Default::default(),
             actual: Memo::default(),
             count_lines: Memo::default(),
+            count: Memo::default(),
             day_changes: MemoN::new(DAY_CHANGES_KEPT),
             day_marks: Memo::default(),
             comparison: Memo::default(),
@@ -289,18 +291,17 @@ impl App {
             .caches
             .actual
             .get(key, || scenario.then(|| Arc::new(self.actual_series())));
-        let mut charts = Charts {
+        // The count chart's lines stay; it marks the day itself.
+        let count = self.caches.count.get((tl.id(), self.date), || {
+            Arc::new(self.count_lines().as_ref().clone().marked(tl, self.date))
+        });
+        Charts {
             costs: built.costs,
             icb_costs: built.icb_costs,
             savings: built.savings,
-            count: self.count_lines().as_ref().clone(),
+            count,
             actual,
-        };
-        // The count chart marks the day itself.
-        if charts.count.date != self.date {
-            charts.count = charts.count.marked(tl, self.date);
         }
-        charts
     }
 
     /// Chart (c)'s lines, once per record (they read every day of change).

@@ -90,22 +90,21 @@ impl<K: PartialEq, V: Clone> MemoN<K, V> {
 /// so; the worker asks for a repaint when done. A value for an older key that arrives
 /// late is dropped.
 pub struct Background<K, V> {
-    done: Memo<K, V>,
-    last: RefCell<Option<V>>,
+    /// The last value kept, and the key it was built for.
+    kept: RefCell<Option<(K, V)>>,
     pending: RefCell<Option<(K, std::sync::mpsc::Receiver<V>)>>,
 }
 
 impl<K, V> Default for Background<K, V> {
     fn default() -> Self {
         Background {
-            done: Memo::default(),
-            last: RefCell::new(None),
+            kept: RefCell::new(None),
             pending: RefCell::new(None),
         }
     }
 }
 
-impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
+impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
     /// The value for `key`: kept, or just arrived, or built by `build`: on a worker when
     /// `on_worker` (the last value is returned meanwhile), else here. With nothing to show
     /// yet, it is built here.
@@ -116,9 +115,10 @@ impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
         repaint: impl FnOnce() + Send + 'static,
         build: impl FnOnce() -> V + Send + 'static,
     ) -> V {
-        if let Some(v) = self.done.peek(&key) {
-            return v;
-        }
+        let last = match &*self.kept.borrow() {
+            Some((k, v)) if *k == key => return v.clone(),
+            kept => kept.as_ref().map(|(_, v)| v.clone()),
+        };
         let mut pending = self.pending.borrow_mut();
         if let Some((k, rx)) = &*pending
             && *k == key
@@ -127,12 +127,11 @@ impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
                 *pending = None;
                 return self.keep(key, v);
             }
-            if let Some(last) = self.last.borrow().clone() {
+            if let Some(last) = last {
                 return last;
             }
         }
         *pending = None;
-        let last = self.last.borrow().clone();
         if on_worker
             && cfg!(not(target_arch = "wasm32"))
             && let Some(last) = last
@@ -162,8 +161,7 @@ impl<K: PartialEq + Clone, V: Clone + Send + 'static> Background<K, V> {
     }
 
     fn keep(&self, key: K, v: V) -> V {
-        self.done.put(key, v.clone());
-        *self.last.borrow_mut() = Some(v.clone());
+        *self.kept.borrow_mut() = Some((key, v.clone()));
         v
     }
 }

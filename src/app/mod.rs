@@ -265,16 +265,17 @@ pub(crate) fn set_fullscreen(ctx: &egui::Context, on: Option<bool>) {
     browser::set_fullscreen(on);
 }
 
-/// The embedded record as the app starts on it: the index, the raw form and a report.
-type England = (Timeline, RawSnapshot, Option<ProblemReport>);
+/// The embedded record as the app starts on it: the world shown (index, cost model,
+/// timeline marks), the raw form and a report.
+type England = (World, RawSnapshot, Option<ProblemReport>);
 
 /// The embedded record being read on a worker while the window opens.
 #[cfg(not(target_arch = "wasm32"))]
 static PRELOAD: std::sync::Mutex<Option<std::thread::JoinHandle<England>>> =
     std::sync::Mutex::new(None);
 
-/// Starts reading the embedded England record on a worker, so that reading it overlaps
-/// the opening of the window; the first app built takes it (later ones read their own).
+/// Starts reading the embedded England record (and building its cost model) on a
+/// worker, so that this overlaps the opening of the window; the first app built takes it (later ones read their own).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn preload_england() {
     let worker = std::thread::Builder::new()
@@ -300,10 +301,10 @@ fn england_preloaded() -> England {
 /// The embedded England record (and a report if it were ever invalid).
 fn england() -> England {
     match load_raw(crate::ENGLAND_RON) {
-        Ok((raw, l)) => (Timeline::new(l.snapshot), raw, None),
+        Ok((raw, l)) => (World::new(Timeline::new(l.snapshot)), raw, None),
         // The embedded file is checked by tests; this guard only keeps the window up.
         Err(e) => (
-            Timeline::new(Snapshot::empty()),
+            World::new(Timeline::new(Snapshot::empty())),
             RawSnapshot::default(),
             Some(ProblemReport {
                 title: "The embedded England snapshot is invalid".into(),
@@ -329,8 +330,7 @@ impl App {
 
     /// Builds the app from a given UI state (what persistence restores).
     pub fn with_state(ctx: &egui::Context, options: AppOptions, mut state: UiState) -> Self {
-        let (timeline, raw, report) = england_preloaded();
-        let actual = World::new(timeline);
+        let (actual, raw, report) = england_preloaded();
         // Fresh starts (tests, screenshots) neither autosave nor recover unless told where.
         let autosave_dir = match (&options.autosave_dir, options.fresh) {
             (Some(d), _) => Some(d.clone()),
@@ -852,9 +852,9 @@ mod tests {
         // Taken: the slot is empty for the next app, which reads its own.
         assert!(PRELOAD.lock().map(|s| s.is_none()).unwrap_or(false));
         let (read, _, _) = england();
-        let s = preloaded.snapshot();
+        let s = preloaded.timeline.snapshot();
         assert!(s.orgs.len() > 1000, "{} organisations", s.orgs.len());
-        assert_eq!(s.orgs.len(), read.snapshot().orgs.len());
-        assert_eq!(s.title, read.snapshot().title);
+        assert_eq!(s.orgs.len(), read.timeline.snapshot().orgs.len());
+        assert_eq!(s.title, read.timeline.snapshot().title);
     }
 }

@@ -39,8 +39,8 @@ impl App {
             File::OpenEmbedded => {
                 self.services.watch = None;
                 self.file_changed = false;
-                let (tl, raw, report) = super::super::england();
-                self.set_world(World::new(tl), raw, None, None);
+                let (world, raw, report) = super::super::england();
+                self.set_world(world, raw, None, None);
                 self.report = report;
             }
             File::AskPath(purpose, why) => {

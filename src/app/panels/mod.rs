@@ -98,7 +98,8 @@ fn memory_id() -> egui::Id {
 }
 
 impl Panels {
-    /// Runs `f` on the panels' state kept in `ctx`'s memory (made on first use).
+    /// Runs `f` on the panels' state kept in `ctx`'s memory (made on first use). The
+    /// state is locked while `f` runs: the panels, which draw inside it, never call this.
     pub fn with<R>(ctx: &egui::Context, f: impl FnOnce(&mut Panels) -> R) -> R {
         let shared = ctx.data_mut(|d| {
             d.get_temp_mut_or_default::<std::sync::Arc<std::sync::Mutex<Panels>>>(memory_id())
