@@ -98,7 +98,7 @@ pub struct Caches {
     count_lines: Memo<u64, Arc<CountChart>>,
     count: Memo<(u64, Date), Arc<CountChart>>,
     day_changes: MemoN<(u64, Date), Arc<Comparison>>,
-    day_marks: Memo<(u64, Date), Option<Marks>>,
+    day_marks: super::memo::Background<(u64, Date), Marks>,
     comparison: Memo<(u64, Date, Date), (Arc<Comparison>, Marks)>,
     compare_marks: Memo<(u64, Date, Date, Date), Marks>,
     caption: Memo<(u64, Date), String>,
@@ -117,7 +117,7 @@ impl Default for Caches {
             count_lines: Memo::default(),
             count: Memo::default(),
             day_changes: MemoN::new(DAY_CHANGES_KEPT),
-            day_marks: Memo::default(),
+            day_marks: Default::default(),
             comparison: Memo::default(),
             compare_marks: Memo::default(),
             caption: Memo::default(),
@@ -344,18 +344,38 @@ impl App {
     }
 
     /// Tree rows to mark on `day` when something changed that day: every organisation
-    /// the changes touch, with its system and places.
+    /// the changes touch, with its system and places. A large record works them out on
+    /// a worker (comparing the day with the one before reads every organisation), and
+    /// none are marked until they arrive.
     pub(crate) fn day_marks(&self, day: Date) -> Option<Marks> {
         let tl = &self.world.timeline;
-        self.caches.day_marks.get((tl.id(), day), || {
-            if tl.events_on(day).is_empty() {
-                return None;
-            }
-            let touched = self.day_changes(day).touched().into_iter().collect();
-            Some(Arc::new(super::panels::compare::marks_on(
-                tl, &touched, day,
-            )))
-        })
+        if tl.events_on(day).is_empty() {
+            return None;
+        }
+        let large = tl.snapshot().orgs.len() > ON_WORKER;
+        let key = (tl.id(), day);
+        // A small record shares the day's comparison with the list of changes.
+        let changes = (!large && !self.caches.day_marks.has(&key)).then(|| self.day_changes(day));
+        let ctx = self.ctx.clone();
+        let tl = tl.clone();
+        self.caches.day_marks.get_exact(
+            key,
+            large,
+            move || ctx.request_repaint(),
+            move || {
+                let changes = changes.unwrap_or_else(|| {
+                    let before = day.pred_opt().unwrap_or(day);
+                    Arc::new(crate::model::compare::compare(&tl, before, day))
+                });
+                let touched = changes.touched().into_iter().collect();
+                Arc::new(super::panels::compare::marks_on(&tl, &touched, day))
+            },
+        )
+    }
+
+    /// Whether a day's tree marks are being worked out on a worker.
+    pub(crate) fn day_marks_building(&self) -> bool {
+        self.caches.day_marks.building()
     }
 
     /// The comparison of the two dates compared, and the organisations it touches.

@@ -115,44 +115,89 @@ impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
         repaint: impl FnOnce() + Send + 'static,
         build: impl FnOnce() -> V + Send + 'static,
     ) -> V {
+        let last = match self.poll(&key) {
+            Ok(v) => return v,
+            Err((Some(last), true)) => return last,
+            Err((last, _)) => last,
+        };
+        if let Some(last) = last
+            && on_worker
+            && cfg!(not(target_arch = "wasm32"))
+        {
+            // Without a thread the last value stays, and the next frame tries again.
+            self.spawn(key, repaint, build);
+            return last;
+        }
+        self.keep(key, build())
+    }
+
+    /// The value for `key` only, never another key's: kept, or just arrived, or built by
+    /// `build` here; when `on_worker`, built on a worker and `None` until it arrives.
+    pub fn get_exact(
+        &self,
+        key: K,
+        on_worker: bool,
+        repaint: impl FnOnce() + Send + 'static,
+        build: impl FnOnce() -> V + Send + 'static,
+    ) -> Option<V> {
+        match self.poll(&key) {
+            Ok(v) => return Some(v),
+            Err((_, true)) => return None,
+            Err(_) => {}
+        }
+        if on_worker && cfg!(not(target_arch = "wasm32")) {
+            // Without a thread, the next frame tries again.
+            self.spawn(key, repaint, build);
+            return None;
+        }
+        Some(self.keep(key, build()))
+    }
+
+    /// The value for `key` if it is kept or has just arrived; else the last value kept
+    /// and whether `key` is being built. A build for another key is forgotten.
+    fn poll(&self, key: &K) -> Result<V, (Option<V>, bool)> {
         let last = match &*self.kept.borrow() {
-            Some((k, v)) if *k == key => return v.clone(),
+            Some((k, v)) if k == key => return Ok(v.clone()),
             kept => kept.as_ref().map(|(_, v)| v.clone()),
         };
         let mut pending = self.pending.borrow_mut();
-        if let Some((k, rx)) = &*pending
-            && *k == key
+        // A build for another key is forgotten (its worker's value is dropped).
+        if let Some((k, rx)) = pending.take()
+            && k == *key
         {
             if let Ok(v) = rx.try_recv() {
-                *pending = None;
-                return self.keep(key, v);
+                drop(pending);
+                return Ok(self.keep(k, v));
             }
-            if let Some(last) = last {
-                return last;
-            }
+            *pending = Some((k, rx));
+            return Err((last, true));
         }
-        *pending = None;
-        if on_worker
-            && cfg!(not(target_arch = "wasm32"))
-            && let Some(last) = last
-        {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let spawned = std::thread::Builder::new()
-                .name("view-model".into())
-                .spawn(move || {
-                    // If the window moved on, no one is waiting.
-                    let _ = tx.send(build());
-                    repaint();
-                });
-            if spawned.is_ok() {
-                *pending = Some((key, rx));
-            }
-            // Without a thread the last value stays, and the next frame tries again.
-            return last;
+        Err((last, false))
+    }
+
+    /// Builds the value for `key` on a worker, which asks for a repaint when done.
+    fn spawn(
+        &self,
+        key: K,
+        repaint: impl FnOnce() + Send + 'static,
+        build: impl FnOnce() -> V + Send + 'static,
+    ) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("view-model".into())
+            .spawn(move || {
+                // If the window moved on, no one is waiting.
+                let _ = tx.send(build());
+                repaint();
+            });
+        if spawned.is_ok() {
+            *self.pending.borrow_mut() = Some((key, rx));
         }
-        drop(pending);
-        let v = build();
-        self.keep(key, v)
+    }
+
+    /// Whether the value for `key` is kept.
+    pub fn has(&self, key: &K) -> bool {
+        matches!(&*self.kept.borrow(), Some((k, _)) if k == key)
     }
 
     /// Whether a value is being built on a worker.
@@ -160,7 +205,9 @@ impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
         self.pending.borrow().is_some()
     }
 
+    /// Keeps `v` for `key`; a build still under way is no longer wanted.
     fn keep(&self, key: K, v: V) -> V {
+        *self.pending.borrow_mut() = None;
         *self.kept.borrow_mut() = Some((key, v.clone()));
         v
     }
@@ -236,5 +283,52 @@ mod tests {
         // Kept for its key; built here when not on a worker.
         assert_eq!(b.get(2, false, || (), || 99), 20);
         assert_eq!(b.get(3, false, || (), || 30), 30);
+    }
+
+    #[test]
+    fn an_exact_value_is_never_another_keys() {
+        let b: Background<u32, u32> = Background::default();
+        assert_eq!(b.get_exact(1, false, || (), || 10), Some(10));
+        assert!(b.has(&1));
+        // On a worker: nothing (not key 1's value) until key 2's arrives.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let repaint = move || tx.send(()).unwrap();
+        let build = move || {
+            go_rx.recv().unwrap();
+            20
+        };
+        assert_eq!(b.get_exact(2, true, repaint, build), None);
+        assert!(b.building());
+        assert_eq!(
+            b.get_exact(2, true, || panic!("no repaint"), || panic!("built twice")),
+            None
+        );
+        go_tx.send(()).unwrap();
+        rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+        assert_eq!(
+            b.get_exact(2, true, || (), || panic!("built twice")),
+            Some(20)
+        );
+        assert!(!b.building());
+        assert!(b.has(&2) && !b.has(&1));
+        // A build for a key no longer asked for is dropped, and not kept when it ends.
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        assert_eq!(
+            b.get_exact(
+                3,
+                true,
+                || (),
+                move || {
+                    let _ = go_rx.recv();
+                    30
+                }
+            ),
+            None
+        );
+        assert_eq!(b.get_exact(4, false, || (), || 40), Some(40));
+        assert!(!b.building());
+        let _ = go_tx.send(());
+        assert!(!b.has(&3));
     }
 }

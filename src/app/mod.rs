@@ -533,6 +533,7 @@ impl App {
     /// merger flow of a large snapshot, a scenario laid over a large record).
     pub fn building(&self) -> bool {
         self.rows_building()
+            || self.day_marks_building()
             || (self.central_tab == CentralTab::Charts && self.charts_building())
             || panels::Panels::with(&self.ctx, |p| match self.central_tab {
                 CentralTab::Flow => p.flow.building(),
