@@ -490,6 +490,12 @@ impl CostModel {
                 .collect()
         };
         let ccg_of_sub = |sub: OrgId| s.find(OrgKind::Ccg, &s.org(sub).code);
+        // An ICB's CCG areas: its sub-ICB locations.
+        let icb_ccgs = |icb: OrgId| {
+            members(icb, LinkKind::SubIcbIcb, at)
+                .into_iter()
+                .filter_map(ccg_of_sub)
+        };
         match o.kind {
             OrgKind::Ccg => ccgs.push(org),
             OrgKind::SubIcb => ccgs.extend(ccg_of_sub(org)),
@@ -497,33 +503,23 @@ impl CostModel {
                 ccgs = members(org, LinkKind::CcgSystem, at);
                 // From July 2022 a system's CCG areas are its ICB's sub-ICB locations.
                 if ccgs.is_empty() {
-                    for icb in members(org, LinkKind::IcbSystem, at) {
-                        ccgs.extend(
-                            members(icb, LinkKind::SubIcbIcb, at)
-                                .into_iter()
-                                .filter_map(ccg_of_sub),
-                        );
-                    }
+                    ccgs = members(org, LinkKind::IcbSystem, at)
+                        .into_iter()
+                        .flat_map(icb_ccgs)
+                        .collect();
                 }
             }
-            OrgKind::Icb => {
-                ccgs = members(org, LinkKind::SubIcbIcb, at)
-                    .into_iter()
-                    .filter_map(ccg_of_sub)
-                    .collect()
-            }
+            OrgKind::Icb => ccgs = icb_ccgs(org).collect(),
             OrgKind::Region => {
                 for sys in members(org, LinkKind::SystemRegion, at) {
                     let so = s.org(sys);
                     ccgs.extend(members(sys, LinkKind::CcgSystem, at.clamp(so.from, so.to)));
                 }
-                for icb in members(org, LinkKind::IcbRegion, at) {
-                    ccgs.extend(
-                        members(icb, LinkKind::SubIcbIcb, at)
-                            .into_iter()
-                            .filter_map(ccg_of_sub),
-                    );
-                }
+                ccgs.extend(
+                    members(org, LinkKind::IcbRegion, at)
+                        .into_iter()
+                        .flat_map(icb_ccgs),
+                );
             }
             OrgKind::Place => {
                 for (_, l) in s.links_of(org) {

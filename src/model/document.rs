@@ -613,39 +613,32 @@ mod tests {
         assert_eq!(kind_of(tiny), Some(Kind::Snapshot));
         assert_eq!(kind_of(kent), Some(Kind::Scenario));
         // A comment or raw string naming scenario fields fools no one.
-        let commented = tiny.replacen(
-            "(\n  format: 1,",
-            "/* snapshot: (), changes: [], bookmarks: [] */\n(\n  format: 1,",
-            1,
-        );
-        assert!(matches!(
-            read(&commented, Kind::Scenario),
-            Ok(Document::Snapshot(_))
-        ));
-        let raw = tiny.replacen(
-            "title: \"Tiny example\"",
-            "title: r#\"snapshot: changes: bookmarks: \"#",
-            1,
-        );
-        assert!(matches!(
-            read(&raw, Kind::Scenario),
-            Ok(Document::Snapshot(_))
-        ));
+        for (was, now) in [
+            (
+                "(\n  format: 1,",
+                "/* snapshot: (), changes: [], bookmarks: [] */\n(\n  format: 1,",
+            ),
+            (
+                "title: \"Tiny example\"",
+                "title: r#\"snapshot: changes: bookmarks: \"#",
+            ),
+        ] {
+            let text = tiny.replacen(was, now, 1);
+            assert!(
+                matches!(read(&text, Kind::Scenario), Ok(Document::Snapshot(_))),
+                "{now}"
+            );
+        }
         // Broken files: by the fields read before the parser stopped.
-        assert_eq!(
-            kind_of("(format: 1, name: \"x\" changes: [])"),
-            Some(Kind::Scenario)
-        );
-        assert_eq!(
-            kind_of("(format: 1, title: \"x\" ccgs: [])"),
-            Some(Kind::Snapshot)
-        );
-        assert_eq!(
-            kind_of("[Merge(date: \"2018-04-01\")"),
-            Some(Kind::Scenario)
-        );
-        assert_eq!(kind_of("[1, 2, 3]"), None);
-        assert_eq!(kind_of(""), None);
+        for (text, kind) in [
+            ("(format: 1, name: \"x\" changes: [])", Some(Kind::Scenario)),
+            ("(format: 1, title: \"x\" ccgs: [])", Some(Kind::Snapshot)),
+            ("[Merge(date: \"2018-04-01\")", Some(Kind::Scenario)),
+            ("[1, 2, 3]", None),
+            ("", None),
+        ] {
+            assert_eq!(kind_of(text), kind, "{text}");
+        }
     }
 
     #[test]
