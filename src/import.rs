@@ -45,6 +45,11 @@ fn date(s: &str, what: &str) -> Result<Date> {
     Date::parse_from_str(s.trim(), "%Y-%m-%d").with_context(|| format!("{what}: bad date '{s}'"))
 }
 
+/// A whole text file, its path named where it cannot be read.
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
 fn read_csv<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>> {
     let path = dir.join(name);
     let mut rdr =
@@ -262,8 +267,7 @@ fn natural_key(s: &str) -> (String, u32) {
 /// The `- S1 https://...` lines at the end of RUNNING_COSTS.md.
 fn running_cost_sources(dir: &Path) -> Result<Vec<RawSource>> {
     let path = dir.join("RUNNING_COSTS.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let Some(rest) = line.strip_prefix("- S") else {

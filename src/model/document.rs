@@ -123,30 +123,21 @@ const fn same(a: &str, b: &str) -> bool {
 /// The top-level fields only scenarios have.
 pub const SCENARIO_FIELDS: [&str; 4] = ["name", "snapshot", "changes", "bookmarks"];
 
-/// Every top-level field of a snapshot, in the order of [`RawSnapshot`].
-const SNAPSHOT_ALL: [&str; 27] = [
-    "format",
-    "title",
-    "description",
-    "as_at",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "system_regions",
-    "icb_regions",
-    "ccg_systems",
-    "sub_icb_icbs",
-    "icb_systems",
-    "neighbourhood_ccgs",
-    "neighbourhood_sub_icbs",
-    "ccg_places",
-    "sub_icb_places",
-    "neighbourhood_places",
+/// Every top-level field of a snapshot, in the order of [`RawSnapshot`]: the head,
+/// the organisation, relation and share lists, the tail.
+const SNAPSHOT_ALL: [&str; 27] = joined::<22, 5, 27>(
+    joined::<12, 10, 22>(
+        joined::<5, 7, 12>(SNAPSHOT_HEAD, ORG_FIELDS),
+        joined::<7, 3, 10>(LINK_FIELDS, SHARE_FIELDS),
+    ),
+    SNAPSHOT_TAIL,
+);
+
+/// The snapshot's fields before its organisation lists.
+const SNAPSHOT_HEAD: [&str; 5] = ["format", "title", "description", "as_at", "sources"];
+
+/// The snapshot's fields after its share lists.
+const SNAPSHOT_TAIL: [&str; 5] = [
     "events",
     "shared_management",
     "money",

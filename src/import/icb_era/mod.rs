@@ -18,9 +18,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, ensure};
+use anyhow::{Result, anyhow, ensure};
 
-use super::{Row, date, list, read_csv, ymd};
+use super::{Row, date, list, read_csv, read_text, ymd};
 
 mod clusters;
 mod icbs;
@@ -72,8 +72,7 @@ fn keys(ids: &str) -> String {
 /// choices.
 fn sources(era: &Path) -> Result<Vec<RawSource>> {
     let path = era.join("SOURCES.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -110,8 +109,7 @@ fn sources(era: &Path) -> Result<Vec<RawSource>> {
 /// The day the folder was compiled: `Compiled 2026-11-25 from ...`.
 fn as_at(era: &Path) -> Result<Date> {
     let path = era.join("SOURCES.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let day = text
         .split_whitespace()
         .skip_while(|w| *w != "Compiled")
