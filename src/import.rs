@@ -26,26 +26,28 @@ use orgs::*;
 use places::*;
 
 /// The day CCGs were abolished and ICBs began.
-fn icb_day() -> Date {
-    ymd(2022, 7, 1)
-}
+const ICB_DAY: Date = ymd(2022, 7, 1);
 
 /// The last day of CCGs.
-fn ccg_last_day() -> Date {
-    ymd(2022, 6, 30)
-}
+const CCG_LAST_DAY: Date = ymd(2022, 6, 30);
 
 /// The day primary care networks began.
-fn pcn_day() -> Date {
-    ymd(2019, 7, 1)
-}
+const PCN_DAY: Date = ymd(2019, 7, 1);
 
-fn ymd(y: i32, m: u32, d: u32) -> Date {
-    Date::from_ymd_opt(y, m, d).unwrap_or(Date::MIN)
+const fn ymd(y: i32, m: u32, d: u32) -> Date {
+    match Date::from_ymd_opt(y, m, d) {
+        Some(day) => day,
+        None => Date::MIN,
+    }
 }
 
 fn date(s: &str, what: &str) -> Result<Date> {
     Date::parse_from_str(s.trim(), "%Y-%m-%d").with_context(|| format!("{what}: bad date '{s}'"))
+}
+
+/// A whole text file, its path named where it cannot be read.
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn read_csv<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>> {
@@ -68,6 +70,20 @@ fn get<'a>(row: &'a Row, col: &str) -> &'a str {
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
+}
+
+/// The items of a `;`-separated list, trimmed, the empty ones left out.
+fn list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// The kind a `kind` column names, looked up in `kinds`; an error for `what` (the file
+/// and row) when it names none of them.
+fn kind_named<K: Copy>(kinds: &[(&str, K)], word: &str, what: &str) -> Result<K> {
+    match kinds.iter().find(|(w, _)| *w == word) {
+        Some(&(_, kind)) => Ok(kind),
+        None => bail!("{what}: unknown kind '{word}'"),
+    }
 }
 
 fn parse_f64(s: &str, what: &str) -> Result<f64> {
@@ -251,8 +267,7 @@ fn natural_key(s: &str) -> (String, u32) {
 /// The `- S1 https://...` lines at the end of RUNNING_COSTS.md.
 fn running_cost_sources(dir: &Path) -> Result<Vec<RawSource>> {
     let path = dir.join("RUNNING_COSTS.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let Some(rest) = line.strip_prefix("- S") else {
@@ -280,7 +295,7 @@ fn running_cost_sources(dir: &Path) -> Result<Vec<RawSource>> {
 fn year_interval(year: i32, last_year: i32) -> (Date, Date) {
     let from = ymd(year, 4, 1);
     let to = if year >= last_year {
-        ccg_last_day()
+        CCG_LAST_DAY
     } else {
         ymd(year + 1, 3, 31)
     };

@@ -19,6 +19,13 @@ pub enum ThemeChoice {
     Dark,
 }
 
+/// The themes offered, as the menu names them.
+pub const THEMES: [(ThemeChoice, &str); 3] = [
+    (ThemeChoice::System, "Follow the system"),
+    (ThemeChoice::Light, "Light"),
+    (ThemeChoice::Dark, "Dark"),
+];
+
 /// Playback speeds offered, in days per second.
 pub const SPEEDS: [(f64, &str); 4] = [
     (30.0, "1 month/s"),

@@ -10,18 +10,20 @@ use crate::model::{Date, Provenance};
 
 use super::*;
 
+/// The kinds `events.csv` names.
+const EVENT_KINDS: [(&str, EventKind); 5] = [
+    ("establish", EventKind::Establish),
+    ("merge", EventKind::Merge),
+    ("boundary-change", EventKind::BoundaryChange),
+    ("rename", EventKind::Rename),
+    ("abolish-into-ICB", EventKind::AbolishIntoIcb),
+];
+
 pub(super) fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
     let rows: Vec<Row> = read_csv(dir, "events.csv")?;
     for r in &rows {
         let id = get(r, "event_id").to_string();
-        let kind = match get(r, "kind") {
-            "establish" => EventKind::Establish,
-            "merge" => EventKind::Merge,
-            "boundary-change" => EventKind::BoundaryChange,
-            "rename" => EventKind::Rename,
-            "abolish-into-ICB" => EventKind::AbolishIntoIcb,
-            other => bail!("events.csv {id}: unknown kind '{other}'"),
-        };
+        let kind = kind_named(&EVENT_KINDS, get(r, "kind"), &format!("events.csv {id}"))?;
         // The CSV repeats the CCG's own code in `from_codes` for renames and boundary
         // changes; only mergers and abolitions end CCGs.
         let ends = matches!(kind, EventKind::Merge | EventKind::AbolishIntoIcb);
@@ -29,11 +31,8 @@ pub(super) fn events(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             id: id.clone(),
             date: date(get(r, "date"), &format!("events.csv {id}"))?,
             kind,
-            from: get(r, "from_codes")
-                .split(';')
+            from: list(get(r, "from_codes"))
                 .filter(|_| ends)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
             to: get(r, "to_code").to_string(),
@@ -95,18 +94,22 @@ pub(super) fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()
     let mut out = Vec::new();
     for r in &rows {
         let id = get(r, "arrangement_id").to_string();
-        let kind = match get(r, "kind") {
-            "shared_accountable_officer" => ArrangementKind::SharedAccountableOfficer,
-            "single_management_team" => ArrangementKind::SingleManagementTeam,
-            "joint_committee" => ArrangementKind::JointCommittee,
-            other => bail!("shared_management.csv {id}: unknown kind '{other}'"),
-        };
-        let members: Vec<String> = get(r, "ccg_ods_codes")
-            .split(';')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect();
+        let kind = kind_named(
+            &[
+                (
+                    "shared_accountable_officer",
+                    ArrangementKind::SharedAccountableOfficer,
+                ),
+                (
+                    "single_management_team",
+                    ArrangementKind::SingleManagementTeam,
+                ),
+                ("joint_committee", ArrangementKind::JointCommittee),
+            ],
+            get(r, "kind"),
+            &format!("shared_management.csv {id}"),
+        )?;
+        let members: Vec<String> = list(get(r, "ccg_ods_codes")).map(str::to_string).collect();
         let written_from = get(r, "start_date");
         let written_to = get(r, "end_date");
         let precision = |w: &str| match w.trim().len() {
@@ -120,7 +123,7 @@ pub(super) fn shared_management(dir: &Path, snap: &mut RawSnapshot) -> Result<()
             Some(t) => {
                 partial_date(&t, true).with_context(|| format!("shared_management.csv {id}"))?
             }
-            None => ccg_last_day(),
+            None => CCG_LAST_DAY,
         };
         // A start or end given only as a month or year can fall outside a member's
         // life; keep the arrangement inside every member's life and say so.

@@ -117,12 +117,7 @@ pub(super) fn money(dir: &Path) -> Result<RawMoney> {
             note = format!("{who}: {note}");
         }
         money.figures.push(RawFigure {
-            orgs: get(r, "ods_code")
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            orgs: list(get(r, "ods_code")).map(str::to_string).collect(),
             year: period.parse().ok(),
             period,
             metric: get(r, "metric").to_string(),

@@ -58,7 +58,7 @@ pub(super) fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<
         let in_2022 = icb_regions.get(&code);
         let from = match years.and_then(|y| y.first()) {
             Some(y) => ymd(*y, 4, 1),
-            None => icb_day(),
+            None => ICB_DAY,
         };
         let to = match (years.and_then(|y| y.last()), in_2022) {
             (_, Some(_)) => None,
@@ -162,19 +162,12 @@ pub(super) fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<
         if let Some(l) = snap
             .system_regions
             .iter_mut()
-            .find(|l| &l.member == stp && l.of == region && l.to == Some(ccg_last_day()))
+            .find(|l| &l.member == stp && l.of == region && l.to == Some(CCG_LAST_DAY))
         {
             l.to = None;
             continue;
         }
-        snap.system_regions.push(RawLink {
-            member: stp.clone(),
-            of: get(icb, "nhs_region_ons_code").to_string(),
-            from: icb_day(),
-            to: None,
-            basis: None,
-            source: "RCPCH_ICB".to_string(),
-        });
+        snap.system_regions.push(in_icb_region(stp.clone(), icb));
     }
     for ((stp, reg), from_y, to_y) in runs(&system_region_years) {
         snap.system_regions.push(RawLink {
@@ -194,7 +187,7 @@ pub(super) fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<
             let end = opt(get(r, "end_date"))
                 .map(|d| date(&d, "ccgs.csv end_date"))
                 .transpose()?
-                .unwrap_or(ccg_last_day());
+                .unwrap_or(CCG_LAST_DAY);
             Ok((get(r, "ods_code").to_string(), end))
         })
         .collect::<Result<_>>()?;
@@ -217,6 +210,19 @@ pub(super) fn regions_and_systems(dir: &Path, snap: &mut RawSnapshot) -> Result<
     snap.ccg_systems
         .sort_by(|a, b| (&a.member, a.from).cmp(&(&b.member, b.from)));
     Ok(())
+}
+
+/// `member` in the region of an ICB (a row of `icbs_2022.csv`), from the day ICBs
+/// began.
+fn in_icb_region(member: String, icb: &Row) -> RawLink {
+    RawLink {
+        member,
+        of: get(icb, "nhs_region_ons_code").to_string(),
+        from: ICB_DAY,
+        to: None,
+        basis: None,
+        source: "RCPCH_ICB".to_string(),
+    }
 }
 
 pub(super) fn population_of_ccg(r: &Row) -> Result<Option<RawPopulation>> {
@@ -277,7 +283,7 @@ pub(super) fn ccgs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             from: date(get(r, "start_date"), &format!("ccgs.csv {code} start_date"))?,
             to: Some(match opt(get(r, "end_date")) {
                 Some(d) => date(&d, &format!("ccgs.csv {code} end_date"))?,
-                None => ccg_last_day(),
+                None => CCG_LAST_DAY,
             }),
             population: population_of_ccg(r)?,
             named_from: None,
@@ -309,20 +315,13 @@ pub(super) fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             ons_codes: Vec::new(),
             note,
         });
-        snap.icb_regions.push(RawLink {
-            member: code.clone(),
-            of: get(r, "nhs_region_ons_code").to_string(),
-            from: icb_day(),
-            to: None,
-            basis: None,
-            source: "RCPCH_ICB".to_string(),
-        });
+        snap.icb_regions.push(in_icb_region(code.clone(), r));
         // Each ICB is the board of the integrated care system it continues: the April
         // 2021 STP holding most of its LSOAs (SOURCES.md 5.4).
         snap.icb_systems.push(RawLink {
             member: code,
             of: get(r, "predecessor_stp21_ons_code").to_string(),
-            from: icb_day(),
+            from: ICB_DAY,
             to: None,
             basis: Some(Provenance::Derived),
             source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
@@ -344,7 +343,7 @@ pub(super) fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             code: code.clone(),
             name: get(r, "sicbl_name").to_string(),
             ons: opt(get(r, "sicbl_ons_code")),
-            from: icb_day(),
+            from: ICB_DAY,
             to: None,
             population: None,
             named_from: None,
@@ -354,7 +353,7 @@ pub(super) fn icbs(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
         snap.sub_icb_icbs.push(RawLink {
             member: code,
             of: get(r, "icb_ods_code").to_string(),
-            from: icb_day(),
+            from: ICB_DAY,
             to: None,
             basis: None,
             source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),

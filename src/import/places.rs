@@ -213,7 +213,7 @@ pub(super) fn sub_icb_places(
             by,
             place,
             share,
-            from: icb_day(),
+            from: ICB_DAY,
             to: None,
             basis: Provenance::Derived,
             source: "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
@@ -269,7 +269,7 @@ pub(super) fn boundary_changes_2022(
             next += 1;
             out.push(RawEvent {
                 id: format!("E{next:03}"),
-                date: icb_day(),
+                date: ICB_DAY,
                 kind: EventKind::BoundaryChange,
                 from: Vec::new(),
                 to: code.clone(),
@@ -320,7 +320,7 @@ pub(super) fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             code: code.clone(),
             name: get(r, "pcn_name").to_string(),
             ons: None,
-            from: pcn_day(),
+            from: PCN_DAY,
             to: None,
             population: Some(RawPopulation {
                 count: get(r, "list_size_derived")
@@ -339,12 +339,12 @@ pub(super) fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             .get(ccg.as_str())
             .copied()
             .ok_or_else(|| anyhow!("pcns.csv: {code} names unknown CCG {ccg}"))?
-            .max(pcn_day());
+            .max(PCN_DAY);
         ccg_links.push(RawLink {
             member: code.clone(),
             of: ccg.clone(),
             from: start,
-            to: Some(ccg_last_day()),
+            to: Some(CCG_LAST_DAY),
             basis: Some(Provenance::Estimated),
             source: "NHSD_PRACMAP_2022_01".to_string(),
         });
@@ -352,7 +352,7 @@ pub(super) fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             sub_links.push(RawLink {
                 member: code,
                 of: ccg,
-                from: icb_day(),
+                from: ICB_DAY,
                 to: None,
                 basis: Some(Provenance::Estimated),
                 source: "NHSD_PRACMAP_2022_01".to_string(),
@@ -367,7 +367,7 @@ pub(super) fn neighbourhoods(dir: &Path, snap: &mut RawSnapshot) -> Result<()> {
             by: get(r, "pcn_code").to_string(),
             place: get(r, "utla_code").to_string(),
             share: parse_f64(get(r, "share"), "pcn_places.csv share")?,
-            from: pcn_day(),
+            from: PCN_DAY,
             to: None,
             basis: Provenance::Estimated,
             source: "PRACTICE_POSTCODE_LISTSIZE".to_string(),

@@ -490,6 +490,29 @@ impl CostModel {
                 .collect()
         };
         let ccg_of_sub = |sub: OrgId| s.find(OrgKind::Ccg, &s.org(sub).code);
+        // An ICB's CCG areas: its sub-ICB locations.
+        let icb_ccgs = |icb: OrgId| {
+            members(icb, LinkKind::SubIcbIcb, at)
+                .into_iter()
+                .filter_map(ccg_of_sub)
+        };
+        // The CCGs at the other end of `org`'s links of `by_ccg` kind, and those of the
+        // sub-ICB locations at the other end of its `by_sub_icb` links.
+        let served_by = |by_ccg: LinkKind, by_sub_icb: LinkKind| -> Vec<OrgId> {
+            s.links_of(org)
+                .filter(|(_, l)| l.holds_on(at))
+                .filter_map(|(_, l)| {
+                    let other = if l.a == org { l.b } else { l.a };
+                    if l.kind == by_ccg {
+                        Some(other)
+                    } else if l.kind == by_sub_icb {
+                        ccg_of_sub(other)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
         match o.kind {
             OrgKind::Ccg => ccgs.push(org),
             OrgKind::SubIcb => ccgs.extend(ccg_of_sub(org)),
@@ -497,55 +520,27 @@ impl CostModel {
                 ccgs = members(org, LinkKind::CcgSystem, at);
                 // From July 2022 a system's CCG areas are its ICB's sub-ICB locations.
                 if ccgs.is_empty() {
-                    for icb in members(org, LinkKind::IcbSystem, at) {
-                        ccgs.extend(
-                            members(icb, LinkKind::SubIcbIcb, at)
-                                .into_iter()
-                                .filter_map(ccg_of_sub),
-                        );
-                    }
+                    ccgs = members(org, LinkKind::IcbSystem, at)
+                        .into_iter()
+                        .flat_map(icb_ccgs)
+                        .collect();
                 }
             }
-            OrgKind::Icb => {
-                ccgs = members(org, LinkKind::SubIcbIcb, at)
-                    .into_iter()
-                    .filter_map(ccg_of_sub)
-                    .collect()
-            }
+            OrgKind::Icb => ccgs = icb_ccgs(org).collect(),
             OrgKind::Region => {
                 for sys in members(org, LinkKind::SystemRegion, at) {
                     let so = s.org(sys);
                     ccgs.extend(members(sys, LinkKind::CcgSystem, at.clamp(so.from, so.to)));
                 }
-                for icb in members(org, LinkKind::IcbRegion, at) {
-                    ccgs.extend(
-                        members(icb, LinkKind::SubIcbIcb, at)
-                            .into_iter()
-                            .filter_map(ccg_of_sub),
-                    );
-                }
+                ccgs.extend(
+                    members(org, LinkKind::IcbRegion, at)
+                        .into_iter()
+                        .flat_map(icb_ccgs),
+                );
             }
-            OrgKind::Place => {
-                for (_, l) in s.links_of(org) {
-                    if l.b == org && l.holds_on(at) {
-                        match l.kind {
-                            LinkKind::CcgPlace => ccgs.push(l.a),
-                            LinkKind::SubIcbPlace => ccgs.extend(ccg_of_sub(l.a)),
-                            _ => {}
-                        }
-                    }
-                }
-            }
+            OrgKind::Place => ccgs = served_by(LinkKind::CcgPlace, LinkKind::SubIcbPlace),
             OrgKind::Neighbourhood => {
-                for (_, l) in s.links_of(org) {
-                    if l.a == org && l.holds_on(at) {
-                        match l.kind {
-                            LinkKind::NeighbourhoodCcg => ccgs.push(l.b),
-                            LinkKind::NeighbourhoodSubIcb => ccgs.extend(ccg_of_sub(l.b)),
-                            _ => {}
-                        }
-                    }
-                }
+                ccgs = served_by(LinkKind::NeighbourhoodCcg, LinkKind::NeighbourhoodSubIcb)
             }
         }
         let mut components: Vec<usize> = ccgs

@@ -123,30 +123,21 @@ const fn same(a: &str, b: &str) -> bool {
 /// The top-level fields only scenarios have.
 pub const SCENARIO_FIELDS: [&str; 4] = ["name", "snapshot", "changes", "bookmarks"];
 
-/// Every top-level field of a snapshot, in the order of [`RawSnapshot`].
-const SNAPSHOT_ALL: [&str; 27] = [
-    "format",
-    "title",
-    "description",
-    "as_at",
-    "sources",
-    "regions",
-    "systems",
-    "icbs",
-    "sub_icb_locations",
-    "ccgs",
-    "places",
-    "neighbourhoods",
-    "system_regions",
-    "icb_regions",
-    "ccg_systems",
-    "sub_icb_icbs",
-    "icb_systems",
-    "neighbourhood_ccgs",
-    "neighbourhood_sub_icbs",
-    "ccg_places",
-    "sub_icb_places",
-    "neighbourhood_places",
+/// Every top-level field of a snapshot, in the order of [`RawSnapshot`]: the head,
+/// the organisation, relation and share lists, the tail.
+const SNAPSHOT_ALL: [&str; 27] = joined::<22, 5, 27>(
+    joined::<12, 10, 22>(
+        joined::<5, 7, 12>(SNAPSHOT_HEAD, ORG_FIELDS),
+        joined::<7, 3, 10>(LINK_FIELDS, SHARE_FIELDS),
+    ),
+    SNAPSHOT_TAIL,
+);
+
+/// The snapshot's fields before its organisation lists.
+const SNAPSHOT_HEAD: [&str; 5] = ["format", "title", "description", "as_at", "sources"];
+
+/// The snapshot's fields after its share lists.
+const SNAPSHOT_TAIL: [&str; 5] = [
     "events",
     "shared_management",
     "money",
@@ -613,39 +604,32 @@ mod tests {
         assert_eq!(kind_of(tiny), Some(Kind::Snapshot));
         assert_eq!(kind_of(kent), Some(Kind::Scenario));
         // A comment or raw string naming scenario fields fools no one.
-        let commented = tiny.replacen(
-            "(\n  format: 1,",
-            "/* snapshot: (), changes: [], bookmarks: [] */\n(\n  format: 1,",
-            1,
-        );
-        assert!(matches!(
-            read(&commented, Kind::Scenario),
-            Ok(Document::Snapshot(_))
-        ));
-        let raw = tiny.replacen(
-            "title: \"Tiny example\"",
-            "title: r#\"snapshot: changes: bookmarks: \"#",
-            1,
-        );
-        assert!(matches!(
-            read(&raw, Kind::Scenario),
-            Ok(Document::Snapshot(_))
-        ));
+        for (was, now) in [
+            (
+                "(\n  format: 1,",
+                "/* snapshot: (), changes: [], bookmarks: [] */\n(\n  format: 1,",
+            ),
+            (
+                "title: \"Tiny example\"",
+                "title: r#\"snapshot: changes: bookmarks: \"#",
+            ),
+        ] {
+            let text = tiny.replacen(was, now, 1);
+            assert!(
+                matches!(read(&text, Kind::Scenario), Ok(Document::Snapshot(_))),
+                "{now}"
+            );
+        }
         // Broken files: by the fields read before the parser stopped.
-        assert_eq!(
-            kind_of("(format: 1, name: \"x\" changes: [])"),
-            Some(Kind::Scenario)
-        );
-        assert_eq!(
-            kind_of("(format: 1, title: \"x\" ccgs: [])"),
-            Some(Kind::Snapshot)
-        );
-        assert_eq!(
-            kind_of("[Merge(date: \"2018-04-01\")"),
-            Some(Kind::Scenario)
-        );
-        assert_eq!(kind_of("[1, 2, 3]"), None);
-        assert_eq!(kind_of(""), None);
+        for (text, kind) in [
+            ("(format: 1, name: \"x\" changes: [])", Some(Kind::Scenario)),
+            ("(format: 1, title: \"x\" ccgs: [])", Some(Kind::Snapshot)),
+            ("[Merge(date: \"2018-04-01\")", Some(Kind::Scenario)),
+            ("[1, 2, 3]", None),
+            ("", None),
+        ] {
+            assert_eq!(kind_of(text), kind, "{text}");
+        }
     }
 
     #[test]

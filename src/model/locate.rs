@@ -15,6 +15,23 @@ pub struct Pos {
     pub col: usize,
 }
 
+impl Pos {
+    /// Where the character after `c`, written here, stands.
+    fn after(self, c: char) -> Pos {
+        if c == '\n' {
+            Pos {
+                line: self.line + 1,
+                col: 1,
+            }
+        } else {
+            Pos {
+                col: self.col + 1,
+                ..self
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for Pos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "line {}, column {}", self.line, self.col)
@@ -53,8 +70,7 @@ impl Locator {
     pub fn new(text: &str) -> Self {
         let mut loc = Locator::default();
         let mut stack: Vec<Frame> = Vec::new();
-        let mut line = 1usize;
-        let mut col = 1usize;
+        let mut at = Pos { line: 1, col: 1 };
         let mut ident = String::new();
         let mut last_ident = String::new();
         let mut chars = text.chars().peekable();
@@ -70,24 +86,14 @@ impl Locator {
             }
         };
         while let Some(c) = chars.next() {
-            let here = Pos { line, col };
-            if c == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
+            let here = at;
+            at = at.after(c);
             match c {
                 '"' => {
                     item_at(&mut loc, &mut stack, here);
                     let mut escaped = false;
                     for s in chars.by_ref() {
-                        if s == '\n' {
-                            line += 1;
-                            col = 1;
-                        } else {
-                            col += 1;
-                        }
+                        at = at.after(s);
                         if escaped {
                             escaped = false;
                         } else if s == '\\' {
@@ -100,8 +106,7 @@ impl Locator {
                 '/' if chars.peek() == Some(&'/') => {
                     for s in chars.by_ref() {
                         if s == '\n' {
-                            line += 1;
-                            col = 1;
+                            at = at.after(s);
                             break;
                         }
                     }

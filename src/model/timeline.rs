@@ -384,13 +384,7 @@ impl Timeline {
                 steps.push(e);
             }
         };
-        let mut queue = vec![start];
-        let mut seen = vec![start];
-        if org != start {
-            seen.push(org);
-            queue.push(org);
-        }
-        while let Some(x) = queue.pop() {
+        let mut seen = reach(start, org, |x| {
             let o = s.org(x);
             let mut before: Vec<OrgId> = Vec::new();
             for &e in self.merges_into.get(&x).map(Vec::as_slice).unwrap_or(&[]) {
@@ -434,13 +428,8 @@ impl Timeline {
                 }
                 _ => {}
             }
-            for f in before {
-                if !seen.contains(&f) {
-                    seen.push(f);
-                    queue.push(f);
-                }
-            }
-        }
+            before
+        });
         // Shared management of the organisation and of its predecessors.
         let mut arrangements: Vec<usize> = Vec::new();
         for body in &seen {
@@ -451,31 +440,23 @@ impl Timeline {
             }
         }
         arrangements.sort_by_key(|i| (s.arrangements[*i].from, *i));
-        let mut queue = vec![start];
-        let mut ahead = vec![start];
-        if org != start {
-            ahead.push(org);
-            queue.push(org);
-        }
-        while let Some(x) = queue.pop() {
+        let ahead = reach(start, org, |x| {
+            let mut next = Vec::new();
             for &e in self.ends_in(x) {
                 push(&mut steps, e);
                 let ev = &s.events[e];
-                let next = match ev.kind {
+                next.extend(match ev.kind {
                     EventKind::Merge | EventKind::Split => Some(ev.to),
                     // The CCG goes on as its sub-ICB location.
                     EventKind::AbolishIntoIcb => self.sub_icb_for(x, ev.to),
                     _ => None,
-                };
-                if let Some(n) = next
-                    && !ahead.contains(&n)
-                {
-                    ahead.push(n);
-                    if !seen.contains(&n) {
-                        seen.push(n);
-                    }
-                    queue.push(n);
-                }
+                });
+            }
+            next
+        });
+        for n in ahead {
+            if !seen.contains(&n) {
+                seen.push(n);
             }
         }
         steps.sort_by_key(|e| (s.events[*e].date, *e));
@@ -546,6 +527,26 @@ impl Timeline {
             (l.kind == LinkKind::SubIcbIcb && l.b == icb && &s.org(l.a).code == code).then_some(l.a)
         })
     }
+}
+
+/// The organisations reached from `start` (and `org`, where it is another) by following
+/// `next`, each once, in the order they are reached.
+fn reach(start: OrgId, org: OrgId, mut next: impl FnMut(OrgId) -> Vec<OrgId>) -> Vec<OrgId> {
+    let mut queue = vec![start];
+    let mut seen = vec![start];
+    if org != start {
+        seen.push(org);
+        queue.push(org);
+    }
+    while let Some(x) = queue.pop() {
+        for n in next(x) {
+            if !seen.contains(&n) {
+                seen.push(n);
+                queue.push(n);
+            }
+        }
+    }
+    seen
 }
 
 /// A sub-ICB location's ICB over a period.

@@ -88,39 +88,38 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
             scenario,
         });
         let month = day.format("%b %Y");
-        if let Some((ended, created)) = icb_wave {
-            waves.push(Wave {
-                date: *day,
-                label: format!("{month}: {ended} ICBs ➡ {created}"),
-                shorter: [
-                    format!("{month}: {ended} ➡ {created} ICBs"),
-                    format!("{ended} ➡ {created}"),
-                ],
-                scenario,
-            });
+        // The wave's label, then shorter ones: with the month, then without.
+        let labels = if let Some((ended, created)) = icb_wave {
+            Some((
+                format!("{month}: {ended} ICBs ➡ {created}"),
+                format!("{month}: {ended} ➡ {created} ICBs"),
+                format!("{ended} ➡ {created}"),
+            ))
         } else if !merges.is_empty() {
             let n_from: usize = merges.iter().map(|e| e.from.len()).sum();
             let what = if scenario { " (scenario)" } else { "" };
             let n = merges.len();
-            waves.push(Wave {
-                date: *day,
-                label: format!("{month}: {n_from} CCGs ➡ {n}{what}"),
-                shorter: [
-                    format!("{month}: {n_from} ➡ {n}"),
-                    format!("{n_from} ➡ {n}"),
-                ],
-                scenario,
-            });
+            Some((
+                format!("{month}: {n_from} CCGs ➡ {n}{what}"),
+                format!("{month}: {n_from} ➡ {n}"),
+                format!("{n_from} ➡ {n}"),
+            ))
         } else if !abolitions.is_empty() {
             let n_from: usize = abolitions.iter().map(|e| e.from.len()).sum();
             let icbs = plural(abolitions.len(), "ICB", "ICBs");
+            Some((
+                format!("{month}: {} ➡ {icbs}", plural(n_from, "CCG", "CCGs")),
+                format!("{month}: {n_from} ➡ {icbs}"),
+                format!("{n_from} ➡ {icbs}"),
+            ))
+        } else {
+            None
+        };
+        if let Some((label, with_month, bare)) = labels {
             waves.push(Wave {
                 date: *day,
-                label: format!("{month}: {} ➡ {icbs}", plural(n_from, "CCG", "CCGs")),
-                shorter: [
-                    format!("{month}: {n_from} ➡ {icbs}"),
-                    format!("{n_from} ➡ {icbs}"),
-                ],
+                label,
+                shorter: [with_month, bare],
                 scenario,
             });
         }

@@ -26,6 +26,21 @@ pub enum Grouping {
     SystemLeadership,
 }
 
+/// Every grouping, in the order offered: its short name and what it nests.
+pub const GROUPINGS: [(Grouping, &str, &str); 3] = [
+    (
+        Grouping::SystemPlace,
+        "by place",
+        "System, place, neighbourhood",
+    ),
+    (Grouping::SystemCcg, "by CCG", "System, CCG, place"),
+    (
+        Grouping::SystemLeadership,
+        "by leadership",
+        "System, leadership team, CCG",
+    ),
+];
+
 /// Which tree nodes are open: every node is open when `all_open`, except those toggled.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -8,8 +8,8 @@ use super::{WEB, details::leadership_hover, radios};
 use crate::app::ViewCtx;
 use crate::app::command::{Action, Command, Export, File, Scenario, Tree, Window};
 use crate::app::export::ExportKind;
-use crate::app::state::ThemeChoice;
-use crate::view::{Grouping, plural};
+use crate::app::state::THEMES;
+use crate::view::{GROUPINGS, plural};
 
 /// What the web build's File menu says in place of Quit.
 const QUIT_DESKTOP: &str = "Quit is a desktop feature: close the tab";
@@ -171,11 +171,7 @@ fn view_menu(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
     }
     ui.separator();
     ui.label("Group the tree");
-    let groupings = [
-        (Grouping::SystemPlace, "System, place, neighbourhood"),
-        (Grouping::SystemCcg, "System, CCG, place"),
-        (Grouping::SystemLeadership, "System, leadership team, CCG"),
-    ];
+    let groupings = GROUPINGS.map(|(g, _, nests)| (g, nests));
     radios(
         ui,
         state.grouping,
@@ -187,15 +183,10 @@ fn view_menu(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
     entry(ui, Action::CollapseAll, true, out);
     ui.separator();
     ui.label("Theme");
-    let themes = [
-        (ThemeChoice::System, "Follow the system"),
-        (ThemeChoice::Light, "Light"),
-        (ThemeChoice::Dark, "Dark"),
-    ];
     radios(
         ui,
         state.theme,
-        &themes,
+        &THEMES,
         |t| Window::SetTheme(t).into(),
         out,
     );

@@ -6,7 +6,7 @@ use egui::{Align, Layout, RichText, Sense};
 
 use crate::app::ViewCtx;
 use crate::app::command::{CentralTab, Command, Selection, Tree};
-use crate::view::{self, Grouping, RowKind};
+use crate::view::{self, GROUPINGS, Grouping, RowKind};
 
 /// Indent of each level of the tree, in points.
 const INDENT: f32 = 18.0;
@@ -39,15 +39,14 @@ impl TreePanel {
         ui.horizontal_wrapped(|ui| {
             ui.label("Group:");
             let g = app.state.grouping;
-            for (grouping, label, hover) in [
-                (Grouping::SystemPlace, "by place", "System, place, neighbourhood"),
-                (Grouping::SystemCcg, "by CCG", "System, CCG, place"),
-                (
-                    Grouping::SystemLeadership,
-                    "by leadership",
-                    "System, leadership team, CCG: CCGs sharing an accountable officer or a management team together",
-                ),
-            ] {
+            for (grouping, label, nests) in GROUPINGS {
+                let hover = if grouping == Grouping::SystemLeadership {
+                    format!(
+                        "{nests}: CCGs sharing an accountable officer or a management team together"
+                    )
+                } else {
+                    nests.to_string()
+                };
                 if ui
                     .selectable_label(g == grouping, label)
                     .on_hover_text(hover)

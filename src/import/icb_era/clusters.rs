@@ -15,9 +15,7 @@ use super::*;
 /// `QHG;QUE;QM7 (Hertfordshire footprint only)`: each code, and whether only part of
 /// it is meant.
 pub(super) fn cluster_codes(s: &str) -> Vec<(String, Option<String>)> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    list(s)
         .map(|p| match p.split_once(" (") {
             Some((code, rest)) => (
                 code.trim().to_string(),

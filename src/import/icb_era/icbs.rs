@@ -39,8 +39,8 @@ pub(super) fn icb_lives(rows: &[Row], snap: &mut RawSnapshot) -> Result<()> {
             Ok(match conf {
                 "confirmed" => false,
                 "confirmed (ODS code, name, date); reported (GSS code, region code)" => true,
-                "confirmed (2023 GSS recode: reported)" => start == variation_day(),
-                "confirmed (2026 GSS code: reported)" => start == merger_day(),
+                "confirmed (2023 GSS recode: reported)" => start == VARIATION_DAY,
+                "confirmed (2026 GSS code: reported)" => start == MERGER_DAY,
                 other => bail!("{what}: unknown confidence '{other}': add it to the importer"),
             })
         };
@@ -50,7 +50,7 @@ pub(super) fn icb_lives(rows: &[Row], snap: &mut RawSnapshot) -> Result<()> {
             let reported = reported_code(*a)?;
             let note = if !reported {
                 String::new()
-            } else if *a == merger_day() {
+            } else if *a == MERGER_DAY {
                 "2026 GSS code from third-party code only; the ONS April 2026 lookup (S78) and the ODS change summary (S14) were not read: not confirmed (icb_era/SOURCES.md, could not be confirmed 1)".to_string()
             } else {
                 "2023 GSS recode reported by third-party code (S67), not confirmed".to_string()
@@ -97,15 +97,15 @@ pub(super) fn icb_lives(rows: &[Row], snap: &mut RawSnapshot) -> Result<()> {
             }
             None => {
                 ensure!(
-                    from == merger_day(),
+                    from == MERGER_DAY,
                     "{what}: a new ICB that does not begin on {}",
-                    merger_day()
+                    MERGER_DAY
                 );
                 notes.insert(
                     0,
                     format!(
                         "established {} from {} (ODS)",
-                        merger_day(),
+                        MERGER_DAY,
                         get(r, "predecessors").replace(';', ", ")
                     ),
                 );

@@ -18,9 +18,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, ensure};
+use anyhow::{Result, anyhow, ensure};
 
-use super::{Row, date, read_csv, ymd};
+use super::{Row, date, list, read_csv, read_text, ymd};
 
 mod clusters;
 mod icbs;
@@ -44,25 +44,19 @@ pub(super) const DIR: &str = "icb_era";
 const CHOICES: &str = "ICB_ERA_CHOICES";
 
 /// The day of the 2023 boundary change.
-fn variation_day() -> Date {
-    ymd(2023, 4, 1)
-}
+const VARIATION_DAY: Date = ymd(2023, 4, 1);
 
 /// The day of the 2026 mergers.
-fn merger_day() -> Date {
-    ymd(2026, 4, 1)
-}
+const MERGER_DAY: Date = ymd(2026, 4, 1);
 
 /// The day before it.
-fn before_mergers() -> Date {
-    ymd(2026, 3, 31)
-}
+const BEFORE_MERGERS: Date = ymd(2026, 3, 31);
 
 /// `S04;S08` as source keys: S04 is the project's ONS July 2022 lookup, which the
 /// record already cites; the others are the folder's own, prefixed `ICB_`.
 fn keys(ids: &str) -> String {
     let mut out: Vec<String> = Vec::new();
-    for id in ids.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+    for id in list(ids) {
         let key = match id {
             "S04" => "ONS_LSOA_SICBL22_ICB22_LAD22".to_string(),
             other => format!("ICB_{other}"),
@@ -78,8 +72,7 @@ fn keys(ids: &str) -> String {
 /// choices.
 fn sources(era: &Path) -> Result<Vec<RawSource>> {
     let path = era.join("SOURCES.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let mut out = Vec::new();
     for line in text.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -116,8 +109,7 @@ fn sources(era: &Path) -> Result<Vec<RawSource>> {
 /// The day the folder was compiled: `Compiled 2026-11-25 from ...`.
 fn as_at(era: &Path) -> Result<Date> {
     let path = era.join("SOURCES.md");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(&path)?;
     let day = text
         .split_whitespace()
         .skip_while(|w| *w != "Compiled")
@@ -129,7 +121,7 @@ fn as_at(era: &Path) -> Result<Date> {
 /// A period `[from..to]` as written in `icbs.csv` (`E54000042[2022-07-01..2026-03-31]`).
 fn code_periods(s: &str) -> Result<Vec<(String, Date, Option<Date>)>> {
     let mut out = Vec::new();
-    for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in list(s) {
         let (code, rest) = part
             .split_once('[')
             .ok_or_else(|| anyhow!("cannot read the ONS code period '{part}'"))?;
@@ -249,9 +241,9 @@ fn check_counts(snap: &RawSnapshot, as_at: Date) -> Result<()> {
     };
     for (day, icbs, subs) in [
         (ymd(2022, 7, 1), 42, 106),
-        (variation_day(), 42, 106),
-        (before_mergers(), 42, 106),
-        (merger_day(), 36, 106),
+        (VARIATION_DAY, 42, 106),
+        (BEFORE_MERGERS, 42, 106),
+        (MERGER_DAY, 36, 106),
         (as_at, 36, 106),
     ] {
         let (i, s) = (alive(&snap.icbs, day), alive(&snap.sub_icb_locations, day));

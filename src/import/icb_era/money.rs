@@ -34,12 +34,7 @@ pub(super) fn money(era: &Path, icbs: &[Row]) -> Result<RawIcbMoney> {
         if scope == "rule" {
             continue;
         }
-        let orgs: Vec<String> = get(r, "icb_ods_code")
-            .split(';')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(String::from)
-            .collect();
+        let orgs: Vec<String> = list(get(r, "icb_ods_code")).map(String::from).collect();
         let period = get(r, "financial_year").to_string();
         let year: Option<FinancialYear> = period.parse().ok();
         let metric_text = get(r, "metric");

@@ -79,19 +79,17 @@ pub(super) fn sicbl_periods(rows: &[Row], snap: &mut RawSnapshot, next: &mut u32
             let ons = get(r, "sicbl_ons_code").to_string();
             // Confirmed in 2022 and reported unchanged: split at the 2026 mergers.
             let mut pieces: Vec<(Date, Option<Date>, Provenance, Provenance, String)> = Vec::new();
-            if basis.unchanged_since_2022
-                && from < merger_day()
-                && to.is_none_or(|t| t >= merger_day())
+            if basis.unchanged_since_2022 && from < MERGER_DAY && to.is_none_or(|t| t >= MERGER_DAY)
             {
                 pieces.push((
                     from,
-                    Some(before_mergers()),
+                    Some(BEFORE_MERGERS),
                     basis.parent,
                     basis.ons,
                     String::new(),
                 ));
                 pieces.push((
-                    merger_day(),
+                    MERGER_DAY,
                     to,
                     Provenance::Reported,
                     Provenance::Reported,

@@ -51,7 +51,7 @@ pub(super) fn successions_2026(
     snap: &mut RawSnapshot,
     next: &mut u32,
 ) -> Result<()> {
-    let day = merger_day();
+    let day = MERGER_DAY;
     let name_of = |code: &str| {
         snap.icbs
             .iter()
@@ -288,7 +288,7 @@ pub(super) fn frimley_places(
     snap: &mut RawSnapshot,
 ) -> Result<()> {
     let rows: Vec<Row> = read_csv(dir, "icb_era_frimley_places.csv")?;
-    let day = merger_day();
+    let day = MERGER_DAY;
     let mut to_of_place: HashMap<String, String> = HashMap::new();
     for r in &rows {
         let place = get(r, "place_code").to_string();
@@ -300,7 +300,7 @@ pub(super) fn frimley_places(
             .iter_mut()
             .find(|l| l.by == from && l.place == place && l.to.is_none())
             .ok_or_else(|| anyhow!("icb_era_frimley_places.csv: {from} does not serve {place}"))?;
-        old.to = Some(before_mergers());
+        old.to = Some(BEFORE_MERGERS);
         let part = old.share;
         let (share, note) = match snap
             .sub_icb_places
@@ -308,7 +308,7 @@ pub(super) fn frimley_places(
             .find(|l| l.by == to && l.place == place && l.to.is_none())
         {
             Some(own) => {
-                own.to = Some(before_mergers());
+                own.to = Some(BEFORE_MERGERS);
                 (
                     own.share + part,
                     format!(
@@ -367,7 +367,7 @@ pub(super) fn frimley_places(
     for l in snap
         .neighbourhood_sub_icbs
         .iter()
-        .filter(|l| l.of == "D4U1Y" && l.to == Some(before_mergers()))
+        .filter(|l| l.of == "D4U1Y" && l.to == Some(BEFORE_MERGERS))
     {
         let place = main
             .get(l.member.as_str())

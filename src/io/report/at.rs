@@ -6,7 +6,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{APPROX_LEGEND, Format, arrangement_json, write_csv, write_json};
+use super::{APPROX_LEGEND, Format, arrangement_json, write_csv, write_json, write_title};
+use crate::model::scenario::scenario_of;
 use crate::model::sharing::{self, Team};
 use crate::model::timeline::Served;
 use crate::model::{
@@ -226,7 +227,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 "date": date.to_string(),
                 "snapshot": s.title,
                 "as_at": s.as_at.map(|d| d.to_string()),
-                "scenario": crate::model::scenario::scenario_of(s),
+                "scenario": scenario_of(s),
                 "counts": counts,
                 "systems": systems,
                 "shared_management": shared,
@@ -240,7 +241,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             let sharing = counts.ccgs_sharing_leadership.to_string();
             let icb_sharing = counts.icbs_sharing_leadership.to_string();
             let teams_count = counts.leadership_teams.to_string();
-            let scenario = crate::model::scenario::scenario_of(s).unwrap_or_default();
+            let scenario = scenario_of(s).unwrap_or_default();
             for sys in &tree.systems {
                 let (sc, sn) = match sys.system {
                     Some(id) => (s.org(id).code.as_str(), s.org(id).name.as_str()),
@@ -286,11 +287,7 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
             Ok(())
         })?,
         Format::Text => {
-            if let Some(sc) = crate::model::scenario::scenario_of(s) {
-                writeln!(out, "{sc}")?;
-            }
-            writeln!(
-                out,
+            let title = format!(
                 "{}: {}, {}, {}, {}, {}, {}, {}",
                 human_date(date),
                 plural(counts.ccg, "CCG", "CCGs"),
@@ -304,7 +301,8 @@ pub fn write_at(out: &mut dyn Write, tl: &Timeline, date: Date, format: Format) 
                 plural(counts.place, "place", "places"),
                 plural(counts.neighbourhood, "neighbourhood", "neighbourhoods"),
                 plural(counts.region, "region", "regions"),
-            )?;
+            );
+            write_title(out, scenario_of(s).as_deref(), &title)?;
             if counts.ccg > 0 {
                 writeln!(out, "Shared management: {}", sharing_line(&counts))?;
             }

@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::json;
 
-use super::{Format, arrangement_json, write_json};
+use super::{Format, arrangement_json, write_json, write_title};
+use crate::model::scenario::scenario_of;
 use crate::model::{Date, OrgId, Provenance, Timeline, human_date, thousands};
 
 /// The changes between two dates.
@@ -56,7 +57,7 @@ pub fn write_compare(
             "a": c.a.to_string(),
             "b": c.b.to_string(),
             "swapped": c.swapped,
-            "scenario": crate::model::scenario::scenario_of(s),
+            "scenario": scenario_of(s),
             "counts": { "a": c.counts_a, "b": c.counts_b },
             "summary": c.summary(),
             "mergers": c.mergers,
@@ -70,11 +71,7 @@ pub fn write_compare(
         write_json(out, &v)?;
         return Ok(());
     }
-    if let Some(sc) = crate::model::scenario::scenario_of(s) {
-        writeln!(out, "{sc}")?;
-    }
-    writeln!(
-        out,
+    let title = format!(
         "{} compared with {}{}",
         human_date(c.a),
         human_date(c.b),
@@ -83,7 +80,8 @@ pub fn write_compare(
         } else {
             ""
         }
-    )?;
+    );
+    write_title(out, scenario_of(s).as_deref(), &title)?;
     writeln!(
         out,
         "  {:<34}{:>12}{:>12}{:>9}",

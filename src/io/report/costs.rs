@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{Format, write_csv, write_json};
+use super::{Format, write_csv, write_json, write_title};
 use crate::model::{APPROX, OrgId, Provenance, Timeline, thousands};
 
 /// Pounds in millions with one decimal: `25.7`.
@@ -13,32 +13,75 @@ fn gbp_m(x: f64) -> String {
     format!("{:.1}", x / 1e6)
 }
 
+/// A year's figures with their bases, in the order of the columns: each one's column,
+/// its value, the decimals CSV gives it, its basis column and its basis.
+fn year_figures(
+    r: &crate::model::costs::YearCost,
+) -> [(&'static str, f64, usize, &'static str, Provenance); 7] {
+    [
+        (
+            "allowance_gbp",
+            r.allowance_gbp,
+            0,
+            "allowance_basis",
+            r.allowance_basis,
+        ),
+        (
+            "baseline_gbp",
+            r.baseline_gbp,
+            0,
+            "baseline_basis",
+            r.baseline_basis,
+        ),
+        (
+            "target_gbp",
+            r.target_gbp,
+            0,
+            "target_basis",
+            r.target_basis,
+        ),
+        (
+            "structural_saving_gbp",
+            r.structural_saving_gbp,
+            0,
+            "structural_saving_basis",
+            r.structural_saving_basis,
+        ),
+        (
+            "modelled_cost_gbp",
+            r.modelled_cost_gbp,
+            0,
+            "modelled_cost_basis",
+            r.modelled_cost_basis,
+        ),
+        (
+            "saving_share",
+            r.saving_share,
+            4,
+            "saving_share_basis",
+            r.structural_saving_basis,
+        ),
+        ("gap_gbp", r.gap_gbp, 0, "gap_basis", r.gap_basis),
+    ]
+}
+
 /// One year of a footprint's costs as JSON, every column with its basis.
 fn year_json(r: &crate::model::costs::YearCost) -> Value {
-    json!({
+    let mut v = json!({
         "year": r.year,
         "start_year": r.start_year,
         "ccgs": r.ccgs,
-        "allowance_gbp": r.allowance_gbp,
-        "allowance_basis": r.allowance_basis.label(),
-        "baseline_gbp": r.baseline_gbp,
-        "baseline_basis": r.baseline_basis.label(),
-        "target_gbp": r.target_gbp,
-        "target_basis": r.target_basis.label(),
-        "structural_saving_gbp": r.structural_saving_gbp,
-        "structural_saving_basis": r.structural_saving_basis.label(),
-        "modelled_cost_gbp": r.modelled_cost_gbp,
-        "modelled_cost_basis": r.modelled_cost_basis.label(),
-        "saving_share": r.saving_share,
-        "saving_share_basis": r.structural_saving_basis.label(),
-        "gap_gbp": r.gap_gbp,
-        "gap_basis": r.gap_basis.label(),
         "national_total": r.national_total_gbp.map(|g| json!({
             "gbp": g,
             "basis": r.national_total_basis.map(Provenance::label),
             "source": r.national_total_source,
         })),
-    })
+    });
+    for (column, value, _, basis_column, basis) in year_figures(r) {
+        v[column] = json!(value);
+        v[basis_column] = json!(basis.label());
+    }
+    v
 }
 
 /// The columns of `costs --format csv` in the CCG era.
@@ -100,24 +143,12 @@ pub fn write_costs(
         }
         Format::Csv => write_csv(out, COSTS_COLUMNS, |w| {
             for r in &rows {
-                w.write_record([
-                    fp.name.clone(),
-                    r.year.clone(),
-                    r.ccgs.to_string(),
-                    format!("{:.0}", r.allowance_gbp),
-                    r.allowance_basis.label().to_string(),
-                    format!("{:.0}", r.baseline_gbp),
-                    r.baseline_basis.label().to_string(),
-                    format!("{:.0}", r.target_gbp),
-                    r.target_basis.label().to_string(),
-                    format!("{:.0}", r.structural_saving_gbp),
-                    r.structural_saving_basis.label().to_string(),
-                    format!("{:.0}", r.modelled_cost_gbp),
-                    r.modelled_cost_basis.label().to_string(),
-                    format!("{:.4}", r.saving_share),
-                    r.structural_saving_basis.label().to_string(),
-                    format!("{:.0}", r.gap_gbp),
-                    r.gap_basis.label().to_string(),
+                let mut row = vec![fp.name.clone(), r.year.clone(), r.ccgs.to_string()];
+                for (_, value, decimals, _, basis) in year_figures(r) {
+                    row.push(format!("{value:.decimals$}"));
+                    row.push(basis.label().to_string());
+                }
+                row.extend([
                     r.national_total_gbp
                         .map(|g| format!("{g:.0}"))
                         .unwrap_or_default(),
@@ -125,20 +156,18 @@ pub fn write_costs(
                         .map(|b| b.label().to_string())
                         .unwrap_or_default(),
                     r.national_total_source.clone().unwrap_or_default(),
-                ])?;
+                ]);
+                w.write_record(&row)?;
             }
             Ok(())
         })?,
         Format::Text => {
             let base = rows.first().map(|r| r.baseline_gbp).unwrap_or(0.0);
-            if let Some(sc) = &model.scenario {
-                writeln!(out, "{sc}")?;
-            }
-            writeln!(
-                out,
+            let title = format!(
                 "Running costs: {} (CCGs, 2013 to 2022; a CCG's footprint includes the CCGs it merged with; the ICB era's are apart: costs --era icb)",
                 fp.name
-            )?;
+            );
+            write_title(out, model.scenario.as_deref(), &title)?;
             writeln!(
                 out,
                 "Baseline ({} allowance): £{}m; target by {}: £{}m ({:.0}% cut). GBP m; * = modelled allowance; savings are always modelled.",
@@ -373,14 +402,11 @@ pub fn write_icb_costs(
             Ok(())
         })?,
         Format::Text => {
-            if let Some(sc) = &model.scenario {
-                writeln!(out, "{sc}")?;
-            }
-            writeln!(
-                out,
+            let title = format!(
                 "ICB running costs: {} (from July 2022; the CCG era's are apart: costs --era ccg)",
                 fp.name
-            )?;
+            );
+            write_title(out, model.scenario.as_deref(), &title)?;
             writeln!(out, "Footprint: {}", fp.describe)?;
             for p in fp
                 .parts

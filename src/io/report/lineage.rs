@@ -5,8 +5,9 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{Format, arrangement_json, write_json};
+use super::{Format, arrangement_json, write_json, write_title};
 use crate::model::format::EventKind;
+use crate::model::scenario::scenario_of;
 use crate::model::sharing;
 use crate::model::snapshot::Arrangement;
 use crate::model::timeline::LineageStep;
@@ -140,7 +141,7 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
             "to": (o.to != FOREVER).then(|| o.to.to_string()),
             "ons": o.ons,
             "ons_codes": ons_codes_json(o),
-            "scenario": crate::model::scenario::scenario_of(s),
+            "scenario": scenario_of(s),
             "steps": steps,
             "sub_icb_location_icbs": parents,
             "shared_management": shared,
@@ -153,10 +154,8 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
     } else {
         format!("{} to {}", human_date(o.from), human_date(o.to))
     };
-    if let Some(sc) = crate::model::scenario::scenario_of(s) {
-        writeln!(out, "{sc}")?;
-    }
-    writeln!(out, "{} — {}, {life}", o.label(), o.kind.label())?;
+    let title = format!("{} — {}, {life}", o.label(), o.kind.label());
+    write_title(out, scenario_of(s).as_deref(), &title)?;
     if lineage.steps.is_empty() && lineage.arrangements.is_empty() {
         writeln!(out, "  no mergers, abolitions or shared management")?;
     }

@@ -42,6 +42,19 @@ fn write_csv<const N: usize>(
     Ok(())
 }
 
+/// A text report's first lines: the scenario it shows, if any, then its title.
+fn write_title(
+    out: &mut dyn std::io::Write,
+    scenario: Option<&str>,
+    title: &str,
+) -> anyhow::Result<()> {
+    if let Some(sc) = scenario {
+        writeln!(out, "{sc}")?;
+    }
+    writeln!(out, "{title}")?;
+    Ok(())
+}
+
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]

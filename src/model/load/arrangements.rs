@@ -18,14 +18,13 @@ pub(super) fn lift_arrangements(
     let mut ids = HashSet::new();
     for (i, r) in list.iter().enumerate() {
         let at = ck.at("shared_management", i);
-        if !ids.insert(r.id.clone()) {
-            ck.error(
-                at,
-                &r.id,
-                format!("arrangement id {} is used twice", r.id),
-                "give every arrangement its own id",
-            );
-        }
+        ck.check_unique_id(
+            &mut ids,
+            at,
+            &r.id,
+            "arrangement",
+            "give every arrangement its own id",
+        );
         let to = end(r.to);
         ck.check_dates(
             at,

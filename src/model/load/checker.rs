@@ -50,6 +50,21 @@ impl Checker<'_> {
             .or_else(|| self.locator.field(section))
     }
 
+    /// Adds `id` to `ids`, with an error `{what} id {id} is used twice` where it was
+    /// there already.
+    pub(super) fn check_unique_id<'i>(
+        &mut self,
+        ids: &mut HashSet<&'i str>,
+        at: Option<Pos>,
+        id: &'i str,
+        what: &str,
+        hint: &str,
+    ) {
+        if !ids.insert(id) {
+            self.error(at, id, format!("{what} id {id} is used twice"), hint);
+        }
+    }
+
     pub(super) fn check_source(&mut self, at: Option<Pos>, code: &str, source: &str) {
         for key in source.split(';').map(str::trim).filter(|k| !k.is_empty()) {
             if !self.sources.contains(key) {

@@ -153,22 +153,26 @@ pub(super) fn check_endings(
         let first = &events[list[0]];
         let same_day = list.iter().all(|i| events[*i].date == first.date);
         let all = |k: EventKind| list.iter().all(|i| events[*i].kind == k);
+        // The events, each as `say` words it, joined for a message.
+        let each = |say: &dyn Fn(&Event) -> String| {
+            list.iter()
+                .map(|i| say(&events[*i]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         // The splits of one organisation on one day pass on all of it, each to a
         // different successor.
         if same_day && all(EventKind::Split) {
             let total: f64 = list.iter().filter_map(|i| events[*i].share).sum();
             if (total - 1.0).abs() > SHARE_TOLERANCE {
-                let parts: Vec<String> = list
-                    .iter()
-                    .map(|i| {
-                        format!(
-                            "{} to {} ({})",
-                            events[*i].id,
-                            orgs[events[*i].to.ix()].code,
-                            events[*i].share.map(show_number).unwrap_or_default()
-                        )
-                    })
-                    .collect();
+                let parts = each(&|e| {
+                    format!(
+                        "{} to {} ({})",
+                        e.id,
+                        orgs[e.to.ix()].code,
+                        e.share.map(show_number).unwrap_or_default()
+                    )
+                });
                 ck.error(
                     event_pos.get(list[0]).copied().flatten(),
                     &o.code,
@@ -176,7 +180,7 @@ pub(super) fn check_endings(
                         "the splits of {} on {} pass on {total:.4} of it, not all of it: {}",
                         show_org(o.kind, &o.code),
                         first.date,
-                        parts.join(", ")
+                        parts
                     ),
                     "make the shares of its splits that day add up to 1",
                 );
@@ -206,24 +210,14 @@ pub(super) fn check_endings(
             continue;
         }
         let code = &o.code;
-        let names: Vec<String> = list
-            .iter()
-            .map(|i| {
-                format!(
-                    "{} ({} on {})",
-                    events[*i].id,
-                    events[*i].kind.label(),
-                    events[*i].date
-                )
-            })
-            .collect();
+        let names = each(&|e| format!("{} ({} on {})", e.id, e.kind.label(), e.date));
         ck.error(
             event_pos.get(list[1]).copied().flatten(),
             code,
             format!(
                 "{} ends in more than one event: {}",
                 show_org(o.kind, code),
-                names.join(", ")
+                names
             ),
             &format!(
                 "a {} ends once: remove it from the `from` of all but one of them, or make them all splits",
@@ -243,15 +237,16 @@ pub(super) fn lift_events(
 ) -> (Vec<Event>, Vec<Option<Pos>>) {
     let mut events: Vec<Event> = Vec::new();
     let mut event_pos: Vec<Option<Pos>> = Vec::new();
-    let mut event_ids: HashSet<String> = HashSet::new();
+    let mut event_ids: HashSet<&str> = HashSet::new();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
         ck.check_dates(at, &e.id, &|| format!("event {}", e.id), &[Some(e.date)]);
-        if !e.id.is_empty() && !event_ids.insert(e.id.clone()) {
-            ck.error(
+        if !e.id.is_empty() {
+            ck.check_unique_id(
+                &mut event_ids,
                 at,
                 &e.id,
-                format!("event id {} is used twice", e.id),
+                "event",
                 "give every event its own id",
             );
         }

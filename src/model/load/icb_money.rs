@@ -38,75 +38,52 @@ pub(super) fn check_icb_money(
     };
     for (i, f) in money.figures.iter().enumerate() {
         let pos = at("figures", i);
-        let who = f.orgs.join(";");
-        for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
-            if let Some(why) = bad_money(v) {
-                ck.error(
-                    pos,
-                    &who,
-                    format!(
-                        "the ICB {} figure for {} ({}) is {} GBP, which is {why}",
-                        f.metric,
-                        if who.is_empty() { "England" } else { &who },
-                        f.period,
-                        show_number(v)
-                    ),
-                    MONEY_HINT,
-                );
-            }
-        }
-        if let Some(y) = f.year {
-            check_money_year(ck, pos, "icb_money.figures", y);
-        }
-        for c in &f.orgs {
-            icb(ck, pos, c, "figures");
-        }
-        ck.check_source(pos, &who, &f.source);
+        check_figure(
+            ck,
+            pos,
+            f,
+            "the ICB",
+            "England",
+            "icb_money.figures",
+            |ck, c| icb(ck, pos, c, "figures"),
+        );
     }
     let mut ids = HashSet::new();
     for (i, t) in money.targets.iter().enumerate() {
         let pos = at("targets", i);
-        if !ids.insert(t.id.as_str()) {
-            ck.error(
-                pos,
-                &t.id,
-                format!("the ICB target id {} is used twice", t.id),
-                "give every target its own id",
-            );
-        }
+        ck.check_unique_id(
+            &mut ids,
+            pos,
+            &t.id,
+            "the ICB target",
+            "give every target its own id",
+        );
+        // An error about this target: `the ICB target {id}{rest}`.
+        let wrong = |ck: &mut Checker, rest: String, hint: &str| {
+            ck.error(pos, &t.id, format!("the ICB target {}{rest}", t.id), hint);
+        };
         if t.cut.is_none() && t.gbp_per_head.is_none() {
-            ck.error(
-                pos,
-                &t.id,
-                format!("the ICB target {} has neither a `cut` nor a `gbp_per_head`", t.id),
+            wrong(
+                ck,
+                " has neither a `cut` nor a `gbp_per_head`".to_string(),
                 "a target is a cut from a baseline (`cut: 0.3`) or an envelope per head (`gbp_per_head: 18.76`)",
             );
         }
         if let Some(c) = t.cut
             && !(c > 0.0 && c < 1.0)
         {
-            ck.error(
-                pos,
-                &t.id,
-                format!(
-                    "the ICB target {} cuts {}, outside 0 to 1",
-                    t.id,
-                    show_number(c)
-                ),
+            wrong(
+                ck,
+                format!(" cuts {}, outside 0 to 1", show_number(c)),
                 "write 30% as 0.3",
             );
         }
         if let Some(v) = t.gbp_per_head
             && let Some(why) = bad_money(v)
         {
-            ck.error(
-                pos,
-                &t.id,
-                format!(
-                    "the ICB target {} is {} GBP per head, which is {why}",
-                    t.id,
-                    show_number(v)
-                ),
+            wrong(
+                ck,
+                format!(" is {} GBP per head, which is {why}", show_number(v)),
                 MONEY_HINT,
             );
         }
@@ -114,22 +91,20 @@ pub(super) fn check_icb_money(
         if let Some(b) = t.baseline_year {
             check_money_year(ck, pos, "icb_money.targets", b);
             if t.target_year <= b {
-                ck.error(
-                    pos,
-                    &t.id,
+                wrong(
+                    ck,
                     format!(
-                        "the ICB target {}'s year {} is not after its baseline year {b}",
-                        t.id, t.target_year
+                        "'s year {} is not after its baseline year {b}",
+                        t.target_year
                     ),
                     "the target year comes after the baseline",
                 );
             }
         }
         if t.cut.is_some() && t.baseline_year.is_none() {
-            ck.error(
-                pos,
-                &t.id,
-                format!("the ICB target {} is a cut with no `baseline_year`", t.id),
+            wrong(
+                ck,
+                " is a cut with no `baseline_year`".to_string(),
                 "give the year the cut is measured from (with `baseline_basis: Estimated` if it is inferred)",
             );
         }

@@ -24,7 +24,7 @@ mod validate;
 pub(crate) use checker::SANE_YEARS;
 pub use money::{MAX_GBP, PARAMETERS};
 pub use parse::parse_str;
-pub(crate) use parse::{syntax_error_in, with_field};
+pub(crate) use parse::{syntax_error_in, typed_ron_message, with_field};
 pub use validate::validate;
 
 /// How far shares of a place may stray from 1 (the sources round to 4 decimals).

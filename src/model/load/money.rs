@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::format::RawSnapshot;
+use crate::model::format::{RawFigure, RawSnapshot};
 use crate::model::locate::{Locator, Pos};
 use crate::model::snapshot::Org;
 use crate::model::{FOREVER, FinancialYear, OrgKind};
@@ -50,6 +50,44 @@ pub(super) fn check_money_year(ck: &mut Checker, at: Option<Pos>, what: &str, ye
 
 /// The target's baseline must be a year the snapshot's CCGs cover: the baseline is
 /// what they were allowed then.
+/// A published figure: amounts that can be used, a year in range, its organisations
+/// (each checked by `org`), its sources. Messages read `{the} {metric} figure for
+/// {orgs, or nobody} …`; `section` names the list for years out of range.
+pub(super) fn check_figure(
+    ck: &mut Checker,
+    at: Option<Pos>,
+    f: &RawFigure,
+    the: &str,
+    nobody: &str,
+    section: &str,
+    mut org: impl FnMut(&mut Checker, &str),
+) {
+    let who = f.orgs.join(";");
+    for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
+        if let Some(why) = bad_money(v) {
+            ck.error(
+                at,
+                &who,
+                format!(
+                    "{the} {} figure for {} ({}) is {} GBP, which is {why}",
+                    f.metric,
+                    if who.is_empty() { nobody } else { &who },
+                    f.period,
+                    show_number(v)
+                ),
+                MONEY_HINT,
+            );
+        }
+    }
+    if let Some(y) = f.year {
+        check_money_year(ck, at, section, y);
+    }
+    for c in &f.orgs {
+        org(ck, c);
+    }
+    ck.check_source(at, &who, &f.source);
+}
+
 pub(super) fn check_baseline_in_data(
     ck: &mut Checker,
     at: Option<Pos>,
@@ -264,33 +302,16 @@ pub(super) fn check_money(
     check_parameters(ck, &money.parameters, &|i| money_at("parameters", Some(i)));
     for (i, f) in money.figures.iter().enumerate() {
         let at = money_at("figures", Some(i));
-        let who = f.orgs.join(";");
-        for v in [f.gbp, f.gbp_per_head].into_iter().flatten() {
-            if let Some(why) = bad_money(v) {
-                ck.error(
-                    at,
-                    &who,
-                    format!(
-                        "the {} figure for {} ({}) is {} GBP, which is {why}",
-                        f.metric,
-                        if who.is_empty() {
-                            "an illustrative CCG"
-                        } else {
-                            &who
-                        },
-                        f.period,
-                        show_number(v)
-                    ),
-                    MONEY_HINT,
-                );
-            }
-        }
-        if let Some(y) = f.year {
-            check_money_year(ck, at, "money.figures", y);
-        }
-        for c in &f.orgs {
-            resolve(ck, by_code, at, OrgKind::Ccg, c, "money.figures");
-        }
-        ck.check_source(at, &who, &f.source);
+        check_figure(
+            ck,
+            at,
+            f,
+            "the",
+            "an illustrative CCG",
+            "money.figures",
+            |ck, c| {
+                resolve(ck, by_code, at, OrgKind::Ccg, c, "money.figures");
+            },
+        );
     }
 }

@@ -249,6 +249,9 @@ fn field_before(text: &str, e: &ron::error::SpannedError) -> Option<String> {
 /// Turns ron's messages into plain words where they are terse.
 fn plain_ron_message(code: &ron::Error) -> String {
     use ron::Error as E;
+    if let Some(m) = typed_ron_message(code, |name| plain_type(name).to_string()) {
+        return m;
+    }
     match code {
         E::Eof => "the file ends too early (is it truncated?)".to_string(),
         E::ExpectedStructLikeEnd | E::ExpectedArrayEnd => {
@@ -267,13 +270,6 @@ fn plain_ron_message(code: &ron::Error) -> String {
         E::ExpectedString => "expected text in double quotes here".to_string(),
         E::ExpectedArray => "expected a list in `[` `]` here".to_string(),
         E::ExpectedStructLike => "expected `(` here".to_string(),
-        E::ExpectedNamedStructLike(name) => {
-            format!("expected `(` to open the {}", plain_type(name))
-        }
-        E::ExpectedDifferentStructName { expected, found } => format!(
-            "expected `(` to open the {}, but found `{found}`",
-            plain_type(expected)
-        ),
         E::ExpectedOption => concat!(
             "expected an optional value: put `#![enable(implicit_some)]` at the top of the ",
             "file (or write `Some(...)`)"
@@ -281,43 +277,6 @@ fn plain_ron_message(code: &ron::Error) -> String {
         .to_string(),
         E::TrailingCharacters => "there is more text after the snapshot's closing `)`".to_string(),
         E::ExceededRecursionLimit => "brackets are nested too deeply".to_string(),
-        E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => format!(
-            "unknown {} `{found}`; expected one of: {}",
-            outer.as_deref().map(plain_type).unwrap_or("value"),
-            expected.join(", ")
-        ),
-        E::DuplicateStructField { field, outer } => match outer {
-            Some(o) => format!(
-                "the field `{field}` is written twice in this {}",
-                plain_type(o)
-            ),
-            None => format!("the field `{field}` is written twice"),
-        },
-        E::MissingStructField { field, outer } => match outer {
-            Some(o) => format!(
-                "a required field `{field}` is missing in this {}",
-                plain_type(o)
-            ),
-            None => format!("a required field `{field}` is missing"),
-        },
-        E::NoSuchStructField {
-            found: field,
-            expected,
-            outer,
-        } => {
-            let within = outer
-                .as_ref()
-                .map(|o| format!(" in this {}", plain_type(o)))
-                .unwrap_or_default();
-            format!(
-                "unknown field `{field}`{within}; expected one of: {}",
-                expected.join(", ")
-            )
-        }
         E::InvalidIntegerDigit { .. } => {
             "expected a whole number here, such as 250000, not a fraction or a number with an exponent like 1e308"
                 .to_string()
@@ -335,6 +294,57 @@ fn plain_ron_message(code: &ron::Error) -> String {
         }
         _ => code.to_string(),
     }
+}
+
+/// ron's messages that name a type (a struct, an enum, the struct a field belongs in),
+/// in plain words, with `name` turning a Rust type's name into the reader's word for
+/// it; `None` for the other messages.
+pub(crate) fn typed_ron_message(
+    code: &ron::Error,
+    name: impl Fn(&str) -> String,
+) -> Option<String> {
+    use ron::Error as E;
+    let within = |outer: &Option<String>| {
+        outer
+            .as_deref()
+            .map(|o| format!(" in this {}", name(o)))
+            .unwrap_or_default()
+    };
+    Some(match code {
+        E::ExpectedNamedStructLike(ty) => format!("expected `(` to open the {}", name(ty)),
+        E::ExpectedDifferentStructName { expected, found } => format!(
+            "expected `(` to open the {}, but found `{found}`",
+            name(expected)
+        ),
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => format!(
+            "unknown {} `{found}`; expected one of: {}",
+            outer
+                .as_deref()
+                .map(&name)
+                .unwrap_or_else(|| "value".to_string()),
+            expected.join(", ")
+        ),
+        E::DuplicateStructField { field, outer } => {
+            format!("the field `{field}` is written twice{}", within(outer))
+        }
+        E::MissingStructField { field, outer } => {
+            format!("a required field `{field}` is missing{}", within(outer))
+        }
+        E::NoSuchStructField {
+            found,
+            expected,
+            outer,
+        } => format!(
+            "unknown field `{found}`{}; expected one of: {}",
+            within(outer),
+            expected.join(", ")
+        ),
+        _ => return None,
+    })
 }
 
 fn plain_type(name: &str) -> &str {

@@ -11,6 +11,22 @@ use super::apply::*;
 use super::transfer::*;
 use super::*;
 
+/// Fails unless `ccgs` are two or more, each listed once: `{ccg} is listed
+/// twice{twice}`, or `too_few`.
+fn distinct_ccgs(ccgs: &[String], twice: &str, too_few: &str) -> Result<(), Fail> {
+    let mut seen = HashSet::new();
+    if let Some(c) = ccgs.iter().find(|c| !seen.insert(*c)) {
+        return Err(fail(
+            format!("{c} is listed twice{twice}"),
+            "list each CCG once",
+        ));
+    }
+    if ccgs.len() < 2 {
+        return Err(fail(too_few.into(), "choose two or more CCGs"));
+    }
+    Ok(())
+}
+
 pub(super) fn merge(
     raw: &mut RawSnapshot,
     index: usize,
@@ -19,19 +35,11 @@ pub(super) fn merge(
     code: &str,
     name: &str,
 ) -> Result<(), Fail> {
-    let mut seen = HashSet::new();
-    if let Some(twice) = ccgs.iter().find(|c| !seen.insert(*c)) {
-        return Err(fail(
-            format!("{twice} is listed twice; a merger needs at least two different CCGs"),
-            "list each CCG once",
-        ));
-    }
-    if ccgs.len() < 2 {
-        return Err(fail(
-            "a merger needs at least two different CCGs".into(),
-            "choose two or more CCGs",
-        ));
-    }
+    distinct_ccgs(
+        ccgs,
+        "; a merger needs at least two different CCGs",
+        "a merger needs at least two different CCGs",
+    )?;
     for (what, value) in [("code", code), ("name", name)] {
         if value.trim().is_empty() {
             return Err(fail(
@@ -283,19 +291,11 @@ pub(super) fn share(
     from: Date,
     to: Option<Date>,
 ) -> Result<(), Fail> {
-    let mut seen = HashSet::new();
-    if let Some(twice) = ccgs.iter().find(|c| !seen.insert(*c)) {
-        return Err(fail(
-            format!("{twice} is listed twice: a CCG cannot share management with itself"),
-            "list each CCG once",
-        ));
-    }
-    if ccgs.len() < 2 {
-        return Err(fail(
-            "sharing needs at least two CCGs".into(),
-            "choose two or more CCGs",
-        ));
-    }
+    distinct_ccgs(
+        ccgs,
+        ": a CCG cannot share management with itself",
+        "sharing needs at least two CCGs",
+    )?;
     if let Some(t) = to.filter(|t| *t < from) {
         return Err(fail(
             format!("the sharing ends ({t}) before it starts ({from})"),

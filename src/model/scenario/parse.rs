@@ -1,6 +1,6 @@
 //! Parsing a scenario's text, with RON's errors in a scenario's words.
 
-use crate::model::load::LoadError;
+use crate::model::load::{LoadError, typed_ron_message};
 use crate::model::locate::Locator;
 
 use super::*;
@@ -176,12 +176,6 @@ fn scenario_type(name: &str) -> String {
 /// keeps the snapshot loader's wording.
 fn scenario_message(code: &ron::Error) -> Option<String> {
     use ron::Error as E;
-    let within = |outer: &Option<String>| {
-        outer
-            .as_deref()
-            .map(|o| format!(" in this {}", scenario_type(o)))
-            .unwrap_or_default()
-    };
     Some(match code {
         E::TrailingCharacters => "there is more text after the scenario's closing `)`".to_string(),
         E::ExpectedBoolean => "expected `true` or `false` here".to_string(),
@@ -189,40 +183,6 @@ fn scenario_message(code: &ron::Error) -> Option<String> {
             "expected a name without quotes here: a field name, a kind of change ({}), or a chart (Costs, Savings, CcgCount)",
             CHANGE_KINDS.map(|k| format!("`{k}(...)`")).join(", ")
         ),
-        E::ExpectedNamedStructLike(name) => {
-            format!("expected `(` to open the {}", scenario_type(name))
-        }
-        E::ExpectedDifferentStructName { expected, found } => format!(
-            "expected `(` to open the {}, but found `{found}`",
-            scenario_type(expected)
-        ),
-        E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => format!(
-            "unknown {} `{found}`; expected one of: {}",
-            outer
-                .as_deref()
-                .map(scenario_type)
-                .unwrap_or_else(|| "value".to_string()),
-            expected.join(", ")
-        ),
-        E::DuplicateStructField { field, outer } => {
-            format!("the field `{field}` is written twice{}", within(outer))
-        }
-        E::MissingStructField { field, outer } => {
-            format!("a required field `{field}` is missing{}", within(outer))
-        }
-        E::NoSuchStructField {
-            found,
-            expected,
-            outer,
-        } => format!(
-            "unknown field `{found}`{}; expected one of: {}",
-            within(outer),
-            expected.join(", ")
-        ),
-        _ => return None,
+        _ => return typed_ron_message(code, scenario_type),
     })
 }

@@ -1,7 +1,7 @@
 //! Chart (a): running costs of the footprint by financial year.
 
 use egui::{Color32, RichText};
-use egui_plot::{FilledArea, HLine, Line, LineStyle, PlotPoints, Points, VLine};
+use egui_plot::{FilledArea, HLine, Line, LineStyle, PlotPoints, Points};
 
 use super::{Mark, fy_label, plot_with_legend};
 use crate::model::Provenance;
@@ -83,7 +83,6 @@ pub fn cost_chart_ui(
     let target = chart.rows.first().map(|r| m(r.target_gbp)).unwrap_or(0.0);
     let first = chart.rows.first().map(|r| r.start_year).unwrap_or(0) as f64;
     let last = chart.rows.last().map(|r| r.start_year).unwrap_or(0) as f64;
-    let current = chart.current_year;
     let own: Vec<[f64; 2]> = chart
         .own_published
         .iter()
@@ -202,14 +201,7 @@ pub fn cost_chart_ui(
         warm,
         "Gap to target (other actions)".to_string(),
     ));
-    let now_colour = ui.visuals().strong_text_color();
-    if let Some(y) = chart.current_year {
-        legend.push((
-            Mark::Dashed,
-            now_colour,
-            format!("Now: {}", fy_label(y as f64)),
-        ));
-    }
+    let now = super::Now::new(ui, chart.current_year, &mut legend);
     if chart
         .reported
         .iter()
@@ -345,16 +337,7 @@ pub fn cost_chart_ui(
                         );
                     }
                 }
-                // The year shown, in the strong text colour, so that it stands out from the
-                // grid lines it sits on.
-                if let Some(y) = current {
-                    plot.vline(
-                        VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64)
-                            .color(now_colour)
-                            .width(2.0)
-                            .style(LineStyle::dashed_dense()),
-                    );
-                }
+                now.draw(plot, 2.0);
             });
     });
 }

@@ -3,9 +3,9 @@
 //! era's figures: the era is a choice above the chart.
 
 use egui::{Color32, RichText};
-use egui_plot::{Line, LineStyle, PlotPoints, Points, VLine};
+use egui_plot::{Line, LineStyle, PlotPoints, Points};
 
-use super::{Mark, fy_label, plot_with_legend};
+use super::{Mark, plot_with_legend};
 use crate::view::{IcbCostChart, capitalise};
 
 /// Chart (a) for the ICB era.
@@ -122,14 +122,7 @@ pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color3
             .italics(),
         );
     }
-    let now_colour = ui.visuals().strong_text_color();
-    if let Some(y) = chart.current_year {
-        legend.push((
-            Mark::Dashed,
-            now_colour,
-            format!("Now: {}", fy_label(y as f64)),
-        ));
-    }
+    let now = super::Now::new(ui, chart.current_year, &mut legend);
     let space = ui.available_height();
     plot_with_legend(ui, "icb cost chart", &legend, space, |ui, size| {
         super::money_by_year_plot("icb cost chart", size, (first, last), false)
@@ -171,13 +164,7 @@ pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color3
                     };
                     plot.points(points);
                 }
-                if let Some(y) = chart.current_year {
-                    plot.vline(
-                        VLine::new(format!("Now: {}", fy_label(y as f64)), y as f64)
-                            .color(now_colour)
-                            .style(LineStyle::dashed_dense()),
-                    );
-                }
+                now.draw(plot, 1.0);
             });
     });
 }

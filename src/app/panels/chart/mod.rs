@@ -106,6 +106,48 @@ pub(super) fn money_by_year_plot<'a>(
         .allow_drag(false)
 }
 
+/// The year shown, in the strong text colour so that it stands out from the grid lines
+/// it sits on: a dashed line, named in the legend and drawn on the plot.
+pub(super) struct Now {
+    year: Option<i32>,
+    colour: Color32,
+}
+
+impl Now {
+    /// The year shown (none: no mark), its entry pushed on `legend`.
+    pub(super) fn new(
+        ui: &egui::Ui,
+        year: Option<i32>,
+        legend: &mut Vec<(Mark, Color32, String)>,
+    ) -> Self {
+        let now = Now {
+            year,
+            colour: ui.visuals().strong_text_color(),
+        };
+        if let Some(label) = now.label() {
+            legend.push((Mark::Dashed, now.colour, label));
+        }
+        now
+    }
+
+    /// `Now: 2019/20`.
+    fn label(&self) -> Option<String> {
+        self.year.map(|y| format!("Now: {}", fy_label(y as f64)))
+    }
+
+    /// Its line on the plot, `width` points wide.
+    pub(super) fn draw(&self, plot: &mut egui_plot::PlotUi, width: f32) {
+        if let (Some(y), Some(label)) = (self.year, self.label()) {
+            plot.vline(
+                egui_plot::VLine::new(label, y as f64)
+                    .color(self.colour)
+                    .width(width)
+                    .style(egui_plot::LineStyle::dashed_dense()),
+            );
+        }
+    }
+}
+
 /// How a series is drawn, for the legends under the charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {

@@ -441,6 +441,14 @@ mod tests {
         Arc::new(Timeline::new(l.snapshot))
     }
 
+    /// England's flow, laid out 1200 by 700 points.
+    fn england_laid_out() -> (Flow, FlowLayout) {
+        let flow = Flow::build(&england());
+        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 700.0));
+        let lay = layout(&flow, rect, 150.0);
+        (flow, lay)
+    }
+
     #[test]
     fn labels_never_overlap_and_everything_stays_inside() {
         let tl = england();
@@ -481,10 +489,7 @@ mod tests {
 
     #[test]
     fn the_pointer_finds_nodes_and_bands() {
-        let tl = england();
-        let flow = Flow::build(&tl);
-        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 700.0));
-        let lay = layout(&flow, rect, 150.0);
+        let (_, lay) = england_laid_out();
         // The middle of every node hits that node.
         for (c, col) in lay.ys.iter().enumerate() {
             for (k, (y0, y1)) in col.iter().enumerate() {
@@ -505,10 +510,7 @@ mod tests {
 
     #[test]
     fn the_date_marker_sits_between_its_columns() {
-        let tl = england();
-        let flow = Flow::build(&tl);
-        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(1200.0, 700.0));
-        let lay = layout(&flow, rect, 150.0);
+        let (flow, lay) = england_laid_out();
         let x = |s: &str| lay.date_x(&flow, s.parse().unwrap()).unwrap();
         let half = lay.node_w / 2.0;
         assert_eq!(x("2013-04-01"), lay.xs[0] + half);

@@ -23,6 +23,14 @@ pub(super) fn fill_name(f: MapFill) -> &'static str {
     }
 }
 
+/// A switch among the map's controls: the setting it flips, its name, and what it does
+/// on hover.
+type Switch = (
+    fn(&mut MapSettings) -> &mut bool,
+    &'static str,
+    Option<&'static str>,
+);
+
 /// The controls above the map.
 pub(super) fn controls(
     ui: &mut egui::Ui,
@@ -63,25 +71,20 @@ pub(super) fn controls(
         }
         ui.separator();
         if settings.layout == MapLayout::Areas {
-            let mut places = settings.places;
-            if ui.checkbox(&mut places, "places").changed() {
-                out.push(set(MapSettings { places, ..settings }));
-            }
-            let mut select_places = settings.select_places;
-            if ui
-                .checkbox(&mut select_places, "click: place")
-                .on_hover_text("On: a click selects the place (council area) under the pointer. Off: the CCG or sub-ICB location.")
-                .changed()
-            {
-                out.push(set(MapSettings { select_places, ..settings }));
-            }
-            let mut animate = settings.animate;
-            if ui
-                .checkbox(&mut animate, "animate")
-                .on_hover_text("When the date crosses a merger wave, the merging areas run together.")
-                .changed()
-            {
-                out.push(set(MapSettings { animate, ..settings }));
+            let switches: [Switch; 3] = [
+                (|s| &mut s.places, "places", None),
+                (|s| &mut s.select_places, "click: place", Some("On: a click selects the place (council area) under the pointer. Off: the CCG or sub-ICB location.")),
+                (|s| &mut s.animate, "animate", Some("When the date crosses a merger wave, the merging areas run together.")),
+            ];
+            for (field, name, hover) in switches {
+                let mut next = settings;
+                let mut switch = ui.checkbox(field(&mut next), name);
+                if let Some(hover) = hover {
+                    switch = switch.on_hover_text(hover);
+                }
+                if switch.changed() {
+                    out.push(set(next));
+                }
             }
             if ui.button("London").on_hover_text("Zoom to London's 33 boroughs, where the areas are small").clicked() {
                 *camera = MapCamera { zoom: 7.0, centre: Some(crate::geo::project(-0.11, 51.49)) };
