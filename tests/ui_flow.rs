@@ -123,9 +123,7 @@ fn the_flow_follows_the_scenario() {
             .is_none()
     );
     // The actual record still has Ashford in April 2018.
-    h.state_mut().push(cmd::Scenario::ToggleView);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::ToggleView);
     assert!(!h.state().showing_scenario());
     h.get_by_label("NHS Ashford CCG (09C), Apr 2018");
 }
@@ -150,9 +148,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     assert_eq!(selected_code(&h).as_deref(), Some("91Q"));
     // The tree marks what changed: hover a system that had a merger.
-    h.state_mut().push(cmd::Selection::Clear);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Selection::Clear);
     h.get_by_label("Kent and Medway (E54000032)").hover();
     h.run();
     h.get_by_label_contains("Changed between the two dates compared");
@@ -190,16 +186,8 @@ fn the_flow_exports_as_a_cropped_png() {
     use ccg_explorer::app::export::ExportKind;
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(dir.path());
-    let flow = dir.path().join("flow.png");
-    let window = dir.path().join("window.png");
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Flow, flow.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    wait_for(&mut h, |_| flow.exists() && window.exists());
+    let (part, full) = export_beside_window(&mut h, dir.path(), ExportKind::Flow, "flow.png");
     assert_eq!(h.state().central_tab(), CentralTab::Flow);
-    let full = image::open(&window).expect("window PNG").to_rgba8();
-    let part = image::open(&flow).expect("flow PNG").to_rgba8();
     assert!(
         part.width() < full.width() && part.height() < full.height(),
         "the flow is cropped: {}x{} of {}x{}",

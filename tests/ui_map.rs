@@ -5,7 +5,7 @@ mod common;
 
 use ccg_explorer::app::{AppOptions, CentralTab};
 use ccg_explorer::model::OrgKind;
-use common::{click, d, england, go_to, harness_with, kent, wait_for};
+use common::{click, d, england, export_beside_window, go_to, harness_with, kent, wait_for};
 use egui_kittest::kittest::Queryable;
 
 fn map_on(date: &str) -> AppOptions {
@@ -106,7 +106,6 @@ fn the_hex_map_has_a_hex_for_every_place() {
 
 #[test]
 fn the_map_exports_as_a_cropped_png_of_the_map_tab() {
-    use ccg_explorer::app::command as cmd;
     use ccg_explorer::app::export::ExportKind;
     let dir = tempfile::tempdir().unwrap();
     // Started on another tab: the export shows the map, once its geography is read.
@@ -115,17 +114,9 @@ fn the_map_exports_as_a_cropped_png_of_the_map_tab() {
         autosave_dir: Some(dir.path().to_path_buf()),
         ..Default::default()
     });
-    let map = dir.path().join("map.png");
-    let window = dir.path().join("window.png");
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Map, map.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    wait_for(&mut h, |_| map.exists() && window.exists());
+    let (part, full) = export_beside_window(&mut h, dir.path(), ExportKind::Map, "map.png");
     assert_eq!(h.state().central_tab(), CentralTab::Map);
     assert_eq!(h.state().map_drawn(), 191);
-    let full = image::open(&window).unwrap().to_rgba8();
-    let part = image::open(&map).unwrap().to_rgba8();
     assert!(part.width() < full.width() && part.height() < full.height());
     assert!(part.width() > 400 && part.height() > 400);
     // The picture is of the map: many colours (areas), not a waiting message.

@@ -27,9 +27,7 @@ fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
 
 fn select(h: &mut Harness<'static, App>, code: &str) {
     let id = h.state().timeline().snapshot().find_any(code)[0];
-    h.state_mut().push(cmd::Selection::Select(id));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Selection::Select(id));
 }
 
 #[test]
@@ -50,9 +48,7 @@ fn the_header_and_the_timeline_count_leadership_teams() {
     h.run();
     h.get_by_label_contains("CCGs linked by shared leadership count once");
     // Two years later, fewer CCGs and fewer teams.
-    h.state_mut().push(cmd::Time::SetDate(d("2021-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2021-06-01")));
     let c2 = tl.counts_at(d("2021-06-01"));
     assert!(c2.leadership_teams < c.leadership_teams);
     h.get_by_label(&plural(
@@ -97,9 +93,7 @@ fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
     select(&mut h, "E54000037");
     h.get_by_label_contains("Shared management or leadership on 1 Jun 2018");
     // Before the arrangement began, there is none.
-    h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2017-06-01")));
     assert!(
         h.query_by_label_contains("Shared management or leadership on")
             .is_none()
@@ -153,9 +147,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     h.get_by_label_contains("86% of the place, derived (arithmetic on published figures");
     // Estimated neighbourhood memberships (PCNs began in July 2019) carry the mark too.
-    h.state_mut().push(cmd::Time::SetDate(d("2019-10-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2019-10-01")));
     // Birmingham lies in two systems in 2019: the first is Birmingham and Solihull's.
     h.get_all_by_label("Expand Birmingham")
         .next()
@@ -164,9 +156,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     assert!(h.query_all_by_label_contains("≈").count() > 3);
     // A place shown before its council existed says so.
-    h.state_mut().push(cmd::Time::SetDate(d("2018-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2018-06-01")));
     select(&mut h, "E06000061");
     h.get_by_label("North Northamptonshire (2021 area)");
 }

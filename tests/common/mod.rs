@@ -1,13 +1,16 @@
 //! What the UI tests share: the real window in a harness, waiting on the app with a
 //! bound, dropping files on it, English dates, the example files; and in [`bad`], what
-//! the tests of bad files share.
+//! the tests of bad files share; in [`cli`], running the command line.
 #![allow(dead_code)]
 
 pub mod bad;
+pub mod cli;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use ccg_explorer::app::command::Command;
+use ccg_explorer::app::export::ExportKind;
 use ccg_explorer::app::{App, AppOptions};
 use ccg_explorer::model::{Date, Timeline};
 use egui_kittest::Harness;
@@ -218,7 +221,7 @@ pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
 /// landed or been refused); `false` after [`PATIENCE`].
 pub fn push_and_wait(
     h: &mut Harness<'static, App>,
-    command: impl Into<ccg_explorer::app::command::Command>,
+    command: impl Into<Command>,
     done: impl Fn(&App) -> bool,
 ) -> bool {
     h.state_mut()
@@ -227,4 +230,48 @@ pub fn push_and_wait(
     h.state_mut().push(command);
     h.step();
     try_wait_for(h, done)
+}
+
+/// Pushes `command` and lets the window settle.
+pub fn push_run(h: &mut Harness<'static, App>, command: impl Into<Command>) {
+    h.state_mut().push(command);
+    h.step();
+    h.run();
+}
+
+/// Pushes `command`, then [`wait_for`] `done` (a worker's result has landed).
+pub fn push_wait(
+    h: &mut Harness<'static, App>,
+    command: impl Into<Command>,
+    done: impl Fn(&App) -> bool,
+) {
+    h.state_mut().push(command);
+    h.step();
+    wait_for(h, done);
+}
+
+/// Exports each `(kind, path)` and waits until every file is written.
+pub fn export(h: &mut Harness<'static, App>, files: &[(ExportKind, &Path)]) {
+    for (kind, path) in files {
+        h.state_mut().push(ccg_explorer::app::command::Export::To(
+            *kind,
+            path.to_path_buf(),
+        ));
+    }
+    wait_for(h, |_| files.iter().all(|(_, path)| path.exists()));
+}
+
+/// Exports `kind` to `dir/name` and the whole window to `dir/window.png`; returns the
+/// two pictures: (the part, the window).
+pub fn export_beside_window(
+    h: &mut Harness<'static, App>,
+    dir: &Path,
+    kind: ExportKind,
+    name: &str,
+) -> (image::RgbaImage, image::RgbaImage) {
+    let part = dir.join(name);
+    let window = dir.join("window.png");
+    export(h, &[(kind, &part), (ExportKind::Window, &window)]);
+    let open = |path: &Path| image::open(path).expect("a PNG").to_rgba8();
+    (open(&part), open(&window))
 }
