@@ -114,7 +114,7 @@ fn writer_child() {
     let bytes = std::fs::read(std::env::var("CCG_TEST_SOURCE").unwrap()).unwrap();
     match mode.as_str() {
         "in-place" => {
-            let mut f = std::fs::File::create(target).unwrap();
+            let mut f = std::fs::File::create(&target).unwrap();
             for piece in bytes.chunks(64 * 1024) {
                 f.write_all(piece).unwrap();
                 f.sync_data().unwrap();
@@ -124,9 +124,9 @@ fn writer_child() {
             // As slow to start as the in-place writer is to finish, so that kills land
             // before, during and after the write.
             for _ in bytes.chunks(64 * 1024) {
-                std::fs::File::open(target).unwrap().sync_data().unwrap();
+                std::fs::File::open(&target).unwrap().sync_data().unwrap();
             }
-            ccg_explorer::io::files::write_atomic(Path::new(target), &bytes).unwrap();
+            ccg_explorer::io::files::write_atomic(Path::new(&target), &bytes).unwrap();
         }
         other => panic!("unknown writer {other}"),
     }
@@ -248,7 +248,7 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
 
     // The next save removes them too, and a save under way (its file locked) is left alone.
     assert!(kill_mid_save(target));
-    let held_path = dir.path().join(".snapshot.ron.tmp-999999-0");
+    let held_path = target.with_file_name(".snapshot.ron.tmp-999999-0");
     let held = std::fs::File::create(&held_path).unwrap();
     held.lock().unwrap();
     ccg_explorer::io::files::write_atomic(&target, &old).unwrap();

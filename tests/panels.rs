@@ -8,7 +8,7 @@ mod common;
 use ccg_explorer::app::command::{self as cmd, Command};
 use ccg_explorer::app::panels::{self, Panels};
 use ccg_explorer::app::{App, AppOptions, Theme, UiState, ViewCtx};
-use common::{click, d};
+use common::{assert_not_shown, click, d, retype};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -313,10 +313,7 @@ fn compare_asks_the_app_to_compare_its_dates_then_shows_the_changes() {
     );
     h.snapshot("panel_compare");
     // Other dates typed as people write them: the view asks for those.
-    click(&mut h, "Date A");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Date A").type_text("2018");
-    h.run();
+    retype(&mut h, "Date A", "2018");
     let out = taken(&mut h);
     assert!(
         out.iter().any(|c| matches!(
@@ -337,10 +334,7 @@ fn the_flow_of_the_south_west_brackets_its_leadership_teams() {
     );
     let mut h = panel::<panels::flow::FlowView>([1100.0, 700.0], egui::Theme::Light, app);
     h.get_by_label("NHS Devon CCG (15N), Apr 2019");
-    assert!(
-        h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
-            .is_none()
-    );
+    assert_not_shown(&h, "NHS Darlington CCG (00C), Apr 2013");
     h.snapshot("panel_flow");
 }
 
@@ -385,10 +379,7 @@ fn the_merge_dialog_fills_in_its_fields_and_cancels() {
     h.get_by_label("Merge 2 CCGs: 09C, 09E");
     h.snapshot("panel_dialog_merge");
     // A date that cannot be read is said in the dialog, and nothing is asked of the app.
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Merger date").type_text("31/04/2018");
-    h.run();
+    retype(&mut h, "Merger date", "31/04/2018");
     click(&mut h, "Merge");
     h.get_by_label_contains("there is no day 31 in that month");
     assert!(taken(&mut h).is_empty());
@@ -546,10 +537,7 @@ fn the_icb_running_cost_view_follows_lineage_and_keeps_the_eras_apart() {
     h.get_by_label("Published allowances of part of the footprint");
     h.get_by_label_contains("no figure for QUE");
     // No CCG-era figure is mixed in.
-    assert!(
-        h.query_by_label("Target: baseline less 20% by 2020/21")
-            .is_none()
-    );
+    assert_not_shown(&h, "Target: baseline less 20% by 2020/21");
     h.get_by_label("Commissioning bodies over time");
     h.snapshot("panel_icb_costs");
     // Choosing the CCG era asks the app for it.

@@ -85,7 +85,7 @@ fn crash_after_building_kent(dir: &Path) -> Scenario {
 
 #[test]
 fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
-    let (dir, mut h) = window();
+    let (_dir, mut h) = window();
     build_kent(&mut h);
     assert!(h.state().showing_scenario());
     let sc = h.state().scenario().unwrap().clone();
@@ -123,9 +123,7 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     h.get_by_label("NHS Kent and Medway CCG (SC01) (scenario)");
 
     // The scenario can be renamed in its panel.
-    click(&mut h, "Name:");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Name:").type_text("Kent 2018");
+    retype(&mut h, "Name:", "Kent 2018");
     h.key_press(Key::Enter);
     h.run();
     assert_eq!(h.state().scenario().unwrap().name, "Kent 2018");
@@ -205,12 +203,12 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
     click(&mut h, "Discard");
     assert!(h.state().scenario().is_none());
     let h = harness(dir.path());
-    assert!(h.query_by_label("Recover unsaved scenario").is_none());
+    assert_not_shown(&h, "Recover unsaved scenario");
 }
 
 #[test]
 fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
-    let (dir, mut h) = window();
+    let (_dir, mut h) = window();
     drop_and_wait(&mut h, kent(), |app| app.scenario().is_some());
     h.key_press(Key::F5);
     h.run();
@@ -285,7 +283,7 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
 
 #[test]
 fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
-    let (dir, mut h) = window();
+    let (_dir, mut h) = window();
     search_and_pick(&mut h, "15N", "NHS Devon CCG (15N)");
     // The details panel is long (lineage, shared management): scroll to the button.
     h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
@@ -293,9 +291,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     h.run();
     click(&mut h, "Move the merger into NHS Devon CCG (15N)…");
     h.get_by_label("Move a merger");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2018-04-01");
+    retype(&mut h, "Merger date", "2018-04-01");
     click(&mut h, "Move");
     assert!(h.state().showing_scenario());
     assert_eq!(h.state().timeline().counts_at(d("2018-04-01")).ccg, 194);
@@ -303,9 +299,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     // Edit the change: a year later than it really was.
     click(&mut h, "Edit change 1");
     h.get_by_label("Edit the change");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2020-04-01");
+    retype(&mut h, "Merger date", "2020-04-01");
     click(&mut h, "Apply");
     let sc = h.state().scenario().unwrap();
     assert_eq!(sc.changes.len(), 1, "edited in place");
@@ -313,9 +307,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
 
     // A bad edit is refused with the reason, and nothing changes.
     click(&mut h, "Edit change 1");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2013-01-01");
+    retype(&mut h, "Merger date", "2013-01-01");
     click(&mut h, "Apply");
     h.get_by_label_contains("only exists from 2013-04-01");
     click(&mut h, "Cancel");
@@ -324,7 +316,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
 
 #[test]
 fn picked_ccgs_can_share_an_accountable_officer() {
-    let (dir, mut h) = window();
+    let (_dir, mut h) = window();
     search_and_pick(&mut h, "01F", "NHS Halton CCG (01F)");
     click(&mut h, "Add to merger");
     search_and_pick(&mut h, "02E", "NHS Warrington CCG (02E)");
@@ -428,7 +420,7 @@ fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
 #[test]
 fn a_bookmark_remembers_which_chart_is_large() {
     use ccg_explorer::model::format::ChartKind;
-    let (dir, mut h) = window();
+    let (_dir, mut h) = window();
     go_to(&mut h, "2020-10-01");
     click(&mut h, "savings by system");
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
@@ -531,13 +523,36 @@ fn open_copy_of_kent(
     path
 }
 
-/// Saves the open scenario; once the window asks (its question holds `asked`),
-/// clicks `answer`.
-fn save_and_answer(h: &mut Harness<'static, App>, asked: &str, answer: &str) {
+/// Saves the open scenario; once the window asks (showing each of `asked`), clicks
+/// `answer`.
+fn save_and_answer(h: &mut Harness<'static, App>, asked: &[&str], answer: &str) {
     h.state_mut().push(cmd::Scenario::Save);
     h.step();
-    wait_for_label(h, asked);
+    for label in asked {
+        wait_for_label(h, label);
+    }
     click(h, answer);
+}
+
+/// A save the window asks about (showing `asked`): Cancel writes nothing to `path` and
+/// the work stays unsaved; saved again, `answer` writes it. Returns what was written.
+fn cancel_then_save(
+    h: &mut Harness<'static, App>,
+    path: &Path,
+    asked: &[&str],
+    answer: &str,
+) -> String {
+    let before = std::fs::read_to_string(path).unwrap();
+    save_and_answer(h, asked, "Cancel");
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        before,
+        "nothing written"
+    );
+    assert!(h.state().unsaved());
+    save_and_answer(h, asked, answer);
+    wait_for(h, |app| !app.unsaved());
+    std::fs::read_to_string(path).unwrap()
 }
 
 #[test]
@@ -550,29 +565,15 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
             1,
         )
     });
-    let before = std::fs::read_to_string(&path).unwrap();
     h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     assert!(h.state().unsaved());
-    h.state_mut().push(cmd::Scenario::Save);
-    h.step();
-    wait_for_label(&mut h, "has comments inside the scenario");
-    h.get_by_label("Save over the file?");
-    click(&mut h, "Cancel");
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        before,
-        "nothing written"
-    );
-    assert!(h.state().unsaved());
-
-    save_and_answer(
+    let saved = cancel_then_save(
         &mut h,
-        "has comments inside the scenario",
+        &path,
+        &["has comments inside the scenario", "Save over the file?"],
         "Save and drop them",
     );
-    wait_for(&mut h, |app| !app.unsaved());
-    let saved = std::fs::read_to_string(&path).unwrap();
     assert!(
         saved.starts_with("// A scenario for presenters: what if Kent and Medway's eight CCGs"),
         "the comments at the top are kept:\n{saved}"
@@ -591,7 +592,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     h.run();
     h.state_mut().push(cmd::Scenario::Save);
     h.run();
-    assert!(h.query_by_label("Save over the file?").is_none());
+    assert_not_shown(&h, "Save over the file?");
     wait_for(&mut h, |app| !app.unsaved());
     assert!(
         std::fs::read_to_string(&path)
@@ -614,18 +615,15 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     wait_for_label(&mut h, "changed on disk since it was opened or saved here");
     h.get_by_label("Reload scenario");
     click(&mut h, "Keep mine");
-    // A save asks first, and Cancel writes nothing.
-    save_and_answer(&mut h, "Saving would overwrite that version", "Cancel");
+    // A save asks first, and Cancel writes nothing (theirs stays); asked again,
+    // "Overwrite it" writes ours.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
-    assert!(h.state().unsaved());
-    // Asked again, "Overwrite it" writes ours.
-    save_and_answer(
+    let ours = cancel_then_save(
         &mut h,
-        "Saving would overwrite that version",
+        &path,
+        &["Saving would overwrite that version"],
         "Overwrite it",
     );
-    wait_for(&mut h, |app| !app.unsaved());
-    let ours = std::fs::read_to_string(&path).unwrap();
     assert!(ours.contains("Kent and Medway merge in 2018") && !ours.contains("Edited elsewhere"));
     // Our own save is not taken for an outside edit.
     h.run_steps(5);

@@ -105,6 +105,14 @@ pub fn harness_autosave(autosave: &Path) -> Harness<'static, App> {
     harness_steps([1500.0, 1000.0], 30, options)
 }
 
+/// Options that start the window on `date`.
+pub fn on_date(date: &str) -> AppOptions {
+    AppOptions {
+        date: Some(d(date)),
+        ..Default::default()
+    }
+}
+
 /// The real window, 1500x1000.
 pub fn harness_with(options: AppOptions) -> Harness<'static, App> {
     harness_sized([1500.0, 1000.0], options)
@@ -173,12 +181,15 @@ pub fn search<S>(h: &mut Harness<'static, S>, text: &str) {
 
 /// Types a date into "Go to date" and presses Enter.
 pub fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    click(h, "Go to date");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Go to date").type_text(date);
-    h.run();
+    retype(h, "Go to date", date);
     h.key_press(egui::Key::Enter);
     h.run();
+}
+
+/// Searches for `text` (Ctrl+F) and chooses the result labelled `label`.
+pub fn choose(h: &mut Harness<'static, App>, text: &str, label: &str) {
+    search(h, text);
+    click(h, label);
 }
 
 /// A dropped file, as the windowing layer would report it.
@@ -210,7 +221,7 @@ pub fn drop_and_wait(h: &mut Harness<'static, App>, path: PathBuf, done: impl Fn
 }
 
 /// Types into a text box found by its label, replacing what was there.
-pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+pub fn retype<S>(h: &mut Harness<'static, S>, label: &str, text: &str) {
     click(h, label);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label(label).type_text(text);
@@ -274,4 +285,18 @@ pub fn export_beside_window(
     export(h, &[(kind, &part), (ExportKind::Window, &window)]);
     let open = |path: &Path| image::open(path).expect("a PNG").to_rgba8();
     (open(&part), open(&window))
+}
+
+/// Fails unless some widget is labelled `label` (one or more: a name may show both as
+/// a row and as a link).
+pub fn assert_shown<S>(h: &Harness<'static, S>, label: &str) {
+    assert!(
+        h.query_all_by_label(label).next().is_some(),
+        "nothing is labelled “{label}”"
+    );
+}
+
+/// Fails if any widget is labelled `label`.
+pub fn assert_not_shown<S>(h: &Harness<'static, S>, label: &str) {
+    assert!(h.query_by_label(label).is_none(), "“{label}” is shown");
 }
