@@ -251,7 +251,7 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
     let held_path = target.with_file_name(".snapshot.ron.tmp-999999-0");
     let held = std::fs::File::create(&held_path).unwrap();
     held.lock().unwrap();
-    ccg_explorer::io::files::write_atomic(&target, &old).unwrap();
+    ccg_explorer::io::files::write_atomic(target, old).unwrap();
     assert_eq!(
         temps(target),
         vec![held_path.clone()],
