@@ -2,7 +2,8 @@
 //! worked out by reading assets/examples/tiny.ron.
 
 use ccg_explorer::model::format::EventKind;
-use ccg_explorer::model::{Date, OrgKind, Timeline, load_str};
+use ccg_explorer::model::timeline::Served;
+use ccg_explorer::model::{Date, OrgKind, Snapshot, Timeline, load_str};
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
@@ -48,16 +49,25 @@ fn counts_follow_the_merger_and_the_abolition() {
     }
 }
 
+/// The codes of the commissioners in `served`, in its order.
+fn codes<'a>(s: &'a Snapshot, served: &[Served]) -> Vec<&'a str> {
+    served
+        .iter()
+        .map(|c| s.org(c.commissioner).code.as_str())
+        .collect()
+}
+
 #[test]
 fn the_tree_splits_a_place_between_commissioners_until_they_merge() {
     let tl = tiny();
     let s = tl.snapshot();
+    let tree_on = |day| tl.state_at(d(day)).tree();
     // Before STPs: one group with no system.
-    let tree = tl.state_at(d("2016-01-01")).tree();
+    let tree = tree_on("2016-01-01");
     assert_eq!(tree.systems.len(), 1);
     assert_eq!(tree.systems[0].system, None);
 
-    let tree = tl.state_at(d("2018-01-01")).tree();
+    let tree = tree_on("2018-01-01");
     assert_eq!(tree.systems.len(), 1);
     let sys = &tree.systems[0];
     assert_eq!(s.org(sys.system.unwrap()).code, "S1");
@@ -81,23 +91,13 @@ fn the_tree_splits_a_place_between_commissioners_until_they_merge() {
         "no PCNs before July 2019"
     );
 
-    let tree = tl.state_at(d("2019-07-01")).tree();
+    let tree = tree_on("2019-07-01");
     let sys = &tree.systems[0];
-    let served: Vec<&str> = sys.places[0]
-        .served_by
-        .iter()
-        .map(|c| s.org(c.commissioner).code.as_str())
-        .collect();
-    assert_eq!(served, ["A3X"]);
-    let pcns: Vec<&str> = sys.places[1]
-        .neighbourhoods
-        .iter()
-        .map(|n| s.org(n.commissioner).code.as_str())
-        .collect();
-    assert_eq!(pcns, ["U00001"]);
+    assert_eq!(codes(s, &sys.places[0].served_by), ["A3X"]);
+    assert_eq!(codes(s, &sys.places[1].neighbourhoods), ["U00001"]);
 
     // From July 2022 the ICB is the system level and sub-ICB locations serve places.
-    let tree = tl.state_at(d("2022-07-01")).tree();
+    let tree = tree_on("2022-07-01");
     assert_eq!(s.org(tree.systems[0].system.unwrap()).code, "QAA");
     let served = &tree.systems[0].places[0].served_by;
     assert_eq!(s.org(served[0].commissioner).kind, OrgKind::SubIcb);

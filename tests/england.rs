@@ -1,13 +1,13 @@
 //! Data truth: the embedded England snapshot reproduces the published record.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
-use ccg_explorer::model::{Date, LinkKind, OrgKind, Timeline, load_str};
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
+use ccg_explorer::model::timeline::{PlaceNode, Served};
+use ccg_explorer::model::{LinkKind, OrgKind, Timeline, Tree, load_str};
+use common::cli::{assert_counts_at, at_json, bin};
+use common::d;
 
 fn england() -> Timeline {
     let loaded = load_str(ccg_explorer::ENGLAND_RON).expect("the embedded snapshot loads");
@@ -19,44 +19,41 @@ fn england() -> Timeline {
     Timeline::new(loaded.snapshot)
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+/// Every place row of `tree`, system by system (a place split between systems is in
+/// each).
+fn place_rows(tree: &Tree) -> impl Iterator<Item = &PlaceNode> {
+    tree.systems.iter().flat_map(|sys| &sys.places)
 }
 
-fn at_json(date: &str) -> serde_json::Value {
-    let out = bin()
-        .args(["at", date, "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+/// The distinct commissioners that `of` lists for the places of `tree`.
+fn distinct(tree: &Tree, of: fn(&PlaceNode) -> &Vec<Served>) -> BTreeSet<u32> {
+    place_rows(tree)
+        .flat_map(of)
+        .map(|c| c.commissioner.0)
+        .collect()
 }
 
 #[test]
 fn cli_counts_ccgs_on_every_first_of_april() {
     let expected = [211, 211, 209, 209, 207, 195, 191, 135, 106];
     for (year, want) in (2013..=2021).zip(expected) {
-        let v = at_json(&format!("{year}-04-01"));
-        assert_eq!(v["counts"]["ccg"], want, "CCGs on 1 April {year}");
-        assert_eq!(v["counts"]["icb"], 0, "ICBs on 1 April {year}");
+        assert_counts_at(&format!("{year}-04-01"), &[("ccg", want), ("icb", 0)]);
     }
 }
 
 #[test]
 fn cli_shows_icbs_and_no_ccgs_from_july_2022() {
-    let v = at_json("2022-07-01");
-    assert_eq!(v["counts"]["ccg"], 0);
-    assert_eq!(v["counts"]["icb"], 42);
-    assert_eq!(v["counts"]["sub_icb_location"], 106);
-    assert_eq!(v["counts"]["place"], 152);
+    assert_counts_at(
+        "2022-07-01",
+        &[
+            ("ccg", 0),
+            ("icb", 42),
+            ("sub_icb_location", 106),
+            ("place", 152),
+        ],
+    );
     // The day before, the last CCGs still stand.
-    let v = at_json("2022-06-30");
-    assert_eq!(v["counts"]["ccg"], 106);
-    assert_eq!(v["counts"]["icb"], 0);
+    assert_counts_at("2022-06-30", &[("ccg", 106), ("icb", 0)]);
 }
 
 #[test]
@@ -243,11 +240,7 @@ fn after_july_2022_sub_icb_locations_serve_every_place() {
     let tree = state.tree();
     assert_eq!(tree.systems.len(), 42, "one group per ICB");
     assert!(tree.systems.iter().all(|s| s.system.is_some()));
-    let places: BTreeSet<u32> = tree
-        .systems
-        .iter()
-        .flat_map(|s| s.places.iter().map(|p| p.place.0))
-        .collect();
+    let places: BTreeSet<u32> = place_rows(&tree).map(|p| p.place.0).collect();
     assert_eq!(places.len(), 152);
 }
 
@@ -257,43 +250,18 @@ fn the_tree_on_1_april_2019_is_complete() {
     let s = tl.snapshot();
     let tree = tl.state_at(d("2019-04-01")).tree();
     assert_eq!(tree.systems.len(), 42);
-    let commissioners: BTreeSet<u32> = tree
-        .systems
-        .iter()
-        .flat_map(|sys| {
-            sys.places
-                .iter()
-                .flat_map(|p| p.served_by.iter().map(|c| c.commissioner.0))
-        })
-        .collect();
+    let commissioners = distinct(&tree, |p| &p.served_by);
     assert_eq!(commissioners.len(), 191, "every CCG serves a place");
     // Torbay is served by NHS Devon CCG alone.
-    let torbay = tree
-        .systems
-        .iter()
-        .flat_map(|sys| &sys.places)
+    let torbay = place_rows(&tree)
         .find(|p| s.org(p.place).name == "Torbay")
         .unwrap();
     assert_eq!(torbay.served_by.len(), 1);
     assert_eq!(s.org(torbay.served_by[0].commissioner).code, "15N");
     // Before PCNs began there are no neighbourhoods; from July 2019 all 1,254 appear once or more.
-    assert!(
-        tree.systems
-            .iter()
-            .flat_map(|x| &x.places)
-            .all(|p| p.neighbourhoods.is_empty())
-    );
+    assert!(place_rows(&tree).all(|p| p.neighbourhoods.is_empty()));
     let later = tl.state_at(d("2020-04-01")).tree();
-    let pcns: BTreeSet<u32> = later
-        .systems
-        .iter()
-        .flat_map(|x| {
-            x.places
-                .iter()
-                .flat_map(|p| p.neighbourhoods.iter().map(|n| n.commissioner.0))
-        })
-        .collect();
-    assert_eq!(pcns.len(), 1254);
+    assert_eq!(distinct(&later, |p| &p.neighbourhoods).len(), 1254);
 }
 
 /// The committed assets/england.ron is exactly what the importer builds from
@@ -302,16 +270,23 @@ fn the_tree_on_1_april_2019_is_complete() {
 fn regenerating_the_england_snapshot_gives_the_committed_file() {
     let snap = ccg_explorer::import::build_england(std::path::Path::new("assets/sources")).unwrap();
     let text = ccg_explorer::import::to_ron(&snap).unwrap();
-    let committed = std::fs::read_to_string("assets/england.ron").unwrap();
+    assert_committed(
+        text.as_bytes(),
+        "assets/england.ron",
+        ccg_explorer::ENGLAND_RON.as_bytes(),
+    );
+}
+
+/// Fails unless what the importer `built` is the committed file at `path`, byte for
+/// byte, and the binary `embeds` that file; returns the file.
+fn assert_committed(built: &[u8], path: &str, embeds: &[u8]) -> Vec<u8> {
+    let committed = std::fs::read(path).unwrap();
     assert!(
-        text == committed,
-        "assets/england.ron is stale: run `cargo run --release -- import`"
+        built == committed,
+        "{path} is stale: run `cargo run --release -- import`"
     );
-    assert_eq!(
-        committed,
-        ccg_explorer::ENGLAND_RON,
-        "the binary embeds the committed file"
-    );
+    assert!(committed == embeds, "the binary embeds the committed file");
+    committed
 }
 
 #[test]
@@ -349,16 +324,7 @@ fn estimated_figures_stay_labelled() {
 fn regenerating_the_england_geography_gives_the_committed_file() {
     let file = ccg_explorer::geo::build::build(std::path::Path::new("assets/sources")).unwrap();
     let bytes = ccg_explorer::geo::build::to_bytes(&file).unwrap();
-    let committed = std::fs::read("assets/england.geo").unwrap();
-    assert!(
-        bytes == committed,
-        "assets/england.geo is stale: run `cargo run --release -- import`"
-    );
-    assert_eq!(
-        committed,
-        ccg_explorer::geo::ENGLAND_GEO,
-        "the binary embeds the committed file"
-    );
+    let committed = assert_committed(&bytes, "assets/england.geo", ccg_explorer::geo::ENGLAND_GEO);
     // And it reads back: nine eras, 152 places.
     let g = ccg_explorer::geo::Geography::new(&committed).unwrap();
     assert_eq!((g.eras.len(), g.places.areas.len()), (9, 152));

@@ -1,19 +1,15 @@
 //! The merger flow and the comparison of two dates, on the England record and on the
 //! small example, against the published record.
 
+mod common;
+
 use ccg_explorer::cli::{Cli, run};
 use ccg_explorer::model::compare::{ChangeKind, compare};
 use ccg_explorer::model::flow::{Flow, column_dates};
-use ccg_explorer::model::{Date, OrgKind, Timeline, load_str};
+use ccg_explorer::model::{OrgKind, Timeline, load_str};
 use clap::Parser;
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn england() -> Timeline {
-    Timeline::new(load_str(ccg_explorer::ENGLAND_RON).unwrap().snapshot)
-}
+use common::cli::changes_of;
+use common::{d, england};
 
 fn code(tl: &Timeline, id: ccg_explorer::model::OrgId) -> String {
     tl.snapshot().org(id).code.clone()
@@ -179,15 +175,18 @@ fn comparing_across_the_icbs_lists_every_ccg_becoming_a_sub_icb_location() {
 
 #[test]
 fn the_cli_compare_prints_text_and_json() {
-    let run_cli = |args: &[&str]| -> (u8, String) {
-        let cli = Cli::try_parse_from(args).unwrap();
+    // `compare ARGS`, run in process as `main` runs it; fails unless it succeeds.
+    let run_compare = |args: &[&str]| -> String {
+        let cli = Cli::try_parse_from([&["ccg-explorer", "compare"], args].concat()).unwrap();
         let mut out = Vec::new();
         let code = run(cli.command.unwrap(), &mut out);
-        let ok = code == std::process::ExitCode::SUCCESS;
-        (u8::from(!ok), String::from_utf8(out).unwrap())
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{args:?}");
+        String::from_utf8(out).unwrap()
     };
-    let (rc, text) = run_cli(&["ccg-explorer", "compare", "2019-04-01", "2020-04-01"]);
-    assert_eq!(rc, 0);
+    let compare_json = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_str(&run_compare(&[args, &["--format", "json"]].concat())).unwrap()
+    };
+    let text = run_compare(&["2019-04-01", "2020-04-01"]);
     assert!(
         text.contains("18 mergers: 18 new CCGs formed from 74"),
         "{text}"
@@ -198,18 +197,8 @@ fn the_cli_compare_prints_text_and_json() {
             "2020-04-01  NHS Kent and Medway CCG (91Q) formed from NHS Ashford CCG (09C)"
         )
     );
-    let (rc, json) = run_cli(&[
-        "ccg-explorer",
-        "compare",
-        "2019-04-01",
-        "2020-04-01",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(rc, 0);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let changes = v["changes"].as_array().unwrap();
-    let merges: Vec<_> = changes.iter().filter(|c| c["kind"] == "merge").collect();
+    let v = compare_json(&["2019-04-01", "2020-04-01"]);
+    let merges = changes_of(&v, "merge");
     assert_eq!(merges.len(), 18);
     let kent = merges.iter().find(|c| c["to"] == "91Q").unwrap();
     assert_eq!(kent["date"], "2020-04-01");
@@ -218,25 +207,13 @@ fn the_cli_compare_prints_text_and_json() {
     assert_eq!(v["counts"]["a"]["ccg"], 191);
     assert_eq!(v["counts"]["b"]["ccg"], 135);
     // With a scenario laid over the record.
-    let (rc, json) = run_cli(&[
-        "ccg-explorer",
-        "compare",
+    let v = compare_json(&[
         "2018-01-01",
         "2018-04-01",
         "--scenario",
         "assets/examples/kent-2018.ron",
-        "--format",
-        "json",
     ]);
-    assert_eq!(rc, 0);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(
-        v["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["kind"] == "merge" && c["to"] == "KM18")
-    );
+    assert!(changes_of(&v, "merge").iter().any(|c| c["to"] == "KM18"));
 }
 
 #[test]

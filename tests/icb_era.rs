@@ -1,37 +1,13 @@
 //! The ICB era (July 2022 to the record's as-at date) against its sources in
 //! assets/sources/icb_era, and the command line over it.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Command;
 
-use ccg_explorer::model::{Date, LinkKind, OrgKind, Timeline, load_str};
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn england() -> Timeline {
-    let loaded = load_str(ccg_explorer::ENGLAND_RON).expect("the embedded snapshot loads");
-    Timeline::new(loaded.snapshot)
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-}
-
-fn run(args: &[&str]) -> String {
-    let out = bin().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&run(args)).unwrap()
-}
+use ccg_explorer::model::{Date, LinkKind, OrgKind};
+use common::cli::{assert_counts_at, changes_of, cli, cli_json};
+use common::{d, england};
 
 /// Rows of a CSV in assets/sources/icb_era, as maps from column to value.
 fn rows(file: &str) -> Vec<BTreeMap<String, String>> {
@@ -178,19 +154,17 @@ fn clusters_make_26_leadership_teams_in_2025_26_and_after_the_mergers() {
 
 #[test]
 fn cli_at_counts_36_icbs_on_1_april_2026_and_42_the_day_before() {
-    let v = json(&["at", "2026-04-01", "--format", "json"]);
-    assert_eq!(v["counts"]["icb"], 36);
-    assert_eq!(v["counts"]["sub_icb_location"], 106);
-    assert_eq!(v["counts"]["ccg"], 0);
+    let v = assert_counts_at(
+        "2026-04-01",
+        &[("icb", 36), ("sub_icb_location", 106), ("ccg", 0)],
+    );
     assert_eq!(v["as_at"], "2026-11-25");
-    let v = json(&["at", "2026-03-31", "--format", "json"]);
-    assert_eq!(v["counts"]["icb"], 42);
-    assert_eq!(v["counts"]["leadership_teams"], 26);
+    assert_counts_at("2026-03-31", &[("icb", 42), ("leadership_teams", 26)]);
 }
 
 #[test]
 fn cli_lineage_of_qhg_ends_in_central_east() {
-    let v = json(&["lineage", "QHG", "--format", "json"]);
+    let v = cli_json(&["lineage", "QHG", "--format", "json"]);
     let steps = v["steps"].as_array().unwrap();
     let last = steps.last().unwrap();
     assert_eq!(last["to"], "S1Y5D", "{last}");
@@ -202,7 +176,7 @@ fn cli_lineage_of_qhg_ends_in_central_east() {
         .filter_map(|x| x.as_str())
         .collect();
     assert!(from.contains(&"QHG"), "{from:?}");
-    let text = run(&["lineage", "QHG"]);
+    let text = cli(&["lineage", "QHG"]);
     let last_line = text.lines().last().unwrap();
     assert!(
         last_line.contains("NHS Central East Integrated Care Board (S1Y5D)"),
@@ -212,7 +186,7 @@ fn cli_lineage_of_qhg_ends_in_central_east() {
 
 #[test]
 fn cli_lineage_of_d4u1y_shows_its_three_successors_on_1_april_2026() {
-    let v = json(&["lineage", "D4U1Y", "--format", "json"]);
+    let v = cli_json(&["lineage", "D4U1Y", "--format", "json"]);
     let mut split: Vec<(String, f64)> = v["steps"]
         .as_array()
         .unwrap()
@@ -244,10 +218,9 @@ fn cli_lineage_of_d4u1y_shows_its_three_successors_on_1_april_2026() {
 
 #[test]
 fn cli_compare_lists_the_six_2026_mergers_and_the_re_parented_locations() {
-    let v = json(&["compare", "2022-07-01", "2026-04-01", "--format", "json"]);
-    let changes = v["changes"].as_array().unwrap();
+    let v = cli_json(&["compare", "2022-07-01", "2026-04-01", "--format", "json"]);
     let mut mergers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for c in changes.iter().filter(|c| c["kind"] == "merge") {
+    for c in changes_of(&v, "merge") {
         let mut from: Vec<String> = c["from"]
             .as_array()
             .unwrap()
@@ -273,9 +246,8 @@ fn cli_compare_lists_the_six_2026_mergers_and_the_re_parented_locations() {
     assert_eq!(v["icb_mergers"], 6);
     // The 23 sub-ICB locations that changed ICB, each with its old and new ICB, as
     // the source's period rows say.
-    let moved: BTreeMap<String, (String, String)> = changes
-        .iter()
-        .filter(|c| c["kind"] == "moved-icb")
+    let moved: BTreeMap<String, (String, String)> = changes_of(&v, "moved-icb")
+        .into_iter()
         .map(|c| {
             (
                 c["to"].as_str().unwrap().to_string(),
@@ -307,7 +279,7 @@ fn cli_compare_lists_the_six_2026_mergers_and_the_re_parented_locations() {
 
 #[test]
 fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
-    let v = json(&["costs", "--era", "icb", "--format", "json"]);
+    let v = cli_json(&["costs", "--era", "icb", "--format", "json"]);
     assert_eq!(v["era"], "icb");
     let targets = v["targets"].as_array().unwrap();
     let thirty = targets
@@ -352,7 +324,7 @@ fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
         assert!(!p["basis"].as_str().unwrap_or("").is_empty(), "{p}");
     }
     // Every CSV figure column has its basis column filled whenever it has a figure.
-    let csv_text = run(&["costs", "--era", "icb", "--format", "csv"]);
+    let csv_text = cli(&["costs", "--era", "icb", "--format", "csv"]);
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = r.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -383,7 +355,7 @@ fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
     assert!(row.contains("QHG 15530000 x1.0000 published"), "{row}");
     assert!(row.contains("QOC 7700000 x1.0000 reported"), "{row}");
     // The text says the envelope cannot be read against the allowance.
-    let text = run(&["costs", "--footprint", "S1Y5D"]);
+    let text = cli(&["costs", "--footprint", "S1Y5D"]);
     assert!(
         text.starts_with("ICB running costs: NHS Central East"),
         "{text}"
@@ -394,7 +366,7 @@ fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
         assert!(text.contains(&format!("({code})")), "{code}: {text}");
     }
     // The CCG era stays apart and points to the ICB era.
-    let ccg = run(&["costs"]);
+    let ccg = cli(&["costs"]);
     assert!(ccg.contains("costs --era icb"), "{ccg}");
     assert!(!ccg.contains("18.76"));
 }
@@ -402,7 +374,7 @@ fn cli_costs_of_the_icb_era_carry_the_targets_and_a_basis_on_every_figure() {
 #[test]
 fn the_unconfirmed_2026_codes_are_shown_as_unconfirmed() {
     for code in ["S1Y5D", "D7T5G", "T6Y0W", "S9B9J", "S0E4D", "Z9B2Z"] {
-        let v = json(&["lineage", code, "--format", "json"]);
+        let v = cli_json(&["lineage", code, "--format", "json"]);
         let ons = v["ons_codes"].as_array().unwrap();
         assert!(!ons.is_empty(), "{code}: {v}");
         for o in ons {
@@ -417,7 +389,7 @@ fn the_unconfirmed_2026_codes_are_shown_as_unconfirmed() {
 
 #[test]
 fn check_states_the_as_at_date() {
-    let text = run(&["check", "assets/england.ron"]);
+    let text = cli(&["check", "assets/england.ron"]);
     assert!(text.contains("as at 25 Nov 2026"), "{text}");
 }
 
@@ -473,13 +445,8 @@ fn the_flow_of_the_record_runs_on_to_36_icbs_with_frimley_split_by_population() 
 #[test]
 fn what_the_sources_could_not_confirm_is_not_shown_as_published() {
     // 3: sub-ICB location names from April 2026 follow a convention, except 92A's.
-    let v = json(&["compare", "2026-03-31", "2026-04-01", "--format", "json"]);
-    let renames: Vec<&serde_json::Value> = v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == "rename")
-        .collect();
+    let v = cli_json(&["compare", "2026-03-31", "2026-04-01", "--format", "json"]);
+    let renames = changes_of(&v, "rename");
     assert!(renames.len() >= 20, "{}", renames.len());
     for c in renames {
         if c["to"] != "92A" {
@@ -488,7 +455,7 @@ fn what_the_sources_could_not_confirm_is_not_shown_as_published() {
     }
     // 2: the ONS codes of re-parented sub-ICB locations are assumed unchanged, and
     // the new codes of 92A and U2G6B were not found.
-    let csv_text = run(&["at", "2026-04-01", "--format", "csv"]);
+    let csv_text = cli(&["at", "2026-04-01", "--format", "csv"]);
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());
     let mut seen = BTreeMap::new();
     for rec in r.deserialize::<BTreeMap<String, String>>() {
@@ -505,14 +472,14 @@ fn what_the_sources_could_not_confirm_is_not_shown_as_published() {
     assert_eq!(seen["92A"].0, "", "{:?}", seen["92A"]);
     assert_eq!(seen["U2G6B"].0, "", "{:?}", seen["U2G6B"]);
     // 4: which way the 2023 Surrey and Sussex boundary moved is not known.
-    let v = json(&["compare", "2023-03-31", "2023-04-01", "--format", "json"]);
+    let v = cli_json(&["compare", "2023-03-31", "2023-04-01", "--format", "json"]);
     for c in v["changes"].as_array().unwrap() {
         if c["to"] == "92A" || c["to"] == "70F" {
             assert_ne!(c["basis"], "published", "{c}");
         }
     }
     // 6: clusters are reported, and their dates carry their precision.
-    let v = json(&["lineage", "QJK", "--format", "json"]);
+    let v = cli_json(&["lineage", "QJK", "--format", "json"]);
     let c14 = v["shared_management"]
         .as_array()
         .unwrap()
@@ -566,12 +533,12 @@ fn a_renamed_sub_icb_location_is_named_as_it_was_on_each_day() {
         s.org(m).name_basis_on(d("2026-04-01")),
         Some(ccg_explorer::model::Provenance::Estimated)
     );
-    let v = json(&["at", "2026-04-01", "--format", "json"]);
+    let v = cli_json(&["at", "2026-04-01", "--format", "json"]);
     let text = v.to_string();
     assert!(
         text.contains("\"NHS Central East ICB - M1J4Y\""),
         "new name in at"
     );
-    let v = json(&["at", "2025-04-01", "--format", "json"]);
+    let v = cli_json(&["at", "2025-04-01", "--format", "json"]);
     assert!(!v.to_string().contains("NHS Central East ICB - M1J4Y"));
 }

@@ -7,8 +7,8 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// What the file held after each killed write: the old bytes, the new bytes, or
@@ -22,12 +22,7 @@ struct Outcomes {
 
 /// Writes `target` (holding `old`) with `spawn` again and again, killing the writer
 /// (kill -9) at moments spread over a whole write, and says what the file held.
-fn kill_rounds(
-    target: &Path,
-    old: &[u8],
-    new: &[u8],
-    spawn: impl Fn() -> std::process::Child,
-) -> Outcomes {
+fn kill_rounds(target: &Path, old: &[u8], new: &[u8], spawn: impl Fn() -> Child) -> Outcomes {
     // One write left alone: it writes the new file, and shows how long a write takes.
     std::fs::write(target, old).unwrap();
     let start = Instant::now();
@@ -61,21 +56,42 @@ fn kill_rounds(
     out
 }
 
+/// A folder for the file saved over, `snapshot.ron`, and what it holds before (the
+/// tiny example) and after (England, as `import` writes it).
+struct Files {
+    _dir: tempfile::TempDir,
+    target: PathBuf,
+    old: Vec<u8>,
+    new: Vec<u8>,
+}
+
+fn files() -> Files {
+    let dir = tempfile::tempdir().unwrap();
+    Files {
+        target: dir.path().join("snapshot.ron"),
+        old: std::fs::read("assets/examples/tiny.ron").unwrap(),
+        new: std::fs::read("assets/england.ron").unwrap(),
+        _dir: dir,
+    }
+}
+
+/// Starts `ccg-explorer import --out TARGET`, a save through `write_atomic`.
+fn spawn_import(target: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+        .args(["import", "--out"])
+        .arg(target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn a_save_killed_part_way_leaves_the_old_file_or_the_new_one_never_a_mix() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("snapshot.ron");
-    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
-    let new = std::fs::read("assets/england.ron").unwrap();
-    let out = kill_rounds(&target, &old, &new, || {
-        Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-            .args(["import", "--out"])
-            .arg(&target)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    });
+    let Files {
+        target, old, new, ..
+    } = &files();
+    let out = kill_rounds(target, old, new, || spawn_import(target));
     eprintln!("{out:?}");
     assert!(out.torn.is_empty(), "torn files: {:?}", out.torn);
     // Kills landed before the rename: the old file stayed whole.
@@ -118,11 +134,10 @@ fn writer_child() {
 
 #[test]
 fn the_kill_test_catches_a_writer_that_writes_in_place() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("snapshot.ron");
+    let Files {
+        target, old, new, ..
+    } = &files();
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/england.ron");
-    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
-    let new = std::fs::read(&source).unwrap();
     let writer = |mode: &str| {
         let target = target.clone();
         let source = source.clone();
@@ -140,14 +155,14 @@ fn the_kill_test_catches_a_writer_that_writes_in_place() {
         }
     };
     // The unsafe writer: the same kills leave torn files, so the check can fail.
-    let unsafe_out = kill_rounds(&target, &old, &new, writer("in-place"));
+    let unsafe_out = kill_rounds(target, old, new, writer("in-place"));
     eprintln!("in place: {unsafe_out:?}");
     assert!(
         !unsafe_out.torn.is_empty(),
         "no kill tore the in-place writer's file: the test cannot tell"
     );
     // `write_atomic` under the same kills: never torn.
-    let safe_out = kill_rounds(&target, &old, &new, writer("atomic"));
+    let safe_out = kill_rounds(target, old, new, writer("atomic"));
     eprintln!("atomic: {safe_out:?}");
     assert!(safe_out.torn.is_empty(), "torn: {:?}", safe_out.torn);
     assert!(
@@ -172,13 +187,7 @@ fn temps(target: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// so that the temporary file is left behind; `false` if no round caught it.
 fn kill_mid_save(target: &Path) -> bool {
     for _ in 0..40 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-            .args(["import", "--out"])
-            .arg(target)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_import(target);
         let start = Instant::now();
         while temps(target).is_empty() && start.elapsed() < Duration::from_secs(60) {
             if child.try_wait().unwrap().is_some() {
@@ -196,20 +205,19 @@ fn kill_mid_save(target: &Path) -> bool {
 
 #[test]
 fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("snapshot.ron");
-    let old = std::fs::read("assets/examples/tiny.ron").unwrap();
-    let new = std::fs::read("assets/england.ron").unwrap();
-    std::fs::write(&target, &old).unwrap();
+    let Files {
+        target, old, new, ..
+    } = &files();
+    std::fs::write(target, old).unwrap();
     // The unsafe state this guards against: a kill left a temporary file behind.
     assert!(
-        kill_mid_save(&target),
+        kill_mid_save(target),
         "no kill landed while the save was writing"
     );
-    let left = temps(&target);
+    let left = temps(target);
     assert_eq!(left.len(), 1, "{left:?}");
-    let now = std::fs::read(&target).unwrap();
-    assert!(now == old || now == new, "the file is torn");
+    let now = std::fs::read(target).unwrap();
+    assert!(now == *old || now == *new, "the file is torn");
 
     // Start: the window, with the file among its recent ones, removes them.
     let state = ccg_explorer::app::UiState {
@@ -226,31 +234,31 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
     h.run();
     // The clean-up runs on a thread of its own: frames go on until it is done.
     let start = Instant::now();
-    while !temps(&target).is_empty() {
+    while !temps(target).is_empty() {
         assert!(
             start.elapsed() < common::PATIENCE,
             "the stale temporary files are still there: {:?}",
-            temps(&target)
+            temps(target)
         );
         std::thread::yield_now();
         h.step();
     }
-    let now = std::fs::read(&target).unwrap();
-    assert!(now == old || now == new, "the file is torn");
+    let now = std::fs::read(target).unwrap();
+    assert!(now == *old || now == *new, "the file is torn");
 
     // The next save removes them too, and a save under way (its file locked) is left alone.
-    assert!(kill_mid_save(&target));
-    let held_path = dir.path().join(".snapshot.ron.tmp-999999-0");
+    assert!(kill_mid_save(target));
+    let held_path = target.with_file_name(".snapshot.ron.tmp-999999-0");
     let held = std::fs::File::create(&held_path).unwrap();
     held.lock().unwrap();
-    ccg_explorer::io::files::write_atomic(&target, &old).unwrap();
+    ccg_explorer::io::files::write_atomic(target, old).unwrap();
     assert_eq!(
-        temps(&target),
+        temps(target),
         vec![held_path.clone()],
         "only the held one is left"
     );
     drop(held);
-    assert_eq!(ccg_explorer::io::files::clean_stale_temps(&target), 1);
-    assert!(temps(&target).is_empty());
-    assert_eq!(std::fs::read(&target).unwrap(), old);
+    assert_eq!(ccg_explorer::io::files::clean_stale_temps(target), 1);
+    assert!(temps(target).is_empty());
+    assert_eq!(std::fs::read(target).unwrap(), *old);
 }

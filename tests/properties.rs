@@ -13,6 +13,25 @@ fn d(y: i32, m: u32, day: u32) -> Date {
     Date::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// A CCG of a history, alive over `life` (first and last days), with `count` people
+/// counted on its first day, on `basis`, from the source `X`.
+fn ccg(code: String, name: String, life: (Date, Date), count: i64, basis: Provenance) -> RawOrg {
+    RawOrg {
+        code,
+        name,
+        from: life.0,
+        to: Some(life.1),
+        population: Some(RawPopulation {
+            count,
+            as_at: life.0,
+            period: String::new(),
+            basis,
+            source: "X".into(),
+        }),
+        ..Default::default()
+    }
+}
+
 /// A history: `n` CCGs from 2013, each serving its own place, and mergers given as
 /// (year, picks): on 1 April of `year`, the CCGs alive then at the picked positions merge.
 fn history(n: usize, mergers: &[(i32, Vec<usize>)]) -> RawSnapshot {
@@ -32,20 +51,13 @@ fn history(n: usize, mergers: &[(i32, Vec<usize>)]) -> RawSnapshot {
     // place -> serving CCG (index into raw.ccgs), per interval.
     let mut serving: Vec<(usize, usize, Date)> = Vec::new(); // (place, ccg, from)
     for i in 0..n {
-        raw.ccgs.push(RawOrg {
-            code: format!("C{i:02}"),
-            name: format!("CCG {i}"),
-            from: start,
-            to: Some(end),
-            population: Some(RawPopulation {
-                count: 1000 * (i as i64 + 1),
-                as_at: start,
-                period: String::new(),
-                basis: Provenance::Published,
-                source: "X".into(),
-            }),
-            ..Default::default()
-        });
+        raw.ccgs.push(ccg(
+            format!("C{i:02}"),
+            format!("CCG {i}"),
+            (start, end),
+            1000 * (i as i64 + 1),
+            Provenance::Published,
+        ));
         raw.places.push(RawOrg {
             code: format!("P{i:02}"),
             name: format!("Place {i}"),
@@ -83,20 +95,13 @@ fn history(n: usize, mergers: &[(i32, Vec<usize>)]) -> RawSnapshot {
         for c in &chosen {
             raw.ccgs[*c].to = Some(day.pred_opt().unwrap());
         }
-        raw.ccgs.push(RawOrg {
-            code: format!("M{k:02}"),
-            name: format!("Merged {k}"),
-            from: day,
-            to: Some(end),
-            population: Some(RawPopulation {
-                count: pop,
-                as_at: day,
-                period: String::new(),
-                basis: Provenance::Derived,
-                source: "X".into(),
-            }),
-            ..Default::default()
-        });
+        raw.ccgs.push(ccg(
+            format!("M{k:02}"),
+            format!("Merged {k}"),
+            (day, end),
+            pop,
+            Provenance::Derived,
+        ));
         raw.events.push(RawEvent {
             id: format!("M{k}"),
             date: day,

@@ -2,40 +2,18 @@
 //! record: what the command line and the model say, checked against the snapshot's own
 //! rows by code written here, not by the model's.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use ccg_explorer::model::format::{ArrangementKind, RawSnapshot};
 use ccg_explorer::model::load::parse_str;
-use ccg_explorer::model::{Date, FinancialYear, OrgKind, Provenance, Timeline, load_str};
-
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn england() -> Timeline {
-    Timeline::new(load_str(ccg_explorer::ENGLAND_RON).unwrap().snapshot)
-}
+use ccg_explorer::model::{Date, FinancialYear, OrgKind, Provenance};
+use common::cli::{assert_counts_at, changes_of, cli, cli_json};
+use common::{d, england};
 
 fn raw() -> RawSnapshot {
     parse_str(ccg_explorer::ENGLAND_RON).unwrap()
-}
-
-fn cli(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn cli_json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&cli(args)).unwrap()
 }
 
 /// The CCGs sharing leadership and the leadership teams on `day`, worked out from the
@@ -308,11 +286,7 @@ fn lineage_names_shared_management_before_the_merger() {
 #[test]
 fn compare_lists_shared_management_that_began_and_ended() {
     let v = cli_json(&["compare", "2016-04-01", "2018-04-01", "--format", "json"]);
-    let changes = v["changes"].as_array().unwrap();
-    let began: Vec<&serde_json::Value> = changes
-        .iter()
-        .filter(|c| c["kind"] == "shared-management-began")
-        .collect();
+    let began = changes_of(&v, "shared-management-began");
     assert!(!began.is_empty());
     for c in &began {
         let a = &c["arrangement"];
@@ -327,12 +301,7 @@ fn compare_lists_shared_management_that_began_and_ended() {
     }));
     // Ended: counted the day after the last day.
     let v = cli_json(&["compare", "2019-03-01", "2019-04-01", "--format", "json"]);
-    let ended: Vec<&serde_json::Value> = v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == "shared-management-ended")
-        .collect();
+    let ended = changes_of(&v, "shared-management-ended");
     assert!(
         ended
             .iter()
@@ -343,10 +312,10 @@ fn compare_lists_shared_management_that_began_and_ended() {
 
 #[test]
 fn from_july_2022_the_systems_go_on_and_the_moved_lsoas_are_served_by_their_new_sub_icb_location() {
-    let v = cli_json(&["at", "2022-07-01", "--format", "json"]);
-    assert_eq!(v["counts"]["system"], 42);
-    assert_eq!(v["counts"]["icb"], 42);
-    assert_eq!(v["counts"]["sub_icb_location"], 106);
+    assert_counts_at(
+        "2022-07-01",
+        &[("system", 42), ("icb", 42), ("sub_icb_location", 106)],
+    );
     let csv = cli(&["at", "2022-07-01", "--format", "csv"]);
     let rows: Vec<&str> = csv.lines().collect();
     let serves = |code: &str, place: &str| {
@@ -411,10 +380,7 @@ fn from_july_2022_the_systems_go_on_and_the_moved_lsoas_are_served_by_their_new_
 #[test]
 fn compare_across_july_2022_lists_bassetlaw_moving_and_the_boundary_changes() {
     let v = cli_json(&["compare", "2022-06-30", "2022-07-01", "--format", "json"]);
-    let changes = v["changes"].as_array().unwrap();
-    let of = |kind: &str| -> Vec<&serde_json::Value> {
-        changes.iter().filter(|c| c["kind"] == kind).collect()
-    };
+    let of = |kind: &str| changes_of(&v, kind);
     let moved = of("moved-system");
     assert_eq!(moved.len(), 1, "{moved:?}");
     assert_eq!(moved[0]["to"], "02Q");

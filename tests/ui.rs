@@ -25,7 +25,7 @@ fn next_event_moves_to_april_2020_and_the_ccg_count_drops() {
     assert_eq!(h.state().date(), d("2020-04-01"));
     h.get_by_label("1 Apr 2020");
     h.get_by_label("135 CCGs");
-    assert!(h.query_by_label("191 CCGs").is_none());
+    assert_not_shown(&h, "191 CCGs");
 }
 
 #[test]
@@ -50,21 +50,12 @@ fn arrow_keys_step_between_events() {
 #[test]
 fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
     let mut h = harness();
-    search(&mut h, "devon");
-    click(&mut h, "NHS Devon CCG (15N)");
+    choose(&mut h, "devon", "NHS Devon CCG (15N)");
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "15N");
     // The details panel lists both predecessors (as links, also in the lineage line).
-    assert!(
-        !h.query_all_by_label("NHS Northern, Eastern and Western Devon CCG (99P)")
-            .collect::<Vec<_>>()
-            .is_empty()
-    );
-    assert!(
-        !h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)")
-            .collect::<Vec<_>>()
-            .is_empty()
-    );
+    assert_shown(&h, "NHS Northern, Eastern and Western Devon CCG (99P)");
+    assert_shown(&h, "NHS South Devon and Torbay CCG (99Q)");
     h.get_by_label("Predecessors");
 }
 
@@ -72,16 +63,15 @@ fn searching_devon_and_choosing_the_ccg_shows_its_predecessors() {
 fn choosing_a_search_result_outside_the_date_moves_into_its_life() {
     let mut h = harness();
     go_to(&mut h, "2021-06-01");
-    search(&mut h, "south devon torb");
-    click(&mut h, "NHS South Devon and Torbay CCG (99Q)");
+    choose(
+        &mut h,
+        "south devon torb",
+        "NHS South Devon and Torbay CCG (99Q)",
+    );
     // 99Q ended on 31 March 2019, so the date moves to its last day.
     assert_eq!(h.state().date(), d("2019-03-31"));
     h.get_by_label("Successors");
-    assert!(
-        !h.query_all_by_label("NHS Devon CCG (15N)")
-            .collect::<Vec<_>>()
-            .is_empty()
-    );
+    assert_shown(&h, "NHS Devon CCG (15N)");
 }
 
 #[test]
@@ -168,8 +158,7 @@ fn play_advances_the_date_and_pause_stops_it() {
 fn ui_state_survives_a_save_and_restore() {
     let mut h = harness();
     go_to(&mut h, "2018-04-01");
-    search(&mut h, "Bracknell");
-    click(&mut h, "NHS Bracknell and Ascot CCG (10G)");
+    choose(&mut h, "Bracknell", "NHS Bracknell and Ascot CCG (10G)");
     let saved = h.state().ui_state();
     assert!(saved.date.is_some());
     // eframe stores state as RON; go through the same round trip.
@@ -214,10 +203,7 @@ fn a_bad_date_in_go_to_date_gets_a_clear_message() {
 #[test]
 fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
     let mut h = harness();
-    assert!(
-        h.query_by_label("NHS Bath and North East Somerset CCG (11E)")
-            .is_none()
-    );
+    assert_not_shown(&h, "NHS Bath and North East Somerset CCG (11E)");
     click(&mut h, "by CCG");
     click(&mut h, "Expand all");
     // The first system (by name) now shows its CCGs, each with its places.
@@ -225,7 +211,7 @@ fn grouping_by_ccg_and_expanding_all_show_ccg_rows() {
     h.get_by_label("NHS Swindon CCG (12D)");
     h.get_by_label_contains("serves ≈1.0% of it");
     click(&mut h, "Collapse all");
-    assert!(h.query_by_label("NHS Swindon CCG (12D)").is_none());
+    assert_not_shown(&h, "NHS Swindon CCG (12D)");
 }
 
 #[test]
@@ -264,7 +250,7 @@ fn selecting_a_system_retitles_the_cost_chart_and_changes_its_series() {
     let england = h.state_mut().charts().costs.rows.clone();
     click(&mut h, "Devon (E54000037)");
     h.get_by_label("Running costs: Devon (E54000037)");
-    assert!(h.query_by_label("Running costs: England").is_none());
+    assert_not_shown(&h, "Running costs: England");
     let devon = h.state_mut().charts().costs.rows.clone();
     assert_eq!(devon.len(), england.len());
     assert!(devon[0].allowance_gbp < england[0].allowance_gbp / 10.0);
@@ -373,7 +359,7 @@ fn a_load_shows_its_progress_and_can_be_cancelled_keeping_what_was_open() {
     h.step();
     h.run();
     assert!(!h.state().busy());
-    assert!(h.query_by_label("Cancel loading").is_none());
+    assert_not_shown(&h, "Cancel loading");
     // Let the worker go on: it sees the cancel and stops (closing the pipe, so the
     // write may fail), or reads and its result is dropped.
     let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
@@ -405,7 +391,7 @@ fn a_file_changed_on_disk_offers_a_reload() {
     wait_for_label(&mut h, "mine.ron changed on disk.");
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
     click(&mut h, "Keep this version");
-    assert!(h.query_by_label("mine.ron changed on disk.").is_none());
+    assert_not_shown(&h, "mine.ron changed on disk.");
     // Another file opened and then edited: its own edit (never a late echo of the
     // first file's) is offered, and this time reloaded.
     let other = dir.path().join("other.ron");
@@ -420,5 +406,5 @@ fn a_file_changed_on_disk_offers_a_reload() {
     wait_for(&mut h, |app| {
         !app.busy() && app.timeline().snapshot().title == "Tiny example, again"
     });
-    assert!(h.query_by_label("other.ron changed on disk.").is_none());
+    assert_not_shown(&h, "other.ron changed on disk.");
 }

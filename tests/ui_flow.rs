@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use ccg_explorer::app::{App, AppOptions, CentralTab, command as cmd};
@@ -11,14 +10,19 @@ use common::*;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-fn harness(dir: &Path) -> Harness<'static, App> {
-    harness_sized(
-        [1500.0, 950.0],
-        AppOptions {
-            autosave_dir: Some(dir.to_path_buf()),
-            ..Default::default()
-        },
-    )
+/// The window, 1500x950, started with `options` and autosaving into a folder of its own.
+fn window_with(options: AppOptions) -> (tempfile::TempDir, Harness<'static, App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = AppOptions {
+        autosave_dir: Some(dir.path().to_path_buf()),
+        ..options
+    };
+    (dir, harness_sized([1500.0, 950.0], options))
+}
+
+/// [`window_with`] the default options.
+fn window() -> (tempfile::TempDir, Harness<'static, App>) {
+    window_with(AppOptions::default())
 }
 
 /// Opens "Compare dates" and types dates A and B.
@@ -41,8 +45,7 @@ fn open_flow(h: &mut Harness<'static, App>) {
 
 #[test]
 fn clicking_a_flow_node_selects_it_and_the_details_show_its_lineage() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     open_flow(&mut h);
     // Columns: 1 April 2013 to 2022, then the ICBs of 1 July 2022.
     h.get_by_label("NHS Darlington CCG (00C), Apr 2013");
@@ -59,45 +62,36 @@ fn clicking_a_flow_node_selects_it_and_the_details_show_its_lineage() {
         "NHS Northern, Eastern and Western Devon CCG (99P)",
         "NHS South Devon and Torbay CCG (99Q)",
     ] {
-        assert!(h.query_all_by_label(name).next().is_some(), "{name}");
+        assert_shown(&h, name);
     }
 }
 
 #[test]
 fn hovering_a_flow_node_names_it_and_clicking_a_predecessor_selects_that() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     open_flow(&mut h);
     h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2016")
         .hover();
     h.run();
     // The tooltip names the organisation and its population's basis.
     h.get_by_label("Click to select");
-    assert!(
-        h.query_all_by_label("NHS South Devon and Torbay CCG (99Q)")
-            .next()
-            .is_some()
-    );
+    assert_shown(&h, "NHS South Devon and Torbay CCG (99Q)");
     click(&mut h, "NHS South Devon and Torbay CCG (99Q), Apr 2016");
     assert_eq!(selected_code(&h).as_deref(), Some("99Q"));
     h.get_by_label("Successors");
-    assert!(h.query_all_by_label("NHS Devon CCG (15N)").next().is_some());
+    assert_shown(&h, "NHS Devon CCG (15N)");
 }
 
 #[test]
 fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     open_flow(&mut h);
     click(&mut h, "region");
     click(&mut h, "South East");
     h.get_by_label("NHS Kent and Medway CCG (91Q), Apr 2020");
     h.get_by_label("NHS Ashford CCG (09C), Apr 2013");
-    assert!(h.query_by_label("NHS Devon CCG (15N), Apr 2019").is_none());
-    assert!(
-        h.query_by_label("NHS Darlington CCG (00C), Apr 2013")
-            .is_none()
-    );
+    assert_not_shown(&h, "NHS Devon CCG (15N), Apr 2019");
+    assert_not_shown(&h, "NHS Darlington CCG (00C), Apr 2013");
     // And back to all of England.
     click(&mut h, "region");
     click(&mut h, "All regions");
@@ -106,41 +100,30 @@ fn filtering_the_flow_to_a_region_keeps_only_its_organisations() {
 
 #[test]
 fn the_flow_follows_the_scenario() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness_sized(
-        [1500.0, 950.0],
-        AppOptions {
-            autosave_dir: Some(dir.path().to_path_buf()),
-            scenario: Some(kent()),
-            ..Default::default()
-        },
-    );
+    let (_dir, mut h) = window_with(AppOptions {
+        scenario: Some(kent()),
+        ..Default::default()
+    });
     wait_for(&mut h, |app| app.showing_scenario());
     open_flow(&mut h);
     h.get_by_label("NHS Kent and Medway CCG (2018 scenario) (KM18), Apr 2018");
-    assert!(
-        h.query_by_label("NHS Ashford CCG (09C), Apr 2018")
-            .is_none()
-    );
+    assert_not_shown(&h, "NHS Ashford CCG (09C), Apr 2018");
     // The actual record still has Ashford in April 2018.
-    h.state_mut().push(cmd::Scenario::ToggleView);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::ToggleView);
     assert!(!h.state().showing_scenario());
     h.get_by_label("NHS Ashford CCG (09C), Apr 2018");
 }
 
 #[test]
 fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     compare(&mut h, "2019-04-01", "2020-04-01");
     h.get_by_label("18 mergers: 18 new CCGs formed from 74");
     h.get_by_label("Merged (18)");
     h.get_by_label("Moved system (1)");
     // Counts side by side.
     for n in ["191", "135", "-56"] {
-        assert!(h.query_all_by_label(n).next().is_some(), "{n}");
+        assert_shown(&h, n);
     }
     // A link in the list selects.
     h.get_all_by_label("NHS Kent and Medway CCG (91Q)")
@@ -150,9 +133,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
     h.run();
     assert_eq!(selected_code(&h).as_deref(), Some("91Q"));
     // The tree marks what changed: hover a system that had a merger.
-    h.state_mut().push(cmd::Selection::Clear);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Selection::Clear);
     h.get_by_label("Kent and Medway (E54000032)").hover();
     h.run();
     h.get_by_label_contains("Changed between the two dates compared");
@@ -168,8 +149,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
 
 #[test]
 fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     compare(&mut h, "2022-06-30", "2022-07-01");
     h.get_by_label("Became sub-ICB locations (106)");
     h.get_by_label("No mergers between these dates");
@@ -188,18 +168,9 @@ fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
 #[test]
 fn the_flow_exports_as_a_cropped_png() {
     use ccg_explorer::app::export::ExportKind;
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
-    let flow = dir.path().join("flow.png");
-    let window = dir.path().join("window.png");
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Flow, flow.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    wait_for(&mut h, |_| flow.exists() && window.exists());
+    let (dir, mut h) = window();
+    let (part, full) = export_beside_window(&mut h, dir.path(), ExportKind::Flow, "flow.png");
     assert_eq!(h.state().central_tab(), CentralTab::Flow);
-    let full = image::open(&window).expect("window PNG").to_rgba8();
-    let part = image::open(&flow).expect("flow PNG").to_rgba8();
     assert!(
         part.width() < full.width() && part.height() < full.height(),
         "the flow is cropped: {}x{} of {}x{}",
@@ -255,14 +226,17 @@ fn a_large_snapshot_lays_out_its_flow_on_a_worker_while_the_window_draws() {
 fn the_flow_filter_takes_a_system_ccg_or_icb_code_and_says_when_it_knows_none() {
     let dir = tempfile::tempdir().unwrap();
     // Devon's STP (by its ONS code), one of its first CCGs, and its ICB: all show Devon.
-    for code in ["E54000037", "99Q", "QJK"] {
-        let h = harness_with(AppOptions {
+    let flow_of = |code: &str| {
+        harness_with(AppOptions {
             fresh: true,
             autosave_dir: Some(dir.path().to_path_buf()),
             view: Some(CentralTab::Flow),
             flow_filter: Some(code.into()),
             ..Default::default()
-        });
+        })
+    };
+    for code in ["E54000037", "99Q", "QJK"] {
+        let h = flow_of(code);
         h.get_by_label("NHS Devon CCG (15N), Apr 2019");
         h.get_by_label("NHS South Devon and Torbay CCG (99Q), Apr 2013");
         assert!(
@@ -272,13 +246,7 @@ fn the_flow_filter_takes_a_system_ccg_or_icb_code_and_says_when_it_knows_none() 
         );
         assert!(h.state().report().is_none(), "{code}");
     }
-    let h = harness_with(AppOptions {
-        fresh: true,
-        autosave_dir: Some(dir.path().to_path_buf()),
-        view: Some(CentralTab::Flow),
-        flow_filter: Some("XXX".into()),
-        ..Default::default()
-    });
+    let h = flow_of("XXX");
     let title = h
         .state()
         .report()

@@ -5,14 +5,15 @@ mod common;
 
 use ccg_explorer::app::{AppOptions, CentralTab};
 use ccg_explorer::model::OrgKind;
-use common::{click, d, england, go_to, harness_with, kent, wait_for};
+use common::{
+    assert_not_shown, click, d, england, export_beside_window, go_to, harness_with, kent, wait_for,
+};
 use egui_kittest::kittest::Queryable;
 
 fn map_on(date: &str) -> AppOptions {
     AppOptions {
-        date: Some(d(date)),
         view: Some(CentralTab::Map),
-        ..Default::default()
+        ..common::on_date(date)
     }
 }
 
@@ -53,10 +54,7 @@ fn clicking_torbay_in_2018_selects_the_place_and_its_details_name_its_ccg() {
     wait_for(&mut h, |a| a.map_drawn() == 195);
     // Paignton, in Torbay.
     let at = h.state().map_screen_point(-3.58, 50.44).unwrap();
-    assert!(
-        h.query_by_label("NHS South Devon and Torbay CCG (99Q)")
-            .is_none()
-    );
+    assert_not_shown(&h, "NHS South Devon and Torbay CCG (99Q)");
     h.hover_at(at);
     h.run();
     h.drag_at(at);
@@ -106,26 +104,16 @@ fn the_hex_map_has_a_hex_for_every_place() {
 
 #[test]
 fn the_map_exports_as_a_cropped_png_of_the_map_tab() {
-    use ccg_explorer::app::command as cmd;
     use ccg_explorer::app::export::ExportKind;
     let dir = tempfile::tempdir().unwrap();
     // Started on another tab: the export shows the map, once its geography is read.
     let mut h = harness_with(AppOptions {
-        date: Some(d("2019-04-01")),
         autosave_dir: Some(dir.path().to_path_buf()),
-        ..Default::default()
+        ..common::on_date("2019-04-01")
     });
-    let map = dir.path().join("map.png");
-    let window = dir.path().join("window.png");
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Map, map.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    wait_for(&mut h, |_| map.exists() && window.exists());
+    let (part, full) = export_beside_window(&mut h, dir.path(), ExportKind::Map, "map.png");
     assert_eq!(h.state().central_tab(), CentralTab::Map);
     assert_eq!(h.state().map_drawn(), 191);
-    let full = image::open(&window).unwrap().to_rgba8();
-    let part = image::open(&map).unwrap().to_rgba8();
     assert!(part.width() < full.width() && part.height() < full.height());
     assert!(part.width() > 400 && part.height() > 400);
     // The picture is of the map: many colours (areas), not a waiting message.

@@ -34,9 +34,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
     // The April 2020 wave: 17 mergers of 66 CCGs, and the scenario's CCG carrying on
     // as 91Q, not a merger of one.
     h.state_mut().push(cmd::Time::SetDate(d("2020-03-31")));
-    h.state_mut().push(cmd::Time::NextEvent);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::NextEvent);
     assert_eq!(h.state().date(), d("2020-04-01"));
     let caption = h.state().caption().to_string();
     assert!(
@@ -70,9 +68,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
     assert_eq!(scenario_wave.label, "Apr 2018: 26 CCGs ➡ 7 (scenario)");
     // Every bookmark selects an organisation that exists on its date.
     for i in 0..4 {
-        h.state_mut().push(cmd::Scenario::GoToBookmark(i));
-        h.step();
-        h.run();
+        push_run(&mut h, cmd::Scenario::GoToBookmark(i));
         if let Some(id) = h.state().selection() {
             let o = h.state().timeline().snapshot().org(id);
             assert!(
@@ -83,9 +79,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
             );
         }
     }
-    h.state_mut().push(cmd::Scenario::GoToBookmark(2));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::GoToBookmark(2));
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "91Q");
 }
@@ -94,9 +88,7 @@ fn the_kent_demo_reads_66_to_17_in_april_2020_and_its_bookmarks_select_what_exis
 fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = presenting_kent([1024.0, 768.0], dir.path());
-    h.state_mut().push(cmd::Scenario::GoToBookmark(2));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::GoToBookmark(2));
     let caption = h.state().caption().to_string();
     assert!(caption.len() > 100, "{caption}");
     let node = h.get_by_label(&caption);
@@ -107,10 +99,10 @@ fn presenter_captions_wrap_at_1024_and_the_counts_stay_in_one_row() {
     assert!(!caption.ends_with('…'));
     // The counts that tell the story, on the timeline.
     h.get_by_label("135 CCGs");
-    assert!(h.query_by_label("1,254 neighbourhoods").is_none());
+    assert_not_shown(&h, "1,254 neighbourhoods");
     // The large chart alone takes a short view, with its legend under it.
     h.get_by_label_contains("Running costs: NHS Kent and Medway CCG (91Q), with the 8 CCGs");
-    assert!(h.query_by_label("Commissioning bodies over time").is_none());
+    assert_not_shown(&h, "Commissioning bodies over time");
     h.get_by_label("Target: baseline less 20% by 2020/21");
     // Every entry of the legend is on screen, above the timeline, none cut: on this
     // short chart the legend stands beside the plot.
@@ -137,9 +129,7 @@ fn the_flow_in_presenter_mode_draws_the_kent_ccgs_one_by_one_before_2018() {
     let dir = tempfile::tempdir().unwrap();
     for size in [[1920.0, 1080.0], [1024.0, 768.0]] {
         let mut h = presenting_kent(size, dir.path());
-        h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
-        h.step();
-        h.run();
+        push_run(&mut h, cmd::Time::SetDate(d("2017-06-01")));
         click(&mut h, "Merger flow");
         assert_eq!(h.state().central_tab(), CentralTab::Flow);
         for ccg in [
@@ -191,9 +181,7 @@ fn merging_ashford_and_canterbury_does_not_lower_kents_savings() {
             .unwrap()
     };
     let scenario = kent_share(&mut h);
-    h.state_mut().push(cmd::Scenario::ToggleView);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::ToggleView);
     assert!(!h.state().showing_scenario());
     let actual = kent_share(&mut h);
     assert!(
@@ -211,9 +199,8 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
     let mut h = harness_sized(
         [1500.0, 1000.0],
         AppOptions {
-            date: Some(d("2020-04-01")),
             view: Some(CentralTab::Changes),
-            ..Default::default()
+            ..on_date("2020-04-01")
         },
     );
     h.get_by_label("• 18 mergers: 74 CCGs became 18");
@@ -230,7 +217,7 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
         .collect();
     assert_eq!(new.len(), 18);
     for label in &new {
-        assert!(h.query_all_by_label(label).count() >= 1, "{label}");
+        assert_shown(&h, label);
     }
     h.get_all_by_label("NHS Kent and Medway CCG (91Q)")
         .next()
@@ -240,9 +227,7 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
     let s = h.state().timeline().snapshot();
     assert_eq!(s.org(h.state().selection().unwrap()).code, "91Q");
     // On the day, the tree marks every system the mergers touched.
-    h.state_mut().push(cmd::Selection::Clear);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Selection::Clear);
     h.get_by_label("Kent and Medway (E54000032)").hover();
     h.run();
     h.get_by_label_contains("Created or changed on this date");
@@ -254,17 +239,14 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
     let mut h = harness_sized(
         [1366.0, 768.0],
         AppOptions {
-            date: Some(d("2019-06-01")),
             autosave_dir: Some(dir.path().to_path_buf()),
-            ..Default::default()
+            ..on_date("2019-06-01")
         },
     );
     for code in ["09C", "09E"] {
         h.state_mut().push(cmd::Selection::TogglePick(code.into()));
     }
-    h.state_mut().push(cmd::Scenario::OpenMergeDialog);
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Scenario::OpenMergeDialog);
     use egui::accesskit::Role;
     let name = h
         .get_by_role_and_label(Role::TextInput, "New CCG name")
@@ -282,7 +264,7 @@ fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
 
 #[test]
 fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
-    let mut h = harness_sized([1500.0, 1000.0], AppOptions::default());
+    let mut h = harness_with(AppOptions::default());
     click(&mut h, "File");
     click(&mut h, "Open a path…");
     h.get_by_label("Open a snapshot by its path");
@@ -293,65 +275,43 @@ fn a_path_typed_when_no_file_dialog_opens_opens_the_file() {
     click(&mut h, "Open");
     wait_for(&mut h, |app| app.file().is_some() && !app.busy());
     assert_eq!(h.state().timeline().snapshot().title, "Tiny example");
-    assert!(h.query_by_label("Open a snapshot by its path").is_none());
+    assert_not_shown(&h, "Open a snapshot by its path");
     // When the dialog never showed, the window says so.
-    h.state_mut().push(cmd::File::AskPath(
-        ccg_explorer::app::PromptFor::Scenario,
-        "The file dialog did not open: this desktop may have no file-chooser portal \
+    push_run(
+        &mut h,
+        cmd::File::AskPath(
+            ccg_explorer::app::PromptFor::Scenario,
+            "The file dialog did not open: this desktop may have no file-chooser portal \
          (xdg-desktop-portal). Type the path instead."
-            .into(),
-    ));
-    h.step();
-    h.run();
+                .into(),
+        ),
+    );
     h.get_by_label_contains("The file dialog did not open");
     click(&mut h, "Cancel");
-    assert!(h.query_by_label("Open a scenario by its path").is_none());
+    assert_not_shown(&h, "Open a scenario by its path");
 }
 
 #[test]
 fn an_empty_savings_chart_says_why() {
-    let mut h = harness_sized(
-        [1500.0, 1000.0],
-        AppOptions {
-            date: Some(d("2018-03-31")),
-            ..Default::default()
-        },
-    );
+    let mut h = harness_with(on_date("2018-03-31"));
     h.get_by_label_contains("2017/18 is the baseline year itself");
-    h.state_mut().push(cmd::Time::SetDate(d("2015-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2015-06-01")));
     h.get_by_label_contains(
         "Savings are measured from the 2017/18 baseline, so there are none before it",
     );
     // A place lights its system's bar.
-    let torbay = h
-        .state()
-        .timeline()
-        .snapshot()
-        .find(OrgKind::Place, "E06000027")
-        .unwrap();
-    let devon = h
-        .state()
-        .timeline()
-        .snapshot()
-        .find(OrgKind::System, "E54000037")
-        .unwrap();
+    let tl = h.state().timeline();
+    let torbay = tl.snapshot().find(OrgKind::Place, "E06000027").unwrap();
+    let devon = tl.snapshot().find(OrgKind::System, "E54000037").unwrap();
     assert_eq!(
-        ccg_explorer::view::system_of(h.state().timeline(), torbay, d("2019-06-01")),
+        ccg_explorer::view::system_of(tl, torbay, d("2019-06-01")),
         Some(devon)
     );
 }
 
 #[test]
 fn a_date_outside_the_record_says_so() {
-    let h = harness_sized(
-        [1500.0, 1000.0],
-        AppOptions {
-            date: Some(d("2030-12-31")),
-            ..Default::default()
-        },
-    );
+    let h = harness_with(on_date("2030-12-31"));
     assert_eq!(h.state().date(), d("2026-11-25"));
     h.get_by_label(
         "31 Dec 2030 is after the record's as-at date (25 Nov 2026, when its sources were last checked): showing 25 Nov 2026",

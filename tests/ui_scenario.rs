@@ -5,6 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use ccg_explorer::app::{App, AppOptions, command as cmd};
+use ccg_explorer::model::scenario::Scenario;
 use common::*;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -14,6 +15,13 @@ const KENT: [&str; 8] = ["09C", "09E", "09J", "09W", "10A", "10D", "10E", "99J"]
 
 fn harness(autosave: &Path) -> Harness<'static, App> {
     harness_autosave(autosave)
+}
+
+/// A fresh window autosaving into a folder of its own.
+fn window() -> (tempfile::TempDir, Harness<'static, App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness(dir.path());
+    (dir, h)
 }
 
 fn search_and_pick(h: &mut Harness<'static, App>, code: &str, label: &str) {
@@ -65,10 +73,19 @@ fn build_kent(h: &mut Harness<'static, App>) {
     click(h, "Merge");
 }
 
+/// Builds the Kent scenario in a window autosaving into `dir`, lets the autosave land,
+/// then "crashes": the window is dropped without saving. Returns what was built.
+fn crash_after_building_kent(dir: &Path) -> Scenario {
+    let mut h = harness(dir);
+    build_kent(&mut h);
+    assert!(h.state().unsaved());
+    wait_for(&mut h, |_| dir.join("scenario-autosave.ron").exists());
+    h.state().scenario().unwrap().clone()
+}
+
 #[test]
 fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     build_kent(&mut h);
     assert!(h.state().showing_scenario());
     let sc = h.state().scenario().unwrap().clone();
@@ -106,9 +123,7 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
     h.get_by_label("NHS Kent and Medway CCG (SC01) (scenario)");
 
     // The scenario can be renamed in its panel.
-    click(&mut h, "Name:");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Name:").type_text("Kent 2018");
+    retype(&mut h, "Name:", "Kent 2018");
     h.key_press(Key::Enter);
     h.run();
     assert_eq!(h.state().scenario().unwrap().name, "Kent 2018");
@@ -121,15 +136,14 @@ fn a_kent_merger_built_in_the_window_lowers_the_count_and_undo_restores_it() {
 
 #[test]
 fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (dir, mut h) = window();
     build_kent(&mut h);
     let built = h.state().scenario().unwrap().clone();
     // The native save dialog cannot be driven here; save to a chosen path directly.
     let path = dir.path().join("kent.ron");
-    h.state_mut().push(cmd::Scenario::SaveTo(path.clone()));
-    h.step();
-    wait_for(&mut h, |app| !app.unsaved());
+    push_wait(&mut h, cmd::Scenario::SaveTo(path.clone()), |app| {
+        !app.unsaved()
+    });
     assert!(h.query_by_label_contains("(unsaved)").is_none());
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
@@ -164,8 +178,7 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
     );
 
     // A fresh window: drop the file on it, and the same scenario opens.
-    let dir2 = tempfile::tempdir().unwrap();
-    let mut h2 = harness(dir2.path());
+    let (_dir2, mut h2) = window();
     drop_and_wait(&mut h2, path.clone(), |app| app.scenario().is_some());
     assert_eq!(h2.state().scenario().unwrap(), &built);
     assert!(!h2.state().unsaved());
@@ -174,15 +187,7 @@ fn a_saved_scenario_reopens_identical_and_the_cost_chart_shows_both_lines() {
 #[test]
 fn unsaved_edits_are_offered_back_after_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let mut h = harness(dir.path());
-        build_kent(&mut h);
-        assert!(h.state().unsaved());
-        // Let the autosave land, then "crash": the harness is dropped without saving.
-        wait_for(&mut h, |_| {
-            dir.path().join("scenario-autosave.ron").exists()
-        });
-    }
+    crash_after_building_kent(dir.path());
     let mut h = harness(dir.path());
     h.get_by_label("Recover unsaved scenario");
     click(&mut h, "Recover");
@@ -193,24 +198,17 @@ fn unsaved_edits_are_offered_back_after_a_crash() {
 
     // Discarding removes the autosave: the next start offers nothing.
     let dir = tempfile::tempdir().unwrap();
-    {
-        let mut h = harness(dir.path());
-        build_kent(&mut h);
-        wait_for(&mut h, |_| {
-            dir.path().join("scenario-autosave.ron").exists()
-        });
-    }
+    crash_after_building_kent(dir.path());
     let mut h = harness(dir.path());
     click(&mut h, "Discard");
     assert!(h.state().scenario().is_none());
     let h = harness(dir.path());
-    assert!(h.query_by_label("Recover unsaved scenario").is_none());
+    assert_not_shown(&h, "Recover unsaved scenario");
 }
 
 #[test]
 fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     drop_and_wait(&mut h, kent(), |app| app.scenario().is_some());
     h.key_press(Key::F5);
     h.run();
@@ -252,8 +250,7 @@ fn presenter_mode_steps_through_bookmarks_with_clicker_keys() {
 
 #[test]
 fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (dir, mut h) = window();
     drop_and_wait(&mut h, kent(), |app| app.scenario().is_some());
     let before = h.state().scenario().unwrap().clone();
 
@@ -264,9 +261,9 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
         "(\n  format: 1,\n  name: \"x\"\n  snapshot: (title: \"t\", fingerprint: \"f\"),\n)\n",
     )
     .unwrap();
-    h.state_mut().push(cmd::Scenario::Open(bad));
-    h.step();
-    wait_for(&mut h, |app| app.report().is_some());
+    push_wait(&mut h, cmd::Scenario::Open(bad), |app| {
+        app.report().is_some()
+    });
     h.get_by_label_contains("Could not open the scenario");
     h.get_by_label_contains("line 4, column 3");
     assert_eq!(h.state().scenario().unwrap(), &before);
@@ -276,9 +273,9 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
     let wrong = dir.path().join("wrong.ron");
     let text = before.to_ron().unwrap().replace("\"09C\"", "\"ZZZ\"");
     std::fs::write(&wrong, text).unwrap();
-    h.state_mut().push(cmd::Scenario::Open(wrong));
-    h.step();
-    wait_for(&mut h, |app| app.report().is_some());
+    push_wait(&mut h, cmd::Scenario::Open(wrong), |app| {
+        app.report().is_some()
+    });
     h.get_by_label_contains("does not apply to this snapshot");
     h.get_by_label_contains("there is no CCG ZZZ");
     assert_eq!(h.state().scenario().unwrap(), &before);
@@ -286,8 +283,7 @@ fn a_bad_scenario_file_gets_clear_messages_and_changes_nothing() {
 
 #[test]
 fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     search_and_pick(&mut h, "15N", "NHS Devon CCG (15N)");
     // The details panel is long (lineage, shared management): scroll to the button.
     h.get_by_label("Move the merger into NHS Devon CCG (15N)…")
@@ -295,9 +291,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     h.run();
     click(&mut h, "Move the merger into NHS Devon CCG (15N)…");
     h.get_by_label("Move a merger");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2018-04-01");
+    retype(&mut h, "Merger date", "2018-04-01");
     click(&mut h, "Move");
     assert!(h.state().showing_scenario());
     assert_eq!(h.state().timeline().counts_at(d("2018-04-01")).ccg, 194);
@@ -305,9 +299,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
     // Edit the change: a year later than it really was.
     click(&mut h, "Edit change 1");
     h.get_by_label("Edit the change");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2020-04-01");
+    retype(&mut h, "Merger date", "2020-04-01");
     click(&mut h, "Apply");
     let sc = h.state().scenario().unwrap();
     assert_eq!(sc.changes.len(), 1, "edited in place");
@@ -315,9 +307,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
 
     // A bad edit is refused with the reason, and nothing changes.
     click(&mut h, "Edit change 1");
-    click(&mut h, "Merger date");
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Merger date").type_text("2013-01-01");
+    retype(&mut h, "Merger date", "2013-01-01");
     click(&mut h, "Apply");
     h.get_by_label_contains("only exists from 2013-04-01");
     click(&mut h, "Cancel");
@@ -326,8 +316,7 @@ fn moving_devons_merger_in_the_window_then_editing_and_cancelling() {
 
 #[test]
 fn picked_ccgs_can_share_an_accountable_officer() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     search_and_pick(&mut h, "01F", "NHS Halton CCG (01F)");
     click(&mut h, "Add to merger");
     search_and_pick(&mut h, "02E", "NHS Warrington CCG (02E)");
@@ -344,18 +333,13 @@ fn picked_ccgs_can_share_an_accountable_officer() {
 #[test]
 fn exports_write_stamped_pictures_and_csv() {
     use ccg_explorer::app::export::ExportKind;
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (dir, mut h) = window();
     let tree = dir.path().join("tree.csv");
     let costs = dir.path().join("costs.csv");
-    let chart = dir.path().join("chart.png");
-    let window = dir.path().join("window.png");
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::TreeCsv, tree.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::CostsCsv, costs.clone()));
-    h.step();
-    wait_for(&mut h, |_| tree.exists() && costs.exists());
+    export(
+        &mut h,
+        &[(ExportKind::TreeCsv, &tree), (ExportKind::CostsCsv, &costs)],
+    );
     let text = std::fs::read_to_string(&tree).unwrap();
     assert!(text.starts_with("date,system_code,system_name,place_code"));
     assert!(
@@ -369,13 +353,7 @@ fn exports_write_stamped_pictures_and_csv() {
             .starts_with("1 Apr 2019 · England · actual record")
     );
 
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Chart(0), chart.clone()));
-    h.state_mut()
-        .push(cmd::Export::To(ExportKind::Window, window.clone()));
-    wait_for(&mut h, |_| chart.exists() && window.exists());
-    let full = image::open(&window).expect("window PNG").to_rgba8();
-    let part = image::open(&chart).expect("chart PNG").to_rgba8();
+    let (part, full) = export_beside_window(&mut h, dir.path(), ExportKind::Chart(0), "chart.png");
     assert!(
         full.width() >= 1400 && full.height() >= 900,
         "{}x{}",
@@ -416,12 +394,8 @@ fn exports_write_stamped_pictures_and_csv() {
 
 #[test]
 fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron"),
-    )
-    .unwrap();
+    let (dir, mut h) = window();
+    let text = std::fs::read_to_string(kent()).unwrap();
     let other = dir.path().join("other.ron");
     let fp = text
         .split("fingerprint: \"")
@@ -432,9 +406,9 @@ fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
         .unwrap()
         .to_string();
     std::fs::write(&other, text.replace(&fp, "0000000000000000")).unwrap();
-    h.state_mut().push(cmd::Scenario::Open(other));
-    h.step();
-    wait_for(&mut h, |app| app.scenario().is_some());
+    push_wait(&mut h, cmd::Scenario::Open(other), |app| {
+        app.scenario().is_some()
+    });
     h.get_by_label_contains("opened with 1 warning");
     assert!(
         h.query_all_by_label_contains("was made for the snapshot")
@@ -446,8 +420,7 @@ fn a_scenario_made_for_another_snapshot_opens_with_a_visible_warning() {
 #[test]
 fn a_bookmark_remembers_which_chart_is_large() {
     use ccg_explorer::model::format::ChartKind;
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (_dir, mut h) = window();
     go_to(&mut h, "2020-10-01");
     click(&mut h, "savings by system");
     assert_eq!(h.state().focus_chart(), ChartKind::Savings);
@@ -467,21 +440,15 @@ fn a_bookmark_remembers_which_chart_is_large() {
 fn the_autosave_is_kept_until_answered_and_a_crash_after_recover_still_offers_it() {
     let dir = tempfile::tempdir().unwrap();
     let autosave = dir.path().join("scenario-autosave.ron");
-    let built = {
-        let mut h = harness(dir.path());
-        build_kent(&mut h);
-        wait_for(&mut h, |_| autosave.exists());
-        h.state().scenario().unwrap().clone()
-        // Dropped without saving: a crash.
-    };
-    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let built = crash_after_building_kent(dir.path());
+    let kent = kent();
     {
         let mut h = harness(dir.path());
         h.get_by_label("Recover unsaved scenario");
         // Opening a scenario while the question is open keeps the autosave.
-        h.state_mut().push(cmd::Scenario::Open(kent.clone()));
-        h.step();
-        wait_for(&mut h, |app| app.scenario().is_some());
+        push_wait(&mut h, cmd::Scenario::Open(kent.clone()), |app| {
+            app.scenario().is_some()
+        });
         assert_eq!(
             h.state().scenario().unwrap().name,
             "Kent and Medway merge in 2018"
@@ -513,11 +480,7 @@ fn work_done_while_the_recovery_question_waits_is_autosaved_apart_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let autosave = dir.path().join("scenario-autosave.ron");
     let waiting = dir.path().join("scenario-autosave-2.ron");
-    {
-        let mut h = harness(dir.path());
-        build_kent(&mut h);
-        wait_for(&mut h, |_| autosave.exists());
-    }
+    crash_after_building_kent(dir.path());
     let first = std::fs::read_to_string(&autosave).unwrap();
     {
         // The question waits; the user builds another scenario meanwhile, then crashes.
@@ -551,7 +514,7 @@ fn open_copy_of_kent(
     dir: &Path,
     edit: impl Fn(String) -> String,
 ) -> PathBuf {
-    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let kent = kent();
     let path = dir.join("kent.ron");
     std::fs::write(&path, edit(std::fs::read_to_string(kent).unwrap())).unwrap();
     h.state_mut().push(cmd::Scenario::Open(path.clone()));
@@ -560,10 +523,41 @@ fn open_copy_of_kent(
     path
 }
 
+/// Saves the open scenario; once the window asks (showing each of `asked`), clicks
+/// `answer`.
+fn save_and_answer(h: &mut Harness<'static, App>, asked: &[&str], answer: &str) {
+    h.state_mut().push(cmd::Scenario::Save);
+    h.step();
+    for label in asked {
+        wait_for_label(h, label);
+    }
+    click(h, answer);
+}
+
+/// A save the window asks about (showing `asked`): Cancel writes nothing to `path` and
+/// the work stays unsaved; saved again, `answer` writes it. Returns what was written.
+fn cancel_then_save(
+    h: &mut Harness<'static, App>,
+    path: &Path,
+    asked: &[&str],
+    answer: &str,
+) -> String {
+    let before = std::fs::read_to_string(path).unwrap();
+    save_and_answer(h, asked, "Cancel");
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        before,
+        "nothing written"
+    );
+    assert!(h.state().unsaved());
+    save_and_answer(h, asked, answer);
+    wait_for(h, |app| !app.unsaved());
+    std::fs::read_to_string(path).unwrap()
+}
+
 #[test]
 fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (dir, mut h) = window();
     let path = open_copy_of_kent(&mut h, dir.path(), |t| {
         t.replacen(
             "  changes: [",
@@ -571,28 +565,15 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
             1,
         )
     });
-    let before = std::fs::read_to_string(&path).unwrap();
     h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
     assert!(h.state().unsaved());
-    h.state_mut().push(cmd::Scenario::Save);
-    h.step();
-    wait_for_label(&mut h, "has comments inside the scenario");
-    h.get_by_label("Save over the file?");
-    click(&mut h, "Cancel");
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        before,
-        "nothing written"
+    let saved = cancel_then_save(
+        &mut h,
+        &path,
+        &["has comments inside the scenario", "Save over the file?"],
+        "Save and drop them",
     );
-    assert!(h.state().unsaved());
-
-    h.state_mut().push(cmd::Scenario::Save);
-    h.step();
-    wait_for_label(&mut h, "has comments inside the scenario");
-    click(&mut h, "Save and drop them");
-    wait_for(&mut h, |app| !app.unsaved());
-    let saved = std::fs::read_to_string(&path).unwrap();
     assert!(
         saved.starts_with("// A scenario for presenters: what if Kent and Medway's eight CCGs"),
         "the comments at the top are kept:\n{saved}"
@@ -611,7 +592,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
     h.run();
     h.state_mut().push(cmd::Scenario::Save);
     h.run();
-    assert!(h.query_by_label("Save over the file?").is_none());
+    assert_not_shown(&h, "Save over the file?");
     wait_for(&mut h, |app| !app.unsaved());
     assert!(
         std::fs::read_to_string(&path)
@@ -622,8 +603,7 @@ fn saving_keeps_the_comments_at_the_top_and_asks_before_dropping_the_others() {
 
 #[test]
 fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwriting() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(dir.path());
+    let (dir, mut h) = window();
     let path = open_copy_of_kent(&mut h, dir.path(), |t| t);
     h.state_mut().push(cmd::Scenario::AddBookmark);
     h.run();
@@ -635,20 +615,15 @@ fn an_outside_edit_to_the_open_scenario_is_noticed_and_a_save_asks_before_overwr
     wait_for_label(&mut h, "changed on disk since it was opened or saved here");
     h.get_by_label("Reload scenario");
     click(&mut h, "Keep mine");
-    // A save asks first, and Cancel writes nothing.
-    h.state_mut().push(cmd::Scenario::Save);
-    h.step();
-    wait_for_label(&mut h, "Saving would overwrite that version");
-    click(&mut h, "Cancel");
+    // A save asks first, and Cancel writes nothing (theirs stays); asked again,
+    // "Overwrite it" writes ours.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
-    assert!(h.state().unsaved());
-    // Asked again, "Overwrite it" writes ours.
-    h.state_mut().push(cmd::Scenario::Save);
-    h.step();
-    wait_for_label(&mut h, "Saving would overwrite that version");
-    click(&mut h, "Overwrite it");
-    wait_for(&mut h, |app| !app.unsaved());
-    let ours = std::fs::read_to_string(&path).unwrap();
+    let ours = cancel_then_save(
+        &mut h,
+        &path,
+        &["Saving would overwrite that version"],
+        "Overwrite it",
+    );
     assert!(ours.contains("Kent and Medway merge in 2018") && !ours.contains("Edited elsewhere"));
     // Our own save is not taken for an outside edit.
     h.run_steps(5);
@@ -674,11 +649,7 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
         scenario_on_worker: true,
         ..Default::default()
     };
-    let mut h = common::builder()
-        .with_size([1500.0, 1000.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
+    let mut h = harness_steps([1500.0, 1000.0], 30, options);
     go_to(&mut h, "2018-04-01");
     h.get_by_label("195 CCGs");
     h.state_mut().push(cmd::Scenario::AddChange(
@@ -698,13 +669,13 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
     assert!(h.state().showing_scenario());
     h.get_by_label("188 CCGs");
     // A change that does not fit is refused when the worker is done, with a report.
-    h.state_mut().push(cmd::Scenario::AddChange(
-        ccg_explorer::model::scenario::Change::CancelMerger {
+    push_wait(
+        &mut h,
+        cmd::Scenario::AddChange(ccg_explorer::model::scenario::Change::CancelMerger {
             event: "E999".into(),
-        },
-    ));
-    h.step();
-    wait_for(&mut h, |app| !app.scenario_applying());
+        }),
+        |app| !app.scenario_applying(),
+    );
     assert_eq!(h.state().scenario().unwrap().changes.len(), 1);
     h.get_by_label_contains("That change does not fit the record");
     h.get_by_label_contains("there is no event E999");
@@ -716,13 +687,11 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
     wait_for(&mut h, |app| !app.scenario_applying());
     h.get_by_label("195 CCGs");
     // Opening a file, likewise.
-    let kent = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/kent-2018.ron");
+    let kent = kent();
     h.state_mut().push(cmd::Scenario::AnswerSave(Some(false)));
     h.state_mut().push(cmd::Scenario::Close);
     h.run();
-    h.state_mut().push(cmd::Scenario::Open(kent));
-    h.step();
-    wait_for(&mut h, |app| {
+    push_wait(&mut h, cmd::Scenario::Open(kent), |app| {
         app.scenario()
             .is_some_and(|s| s.name == "Kent and Medway merge in 2018")
     });

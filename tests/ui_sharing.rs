@@ -7,11 +7,11 @@ mod common;
 use ccg_explorer::app::{App, AppOptions, command as cmd};
 use ccg_explorer::model::{OrgKind, plural};
 use common::*;
-use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
+/// The window (light theme, 1500x950) on `date`, started with `options`.
+fn harness_at_with(date: &str, options: AppOptions) -> Harness<'static, App> {
     let options = AppOptions {
         fresh: true,
         date: Some(d(date)),
@@ -25,18 +25,29 @@ fn harness_at(date: &str, options: AppOptions) -> Harness<'static, App> {
     h
 }
 
+/// The window on `date`.
+fn harness_at(date: &str) -> Harness<'static, App> {
+    harness_at_with(date, AppOptions::default())
+}
+
+/// Selects the organisation with `code`.
 fn select(h: &mut Harness<'static, App>, code: &str) {
     let id = h.state().timeline().snapshot().find_any(code)[0];
-    h.state_mut().push(cmd::Selection::Select(id));
-    h.step();
-    h.run();
+    push_run(h, cmd::Selection::Select(id));
+}
+
+/// The window on `date` with the organisation `code` selected.
+fn selected_on(date: &str, code: &str) -> Harness<'static, App> {
+    let mut h = harness_at(date);
+    select(&mut h, code);
+    h
 }
 
 #[test]
 fn the_header_and_the_timeline_count_leadership_teams() {
     let tl = england();
     let c = tl.counts_at(d("2019-06-01"));
-    let mut h = harness_at("2019-06-01", AppOptions::default());
+    let mut h = harness_at("2019-06-01");
     let header = format!(
         "{} · {} · {}",
         plural(c.ccg, "CCG", "CCGs"),
@@ -50,9 +61,7 @@ fn the_header_and_the_timeline_count_leadership_teams() {
     h.run();
     h.get_by_label_contains("CCGs linked by shared leadership count once");
     // Two years later, fewer CCGs and fewer teams.
-    h.state_mut().push(cmd::Time::SetDate(d("2021-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2021-06-01")));
     let c2 = tl.counts_at(d("2021-06-01"));
     assert!(c2.leadership_teams < c.leadership_teams);
     h.get_by_label(&plural(
@@ -64,8 +73,7 @@ fn the_header_and_the_timeline_count_leadership_teams() {
 
 #[test]
 fn the_details_of_a_ccg_show_its_shared_management_and_lineage() {
-    let mut h = harness_at("2018-06-01", AppOptions::default());
-    select(&mut h, "99Q");
+    let mut h = selected_on("2018-06-01", "99Q");
     h.get_by_label("Shared management (1)").scroll_to_me();
     h.run();
     h.get_by_label("Shared accountable officer");
@@ -93,13 +101,10 @@ fn the_details_of_a_ccg_show_its_shared_management_and_lineage() {
 
 #[test]
 fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
-    let mut h = harness_at("2018-06-01", AppOptions::default());
-    select(&mut h, "E54000037");
+    let mut h = selected_on("2018-06-01", "E54000037");
     h.get_by_label_contains("Shared management or leadership on 1 Jun 2018");
     // Before the arrangement began, there is none.
-    h.state_mut().push(cmd::Time::SetDate(d("2017-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2017-06-01")));
     assert!(
         h.query_by_label_contains("Shared management or leadership on")
             .is_none()
@@ -108,7 +113,7 @@ fn a_system_lists_the_shared_management_among_its_ccgs_on_the_date() {
 
 #[test]
 fn the_tree_marks_sharing_and_groups_by_leadership() {
-    let mut h = harness_at("2018-06-01", AppOptions::default());
+    let mut h = harness_at("2018-06-01");
     // By CCG: a sharing CCG's row carries a badge naming its partners on hover.
     click(&mut h, "by CCG");
     click(&mut h, "Expand Devon (E54000037)");
@@ -144,7 +149,7 @@ fn the_tree_marks_sharing_and_groups_by_leadership() {
 
 #[test]
 fn shares_that_are_not_published_are_marked_and_explained() {
-    let mut h = harness_at("2019-06-01", AppOptions::default());
+    let mut h = harness_at("2019-06-01");
     h.get_by_label_contains("≈ not published (derived or estimated)");
     click(&mut h, "Expand Birmingham and Solihull (E54000017)");
     h.get_by_label_contains("NHS Birmingham and Solihull CCG (15E) ≈86%");
@@ -153,9 +158,7 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     h.get_by_label_contains("86% of the place, derived (arithmetic on published figures");
     // Estimated neighbourhood memberships (PCNs began in July 2019) carry the mark too.
-    h.state_mut().push(cmd::Time::SetDate(d("2019-10-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2019-10-01")));
     // Birmingham lies in two systems in 2019: the first is Birmingham and Solihull's.
     h.get_all_by_label("Expand Birmingham")
         .next()
@@ -164,16 +167,14 @@ fn shares_that_are_not_published_are_marked_and_explained() {
     h.run();
     assert!(h.query_all_by_label_contains("≈").count() > 3);
     // A place shown before its council existed says so.
-    h.state_mut().push(cmd::Time::SetDate(d("2018-06-01")));
-    h.step();
-    h.run();
+    push_run(&mut h, cmd::Time::SetDate(d("2018-06-01")));
     select(&mut h, "E06000061");
     h.get_by_label("North Northamptonshire (2021 area)");
 }
 
 #[test]
 fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() {
-    let mut h = harness_at("2019-06-01", AppOptions::default());
+    let mut h = harness_at("2019-06-01");
     click(&mut h, "Commissioning bodies");
     h.get_by_label("Commissioning bodies over time");
     let tl = england();
@@ -190,18 +191,11 @@ fn the_count_chart_shows_ccgs_and_leadership_teams_beside_the_reported_figure() 
 
 #[test]
 fn compare_lists_shared_management_as_changes_with_links() {
-    let mut h = harness_at("2019-06-01", AppOptions::default());
+    let mut h = harness_at("2019-06-01");
     h.state_mut().push(cmd::Time::SetDate(d("2018-04-01")));
     click(&mut h, "Compare dates");
-    let set = |h: &mut Harness<'static, App>, label: &str, text: &str| {
-        h.get_by_label(label).click();
-        h.run();
-        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        h.get_by_label(label).type_text(text);
-        h.run();
-    };
-    set(&mut h, "Date A", "2017-04-01");
-    set(&mut h, "Date B", "2018-04-01");
+    retype(&mut h, "Date A", "2017-04-01");
+    retype(&mut h, "Date B", "2018-04-01");
     let c = ccg_explorer::model::compare::compare(&england(), d("2017-04-01"), d("2018-04-01"));
     let began = c
         .of(ccg_explorer::model::compare::ChangeKind::SharedManagementBegan)
@@ -229,7 +223,7 @@ fn compare_lists_shared_management_as_changes_with_links() {
 
 #[test]
 fn the_timeline_marks_shared_management_with_a_toggle() {
-    let mut h = harness_at("2019-06-01", AppOptions::default());
+    let mut h = harness_at("2019-06-01");
     assert!(h.state().ui_state().show_sharing_marks);
     click(&mut h, "Shared management");
     assert!(!h.state().ui_state().show_sharing_marks);
@@ -247,7 +241,7 @@ fn the_timeline_marks_shared_management_with_a_toggle() {
 
 #[test]
 fn the_flow_brackets_ccgs_under_one_leadership_team_and_names_it_on_hover() {
-    let mut h = harness_at(
+    let mut h = harness_at_with(
         "2018-06-01",
         AppOptions {
             view: Some(ccg_explorer::app::CentralTab::Flow),

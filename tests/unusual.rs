@@ -168,11 +168,7 @@ fn harness_on(path: &Path) -> Harness<'static, App> {
         file: Some(path.to_path_buf()),
         ..Default::default()
     };
-    let mut h = common::builder()
-        .with_size([1400.0, 900.0])
-        .with_max_steps(30)
-        .build_eframe(move |cc| App::new(cc, options));
-    h.run();
+    let mut h = harness_steps([1400.0, 900.0], 30, options);
     let opened = try_wait_for(&mut h, |app| app.file().map(PathBuf::as_path) == Some(path));
     assert!(
         opened,

@@ -1,13 +1,16 @@
 //! What the UI tests share: the real window in a harness, waiting on the app with a
 //! bound, dropping files on it, English dates, the example files; and in [`bad`], what
-//! the tests of bad files share.
+//! the tests of bad files share; in [`cli`], running the command line.
 #![allow(dead_code)]
 
 pub mod bad;
+pub mod cli;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use ccg_explorer::app::command::Command;
+use ccg_explorer::app::export::ExportKind;
 use ccg_explorer::app::{App, AppOptions};
 use ccg_explorer::model::{Date, Timeline};
 use egui_kittest::Harness;
@@ -102,6 +105,14 @@ pub fn harness_autosave(autosave: &Path) -> Harness<'static, App> {
     harness_steps([1500.0, 1000.0], 30, options)
 }
 
+/// Options that start the window on `date`.
+pub fn on_date(date: &str) -> AppOptions {
+    AppOptions {
+        date: Some(d(date)),
+        ..Default::default()
+    }
+}
+
 /// The real window, 1500x1000.
 pub fn harness_with(options: AppOptions) -> Harness<'static, App> {
     harness_sized([1500.0, 1000.0], options)
@@ -170,12 +181,15 @@ pub fn search<S>(h: &mut Harness<'static, S>, text: &str) {
 
 /// Types a date into "Go to date" and presses Enter.
 pub fn go_to(h: &mut Harness<'static, App>, date: &str) {
-    click(h, "Go to date");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Go to date").type_text(date);
-    h.run();
+    retype(h, "Go to date", date);
     h.key_press(egui::Key::Enter);
     h.run();
+}
+
+/// Searches for `text` (Ctrl+F) and chooses the result labelled `label`.
+pub fn choose(h: &mut Harness<'static, App>, text: &str, label: &str) {
+    search(h, text);
+    click(h, label);
 }
 
 /// A dropped file, as the windowing layer would report it.
@@ -207,7 +221,7 @@ pub fn drop_and_wait(h: &mut Harness<'static, App>, path: PathBuf, done: impl Fn
 }
 
 /// Types into a text box found by its label, replacing what was there.
-pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+pub fn retype<S>(h: &mut Harness<'static, S>, label: &str, text: &str) {
     click(h, label);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label(label).type_text(text);
@@ -218,7 +232,7 @@ pub fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
 /// landed or been refused); `false` after [`PATIENCE`].
 pub fn push_and_wait(
     h: &mut Harness<'static, App>,
-    command: impl Into<ccg_explorer::app::command::Command>,
+    command: impl Into<Command>,
     done: impl Fn(&App) -> bool,
 ) -> bool {
     h.state_mut()
@@ -227,4 +241,62 @@ pub fn push_and_wait(
     h.state_mut().push(command);
     h.step();
     try_wait_for(h, done)
+}
+
+/// Pushes `command` and lets the window settle.
+pub fn push_run(h: &mut Harness<'static, App>, command: impl Into<Command>) {
+    h.state_mut().push(command);
+    h.step();
+    h.run();
+}
+
+/// Pushes `command`, then [`wait_for`] `done` (a worker's result has landed).
+pub fn push_wait(
+    h: &mut Harness<'static, App>,
+    command: impl Into<Command>,
+    done: impl Fn(&App) -> bool,
+) {
+    h.state_mut().push(command);
+    h.step();
+    wait_for(h, done);
+}
+
+/// Exports each `(kind, path)` and waits until every file is written.
+pub fn export(h: &mut Harness<'static, App>, files: &[(ExportKind, &Path)]) {
+    for (kind, path) in files {
+        h.state_mut().push(ccg_explorer::app::command::Export::To(
+            *kind,
+            path.to_path_buf(),
+        ));
+    }
+    wait_for(h, |_| files.iter().all(|(_, path)| path.exists()));
+}
+
+/// Exports `kind` to `dir/name` and the whole window to `dir/window.png`; returns the
+/// two pictures: (the part, the window).
+pub fn export_beside_window(
+    h: &mut Harness<'static, App>,
+    dir: &Path,
+    kind: ExportKind,
+    name: &str,
+) -> (image::RgbaImage, image::RgbaImage) {
+    let part = dir.join(name);
+    let window = dir.join("window.png");
+    export(h, &[(kind, &part), (ExportKind::Window, &window)]);
+    let open = |path: &Path| image::open(path).expect("a PNG").to_rgba8();
+    (open(&part), open(&window))
+}
+
+/// Fails unless some widget is labelled `label` (one or more: a name may show both as
+/// a row and as a link).
+pub fn assert_shown<S>(h: &Harness<'static, S>, label: &str) {
+    assert!(
+        h.query_all_by_label(label).next().is_some(),
+        "nothing is labelled “{label}”"
+    );
+}
+
+/// Fails if any widget is labelled `label`.
+pub fn assert_not_shown<S>(h: &Harness<'static, S>, label: &str) {
+    assert!(h.query_by_label(label).is_none(), "“{label}” is shown");
 }
