@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use super::App;
 use super::memo::{Memo, MemoN};
@@ -174,19 +174,13 @@ impl App {
         *pending = None;
         let large = self.world.timeline.snapshot().orgs.len() > ON_WORKER;
         if large && cfg!(not(target_arch = "wasm32")) {
-            let (tx, rx) = channel();
             let (tl, date, grouping) =
                 (self.world.timeline.clone(), self.date, self.state.grouping);
             let open = self.state.expansion.clone();
-            let ctx = ctx.clone();
-            let spawned = std::thread::Builder::new()
-                .name("tree-rows".into())
-                .spawn(move || {
-                    // If the window moved on, no one is waiting.
-                    let _ = tx.send(view::tree_rows(&tl, date, grouping, &open));
-                    ctx.request_repaint();
-                });
-            if spawned.is_ok() {
+            let spawned = super::memo::on_worker("tree-rows", ctx, move || {
+                view::tree_rows(&tl, date, grouping, &open)
+            });
+            if let Some(rx) = spawned {
                 *pending = Some((key, rx));
                 return Rows {
                     rows: c.rows_last.borrow().clone(),
@@ -267,8 +261,7 @@ impl App {
         );
         // The running-cost charts read every CCG: a large record builds them on a
         // worker, and the last ones are shown meanwhile.
-        let large = tl.snapshot().orgs.len() > ON_WORKER;
-        let ctx = self.ctx.clone();
+        let worker = (tl.snapshot().orgs.len() > ON_WORKER).then_some(&self.ctx);
         let (tl2, costs2, selection, date, era) = (
             tl.clone(),
             costs.clone(),
@@ -276,17 +269,15 @@ impl App {
             self.date,
             self.cost_era(),
         );
-        let built = self.caches.cost_charts.get(
-            key,
-            large,
-            move || ctx.request_repaint(),
-            move || CostCharts {
+        let built = self
+            .caches
+            .cost_charts
+            .get(key, worker, move || CostCharts {
                 icb_costs: (era == view::CostEra::Icb)
                     .then(|| Arc::new(view::icb_cost_chart(&tl2, selection, date))),
                 costs: Arc::new(view::cost_chart(&tl2, &costs2, selection, date)),
                 savings: Arc::new(view::savings_chart(&tl2, &costs2, date)),
-            },
-        );
+            });
         let actual = self
             .caches
             .actual
@@ -352,25 +343,20 @@ impl App {
         if tl.events_on(day).is_empty() {
             return None;
         }
-        let large = tl.snapshot().orgs.len() > ON_WORKER;
+        let worker = (tl.snapshot().orgs.len() > ON_WORKER).then_some(&self.ctx);
         let key = (tl.id(), day);
         // A small record shares the day's comparison with the list of changes.
-        let changes = (!large && !self.caches.day_marks.has(&key)).then(|| self.day_changes(day));
-        let ctx = self.ctx.clone();
+        let changes =
+            (worker.is_none() && !self.caches.day_marks.has(&key)).then(|| self.day_changes(day));
         let tl = tl.clone();
-        self.caches.day_marks.get_exact(
-            key,
-            large,
-            move || ctx.request_repaint(),
-            move || {
-                let changes = changes.unwrap_or_else(|| {
-                    let before = day.pred_opt().unwrap_or(day);
-                    Arc::new(crate::model::compare::compare(&tl, before, day))
-                });
-                let touched = changes.touched().into_iter().collect();
-                Arc::new(super::panels::compare::marks_on(&tl, &touched, day))
-            },
-        )
+        self.caches.day_marks.get_exact(key, worker, move || {
+            let changes = changes.unwrap_or_else(|| {
+                let before = day.pred_opt().unwrap_or(day);
+                Arc::new(crate::model::compare::compare(&tl, before, day))
+            });
+            let touched = changes.touched().into_iter().collect();
+            Arc::new(super::panels::compare::marks_on(&tl, &touched, day))
+        })
     }
 
     /// Whether a day's tree marks are being worked out on a worker.

@@ -153,17 +153,8 @@ impl Io {
     /// Runs `job` off the UI thread; its result comes back as [`Done::Io`].
     #[cfg(not(target_arch = "wasm32"))]
     pub fn spawn(&mut self, ctx: &egui::Context, job: impl FnOnce() -> IoResult + Send + 'static) {
-        let tx = self.mail.tx.clone();
-        let ctx = ctx.clone();
-        self.busy += 1;
-        let spawned = std::thread::Builder::new()
-            .name("scenario-io".into())
-            .spawn(move || {
-                let _ = tx.send(job());
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
-            self.busy -= 1;
+        if super::memo::send_from_worker("scenario-io", ctx, self.mail.tx.clone(), job) {
+            self.busy += 1;
         }
     }
 

@@ -104,50 +104,49 @@ impl<K, V> Default for Background<K, V> {
     }
 }
 
+/// What builds a [`Background`] value, here or on a worker.
+pub trait Build<V>: FnOnce() -> V + Send + 'static {}
+impl<V, F: FnOnce() -> V + Send + 'static> Build<V> for F {}
+
 impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
     /// The value for `key`: kept, or just arrived, or built by `build`: on a worker when
-    /// `on_worker` (the last value is returned meanwhile), else here. With nothing to show
-    /// yet, it is built here.
-    pub fn get(
-        &self,
-        key: K,
-        on_worker: bool,
-        repaint: impl FnOnce() + Send + 'static,
-        build: impl FnOnce() -> V + Send + 'static,
-    ) -> V {
+    /// `worker` names the window to wake when it is done (the last value is returned
+    /// meanwhile), else here. With nothing to show yet, it is built here.
+    pub fn get(&self, key: K, worker: Option<&egui::Context>, build: impl Build<V>) -> V {
         let last = match self.poll(&key) {
             Ok(v) => return v,
             Err((Some(last), true)) => return last,
             Err((last, _)) => last,
         };
         if let Some(last) = last
-            && on_worker
+            && let Some(ctx) = worker
             && cfg!(not(target_arch = "wasm32"))
         {
             // Without a thread the last value stays, and the next frame tries again.
-            self.spawn(key, repaint, build);
+            self.spawn(key, ctx, build);
             return last;
         }
         self.keep(key, build())
     }
 
     /// The value for `key` only, never another key's: kept, or just arrived, or built by
-    /// `build` here; when `on_worker`, built on a worker and `None` until it arrives.
+    /// `build` here; with a `worker`, built on a worker and `None` until it arrives.
     pub fn get_exact(
         &self,
         key: K,
-        on_worker: bool,
-        repaint: impl FnOnce() + Send + 'static,
-        build: impl FnOnce() -> V + Send + 'static,
+        worker: Option<&egui::Context>,
+        build: impl Build<V>,
     ) -> Option<V> {
         match self.poll(&key) {
             Ok(v) => return Some(v),
             Err((_, true)) => return None,
             Err(_) => {}
         }
-        if on_worker && cfg!(not(target_arch = "wasm32")) {
+        if let Some(ctx) = worker
+            && cfg!(not(target_arch = "wasm32"))
+        {
             // Without a thread, the next frame tries again.
-            self.spawn(key, repaint, build);
+            self.spawn(key, ctx, build);
             return None;
         }
         Some(self.keep(key, build()))
@@ -175,22 +174,9 @@ impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
         Err((last, false))
     }
 
-    /// Builds the value for `key` on a worker, which asks for a repaint when done.
-    fn spawn(
-        &self,
-        key: K,
-        repaint: impl FnOnce() + Send + 'static,
-        build: impl FnOnce() -> V + Send + 'static,
-    ) {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("view-model".into())
-            .spawn(move || {
-                // If the window moved on, no one is waiting.
-                let _ = tx.send(build());
-                repaint();
-            });
-        if spawned.is_ok() {
+    /// Builds the value for `key` on a worker, which asks `ctx` for a repaint when done.
+    fn spawn(&self, key: K, ctx: &egui::Context, build: impl Build<V>) {
+        if let Some(rx) = on_worker("view-model", ctx, build) {
             *self.pending.borrow_mut() = Some((key, rx));
         }
     }
@@ -211,6 +197,36 @@ impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
         *self.kept.borrow_mut() = Some((key, v.clone()));
         v
     }
+}
+
+/// Runs `job` on a worker thread named `name`: its result comes on the receiver returned
+/// and `ctx` is asked for a repaint. `None` if no thread could start.
+pub fn on_worker<T: Send + 'static>(
+    name: &str,
+    ctx: &egui::Context,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Option<std::sync::mpsc::Receiver<T>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    send_from_worker(name, ctx, tx, job).then_some(rx)
+}
+
+/// Runs `job` on a worker thread named `name`, sends its result on `tx` and asks `ctx`
+/// for a repaint. Whether the thread started.
+pub fn send_from_worker<T: Send + 'static>(
+    name: &str,
+    ctx: &egui::Context,
+    tx: std::sync::mpsc::Sender<T>,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> bool {
+    let ctx = ctx.clone();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            // If the window moved on, no one is waiting.
+            let _ = tx.send(job());
+            ctx.request_repaint();
+        })
+        .is_ok()
 }
 
 /// Drops `v` on a worker thread (where there are threads): for large values whose
@@ -255,80 +271,81 @@ mod tests {
         assert_eq!(n.get(1, || make(7)), 7);
     }
 
+    /// A window whose repaint requests arrive on a channel.
+    fn window() -> (egui::Context, std::sync::mpsc::Receiver<()>) {
+        let ctx = egui::Context::default();
+        let (tx, rx) = std::sync::mpsc::channel();
+        ctx.set_request_repaint_callback(move |_| {
+            let _ = tx.send(());
+        });
+        (ctx, rx)
+    }
+
+    /// A build that waits for a go, and the sender of the go.
+    fn held(v: u32) -> (impl Build<u32>, std::sync::mpsc::Sender<()>) {
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let build = move || {
+            let _ = go_rx.recv();
+            v
+        };
+        (build, go_tx)
+    }
+
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
     #[test]
     fn a_slow_value_is_built_on_a_worker_while_the_last_one_is_shown() {
+        let (ctx, woken) = window();
         let b: Background<u32, u32> = Background::default();
-        // Nothing to show yet: built here, whatever `on_worker` says.
-        assert_eq!(b.get(1, true, || (), || 10), 10);
+        // Nothing to show yet: built here, worker or not.
+        assert_eq!(b.get(1, Some(&ctx), || 10), 10);
         assert!(!b.building());
         // A new key: the last value at once, the new one on a worker.
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
-        let repaint = move || tx.send(()).unwrap();
-        let build = move || {
-            go_rx.recv().unwrap();
-            20
-        };
-        assert_eq!(b.get(2, true, repaint, build), 10);
+        let (build, go) = held(20);
+        assert_eq!(b.get(2, Some(&ctx), build), 10);
         assert!(b.building());
         // Asked again before it is done: still the last value, no second worker.
-        assert_eq!(
-            b.get(2, true, || panic!("no repaint"), || panic!("built twice")),
-            10
-        );
-        go_tx.send(()).unwrap();
-        rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
-        assert_eq!(b.get(2, true, || (), || panic!("built twice")), 20);
+        assert_eq!(b.get(2, Some(&ctx), || panic!("built twice")), 10);
+        assert!(woken.try_recv().is_err(), "woken before it was built");
+        go.send(()).unwrap();
+        woken.recv_timeout(WAIT).unwrap();
+        assert_eq!(b.get(2, Some(&ctx), || panic!("built twice")), 20);
         assert!(!b.building());
         // Kept for its key; built here when not on a worker.
-        assert_eq!(b.get(2, false, || (), || 99), 20);
-        assert_eq!(b.get(3, false, || (), || 30), 30);
+        assert_eq!(b.get(2, None, || 99), 20);
+        assert_eq!(b.get(3, None, || 30), 30);
     }
 
     #[test]
     fn an_exact_value_is_never_another_keys() {
+        let (ctx, woken) = window();
         let b: Background<u32, u32> = Background::default();
-        assert_eq!(b.get_exact(1, false, || (), || 10), Some(10));
+        assert_eq!(b.get_exact(1, None, || 10), Some(10));
         assert!(b.has(&1));
         // On a worker: nothing (not key 1's value) until key 2's arrives.
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
-        let repaint = move || tx.send(()).unwrap();
-        let build = move || {
-            go_rx.recv().unwrap();
-            20
-        };
-        assert_eq!(b.get_exact(2, true, repaint, build), None);
+        let (build, go) = held(20);
+        assert_eq!(b.get_exact(2, Some(&ctx), build), None);
         assert!(b.building());
+        assert_eq!(b.get_exact(2, Some(&ctx), || panic!("built twice")), None);
+        go.send(()).unwrap();
+        woken.recv_timeout(WAIT).unwrap();
         assert_eq!(
-            b.get_exact(2, true, || panic!("no repaint"), || panic!("built twice")),
-            None
-        );
-        go_tx.send(()).unwrap();
-        rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
-        assert_eq!(
-            b.get_exact(2, true, || (), || panic!("built twice")),
+            b.get_exact(2, Some(&ctx), || panic!("built twice")),
             Some(20)
         );
         assert!(!b.building());
         assert!(b.has(&2) && !b.has(&1));
         // A build for a key no longer asked for is dropped, and not kept when it ends.
-        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
-        assert_eq!(
-            b.get_exact(
-                3,
-                true,
-                || (),
-                move || {
-                    let _ = go_rx.recv();
-                    30
-                }
-            ),
-            None
-        );
-        assert_eq!(b.get_exact(4, false, || (), || 40), Some(40));
+        let (build, go) = held(30);
+        assert_eq!(b.get_exact(3, Some(&ctx), build), None);
+        assert_eq!(b.get_exact(4, None, || 40), Some(40));
         assert!(!b.building());
-        let _ = go_tx.send(());
-        assert!(!b.has(&3));
+        go.send(()).unwrap();
+        woken.recv_timeout(WAIT).unwrap();
+        assert!(!b.has(&3) && b.has(&4));
+        assert_eq!(
+            b.get_exact(4, Some(&ctx), || panic!("built twice")),
+            Some(40)
+        );
     }
 }

@@ -9,7 +9,7 @@ pub mod layout;
 mod paint;
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Color32, FontId, Rect, Sense, Vec2};
 
@@ -117,20 +117,14 @@ impl FlowView {
         if tl.snapshot().orgs.len() <= crate::app::ON_WORKER || cfg!(target_arch = "wasm32") {
             return true;
         }
-        let (tx, rx) = channel();
-        let (tl, ctx) = (tl.clone(), ctx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("merger-flow".into())
-            .spawn(move || {
-                let full = Arc::new(Flow::build_for(&tl, FlowSpan::Record));
-                let coarse = [Arc::new(full.coarsen(false)), Arc::new(full.coarsen(true))];
-                // If the window moved on, no one is waiting.
-                let _ = tx.send((full, coarse));
-                ctx.request_repaint();
-            });
-        if spawned.is_err() {
+        let tl = tl.clone();
+        let Some(rx) = crate::app::memo::on_worker("merger-flow", ctx, move || {
+            let full = Arc::new(Flow::build_for(&tl, FlowSpan::Record));
+            let coarse = [Arc::new(full.coarsen(false)), Arc::new(full.coarsen(true))];
+            (full, coarse)
+        }) else {
             return true;
-        }
+        };
         self.pending = Some((key, rx));
         false
     }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Color32, FontId, Mesh, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
@@ -149,17 +149,9 @@ impl MapView {
             }
             return self.geo.clone();
         }
-        let (tx, rx) = channel();
-        let ctx2 = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("map-geography".into())
-            .spawn(move || {
-                let _ = tx.send(read());
-                ctx2.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.pending = Some(rx),
-            Err(_) => match read() {
+        match crate::app::memo::on_worker("map-geography", ctx, read) {
+            Some(rx) => self.pending = Some(rx),
+            None => match read() {
                 Ok(g) => self.geo = Some(g),
                 Err(e) => self.failed = Some(e),
             },
