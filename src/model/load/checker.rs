@@ -1,6 +1,6 @@
 //! The problem collector every rule writes to, and how values are shown in messages.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
 
 use crate::model::locate::{Locator, Pos};
 use crate::model::snapshot::OrgId;
@@ -9,13 +9,19 @@ use crate::model::{Date, FOREVER, OrgKind};
 use super::{Problem, Severity};
 
 /// Organisations by kind and code, as they are lifted.
-pub(super) type ByCode = HashMap<(OrgKind, String), OrgId>;
+pub(super) type ByCode = crate::model::snapshot::ByCode;
+
+/// The organisation of `kind` with `code` (trimmed by the caller), without building a
+/// key.
+pub(super) fn lookup(by_code: &ByCode, kind: OrgKind, code: &str) -> Option<OrgId> {
+    crate::model::snapshot::find_code(by_code, kind, code)
+}
 
 /// Collects problems while lifting.
 pub(super) struct Checker<'a> {
     pub(super) locator: &'a Locator,
     pub(super) problems: Vec<Problem>,
-    pub(super) sources: HashSet<String>,
+    pub(super) sources: FxHashSet<String>,
 }
 
 impl Checker<'_> {
