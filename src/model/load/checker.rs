@@ -22,6 +22,9 @@ pub(super) struct Checker<'a> {
     pub(super) locator: &'a Locator,
     pub(super) problems: Vec<Problem>,
     pub(super) sources: FxHashSet<String>,
+    /// The last `source` found to name only known keys: most rows of a list cite the
+    /// same one, and `sources` does not change once checking starts.
+    pub(super) known_source: String,
 }
 
 impl Checker<'_> {
@@ -57,6 +60,10 @@ impl Checker<'_> {
     }
 
     pub(super) fn check_source(&mut self, at: Option<Pos>, code: &str, source: &str) {
+        if source == self.known_source {
+            return;
+        }
+        let before = self.problems.len();
         for key in source.split(';').map(str::trim).filter(|k| !k.is_empty()) {
             if !self.sources.contains(key) {
                 self.error(
@@ -66,6 +73,9 @@ impl Checker<'_> {
                     "add it to `sources`, or use a key that is there",
                 );
             }
+        }
+        if self.problems.len() == before {
+            source.clone_into(&mut self.known_source);
         }
     }
 }

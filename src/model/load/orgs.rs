@@ -101,10 +101,11 @@ pub(super) fn lift_orgs(
     ck: &mut Checker,
     raw: &RawSnapshot,
 ) -> (Vec<Org>, ByCode, Vec<Option<Pos>>) {
-    let mut orgs: Vec<Org> = Vec::new();
-    let mut by_code: ByCode = ByCode::default();
     let lists = raw.org_lists();
-    let mut org_pos: Vec<Option<Pos>> = Vec::new();
+    let n: usize = lists.iter().map(|(_, l)| l.len()).sum();
+    let mut orgs: Vec<Org> = Vec::with_capacity(n);
+    let mut by_code: ByCode = ByCode::with_capacity_and_hasher(n, Default::default());
+    let mut org_pos: Vec<Option<Pos>> = Vec::with_capacity(n);
     for (kind, list) in lists {
         for (i, r) in list.iter().enumerate() {
             let at = ck.at(kind.section(), i);

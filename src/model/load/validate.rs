@@ -19,6 +19,7 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
         locator,
         problems: Vec::new(),
         sources: Default::default(),
+        known_source: String::new(),
     };
     if raw.title.trim().is_empty() {
         ck.warn(
