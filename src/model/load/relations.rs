@@ -200,7 +200,9 @@ pub(super) fn lift_links(
         (LinkKind::NeighbourhoodPlace, &raw.neighbourhood_places),
     ];
     // Each with the `to` as written: only a missing one means "still so".
-    let mut pending: Vec<(LinkKind, usize, &str, &str, Link, Option<Date>)> = Vec::with_capacity(n);
+    // Kind, index in its list, the codes of both ends, the relation, the `to` written.
+    type Pending<'r> = (LinkKind, usize, &'r str, &'r str, Link, Option<Date>);
+    let mut pending: Vec<Pending> = Vec::with_capacity(n);
     for (kind, list) in member_lists {
         for (i, r) in list.iter().enumerate() {
             pending.push((
