@@ -93,7 +93,24 @@ impl<'de> Reader<'de> {
 
     /// Past ASCII white space and comments. ron also takes a few other characters
     /// for white space; at those this reader stops, and so gives up.
+    ///
+    /// It is called between every two tokens, mostly with nothing or a space to skip,
+    /// so that much is done inline and comments out of line.
+    #[inline(always)]
     fn skip_ws(&mut self) -> Result<()> {
+        while let Some(&c) = self.src.get(self.pos) {
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'/' => return self.skip_ws_and_comments(),
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::skip_ws`] from a `/`: comments, and the white space between them.
+    #[inline(never)]
+    fn skip_ws_and_comments(&mut self) -> Result<()> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
@@ -163,7 +180,7 @@ impl<'de> Reader<'de> {
         }
         let len = self.src[start..]
             .iter()
-            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .position(|c| !IDENT[usize::from(*c)])
             .unwrap_or(self.src.len() - start);
         if let Some(next) = self.src.get(start + len)
             && (!next.is_ascii() || matches!(next, b'.' | b'+' | b'-' | b'#' | b'"' | b'\''))
@@ -282,6 +299,18 @@ impl<'de> Reader<'de> {
         self.number(true)?.parse().map_err(|_| GaveUp)
     }
 }
+
+/// The bytes of an identifier after its first: ASCII letters, digits and `_`.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
 
 /// A string read: borrowed when it had no escapes.
 enum Str<'de> {

@@ -10,7 +10,7 @@
 //! is shown, but share no leadership. A cluster's part members (ICBs only part of whose
 //! area joined it) are shown with it but belong to the team they are a member of.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::format::{ArrangementKind, DatePrecision};
 use super::snapshot::Arrangement;
@@ -64,10 +64,11 @@ impl Team {
     }
 }
 
-/// Union-find over organisation ids, for grouping CCGs into teams.
+/// Union-find over organisation ids, for grouping CCGs into teams (never iterated, so
+/// hashed with the fast FxHash).
 #[derive(Default)]
 struct Groups {
-    parent: HashMap<OrgId, OrgId>,
+    parent: rustc_hash::FxHashMap<OrgId, OrgId>,
 }
 
 impl Groups {

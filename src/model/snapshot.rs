@@ -3,7 +3,8 @@
 //! Built only by [`super::load`], so code that holds a [`Snapshot`] can rely on every
 //! reference resolving, every interval being ordered and every share being in range.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::hash::{Hash, Hasher};
 
 use super::format::{ArrangementKind, ChartKind, EventKind, RawIcbMoney, RawMoney, RawSource};
 use super::{Date, FOREVER, OrgKind, Provenance};
@@ -383,6 +384,55 @@ pub struct Annotation {
     pub points: Vec<(String, f64)>,
 }
 
+/// Organisations by kind and code. The codes are short and come from the file, so a
+/// fast hash (FxHash) is used; nothing iterates the map, so its order shows nowhere.
+pub(crate) type ByCode = rustc_hash::FxHashMap<(OrgKind, String), OrgId>;
+
+/// The organisation of `kind` with `code` in `by_code`, looked up without building a
+/// `String` for the key.
+pub(crate) fn find_code(by_code: &ByCode, kind: OrgKind, code: &str) -> Option<OrgId> {
+    by_code.get(&(kind, code) as &dyn KindCode).copied()
+}
+
+/// A `(kind, code)` key, owned or borrowed: the map's keys borrow as this, so a
+/// borrowed one finds them. Both hash as the tuple `(OrgKind, &str)` does, which is how
+/// `(OrgKind, String)` hashes.
+trait KindCode {
+    fn key(&self) -> (OrgKind, &str);
+}
+
+impl KindCode for (OrgKind, String) {
+    fn key(&self) -> (OrgKind, &str) {
+        (self.0, &self.1)
+    }
+}
+
+impl KindCode for (OrgKind, &str) {
+    fn key(&self) -> (OrgKind, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> Borrow<dyn KindCode + 'a> for (OrgKind, String) {
+    fn borrow(&self) -> &(dyn KindCode + 'a) {
+        self
+    }
+}
+
+impl Hash for dyn KindCode + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialEq for dyn KindCode + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn KindCode + '_ {}
+
 /// A checked snapshot with typed ids.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -409,7 +459,7 @@ pub struct Snapshot {
     /// Chart annotations.
     pub annotations: Vec<Annotation>,
     /// `(kind, code)` to id.
-    pub(crate) by_code: HashMap<(OrgKind, String), OrgId>,
+    pub(crate) by_code: ByCode,
     /// Relations touching each organisation, at either end.
     pub(crate) links_of: Vec<Vec<LinkId>>,
     /// [`Snapshot::span`], worked out once.
@@ -431,7 +481,7 @@ impl Snapshot {
             money: RawMoney::default(),
             icb_money: RawIcbMoney::default(),
             annotations: Vec::new(),
-            by_code: HashMap::new(),
+            by_code: ByCode::default(),
             links_of: Vec::new(),
             span_once: std::sync::OnceLock::new(),
         }
@@ -449,7 +499,7 @@ impl Snapshot {
 
     /// The organisation of `kind` with `code`.
     pub fn find(&self, kind: OrgKind, code: &str) -> Option<OrgId> {
-        self.by_code.get(&(kind, code.to_string())).copied()
+        find_code(&self.by_code, kind, code)
     }
 
     /// Every organisation with this code, CCGs first (a sub-ICB location keeps its CCG's

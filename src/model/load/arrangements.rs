@@ -99,7 +99,7 @@ pub(super) fn lift_arrangements(
                 );
                 continue;
             }
-            match by_code.get(&(kind, code.trim().to_string())) {
+            match lookup(by_code, kind, code.trim()) {
                 None => ck.error(
                     at,
                     code,
@@ -129,9 +129,9 @@ pub(super) fn lift_arrangements(
                         );
                     }
                     if full {
-                        members.push(*id);
+                        members.push(id);
                     } else {
-                        part_members.push(*id);
+                        part_members.push(id);
                     }
                 }
             }
@@ -170,8 +170,8 @@ pub(super) fn lift_annotations(
         ck.check_source(at, "", &r.source);
         let footprint = match &r.footprint {
             None => None,
-            Some(code) => match by_code.get(&(OrgKind::Ccg, code.trim().to_string())) {
-                Some(id) => Some(*id),
+            Some(code) => match lookup(by_code, OrgKind::Ccg, code.trim()) {
+                Some(id) => Some(id),
                 None => {
                     ck.error(
                         at,

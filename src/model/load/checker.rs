@@ -1,6 +1,6 @@
 //! The problem collector every rule writes to, and how values are shown in messages.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
 
 use crate::model::locate::{Locator, Pos};
 use crate::model::snapshot::OrgId;
@@ -9,13 +9,22 @@ use crate::model::{Date, FOREVER, OrgKind};
 use super::{Problem, Severity};
 
 /// Organisations by kind and code, as they are lifted.
-pub(super) type ByCode = HashMap<(OrgKind, String), OrgId>;
+pub(super) type ByCode = crate::model::snapshot::ByCode;
+
+/// The organisation of `kind` with `code` (trimmed by the caller), without building a
+/// key.
+pub(super) fn lookup(by_code: &ByCode, kind: OrgKind, code: &str) -> Option<OrgId> {
+    crate::model::snapshot::find_code(by_code, kind, code)
+}
 
 /// Collects problems while lifting.
 pub(super) struct Checker<'a> {
     pub(super) locator: &'a Locator,
     pub(super) problems: Vec<Problem>,
-    pub(super) sources: HashSet<String>,
+    pub(super) sources: FxHashSet<String>,
+    /// The last `source` found to name only known keys: most rows of a list cite the
+    /// same one, and `sources` does not change once checking starts.
+    pub(super) known_source: String,
 }
 
 impl Checker<'_> {
@@ -66,6 +75,10 @@ impl Checker<'_> {
     }
 
     pub(super) fn check_source(&mut self, at: Option<Pos>, code: &str, source: &str) {
+        if source == self.known_source {
+            return;
+        }
+        let before = self.problems.len();
         for key in source.split(';').map(str::trim).filter(|k| !k.is_empty()) {
             if !self.sources.contains(key) {
                 self.error(
@@ -75,6 +88,9 @@ impl Checker<'_> {
                     "add it to `sources`, or use a key that is there",
                 );
             }
+        }
+        if self.problems.len() == before {
+            source.clone_into(&mut self.known_source);
         }
     }
 }

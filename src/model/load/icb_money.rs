@@ -24,7 +24,7 @@ pub(super) fn check_icb_money(
             .or_else(|| locator.field("icb_money"))
     };
     let icb = |ck: &mut Checker, pos: Option<Pos>, code: &str, section: &str| {
-        if !by_code.contains_key(&(OrgKind::Icb, code.trim().to_string())) {
+        if lookup(by_code, OrgKind::Icb, code.trim()).is_none() {
             ck.error(
                 pos,
                 code,

@@ -1,7 +1,5 @@
 //! Organisation rules: ONS codes over an organisation's life.
 
-use std::collections::HashMap;
-
 use crate::model::format::RawSnapshot;
 use crate::model::locate::Pos;
 use crate::model::snapshot::{Org, OrgId, Population};
@@ -103,10 +101,11 @@ pub(super) fn lift_orgs(
     ck: &mut Checker,
     raw: &RawSnapshot,
 ) -> (Vec<Org>, ByCode, Vec<Option<Pos>>) {
-    let mut orgs: Vec<Org> = Vec::new();
-    let mut by_code: ByCode = HashMap::new();
     let lists = raw.org_lists();
-    let mut org_pos: Vec<Option<Pos>> = Vec::new();
+    let n: usize = lists.iter().map(|(_, l)| l.len()).sum();
+    let mut orgs: Vec<Org> = Vec::with_capacity(n);
+    let mut by_code: ByCode = ByCode::with_capacity_and_hasher(n, Default::default());
+    let mut org_pos: Vec<Option<Pos>> = Vec::with_capacity(n);
     for (kind, list) in lists {
         for (i, r) in list.iter().enumerate() {
             let at = ck.at(kind.section(), i);
@@ -198,7 +197,7 @@ pub(super) fn lift_orgs(
                 }
                 None => None,
             };
-            if let Some(first) = by_code.get(&(kind, code.clone())) {
+            if let Some(first) = lookup(&by_code, kind, &code) {
                 let first_at = org_pos[first.ix()];
                 let also = first_at
                     .map(|p| format!(" (first at {p})"))
@@ -242,7 +241,7 @@ pub(super) fn resolve(
     code: &str,
     section: &str,
 ) -> Option<OrgId> {
-    let id = by_code.get(&(kind, code.trim().to_string())).copied();
+    let id = lookup(by_code, kind, code.trim());
     if id.is_none() {
         let odd = crate::model::text::code_problem(code.trim())
             .filter(|_| !code.trim().chars().all(|c| c.is_ascii_graphic()))

@@ -100,23 +100,30 @@ pub(super) fn check_memberships(
     link_pos: &[Option<Pos>],
 ) {
     // Memberships by member; shares by member and place (a CCG serves many places).
-    let mut groups: BTreeMap<(LinkKind, OrgId, Option<OrgId>), Vec<usize>> = BTreeMap::new();
-    for (i, l) in links.iter().enumerate() {
-        let shares = matches!(
-            l.kind,
-            LinkKind::CcgPlace | LinkKind::SubIcbPlace | LinkKind::NeighbourhoodPlace
-        );
-        let place = shares.then_some(l.b);
-        groups.entry((l.kind, l.a, place)).or_default().push(i);
-    }
-    for ((kind, _, _), mut rows) in groups {
+    // Sorted by group, then by start and file order: the groups in key order, as a
+    // map of them would give.
+    type Group = (LinkKind, OrgId, Option<OrgId>);
+    let mut sorted: Vec<(Group, Date, usize)> = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let shares = matches!(
+                l.kind,
+                LinkKind::CcgPlace | LinkKind::SubIcbPlace | LinkKind::NeighbourhoodPlace
+            );
+            let place = shares.then_some(l.b);
+            ((l.kind, l.a, place), l.from, i)
+        })
+        .collect();
+    sorted.sort_unstable();
+    for rows in sorted.chunk_by(|x, y| x.0 == y.0) {
         if rows.len() < 2 {
             continue;
         }
-        rows.sort_by_key(|i| (links[*i].from, *i));
+        let kind = rows[0].0.0;
         // The row reaching furthest so far: a later row starting before its end overlaps it.
-        let mut reach = rows[0];
-        for &i in &rows[1..] {
+        let mut reach = rows[0].2;
+        for &(_, _, i) in &rows[1..] {
             let (l, prev) = (&links[i], &links[reach]);
             if l.from <= prev.to {
                 let (a, b, pb) = (&orgs[l.a.ix()], &orgs[l.b.ix()], &orgs[prev.b.ix()]);
@@ -175,8 +182,9 @@ pub(super) fn lift_links(
     orgs: &[Org],
     by_code: &ByCode,
 ) -> (Vec<Link>, Vec<Option<Pos>>) {
-    let mut links: Vec<Link> = Vec::new();
-    let mut link_pos: Vec<Option<Pos>> = Vec::new();
+    let n = written_links(raw);
+    let mut links: Vec<Link> = Vec::with_capacity(n);
+    let mut link_pos: Vec<Option<Pos>> = Vec::with_capacity(n);
     let member_lists = [
         (LinkKind::SystemRegion, &raw.system_regions),
         (LinkKind::IcbRegion, &raw.icb_regions),
@@ -192,14 +200,16 @@ pub(super) fn lift_links(
         (LinkKind::NeighbourhoodPlace, &raw.neighbourhood_places),
     ];
     // Each with the `to` as written: only a missing one means "still so".
-    let mut pending: Vec<(LinkKind, usize, String, String, Link, Option<Date>)> = Vec::new();
+    // Kind, index in its list, the codes of both ends, the relation, the `to` written.
+    type Pending<'r> = (LinkKind, usize, &'r str, &'r str, Link, Option<Date>);
+    let mut pending: Vec<Pending> = Vec::with_capacity(n);
     for (kind, list) in member_lists {
         for (i, r) in list.iter().enumerate() {
             pending.push((
                 kind,
                 i,
-                r.member.clone(),
-                r.of.clone(),
+                &r.member,
+                &r.of,
                 Link {
                     basis: r.basis.unwrap_or(Provenance::Published),
                     ..unresolved(kind, r.from, r.to, &r.source)
@@ -213,8 +223,8 @@ pub(super) fn lift_links(
             pending.push((
                 kind,
                 i,
-                r.by.clone(),
-                r.place.clone(),
+                &r.by,
+                &r.place,
                 Link {
                     share: r.share,
                     basis: r.basis,
@@ -229,21 +239,21 @@ pub(super) fn lift_links(
         let section = kind.section();
         let at = ck.at(section, i);
         let (ka, kb) = kind.ends();
-        let a = resolve(ck, by_code, at, ka, &a_code, section);
-        let b = resolve(ck, by_code, at, kb, &b_code, section);
+        let a = resolve(ck, by_code, at, ka, a_code, section);
+        let b = resolve(ck, by_code, at, kb, b_code, section);
         if !link.source.is_empty() {
-            ck.check_source(at, &a_code, &link.source);
+            ck.check_source(at, a_code, &link.source);
         }
         ck.check_dates(
             at,
-            &a_code,
+            a_code,
             &|| format!("the {section} entry {a_code} -> {b_code}"),
             &[Some(link.from), written_to],
         );
         if link.to < link.from {
             ck.error(
                 at,
-                &a_code,
+                a_code,
                 format!(
                     "the {section} entry {a_code} -> {b_code} ends ({}) before it starts ({})",
                     show_end(link.to),
@@ -256,7 +266,7 @@ pub(super) fn lift_links(
         if !(link.share > 0.0 && link.share <= 1.0 + SHARE_TOLERANCE) {
             ck.error(
                 at,
-                &a_code,
+                a_code,
                 format!(
                     "the share of {a_code} in {b_code} is {}, outside 0 to 1",
                     link.share
@@ -291,6 +301,25 @@ pub(super) fn lift_links(
         link_pos.push(at);
     }
     (links, link_pos)
+}
+
+/// How many relations the file lists, of every kind.
+fn written_links(raw: &RawSnapshot) -> usize {
+    [
+        &raw.system_regions,
+        &raw.icb_regions,
+        &raw.ccg_systems,
+        &raw.sub_icb_icbs,
+        &raw.icb_systems,
+        &raw.neighbourhood_ccgs,
+        &raw.neighbourhood_sub_icbs,
+    ]
+    .iter()
+    .map(|l| l.len())
+    .sum::<usize>()
+        + raw.ccg_places.len()
+        + raw.sub_icb_places.len()
+        + raw.neighbourhood_places.len()
 }
 
 /// A relation as written, its ends not yet looked up: a whole share, published, no note.

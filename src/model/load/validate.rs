@@ -1,7 +1,5 @@
 //! Validation: check a parsed snapshot rule group by rule group and lift it into typed ids.
 
-use std::collections::HashSet;
-
 use crate::model::format::{EventKind, RawSnapshot};
 use crate::model::locate::Locator;
 use crate::model::snapshot::{LinkId, Snapshot};
@@ -20,7 +18,8 @@ pub fn validate(raw: &RawSnapshot, locator: &Locator) -> Result<Loaded, LoadErro
     let mut ck = Checker {
         locator,
         problems: Vec::new(),
-        sources: HashSet::new(),
+        sources: Default::default(),
+        known_source: String::new(),
     };
     if raw.title.trim().is_empty() {
         ck.warn(
