@@ -1,5 +1,7 @@
 //! The problem collector every rule writes to, and how values are shown in messages.
 
+use std::collections::HashSet;
+
 use rustc_hash::FxHashSet;
 
 use crate::model::locate::{Locator, Pos};
