@@ -27,6 +27,15 @@ pub mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
+/// mimalloc for every program built on the crate (the window, the command line, tests
+/// and benchmarks alike, so that benchmarks time what the app runs): loading a record
+/// allocates and frees a great many small strings, and the system allocator spent a
+/// quarter of England's load doing so. Not in the web build, nor under the fuzzer
+/// (whose sanitizers watch the system allocator).
+#[cfg(all(not(target_arch = "wasm32"), not(fuzzing)))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The embedded England snapshot (RON), built by `ccg-explorer import` from `assets/sources`.
 pub const ENGLAND_RON: &str = include_str!("../assets/england.ron");
 
