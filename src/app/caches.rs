@@ -178,6 +178,7 @@ impl App {
                 (self.world.timeline.clone(), self.date, self.state.grouping);
             let open = self.state.expansion.clone();
             let spawned = super::memo::on_worker("tree-rows", ctx, move || {
+                super::memo::background();
                 view::tree_rows(&tl, date, grouping, &open)
             });
             if let Some(rx) = spawned {

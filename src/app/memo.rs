@@ -176,6 +176,10 @@ impl<K: PartialEq, V: Clone + Send + 'static> Background<K, V> {
 
     /// Builds the value for `key` on a worker, which asks `ctx` for a repaint when done.
     fn spawn(&self, key: K, ctx: &egui::Context, build: impl Build<V>) {
+        let build = move || {
+            background();
+            build()
+        };
         if let Some(rx) = on_worker("view-model", ctx, build) {
             *self.pending.borrow_mut() = Some((key, rx));
         }
@@ -229,6 +233,15 @@ pub fn send_from_worker<T: Send + 'static>(
         .is_ok()
 }
 
+/// Lowers the calling worker thread's priority below the UI thread's, so that on a
+/// machine with few cores a large record's view models, built while the date moves,
+/// do not take the time frames are drawn in (where the system allows; else the thread
+/// keeps the priority it has). Not for work the window waits on (files, the map).
+pub fn background() {
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+}
+
 /// Drops `v` on a worker thread (where there are threads): for large values whose
 /// freeing would take a frame's time.
 pub fn drop_elsewhere<T: Send + 'static>(v: T) {
@@ -238,7 +251,10 @@ pub fn drop_elsewhere<T: Send + 'static>(v: T) {
         // If no thread starts, the closure and `v` are dropped here.
         let _ = std::thread::Builder::new()
             .name("drop".into())
-            .spawn(move || drop(v));
+            .spawn(move || {
+                background();
+                drop(v)
+            });
     }
 }
 
@@ -349,5 +365,33 @@ mod tests {
             b.get_exact(4, Some(&ctx), || panic!("built twice")),
             Some(40)
         );
+    }
+
+    /// This thread's nice value, from `/proc/thread-self/stat` (field 19).
+    #[cfg(target_os = "linux")]
+    fn nice() -> i64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        // The fields after the command name, which is in parentheses: state is field 3.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        rest.split_whitespace()
+            .nth(19 - 3)
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_background_worker_yields_to_the_window() {
+        let (before, after) = std::thread::spawn(|| {
+            let before = nice();
+            background();
+            (before, nice())
+        })
+        .join()
+        .unwrap();
+        assert!(after > before, "nice {before} -> {after}");
+        // Only that thread: this one keeps its priority.
+        assert_eq!(nice(), before);
     }
 }

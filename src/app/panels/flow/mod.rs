@@ -119,6 +119,7 @@ impl FlowView {
         }
         let tl = tl.clone();
         let Some(rx) = crate::app::memo::on_worker("merger-flow", ctx, move || {
+            crate::app::memo::background();
             let full = Arc::new(Flow::build_for(&tl, FlowSpan::Record));
             let coarse = [Arc::new(full.coarsen(false)), Arc::new(full.coarsen(true))];
             (full, coarse)
