@@ -2,8 +2,12 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
 use crate::model::OrgKind;
 use crate::model::snapshot::Org;
+
+use crate::model::snapshot::find_code;
 
 use super::checker::*;
 
@@ -15,7 +19,7 @@ pub(super) fn lift_arrangements(
     by_code: &ByCode,
 ) -> Vec<crate::model::snapshot::Arrangement> {
     let mut out = Vec::new();
-    let mut ids = HashSet::new();
+    let mut ids = FxHashSet::default();
     for (i, r) in list.iter().enumerate() {
         let at = ck.at("shared_management", i);
         ck.check_unique_id(
@@ -99,7 +103,7 @@ pub(super) fn lift_arrangements(
                 );
                 continue;
             }
-            match lookup(by_code, kind, code.trim()) {
+            match find_code(by_code, kind, code.trim()) {
                 None => ck.error(
                     at,
                     code,
@@ -170,7 +174,7 @@ pub(super) fn lift_annotations(
         ck.check_source(at, "", &r.source);
         let footprint = match &r.footprint {
             None => None,
-            Some(code) => match lookup(by_code, OrgKind::Ccg, code.trim()) {
+            Some(code) => match find_code(by_code, OrgKind::Ccg, code.trim()) {
                 Some(id) => Some(id),
                 None => {
                     ck.error(

@@ -1,23 +1,14 @@
 //! The problem collector every rule writes to, and how values are shown in messages.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashSet;
 
 use crate::model::locate::{Locator, Pos};
-use crate::model::snapshot::OrgId;
-use crate::model::{Date, FOREVER, OrgKind};
+use crate::model::{Date, FOREVER};
 
 use super::{Problem, Severity};
 
 /// Organisations by kind and code, as they are lifted.
 pub(super) type ByCode = crate::model::snapshot::ByCode;
-
-/// The organisation of `kind` with `code` (trimmed by the caller), without building a
-/// key.
-pub(super) fn lookup(by_code: &ByCode, kind: OrgKind, code: &str) -> Option<OrgId> {
-    crate::model::snapshot::find_code(by_code, kind, code)
-}
 
 /// Collects problems while lifting.
 pub(super) struct Checker<'a> {
@@ -65,7 +56,7 @@ impl Checker<'_> {
     /// there already.
     pub(super) fn check_unique_id<'i>(
         &mut self,
-        ids: &mut HashSet<&'i str>,
+        ids: &mut FxHashSet<&'i str>,
         at: Option<Pos>,
         id: &'i str,
         what: &str,

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use crate::model::OrgKind;
 use crate::model::format::{EventKind, RawSnapshot};
 use crate::model::locate::Pos;
@@ -237,7 +239,7 @@ pub(super) fn lift_events(
 ) -> (Vec<Event>, Vec<Option<Pos>>) {
     let mut events: Vec<Event> = Vec::new();
     let mut event_pos: Vec<Option<Pos>> = Vec::new();
-    let mut event_ids: HashSet<&str> = HashSet::new();
+    let mut event_ids: FxHashSet<&str> = FxHashSet::default();
     for (i, e) in raw.events.iter().enumerate() {
         let at = ck.at("events", i);
         ck.check_dates(at, &e.id, &|| format!("event {}", e.id), &[Some(e.date)]);

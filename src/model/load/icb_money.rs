@@ -1,10 +1,12 @@
 //! ICB-era money rules: running costs, allocations and gaps.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::model::OrgKind;
 use crate::model::format::RawSnapshot;
 use crate::model::locate::{Locator, Pos};
+
+use crate::model::snapshot::find_code;
 
 use super::checker::*;
 use super::money::*;
@@ -24,7 +26,7 @@ pub(super) fn check_icb_money(
             .or_else(|| locator.field("icb_money"))
     };
     let icb = |ck: &mut Checker, pos: Option<Pos>, code: &str, section: &str| {
-        if lookup(by_code, OrgKind::Icb, code.trim()).is_none() {
+        if find_code(by_code, OrgKind::Icb, code.trim()).is_none() {
             ck.error(
                 pos,
                 code,
@@ -48,7 +50,7 @@ pub(super) fn check_icb_money(
             |ck, c| icb(ck, pos, c, "figures"),
         );
     }
-    let mut ids = HashSet::new();
+    let mut ids = FxHashSet::default();
     for (i, t) in money.targets.iter().enumerate() {
         let pos = at("targets", i);
         ck.check_unique_id(

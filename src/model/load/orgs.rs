@@ -5,6 +5,8 @@ use crate::model::locate::Pos;
 use crate::model::snapshot::{Org, OrgId, Population};
 use crate::model::{Date, OrgKind};
 
+use crate::model::snapshot::find_code;
+
 use super::checker::*;
 
 /// An organisation's ONS codes over time: each inside its life, in order, none
@@ -197,7 +199,7 @@ pub(super) fn lift_orgs(
                 }
                 None => None,
             };
-            if let Some(first) = lookup(&by_code, kind, &code) {
+            if let Some(first) = find_code(&by_code, kind, &code) {
                 let first_at = org_pos[first.ix()];
                 let also = first_at
                     .map(|p| format!(" (first at {p})"))
@@ -241,7 +243,7 @@ pub(super) fn resolve(
     code: &str,
     section: &str,
 ) -> Option<OrgId> {
-    let id = lookup(by_code, kind, code.trim());
+    let id = find_code(by_code, kind, code.trim());
     if id.is_none() {
         let odd = crate::model::text::code_problem(code.trim())
             .filter(|_| !code.trim().chars().all(|c| c.is_ascii_graphic()))
