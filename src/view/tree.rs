@@ -26,6 +26,18 @@ pub enum Grouping {
     SystemLeadership,
 }
 
+impl Grouping {
+    /// What its middle level groups together, where the nesting alone does not say.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Grouping::SystemLeadership => {
+                Some("CCGs sharing an accountable officer or a management team together")
+            }
+            Grouping::SystemPlace | Grouping::SystemCcg => None,
+        }
+    }
+}
+
 /// Every grouping, in the order offered: its short name and what it nests.
 pub const GROUPINGS: [(Grouping, &str, &str); 3] = [
     (

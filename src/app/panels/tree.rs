@@ -6,7 +6,7 @@ use egui::{Align, Layout, RichText, Sense};
 
 use crate::app::ViewCtx;
 use crate::app::command::{CentralTab, Command, Selection, Tree};
-use crate::view::{self, GROUPINGS, Grouping, RowKind};
+use crate::view::{self, GROUPINGS, RowKind};
 
 /// Indent of each level of the tree, in points.
 const INDENT: f32 = 18.0;
@@ -40,12 +40,9 @@ impl TreePanel {
             ui.label("Group:");
             let g = app.state.grouping;
             for (grouping, label, nests) in GROUPINGS {
-                let hover = if grouping == Grouping::SystemLeadership {
-                    format!(
-                        "{nests}: CCGs sharing an accountable officer or a management team together"
-                    )
-                } else {
-                    nests.to_string()
+                let hover = match grouping.note() {
+                    Some(note) => format!("{nests}: {note}"),
+                    None => nests.to_string(),
                 };
                 if ui
                     .selectable_label(g == grouping, label)
