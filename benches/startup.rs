@@ -3,7 +3,8 @@
 //! the same way (the same binary, `--startup-probe --bare`).
 //!
 //! Needs a display: uses `$DISPLAY`, or starts `Xvfb` (apt-get install xvfb) itself.
-//! Run with `cargo bench --bench startup`. Prints medians of 10 runs each and ratios.
+//! Run with `cargo bench --bench startup`. Prints medians of 15 runs of each, taken in turn, and
+//! the ratios.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -46,6 +47,9 @@ fn probe(bare: bool, display: &str) -> Option<Run> {
     })
 }
 
+/// Runs of each, taken in turn.
+const RUNS: usize = 15;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
@@ -80,14 +84,24 @@ fn main() {
             }
         }
     };
-    let mut rows = Vec::new();
-    for (bare, name) in [
+    const KINDS: [(bool, &str); 2] = [
         (true, "bare eframe window"),
         (false, "ccg-explorer, England"),
-    ] {
-        // One unmeasured run warms the disk cache and Mesa's shader cache.
+    ];
+    // One unmeasured run of each warms the disk cache and Mesa's shader cache.
+    for (bare, _) in KINDS {
         let _ = probe(bare, &display);
-        let runs: Vec<Run> = (0..10).filter_map(|_| probe(bare, &display)).collect();
+    }
+    // The two alternate, so that whatever else the machine does in the meantime falls
+    // on both alike and their ratio is from the same minutes.
+    let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    for _ in 0..RUNS {
+        for (k, (bare, _)) in KINDS.iter().enumerate() {
+            runs[k].extend(probe(*bare, &display));
+        }
+    }
+    let mut rows = Vec::new();
+    for ((_, name), runs) in KINDS.iter().zip(&runs) {
         if runs.is_empty() {
             println!("startup: {name}: the window did not open");
             continue;
@@ -96,7 +110,8 @@ fn main() {
         let own = median(runs.iter().map(|r| r.own_ms).collect());
         let rss = median(runs.iter().map(|r| r.rss_mb).collect());
         println!(
-            "startup/{name}: first frame {wall:.0} ms after spawn ({own:.0} ms after main), {rss:.0} MB resident"
+            "startup/{name}: first frame {wall:.0} ms after spawn ({own:.0} ms after main), {rss:.0} MB resident ({} runs)",
+            runs.len()
         );
         rows.push((wall, rss));
     }
