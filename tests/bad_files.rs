@@ -260,13 +260,7 @@ fn every_bad_file_gets_the_right_exit_code_message_place_and_code() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        CASES.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures, CASES.len(), "");
 }
 
 #[test]
@@ -365,13 +359,7 @@ fn every_bad_file_in_the_window_gets_the_same_message_and_keeps_what_was_open() 
             failures.push(format!("{}:\n    {}", case.file, wrong.join("\n    ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed in the window:\n\n{}",
-        failures.len(),
-        CASES.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures, CASES.len(), " in the window");
 }
 
 /// Text from a file reaches the terminal escaped in every output format: a title's

@@ -308,13 +308,7 @@ fn every_bad_scenario_gets_the_right_exit_code_message_place_and_code() {
     .into_iter()
     .flatten()
     .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        CASES.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures, CASES.len(), "");
 }
 
 /// At most 2,000 characters of `text`, for failure messages.
@@ -493,13 +487,7 @@ fn every_bad_scenario_in_the_window_gets_a_message_and_changes_nothing() {
             failures.push(format!("{}:\n    {}", case.file, wrong.join("\n    ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed in the window:\n\n{}",
-        failures.len(),
-        CASES.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures, CASES.len(), " in the window");
     eprintln!(
         "{} files through the window in {:?}",
         CASES.len(),

@@ -448,24 +448,23 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
         let mut f = Fields::default();
         while let Some(name) = map.next_key_seed(KeySeed(self.0))? {
-            match name {
+            // These fields are read into the slot of `Fields` with the same name;
+            // `format` and the lists of organisations, relations and shares after them.
+            macro_rules! slots {
+                ($($field:ident),* ; $($rest:tt)*) => {
+                    match name {
+                        $(stringify!($field) => take(&mut map, &mut f.$field, name)?,)*
+                        $($rest)*
+                    }
+                };
+            }
+            slots! {
+                title, description, sources, events, shared_management, money, icb_money,
+                as_at, annotations, name, snapshot, changes, bookmarks;
                 "format" => {
                     take(&mut map, &mut f.format, name)?;
                     self.0.format.set(f.format);
                 }
-                "title" => take(&mut map, &mut f.title, name)?,
-                "description" => take(&mut map, &mut f.description, name)?,
-                "sources" => take(&mut map, &mut f.sources, name)?,
-                "events" => take(&mut map, &mut f.events, name)?,
-                "shared_management" => take(&mut map, &mut f.shared_management, name)?,
-                "money" => take(&mut map, &mut f.money, name)?,
-                "icb_money" => take(&mut map, &mut f.icb_money, name)?,
-                "as_at" => take(&mut map, &mut f.as_at, name)?,
-                "annotations" => take(&mut map, &mut f.annotations, name)?,
-                "name" => take(&mut map, &mut f.name, name)?,
-                "snapshot" => take(&mut map, &mut f.snapshot, name)?,
-                "changes" => take(&mut map, &mut f.changes, name)?,
-                "bookmarks" => take(&mut map, &mut f.bookmarks, name)?,
                 other => {
                     if let Some(i) = ORG_FIELDS.iter().position(|n| *n == other) {
                         take(&mut map, &mut f.orgs[i], name)?;

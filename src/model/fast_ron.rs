@@ -148,6 +148,17 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
+    /// `value`, read between brackets, once the bracket `close` ends it (after any
+    /// white space); anything else there is ron's to read.
+    fn closed_by<T>(&mut self, close: u8, value: T) -> Result<T> {
+        self.skip_ws()?;
+        if self.eat(close) {
+            Ok(value)
+        } else {
+            Err(GaveUp)
+        }
+    }
+
     /// Consumes `c` if it comes next.
     fn eat(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
@@ -421,12 +432,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             return Err(GaveUp);
         }
         let value = visitor.visit_seq(Items::new(self, b']'))?;
-        self.skip_ws()?;
-        if self.eat(b']') {
-            Ok(value)
-        } else {
-            Err(GaveUp)
-        }
+        self.closed_by(b']', value)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value> {
@@ -454,12 +460,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             return Err(GaveUp);
         }
         let value = visitor.visit_map(Items::new(self, b')'))?;
-        self.skip_ws()?;
-        if self.eat(b')') {
-            Ok(value)
-        } else {
-            Err(GaveUp)
-        }
+        self.closed_by(b')', value)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

@@ -117,6 +117,30 @@ impl RawSnapshot {
             (K::Neighbourhood, &self.neighbourhoods),
         ]
     }
+
+    /// Every list of memberships (one organisation in another) with its kind.
+    pub fn link_lists(&self) -> [(super::LinkKind, &Vec<RawLink>); 7] {
+        use super::LinkKind as K;
+        [
+            (K::SystemRegion, &self.system_regions),
+            (K::IcbRegion, &self.icb_regions),
+            (K::CcgSystem, &self.ccg_systems),
+            (K::SubIcbIcb, &self.sub_icb_icbs),
+            (K::IcbSystem, &self.icb_systems),
+            (K::NeighbourhoodCcg, &self.neighbourhood_ccgs),
+            (K::NeighbourhoodSubIcb, &self.neighbourhood_sub_icbs),
+        ]
+    }
+
+    /// Every list of shares (a commissioner serving part of a place) with its kind.
+    pub fn share_lists(&self) -> [(super::LinkKind, &Vec<RawShare>); 3] {
+        use super::LinkKind as K;
+        [
+            (K::CcgPlace, &self.ccg_places),
+            (K::SubIcbPlace, &self.sub_icb_places),
+            (K::NeighbourhoodPlace, &self.neighbourhood_places),
+        ]
+    }
 }
 
 /// What kind of informal arrangement CCGs had.

@@ -497,6 +497,15 @@ impl Snapshot {
         &self.links[id.ix()]
     }
 
+    /// The arrangements at these indexes into [`Snapshot::arrangements`], in their
+    /// order (as a leadership team or a lineage lists them).
+    pub fn arrangements_at<'a>(
+        &'a self,
+        indexes: &'a [usize],
+    ) -> impl Iterator<Item = &'a Arrangement> + 'a {
+        indexes.iter().map(|i| &self.arrangements[*i])
+    }
+
     /// The organisation of `kind` with `code`.
     pub fn find(&self, kind: OrgKind, code: &str) -> Option<OrgId> {
         find_code(&self.by_code, kind, code)

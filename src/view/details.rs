@@ -208,8 +208,7 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
             span: String::new(),
         });
     }
-    for i in &lineage.arrangements {
-        let a = &s.arrangements[*i];
+    for a in s.arrangements_at(&lineage.arrangements) {
         lines.push(LineageLine {
             event: a.id.clone(),
             scenario: a.source == crate::model::scenario::SCENARIO_SOURCE,

@@ -2,6 +2,7 @@
 
 use super::text::capitalise;
 use crate::model::format::EventKind;
+use crate::model::snapshot::Event;
 use crate::model::{Date, FOREVER, OrgId, OrgKind, Snapshot, Timeline, plural};
 
 /// A labelled wave of mergers on the timeline.
@@ -87,39 +88,36 @@ pub fn timeline_model(tl: &Timeline) -> TimelineModel {
             structural: !merges.is_empty() || !abolitions.is_empty() || icb_wave.is_some(),
             scenario,
         });
-        let month = day.format("%b %Y");
-        // The wave's label, then shorter ones: with the month, then without.
+        // The wave's label, then shorter ones: with the month, then without; the month
+        // is put before the first two when the wave is pushed.
+        let ccgs_ended = |wave: &[&Event]| -> usize { wave.iter().map(|e| e.from.len()).sum() };
         let labels = if let Some((ended, created)) = icb_wave {
+            let bare = format!("{ended} ➡ {created}");
             Some((
-                format!("{month}: {ended} ICBs ➡ {created}"),
-                format!("{month}: {ended} ➡ {created} ICBs"),
-                format!("{ended} ➡ {created}"),
+                format!("{ended} ICBs ➡ {created}"),
+                format!("{bare} ICBs"),
+                bare,
             ))
         } else if !merges.is_empty() {
-            let n_from: usize = merges.iter().map(|e| e.from.len()).sum();
+            let (n_from, n) = (ccgs_ended(&merges), merges.len());
             let what = if scenario { " (scenario)" } else { "" };
-            let n = merges.len();
-            Some((
-                format!("{month}: {n_from} CCGs ➡ {n}{what}"),
-                format!("{month}: {n_from} ➡ {n}"),
-                format!("{n_from} ➡ {n}"),
-            ))
+            let bare = format!("{n_from} ➡ {n}");
+            Some((format!("{n_from} CCGs ➡ {n}{what}"), bare.clone(), bare))
         } else if !abolitions.is_empty() {
-            let n_from: usize = abolitions.iter().map(|e| e.from.len()).sum();
+            let n_from = ccgs_ended(&abolitions);
             let icbs = plural(abolitions.len(), "ICB", "ICBs");
-            Some((
-                format!("{month}: {} ➡ {icbs}", plural(n_from, "CCG", "CCGs")),
-                format!("{month}: {n_from} ➡ {icbs}"),
-                format!("{n_from} ➡ {icbs}"),
-            ))
+            let bare = format!("{n_from} ➡ {icbs}");
+            let ccgs = plural(n_from, "CCG", "CCGs");
+            Some((format!("{ccgs} ➡ {icbs}"), bare.clone(), bare))
         } else {
             None
         };
         if let Some((label, with_month, bare)) = labels {
+            let month = day.format("%b %Y");
             waves.push(Wave {
                 date: *day,
-                label,
-                shorter: [with_month, bare],
+                label: format!("{month}: {label}"),
+                shorter: [format!("{month}: {with_month}"), bare],
                 scenario,
             });
         }

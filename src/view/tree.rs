@@ -438,19 +438,14 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                     let codes: Vec<&str> = t.ccgs.iter().map(|c| s.org(*c).code.as_str()).collect();
                     let tkey = format!("{key}/t:{}", codes.join("+"));
                     let t_open = open.is_open(&tkey);
-                    let mut kinds: Vec<&str> = t
-                        .arrangements
-                        .iter()
-                        .map(|i| s.arrangements[*i].kind.short())
+                    let mut kinds: Vec<&str> = s
+                        .arrangements_at(&t.arrangements)
+                        .map(|a| a.kind.short())
                         .collect();
                     kinds.dedup();
-                    let sentences: Vec<String> = t
-                        .arrangements
-                        .iter()
-                        .map(|i| {
-                            let a = &s.arrangements[*i];
-                            format!("{} ({})", sharing::sentence(s, a), a.id)
-                        })
+                    let sentences: Vec<String> = s
+                        .arrangements_at(&t.arrangements)
+                        .map(|a| format!("{} ({})", sharing::sentence(s, a), a.id))
                         .collect();
                     rows.push(TreeRow {
                         depth: 1,
@@ -461,10 +456,7 @@ pub fn tree_rows(tl: &Timeline, date: Date, grouping: Grouping, open: &Expansion
                         detail: kinds.join(" · "),
                         expandable: true,
                         open: t_open,
-                        changed: t
-                            .arrangements
-                            .iter()
-                            .any(|i| s.arrangements[*i].from == date),
+                        changed: s.arrangements_at(&t.arrangements).any(|a| a.from == date),
                         approx: false,
                         sharing: String::new(),
                         hover: sentences.join("\n"),

@@ -134,6 +134,18 @@ pub fn judge_exit(
     wrong
 }
 
+/// Fails unless no case failed, listing each case's failures: `N of TOTAL cases failed`,
+/// then `place` (` in the window`, or nothing for the command line).
+pub fn assert_no_failures(failures: &[String], total: usize, place: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed{place}:\n\n{}",
+        failures.len(),
+        total,
+        failures.join("\n\n")
+    );
+}
+
 /// Whether one line of `text` holds the place (`{sev} at {at}: `), the thing at fault
 /// (`[{org}] `) and every key word; with no place (`-`), a line that claims none.
 pub fn has_line(text: &str, sev: &str, at: &str, org: &str, words: &[&str]) -> bool {

@@ -104,11 +104,9 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
                 })
             })
             .collect();
-        let shared: Vec<_> = lineage
-            .arrangements
-            .iter()
-            .map(|i| {
-                let a = &s.arrangements[*i];
+        let shared: Vec<_> = s
+            .arrangements_at(&lineage.arrangements)
+            .map(|a| {
                 let mut v = arrangement_json(s, a);
                 if let Some(st) = then_merged(a) {
                     v["then_merged"] = json!({
@@ -165,8 +163,7 @@ pub fn write_lineage(out: &mut dyn Write, tl: &Timeline, id: OrgId, format: Form
         .iter()
         .map(|st| (st.date, step_text(tl, st)))
         .collect();
-    for i in &lineage.arrangements {
-        let a = &s.arrangements[*i];
+    for a in s.arrangements_at(&lineage.arrangements) {
         let mut text = sharing::sentence(s, a);
         if let Some(st) = then_merged(a) {
             text.push_str(&format!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::format::{RawShare, RawSnapshot};
+use crate::model::format::RawSnapshot;
 use crate::model::locate::Pos;
 use crate::model::snapshot::{Link, LinkId, LinkKind, Org, OrgId};
 use crate::model::{Date, FOREVER, OrgKind, Provenance};
@@ -185,57 +185,25 @@ pub(super) fn lift_links(
     let n = written_links(raw);
     let mut links: Vec<Link> = Vec::with_capacity(n);
     let mut link_pos: Vec<Option<Pos>> = Vec::with_capacity(n);
-    let member_lists = [
-        (LinkKind::SystemRegion, &raw.system_regions),
-        (LinkKind::IcbRegion, &raw.icb_regions),
-        (LinkKind::CcgSystem, &raw.ccg_systems),
-        (LinkKind::SubIcbIcb, &raw.sub_icb_icbs),
-        (LinkKind::IcbSystem, &raw.icb_systems),
-        (LinkKind::NeighbourhoodCcg, &raw.neighbourhood_ccgs),
-        (LinkKind::NeighbourhoodSubIcb, &raw.neighbourhood_sub_icbs),
-    ];
-    let share_lists: [(LinkKind, &Vec<RawShare>); 3] = [
-        (LinkKind::CcgPlace, &raw.ccg_places),
-        (LinkKind::SubIcbPlace, &raw.sub_icb_places),
-        (LinkKind::NeighbourhoodPlace, &raw.neighbourhood_places),
-    ];
     // Each with the `to` as written: only a missing one means "still so".
+    let memberships = rows(raw.link_lists()).map(|(kind, i, r)| {
+        let link = Link {
+            basis: r.basis.unwrap_or(Provenance::Published),
+            ..unresolved(kind, r.from, r.to, &r.source)
+        };
+        (kind, i, r.member.as_str(), r.of.as_str(), link, r.to)
+    });
+    let shares = rows(raw.share_lists()).map(|(kind, i, r)| {
+        let link = Link {
+            share: r.share,
+            basis: r.basis,
+            note: r.note.clone(),
+            ..unresolved(kind, r.from, r.to, &r.source)
+        };
+        (kind, i, r.by.as_str(), r.place.as_str(), link, r.to)
+    });
     // Kind, index in its list, the codes of both ends, the relation, the `to` written.
-    type Pending<'r> = (LinkKind, usize, &'r str, &'r str, Link, Option<Date>);
-    let mut pending: Vec<Pending> = Vec::with_capacity(n);
-    for (kind, list) in member_lists {
-        for (i, r) in list.iter().enumerate() {
-            pending.push((
-                kind,
-                i,
-                &r.member,
-                &r.of,
-                Link {
-                    basis: r.basis.unwrap_or(Provenance::Published),
-                    ..unresolved(kind, r.from, r.to, &r.source)
-                },
-                r.to,
-            ));
-        }
-    }
-    for (kind, list) in share_lists {
-        for (i, r) in list.iter().enumerate() {
-            pending.push((
-                kind,
-                i,
-                &r.by,
-                &r.place,
-                Link {
-                    share: r.share,
-                    basis: r.basis,
-                    note: r.note.clone(),
-                    ..unresolved(kind, r.from, r.to, &r.source)
-                },
-                r.to,
-            ));
-        }
-    }
-    for (kind, i, a_code, b_code, mut link, written_to) in pending {
+    for (kind, i, a_code, b_code, mut link, written_to) in memberships.chain(shares) {
         let section = kind.section();
         let at = ck.at(section, i);
         let (ka, kb) = kind.ends();
@@ -305,21 +273,18 @@ pub(super) fn lift_links(
 
 /// How many relations the file lists, of every kind.
 fn written_links(raw: &RawSnapshot) -> usize {
-    [
-        &raw.system_regions,
-        &raw.icb_regions,
-        &raw.ccg_systems,
-        &raw.sub_icb_icbs,
-        &raw.icb_systems,
-        &raw.neighbourhood_ccgs,
-        &raw.neighbourhood_sub_icbs,
-    ]
-    .iter()
-    .map(|l| l.len())
-    .sum::<usize>()
-        + raw.ccg_places.len()
-        + raw.sub_icb_places.len()
-        + raw.neighbourhood_places.len()
+    let links: usize = raw.link_lists().iter().map(|(_, l)| l.len()).sum();
+    let shares: usize = raw.share_lists().iter().map(|(_, l)| l.len()).sum();
+    links + shares
+}
+
+/// Every row of these lists, with its list's kind and its index in the list.
+fn rows<'r, R: 'r>(
+    lists: impl IntoIterator<Item = (LinkKind, &'r Vec<R>)>,
+) -> impl Iterator<Item = (LinkKind, usize, &'r R)> {
+    lists
+        .into_iter()
+        .flat_map(|(kind, list)| list.iter().enumerate().map(move |(i, r)| (kind, i, r)))
 }
 
 /// A relation as written, its ends not yet looked up: a whole share, published, no note.

@@ -337,11 +337,9 @@ pub(super) fn draw(
             .iter()
             .map(|k| s.org(flow.columns[c].nodes[*k as usize].org).label())
             .collect();
-        let lines: Vec<String> = t
-            .arrangements
-            .iter()
-            .map(|i| {
-                let a = &s.arrangements[*i];
+        let lines: Vec<String> = s
+            .arrangements_at(&t.arrangements)
+            .map(|a| {
                 format!(
                     "{} {} ({})",
                     crate::view::capitalise(a.kind.label()),
