@@ -17,6 +17,11 @@ struct Run {
     own_ms: f64,
     /// Resident memory at the first frame, MB.
     rss_mb: f64,
+    /// The first frame's layout (the app's `ui`), ms.
+    layout_ms: f64,
+    /// From the end of that layout to the next frame: tessellating, rendering and
+    /// presenting the first frame, ms.
+    paint_ms: f64,
 }
 
 fn probe(bare: bool, display: &str) -> Option<Run> {
@@ -44,6 +49,8 @@ fn probe(bare: bool, display: &str) -> Option<Run> {
         wall_ms,
         own_ms: field("ms=")?,
         rss_mb: field("rss_mb=")?,
+        layout_ms: field("layout_ms=")?,
+        paint_ms: field("paint_ms=")?,
     })
 }
 
@@ -109,8 +116,10 @@ fn main() {
         let wall = median(runs.iter().map(|r| r.wall_ms).collect());
         let own = median(runs.iter().map(|r| r.own_ms).collect());
         let rss = median(runs.iter().map(|r| r.rss_mb).collect());
+        let layout = median(runs.iter().map(|r| r.layout_ms).collect());
+        let paint = median(runs.iter().map(|r| r.paint_ms).collect());
         println!(
-            "startup/{name}: first frame {wall:.0} ms after spawn ({own:.0} ms after main), {rss:.0} MB resident ({} runs)",
+            "startup/{name}: first frame {wall:.0} ms after spawn ({own:.0} ms after main; its layout {layout:.1} ms, its painting {paint:.0} ms), {rss:.0} MB resident ({} runs)",
             runs.len()
         );
         rows.push((wall, rss));

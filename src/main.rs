@@ -14,18 +14,25 @@ use ccg_explorer::app::{App, AppOptions};
 use ccg_explorer::cli::{self, Cli};
 
 #[cfg(not(target_arch = "wasm32"))]
-/// Wraps an app to report the first frame (time since start, resident memory) and exit.
+/// Wraps an app to report the first frame (time since start, resident memory, and how
+/// long its layout and its painting took) and exit.
 struct Probe<A> {
     app: A,
     start: std::time::Instant,
     frames: u32,
+    /// When the first frame's layout began and ended, since start.
+    layout: (std::time::Duration, std::time::Duration),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 impl<A: eframe::App> eframe::App for Probe<A> {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let began = self.start.elapsed();
         self.app.ui(ui, frame);
         self.frames += 1;
+        if self.frames == 1 {
+            self.layout = (began, self.start.elapsed());
+        }
         // The first frame is laid out and painted once this returns; report on the next.
         if self.frames == 2 {
             let rss_kb = std::fs::read_to_string("/proc/self/status")
@@ -36,10 +43,14 @@ impl<A: eframe::App> eframe::App for Probe<A> {
                         .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
                 })
                 .unwrap_or(0);
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            let (laid, out) = self.layout;
             println!(
-                "first-frame ms={:.1} rss_mb={:.1}",
-                self.start.elapsed().as_secs_f64() * 1000.0,
-                rss_kb as f64 / 1024.0
+                "first-frame ms={:.1} rss_mb={:.1} layout_ms={:.1} paint_ms={:.1}",
+                ms(began),
+                rss_kb as f64 / 1024.0,
+                ms(out - laid),
+                ms(began - out)
             );
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -86,6 +97,7 @@ fn main() -> ExitCode {
                         app: Bare,
                         start,
                         frames: 0,
+                        layout: Default::default(),
                     }) as Box<dyn eframe::App>
                 } else {
                     let options = AppOptions {
@@ -96,6 +108,7 @@ fn main() -> ExitCode {
                         app: App::new(cc, options),
                         start,
                         frames: 0,
+                        layout: Default::default(),
                     })
                 })
             }),
