@@ -330,8 +330,7 @@ impl App {
     pub(crate) fn day_changes(&self, day: Date) -> Arc<Comparison> {
         let tl = &self.world.timeline;
         self.caches.day_changes.get((tl.id(), day), || {
-            let before = day.pred_opt().unwrap_or(day);
-            Arc::new(crate::model::compare::compare(tl, before, day))
+            Arc::new(crate::model::compare::changes_on(tl, day))
         })
     }
 
@@ -351,10 +350,8 @@ impl App {
             (worker.is_none() && !self.caches.day_marks.has(&key)).then(|| self.day_changes(day));
         let tl = tl.clone();
         self.caches.day_marks.get_exact(key, worker, move || {
-            let changes = changes.unwrap_or_else(|| {
-                let before = day.pred_opt().unwrap_or(day);
-                Arc::new(crate::model::compare::compare(&tl, before, day))
-            });
+            let changes =
+                changes.unwrap_or_else(|| Arc::new(crate::model::compare::changes_on(&tl, day)));
             let touched = changes.touched().into_iter().collect();
             Arc::new(super::panels::compare::marks_on(&tl, &touched, day))
         })

@@ -365,6 +365,11 @@ fn carried_on(tl: &Timeline, org: OrgId, day: Date) -> Option<OrgId> {
     })
 }
 
+/// What changed on `day`: the record on it compared with the day before.
+pub fn changes_on(tl: &Timeline, day: Date) -> Comparison {
+    compare(tl, day.pred_opt().unwrap_or(day), day)
+}
+
 /// Compares the record on `a` with the record on `b` (either order).
 pub fn compare(tl: &Timeline, a: Date, b: Date) -> Comparison {
     let swapped = a > b;
