@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashSet;
 
 use crate::model::OrgKind;
-use crate::model::snapshot::Org;
-
-use crate::model::snapshot::find_code;
+use crate::model::snapshot::{Org, find_code};
 
 use super::checker::*;
 

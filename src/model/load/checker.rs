@@ -8,7 +8,7 @@ use crate::model::{Date, FOREVER};
 use super::{Problem, Severity};
 
 /// Organisations by kind and code, as they are lifted.
-pub(super) type ByCode = crate::model::snapshot::ByCode;
+pub(super) use crate::model::snapshot::ByCode;
 
 /// Collects problems while lifting.
 pub(super) struct Checker<'a> {

@@ -5,7 +5,6 @@ use rustc_hash::FxHashSet;
 use crate::model::OrgKind;
 use crate::model::format::RawSnapshot;
 use crate::model::locate::{Locator, Pos};
-
 use crate::model::snapshot::find_code;
 
 use super::checker::*;

@@ -2,10 +2,8 @@
 
 use crate::model::format::RawSnapshot;
 use crate::model::locate::Pos;
-use crate::model::snapshot::{Org, OrgId, Population};
+use crate::model::snapshot::{Org, OrgId, Population, find_code};
 use crate::model::{Date, OrgKind};
-
-use crate::model::snapshot::find_code;
 
 use super::checker::*;
 
