@@ -217,6 +217,9 @@ fn benchmarks(
 
 /// Scrubbing: every day of the span in turn, one frame each: the median, p99 and
 /// slowest frames, and the ten slowest frames' dates.
+/// Issue 19's goal for the p99 frame while scrubbing at 100x (a 240 Hz display), ms.
+const P99_GOAL_MS: f64 = 4.2;
+
 fn scrub(scale: usize, path: &std::path::Path, text: &str) -> (String, Vec<String>) {
     let (ctx, mut app) = app_on(path, CentralTab::Charts);
     let mut times = Vec::new();
@@ -230,7 +233,8 @@ fn scrub(scale: usize, path: &std::path::Path, text: &str) -> (String, Vec<Strin
         times.push((start.elapsed().as_secs_f64() * 1000.0, date));
     }
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize].0;
+    let at = |q: f64| ((times.len() - 1) as f64 * q) as usize;
+    let p = |q: f64| times[at(q)].0;
     let line = format!(
         "{scale}x: scrubbing 3,380 days, frame median {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
          snapshot {:.1} MB of RON",
@@ -239,9 +243,11 @@ fn scrub(scale: usize, path: &std::path::Path, text: &str) -> (String, Vec<Strin
         p(1.0),
         text.len() as f64 / 1_048_576.0,
     );
-    let over = times.iter().filter(|(ms, _)| *ms > 4.2).count();
+    // The p99 is within the goal while no more frames than those above it are over.
+    let over = times.iter().filter(|(ms, _)| *ms > P99_GOAL_MS).count();
+    let allowed = times.len() - 1 - at(0.99);
     let mut slowest = vec![format!(
-        "  {over} frames over 4.2 ms (p99 allows 34); the slowest:"
+        "  {over} frames over {P99_GOAL_MS} ms (p99 allows {allowed}); the slowest:"
     )];
     slowest.extend(
         times
