@@ -15,17 +15,28 @@ use ccg_explorer::cli::{self, Cli};
 
 #[cfg(not(target_arch = "wasm32"))]
 /// Wraps an app to report the first frame (time since start, resident memory, and how
-/// long its layout and its painting took) and exit.
-struct Probe<A> {
-    app: A,
+/// long its layout and its painting took), then how often the frames after it come
+/// when each is drawn as soon as the last is shown, and exit.
+struct Probe {
+    app: Box<dyn eframe::App>,
     start: std::time::Instant,
     frames: u32,
     /// When the first frame's layout began and ended, since start.
     layout: (std::time::Duration, std::time::Duration),
+    /// When each frame after the second began, since start.
+    later: Vec<std::time::Duration>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-impl<A: eframe::App> eframe::App for Probe<A> {
+/// Frames timed after the first: the probe reports the median time between them.
+const LATER_FRAMES: usize = 12;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl eframe::App for Probe {
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        self.app.clear_color(visuals)
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let began = self.start.elapsed();
         self.app.ui(ui, frame);
@@ -52,6 +63,18 @@ impl<A: eframe::App> eframe::App for Probe<A> {
                 ms(out - laid),
                 ms(began - out)
             );
+        }
+        if self.frames > 2 {
+            self.later.push(began);
+        }
+        if self.later.len() == LATER_FRAMES {
+            let mut gaps: Vec<f64> = self
+                .later
+                .windows(2)
+                .map(|w| (w[1] - w[0]).as_secs_f64() * 1000.0)
+                .collect();
+            gaps.sort_by(f64::total_cmp);
+            println!("later-frames frame_ms={:.1}", gaps[gaps.len() / 2]);
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
         ui.ctx().request_repaint();
@@ -59,13 +82,31 @@ impl<A: eframe::App> eframe::App for Probe<A> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-/// An empty window, built like the app, to compare start-up against.
+/// An empty window, built like the app, to compare start-up against: eframe's own, a
+/// panel filled over the clear colour.
 struct Bare;
 
 #[cfg(not(target_arch = "wasm32"))]
 impl eframe::App for Bare {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default().show(ui, |ui| ui.label("bare eframe window"));
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// An empty window that leaves its background to the clear colour, as the app does.
+struct BareByClear;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl eframe::App for BareByClear {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT))
+            .show(ui, |ui| ui.label("bare eframe window"));
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 }
 
@@ -87,30 +128,30 @@ fn main() -> ExitCode {
             persist_window: false,
             ..Default::default()
         };
-        let bare = cli.bare;
+        let (bare, by_clear) = (cli.bare, cli.background_by_clear);
         let r = eframe::run_native(
             "ccg-explorer-probe",
             native,
             Box::new(move |cc| {
-                Ok(if bare {
-                    Box::new(Probe {
-                        app: Bare,
-                        start,
-                        frames: 0,
-                        layout: Default::default(),
-                    }) as Box<dyn eframe::App>
-                } else {
-                    let options = AppOptions {
-                        fresh: true,
-                        ..Default::default()
-                    };
-                    Box::new(Probe {
-                        app: App::new(cc, options),
-                        start,
-                        frames: 0,
-                        layout: Default::default(),
-                    })
-                })
+                let probe = |app: Box<dyn eframe::App>| Probe {
+                    app,
+                    start,
+                    frames: 0,
+                    layout: Default::default(),
+                    later: Vec::new(),
+                };
+                Ok(Box::new(probe(match (bare, by_clear) {
+                    (true, false) => Box::new(Bare),
+                    (true, true) => Box::new(BareByClear),
+                    (false, _) => {
+                        let options = AppOptions {
+                            fresh: true,
+                            background_by_clear: true,
+                            ..Default::default()
+                        };
+                        Box::new(App::new(cc, options))
+                    }
+                })))
             }),
         );
         return match r {
@@ -150,6 +191,7 @@ fn main() -> ExitCode {
         compare: cli.compare.and_then(|v| Some((*v.first()?, *v.get(1)?))),
         screenshot: cli.screenshot,
         scenario_on_worker: false,
+        background_by_clear: true,
     };
     // The embedded record is read while the window opens.
     ccg_explorer::app::preload_england();

@@ -51,7 +51,15 @@ async fn run() -> Result<(), JsValue> {
         .start(
             canvas,
             eframe::WebOptions::default(),
-            Box::new(|cc| Ok(Box::new(App::new(cc, AppOptions::default())))),
+            Box::new(|cc| {
+                Ok(Box::new(App::new(
+                    cc,
+                    AppOptions {
+                        background_by_clear: true,
+                        ..Default::default()
+                    },
+                )))
+            }),
         )
         .await
 }

@@ -408,3 +408,57 @@ fn a_file_changed_on_disk_offers_a_reload() {
     });
     assert_not_shown(&h, "other.ron changed on disk.");
 }
+
+/// The window's background is drawn once. eframe clears the window to the app's clear
+/// colour, which is the panels' colour, and no panel fills itself again; under a
+/// renderer that clears to transparent (egui_kittest's, here) the app paints it. The
+/// two look the same: the first composited over the clear colour is the second.
+#[test]
+fn the_background_is_drawn_once_by_the_clear_or_by_the_app() {
+    use ccg_explorer::app::ThemeChoice;
+    for (theme, visuals) in [
+        (ThemeChoice::Dark, egui::Visuals::dark()),
+        (ThemeChoice::Light, egui::Visuals::light()),
+    ] {
+        let background = visuals.panel_fill;
+        let clear = eframe::App::clear_color(&harness().into_state(), &visuals);
+        assert_eq!(clear, background.to_normalized_gamma_f32(), "{theme:?}");
+        for present in [false, true] {
+            let render = |background_by_clear: bool| {
+                let options = AppOptions {
+                    theme: Some(theme),
+                    present,
+                    background_by_clear,
+                    ..on_date("2019-04-01")
+                };
+                harness_sized([1024.0, 768.0], options)
+                    .render()
+                    .expect("a render of the frame")
+            };
+            let painted = render(false);
+            let cleared = render(true);
+            let what = format!("{theme:?}, presenting {present}");
+            let pixels = f64::from(painted.width() * painted.height());
+            // Painted by the app: no pixel is left to the clear.
+            let see_through = painted.pixels().filter(|p| p[3] < 255).count();
+            assert_eq!(see_through, 0, "{what}: pixels the app left unpainted");
+            // Left to the clear: the panels' frames paint nothing of their own.
+            let left = cleared.pixels().filter(|p| p[3] == 0).count() as f64 / pixels;
+            assert!(
+                left > 0.5,
+                "{what}: only {:.0}% left to the clear",
+                left * 100.0
+            );
+            // And over the clear colour it is the same picture.
+            let mut worst = 0;
+            for (p, q) in cleared.pixels().zip(painted.pixels()) {
+                let under = 255 - i32::from(p[3]);
+                for c in 0..3 {
+                    let over = i32::from(p[c]) + i32::from(background[c]) * under / 255;
+                    worst = worst.max((over - i32::from(q[c])).abs());
+                }
+            }
+            assert!(worst <= 2, "{what}: the two differ by {worst} in a channel");
+        }
+    }
+}

@@ -89,6 +89,11 @@ pub struct AppOptions {
     /// Lay scenarios over the record on a worker whatever the snapshot's size (as for
     /// snapshots over 20,000 organisations).
     pub scenario_on_worker: bool,
+    /// The renderer clears the window to [`eframe::App::clear_color`] (eframe does,
+    /// natively and on the web), so the window's background is not painted again. Off,
+    /// the app paints it itself, as for egui_kittest's renderer, which clears to
+    /// transparent.
+    pub background_by_clear: bool,
 }
 
 /// Problems from the last file that failed (or loaded with warnings), or a message.
@@ -242,6 +247,8 @@ pub struct App {
     screenshot: Option<ScreenshotRun>,
     last_title: String,
     applied_theme: Option<ThemeChoice>,
+    /// See [`AppOptions::background_by_clear`].
+    pub(crate) background_by_clear: bool,
 }
 
 /// Whether the window is full screen.
@@ -416,6 +423,7 @@ impl App {
             }),
             last_title: String::new(),
             applied_theme: None,
+            background_by_clear: options.background_by_clear,
             state,
         };
         if options.compare.is_some() && options.view.is_none() {
@@ -811,6 +819,11 @@ fn clean_temps_at_start(state: &UiState, options: &AppOptions, autosave: Option<
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        // The panels' colour: the panels leave their backgrounds to it.
+        visuals.panel_fill.to_normalized_gamma_f32()
     }
 
     fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {

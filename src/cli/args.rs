@@ -64,6 +64,10 @@ pub struct Cli {
     /// With --startup-probe: an empty eframe window instead of the app, for comparison.
     #[arg(long, hide = true)]
     pub bare: bool,
+    /// With --bare: the empty window leaves its background to the clear colour, as the
+    /// app does, rather than filling its panel over it.
+    #[arg(long, hide = true, requires = "bare")]
+    pub background_by_clear: bool,
     /// Compare these two dates (opens the compare view).
     #[arg(long, num_args = 2, value_names = ["A", "B"], value_parser = date_arg)]
     pub compare: Option<Vec<Date>>,

@@ -11,20 +11,16 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
     let warm = cx.theme.scenario();
     if app.showing_scenario() {
         let name = app.scenario().map(|s| s.name.clone()).unwrap_or_default();
-        egui::Panel::top("scenario banner").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(format!("Scenario: {name}"))
-                        .strong()
-                        .color(warm),
-                );
-                ui.label(
-                    "hypothetical changes are shown; the counts, tree and charts follow them.",
-                );
-                if !app.presenting && ui.button("Show the actual record").clicked() {
-                    out.push(Scenario::ToggleView.into());
-                }
-            });
+        banner(ui, "scenario banner", |ui| {
+            ui.label(
+                RichText::new(format!("Scenario: {name}"))
+                    .strong()
+                    .color(warm),
+            );
+            ui.label("hypothetical changes are shown; the counts, tree and charts follow them.");
+            if !app.presenting && ui.button("Show the actual record").clicked() {
+                out.push(Scenario::ToggleView.into());
+            }
         });
     }
     if app.file_changed && !app.presenting {
@@ -34,21 +30,26 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        egui::Panel::top("file changed").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(format!("{name} changed on disk."))
-                        .strong()
-                        .color(cx.theme.changed),
-                );
-                ui.label("The window still shows the version read earlier.");
-                if ui.button("Reload").clicked() {
-                    out.push(File::Reload.into());
-                }
-                if ui.button("Keep this version").clicked() {
-                    out.push(File::IgnoreChange.into());
-                }
-            });
+        banner(ui, "file changed", |ui| {
+            ui.label(
+                RichText::new(format!("{name} changed on disk."))
+                    .strong()
+                    .color(cx.theme.changed),
+            );
+            ui.label("The window still shows the version read earlier.");
+            if ui.button("Reload").clicked() {
+                out.push(File::Reload.into());
+            }
+            if ui.button("Keep this version").clicked() {
+                out.push(File::IgnoreChange.into());
+            }
         });
     }
+}
+
+/// A bar across the top, its words and buttons in a row.
+fn banner(ui: &mut egui::Ui, id: &str, add: impl FnOnce(&mut egui::Ui)) {
+    egui::Panel::top(id)
+        .frame(super::side_frame(ui))
+        .show(ui, |ui| ui.horizontal(add));
 }

@@ -92,6 +92,15 @@ pub struct Panels {
     pub flow: flow::FlowView,
 }
 
+/// The frame of a panel at the window's edge: egui's, without its fill. The window's
+/// background is the panel colour already (the clear colour, or painted by
+/// [`App::show`](crate::app::App::show) where the renderer does not clear to it), and
+/// filling every panel as well would paint each pixel twice: a third of a frame's
+/// drawing on a software renderer (see "Performance" in README.md).
+pub(crate) fn side_frame(ui: &egui::Ui) -> egui::Frame {
+    egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT)
+}
+
 /// Where the panels' state is kept in the context's memory.
 fn memory_id() -> egui::Id {
     egui::Id::unique("ccg-explorer panels")
@@ -112,20 +121,45 @@ impl Panels {
         f(&mut panels)
     }
 
-    /// Lays out and draws every panel for the frame.
+    /// Lays out and draws every panel for the frame, over the window's background.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
+        // The background is the renderer's clear colour, or painted here where the
+        // renderer clears to transparent (egui_kittest's). The panels' frames leave it
+        // unfilled (see `side_frame`); the Ui they sit in says what it is, so that the
+        // fades at the ends of scroll areas blend into it. Its scope is the window's,
+        // so the panels keep their ids and the sizes remembered under them.
+        let background = ui.visuals().panel_fill;
+        if !cx.app.background_by_clear {
+            ui.painter().rect_filled(ui.max_rect(), 0.0, background);
+        }
+        let within = egui::UiBuilder::new()
+            .scope_id(ui.scope_id())
+            .ui_stack_info(
+                egui::UiStackInfo::default().with_frame(egui::Frame::new().fill(background)),
+            );
+        ui.scope_builder(within, |ui| self.panels(ui, cx, out));
+    }
+
+    /// The panels, each in its place.
+    fn panels(&mut self, ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         let app = cx.app;
         if app.presenting {
-            egui::Panel::top("caption").show(ui, |ui| caption::ui(ui, cx, out));
+            egui::Panel::top("caption")
+                .frame(side_frame(ui))
+                .show(ui, |ui| caption::ui(ui, cx, out));
         } else {
-            egui::Panel::top("menu").show(ui, |ui| menu::ui(ui, cx, &mut self.search, out));
+            egui::Panel::top("menu")
+                .frame(side_frame(ui))
+                .show(ui, |ui| menu::ui(ui, cx, &mut self.search, out));
         }
         banners::ui(ui, cx, out);
         egui::Panel::bottom("timeline")
+            .frame(side_frame(ui))
             .resizable(false)
             .show(ui, |ui| timeline::ui(ui, cx, out));
         if app.report.is_some() && !app.presenting {
             egui::Panel::bottom("problems")
+                .frame(side_frame(ui))
                 .resizable(true)
                 .default_size(PROBLEMS_HEIGHT)
                 .show(ui, |ui| problems::ui(ui, cx, out));
@@ -135,6 +169,7 @@ impl Panels {
             // Wide enough for a row and most of its details on a laptop; wider on a big
             // screen (the full text is on hover).
             egui::Panel::left("tree")
+                .frame(side_frame(ui))
                 .resizable(true)
                 .default_size((width * TREE_SHARE).clamp(*TREE_WIDTH.start(), *TREE_WIDTH.end()))
                 .size_range(240.0..=900.0)
@@ -142,6 +177,7 @@ impl Panels {
         }
         if app.state.show_details && !app.presenting {
             egui::Panel::right("details")
+                .frame(side_frame(ui))
                 .resizable(true)
                 .default_size(
                     (width * DETAILS_SHARE).clamp(*DETAILS_WIDTH.start(), *DETAILS_WIDTH.end()),
@@ -155,7 +191,9 @@ impl Panels {
                     details::ui(ui, cx, out);
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| self.central.ui(ui, cx, &mut self.flow, out));
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT))
+            .show(ui, |ui| self.central.ui(ui, cx, &mut self.flow, out));
         self.search.results(ui, cx, out);
         keys::window(ui, cx, out);
         overlay::drop_overlay(ui, cx);
