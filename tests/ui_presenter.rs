@@ -234,6 +234,47 @@ fn the_changes_of_april_2020_list_every_merger_with_links() {
 }
 
 #[test]
+fn on_a_projector_the_counts_and_the_changes_of_the_day_are_both_on_screen() {
+    for size in [[1024.0, 768.0], [1366.0, 768.0]] {
+        let mut h = harness_sized(
+            size,
+            AppOptions {
+                present: true,
+                view: Some(CentralTab::Changes),
+                ..on_date("2020-04-01")
+            },
+        );
+        h.run();
+        // Side by side: the counts begin the view and the day's changes stand beside
+        // them, above the timeline, not below the counts out of sight.
+        let timeline_top = h.get_by_label("Timeline").rect().top();
+        let counts = h.get_by_label("clinical commissioning groups").rect();
+        let summary = h.get_by_label("• 18 mergers: 74 CCGs became 18").rect();
+        let first = h
+            .get_by_label("NHS Bath and North East Somerset, Swindon and Wiltshire CCG (92G)")
+            .rect();
+        for (what, r) in [
+            ("counts", counts),
+            ("summary", summary),
+            ("first merger", first),
+        ] {
+            assert!(
+                r.bottom() <= timeline_top,
+                "{size:?}: {what} under the timeline: {r:?}"
+            );
+        }
+        assert!(
+            summary.left() > counts.right(),
+            "{size:?}: the changes are not beside the counts"
+        );
+        assert!(
+            summary.top() < counts.bottom(),
+            "{size:?}: the changes start below the counts"
+        );
+    }
+}
+
+#[test]
 fn dialogs_open_centred_with_fields_wide_enough_for_their_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness_sized(

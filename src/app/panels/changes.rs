@@ -8,10 +8,41 @@ use crate::app::command::{Command, Selection};
 use crate::model::{Date, human_date};
 use crate::view::{self, thousands};
 
+/// Wide enough to show the counts and the changes side by side (logical points): a
+/// projector in presenter mode, or a large screen.
+const SIDE_BY_SIDE_WIDTH: f32 = 700.0;
+
 pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
-    let tl = cx.tl();
+    // Side by side where there is room, so that a short screen (a projector in
+    // presenter mode) still shows the changes beside the counts; else one under the
+    // other, scrolling together. Either way nothing is out of reach.
+    if ui.available_width() >= SIDE_BY_SIDE_WIDTH {
+        ui.columns(2, |columns| {
+            if let [left, right] = columns {
+                scrolling(left, "counts", |ui| counts(ui, cx));
+                scrolling(right, "changes", |ui| changes(ui, cx, out));
+            }
+        });
+    } else {
+        scrolling(ui, "counts and changes", |ui| {
+            counts(ui, cx);
+            changes(ui, cx, out);
+        });
+    }
+}
+
+/// `add` in a scroll area of its own that fills the space given.
+fn scrolling(ui: &mut egui::Ui, salt: &str, add: impl FnOnce(&mut egui::Ui)) {
+    egui::ScrollArea::vertical()
+        .id_salt(salt)
+        .auto_shrink(false)
+        .show(ui, add);
+}
+
+/// The counts on the date.
+fn counts(ui: &mut egui::Ui, cx: &ViewCtx) {
     let date = cx.date();
-    let c = tl.counts_at(date);
+    let c = cx.tl().counts_at(date);
     ui.add_space(8.0);
     ui.label(
         RichText::new(format!("On {}", human_date(date)))
@@ -39,8 +70,13 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
             }
         });
     ui.add_space(12.0);
-    // Every change of the day, the one before and the one after: summed up, then
-    // listed in full (long lists fold and the panel scrolls), each name a link.
+}
+
+/// Every change of the day, the one before and the one after: summed up, then listed
+/// in full (long lists fold), each name a link.
+fn changes(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
+    let tl = cx.tl();
+    let date = cx.date();
     let mut days: Vec<(String, Date)> = Vec::new();
     if !tl.events_on(date).is_empty() {
         days.push((format!("Changes on {}", human_date(date)), date));
@@ -55,25 +91,18 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         ui.weak("This snapshot has no events.");
         return;
     }
-    let changes: Vec<_> = days
-        .iter()
-        .map(|(_, day)| cx.app.day_changes(*day))
-        .collect();
     let s = tl.snapshot();
     let mut select = None;
-    egui::ScrollArea::vertical()
-        .auto_shrink(false)
-        .show(ui, |ui| {
-            for ((heading, day), c) in days.iter().zip(&changes) {
-                ui.add_space(8.0);
-                ui.label(RichText::new(heading).strong());
-                for line in view::day_summary(tl, *day) {
-                    ui.label(format!("• {line}"));
-                }
-                let salt = format!("changes {day}");
-                select = select.or(super::compare::change_list_ui(ui, s, c, &salt));
-            }
-        });
+    for (heading, day) in &days {
+        let c = cx.app.day_changes(*day);
+        ui.add_space(8.0);
+        ui.label(RichText::new(heading).strong());
+        for line in view::day_summary(tl, *day) {
+            ui.label(format!("• {line}"));
+        }
+        let salt = format!("changes {day}");
+        select = select.or(super::compare::change_list_ui(ui, s, &c, &salt));
+    }
     if let Some(id) = select {
         out.push(Selection::Select(id).into());
     }
