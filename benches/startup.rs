@@ -60,12 +60,35 @@ fn probe(kind: Kind, display: &str) -> Option<Run> {
     let start = Instant::now();
     let mut child = cmd.spawn().ok()?;
     let out = child.stdout.take()?;
-    let mut out = BufReader::new(out);
-    let mut line = String::new();
-    out.read_line(&mut line).ok()?;
-    let wall_ms = start.elapsed().as_secs_f64() * 1000.0;
-    out.read_line(&mut line).ok()?;
+    // Lines as they come, with when they came; a window that stops drawing is given
+    // up after PATIENCE rather than waited on for ever.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send((line, start.elapsed())).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    while lines.len() < 2 {
+        match rx.recv_timeout(PATIENCE) {
+            Ok(got) => lines.push(got),
+            Err(_) => {
+                println!(
+                    "startup: a window gave {} of its 2 lines and was stopped",
+                    lines.len()
+                );
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
     let _ = child.wait();
+    let wall_ms = lines[0].1.as_secs_f64() * 1000.0;
+    let line = format!("{} {}", lines[0].0, lines[1].0);
     let field = |name: &str| -> Option<f64> {
         line.split_whitespace()
             .find_map(|w| w.strip_prefix(name))
@@ -83,6 +106,9 @@ fn probe(kind: Kind, display: &str) -> Option<Run> {
 
 /// Runs of each, taken in turn.
 const RUNS: usize = 15;
+
+/// How long a window may take to say the next thing before it is stopped.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -138,10 +164,12 @@ fn main() {
             runs[k].extend(probe(*kind, &display));
         }
     }
+    // Each kind's (time to first frame, memory), if any run of it finished.
     let mut rows = Vec::new();
     for ((_, name), runs) in KINDS.iter().zip(&runs) {
         if runs.is_empty() {
             println!("startup: {name}: the window did not open");
+            rows.push(None);
             continue;
         }
         let wall = median(runs.iter().map(|r| r.wall_ms).collect());
@@ -154,20 +182,23 @@ fn main() {
             "startup/{name}: first frame {wall:.0} ms after spawn ({own:.0} ms after main; its layout {layout:.1} ms, its painting {paint:.0} ms), {rss:.0} MB resident; then a frame every {frame:.0} ms ({} runs)",
             runs.len()
         );
-        rows.push((wall, rss));
+        rows.push(Some((wall, rss)));
     }
-    if let [(bw, bm), (cw, cm), (aw, am)] = rows[..] {
-        println!(
-            "startup/ratio: {:.2}x the time to first frame, {:.2}x the memory (against eframe's bare window, the goal's anchor)",
-            aw / bw,
-            am / bm
-        );
-        println!(
-            "startup/ratio: {:.2}x the time to first frame, {:.2}x the memory (against a bare window that also leaves its background to the clear colour)",
-            aw / cw,
-            am / cm
-        );
-    }
+    let ratio = |k: usize, anchor: usize, against: &str| {
+        if let (Some(Some((aw, am))), Some(Some((bw, bm)))) = (rows.get(k), rows.get(anchor)) {
+            println!(
+                "startup/ratio: {:.2}x the time to first frame, {:.2}x the memory (against {against})",
+                aw / bw,
+                am / bm
+            );
+        }
+    };
+    ratio(2, 0, "eframe's bare window, the goal's anchor");
+    ratio(
+        2,
+        1,
+        "a bare window that also leaves its background to the clear colour",
+    );
     if let Some(mut x) = xvfb {
         let _ = x.kill();
         let _ = x.wait();

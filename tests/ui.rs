@@ -412,7 +412,9 @@ fn a_file_changed_on_disk_offers_a_reload() {
 /// The window's background is drawn once. eframe clears the window to the app's clear
 /// colour, which is the panels' colour, and no panel fills itself again; under a
 /// renderer that clears to transparent (egui_kittest's, here) the app paints it. The
-/// two look the same: the first composited over the clear colour is the second.
+/// two look the same: the first composited over the clear colour is the second. (The
+/// fades at the ends of scroll areas, which blend into the background, are in the
+/// image snapshots of the map view, whose tree is cut by its panel.)
 #[test]
 fn the_background_is_drawn_once_by_the_clear_or_by_the_app() {
     use ccg_explorer::app::ThemeChoice;
@@ -421,10 +423,9 @@ fn the_background_is_drawn_once_by_the_clear_or_by_the_app() {
         (ThemeChoice::Light, egui::Visuals::light()),
     ] {
         let background = visuals.panel_fill;
-        let clear = eframe::App::clear_color(&harness().into_state(), &visuals);
-        assert_eq!(clear, background.to_normalized_gamma_f32(), "{theme:?}");
         for present in [false, true] {
-            let render = |background_by_clear: bool| {
+            let what = format!("{theme:?}, presenting {present}");
+            let window = |background_by_clear: bool| {
                 let options = AppOptions {
                     theme: Some(theme),
                     present,
@@ -432,22 +433,31 @@ fn the_background_is_drawn_once_by_the_clear_or_by_the_app() {
                     ..on_date("2019-04-01")
                 };
                 harness_sized([1024.0, 768.0], options)
-                    .render()
-                    .expect("a render of the frame")
             };
-            let painted = render(false);
-            let cleared = render(true);
-            let what = format!("{theme:?}, presenting {present}");
+            let mut h = window(false);
+            let clear = eframe::App::clear_color(h.state(), &visuals);
+            assert_eq!(clear, background.to_normalized_gamma_f32(), "{what}");
+            let painted = h.render().expect("a render of the frame");
+            let cleared = window(true).render().expect("a render of the frame");
             let pixels = f64::from(painted.width() * painted.height());
             // Painted by the app: no pixel is left to the clear.
             let see_through = painted.pixels().filter(|p| p[3] < 255).count();
             assert_eq!(see_through, 0, "{what}: pixels the app left unpainted");
-            // Left to the clear: the panels' frames paint nothing of their own.
+            // Left to the clear: most of the window, and hardly a pixel is painted in
+            // the background's colour (a bar across the top filling itself would be
+            // 3% of the window).
             let left = cleared.pixels().filter(|p| p[3] == 0).count() as f64 / pixels;
             assert!(
                 left > 0.5,
                 "{what}: only {:.0}% left to the clear",
                 left * 100.0
+            );
+            let [r, g, b, _] = background.to_array();
+            let again = cleared.pixels().filter(|p| p.0 == [r, g, b, 255]).count() as f64 / pixels;
+            assert!(
+                again < 0.005,
+                "{what}: {:.1}% painted in the background's colour",
+                again * 100.0
             );
             // And over the clear colour it is the same picture.
             let mut worst = 0;
@@ -461,4 +471,33 @@ fn the_background_is_drawn_once_by_the_clear_or_by_the_app() {
             assert!(worst <= 2, "{what}: the two differ by {worst} in a channel");
         }
     }
+}
+
+/// The frame after a change of theme is drawn wholly in the new theme: the window's
+/// background (the clear colour) follows at once, so the panels must too.
+#[test]
+fn the_frame_after_a_change_of_theme_is_all_in_the_new_theme() {
+    use ccg_explorer::app::ThemeChoice;
+    use ccg_explorer::app::command::Window;
+    let mut h = harness_sized(
+        [1024.0, 768.0],
+        AppOptions {
+            theme: Some(ThemeChoice::Dark),
+            ..on_date("2019-04-01")
+        },
+    );
+    h.state_mut().push(Window::SetTheme(ThemeChoice::Light));
+    // The command is applied at the end of this frame; the next is the first drawn
+    // after it.
+    h.step();
+    h.step();
+    let image = h.render().expect("a render of the frame");
+    let light = egui::Visuals::light().panel_fill.to_array();
+    let dark = egui::Visuals::dark().panel_fill.to_array();
+    let count = |c: [u8; 4]| image.pixels().filter(|p| p.0 == c).count();
+    let (light, dark) = (count(light), count(dark));
+    assert!(
+        light > 100 * dark.max(1),
+        "{light} pixels in the light theme's background, {dark} in the dark's"
+    );
 }

@@ -686,24 +686,29 @@ impl App {
         )
     }
 
-    fn apply_theme(&mut self, ctx: &egui::Context) {
+    /// Puts the chosen theme into effect, this frame included: the frame's root Ui was
+    /// made with the style of before, and the window's background (the clear colour)
+    /// already follows the new one.
+    fn apply_theme(&mut self, ui: &mut egui::Ui) {
         if self.applied_theme == Some(self.state.theme) {
             return;
         }
         self.applied_theme = Some(self.state.theme);
+        let ctx = ui.ctx().clone();
         ctx.set_theme(match self.state.theme {
             ThemeChoice::System => egui::ThemePreference::System,
             ThemeChoice::Light => egui::ThemePreference::Light,
             ThemeChoice::Dark => egui::ThemePreference::Dark,
         });
+        ui.set_style(ctx.global_style());
     }
 
     /// Draws one frame and applies what it asked for. Used by eframe, tests and
     /// benchmarks: take in what workers, the system and the keyboard sent; draw the
     /// panels; apply every command.
     pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.apply_theme(ui);
         let ctx = ui.ctx().clone();
-        self.apply_theme(&ctx);
         // What finished off the UI thread, and playback, before the frame is drawn.
         for c in self.take_in(&ctx) {
             self.apply(&ctx, c);

@@ -127,7 +127,9 @@ impl Panels {
         // renderer clears to transparent (egui_kittest's). The panels' frames leave it
         // unfilled (see `side_frame`); the Ui they sit in says what it is, so that the
         // fades at the ends of scroll areas blend into it. Its scope is the window's,
-        // so the panels keep their ids and the sizes remembered under them.
+        // so the panels keep their ids and the sizes remembered under them; its unique
+        // id is then the window's root Ui's too, which is safe only because the root
+        // Ui draws nothing of its own: everything goes inside this one.
         let background = ui.visuals().panel_fill;
         if !cx.app.background_by_clear {
             ui.painter().rect_filled(ui.max_rect(), 0.0, background);
