@@ -11,6 +11,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Held while this file's tests start a process, and while one of them needs to be
+/// sure that a file it has locked and closed is no longer locked. A child started in
+/// between would hold a copy of the open file, and with it the lock, until it execs.
+static SPAWNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts `cmd` while no test of this file is relying on a lock being let go.
+fn start(cmd: &mut Command) -> Child {
+    let _alone = SPAWNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // `spawn` returns once the child has exec'd (its copies of our files closed).
+    cmd.spawn().unwrap()
+}
+
 /// What the file held after each killed write: the old bytes, the new bytes, or
 /// neither (torn).
 #[derive(Debug, Default)]
@@ -30,10 +44,13 @@ fn kill_rounds(target: &Path, old: &[u8], new: &[u8], spawn: impl Fn() -> Child)
     let whole = start.elapsed();
     assert_eq!(std::fs::read(target).unwrap(), new);
     let mut out = Outcomes::default();
-    for round in 0..24u32 {
+    // Kill at moments spread over a write (reading, building, writing, renaming), and
+    // past its end; on a busy machine a write can take longer than the one timed, so
+    // the rounds go on, later and later, until some kill came too late to stop one.
+    let mut round = 0u32;
+    while round < 24 || (out.new_written == 0 && round < 60) {
         std::fs::write(target, old).unwrap();
         let mut child = spawn();
-        // Kill at moments spread over a write (reading, building, writing, renaming).
         let wait = whole.mul_f64(f64::from(round) / 20.0);
         let start = Instant::now();
         while start.elapsed() < wait {
@@ -52,6 +69,7 @@ fn kill_rounds(target: &Path, old: &[u8], new: &[u8], spawn: impl Fn() -> Child)
         } else {
             out.torn.push((round, now.len()));
         }
+        round += 1;
     }
     out
 }
@@ -77,13 +95,13 @@ fn files() -> Files {
 
 /// Starts `ccg-explorer import --out TARGET`, a save through `write_atomic`.
 fn spawn_import(target: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
-        .args(["import", "--out"])
-        .arg(target)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    start(
+        Command::new(env!("CARGO_BIN_EXE_ccg-explorer"))
+            .args(["import", "--out"])
+            .arg(target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
 }
 
 #[test]
@@ -143,15 +161,15 @@ fn the_kill_test_catches_a_writer_that_writes_in_place() {
         let source = source.clone();
         let mode = mode.to_string();
         move || {
-            Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", "writer_child", "--test-threads=1"])
-                .env(WRITER, &mode)
-                .env("CCG_TEST_TARGET", &target)
-                .env("CCG_TEST_SOURCE", &source)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap()
+            start(
+                Command::new(std::env::current_exe().unwrap())
+                    .args(["--exact", "writer_child", "--test-threads=1"])
+                    .env(WRITER, &mode)
+                    .env("CCG_TEST_TARGET", &target)
+                    .env("CCG_TEST_SOURCE", &source)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null()),
+            )
         }
     };
     // The unsafe writer: the same kills leave torn files, so the check can fail.
@@ -248,6 +266,11 @@ fn a_save_killed_mid_write_leaves_no_temporary_file_after_the_next_start_or_save
 
     // The next save removes them too, and a save under way (its file locked) is left alone.
     assert!(kill_mid_save(target));
+    // No other test's child may start while the lock is held: it would keep the lock
+    // after this test lets go of it.
+    let _alone = SPAWNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let held_path = target.with_file_name(".snapshot.ron.tmp-999999-0");
     let held = std::fs::File::create(&held_path).unwrap();
     held.lock().unwrap();
