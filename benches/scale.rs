@@ -215,11 +215,11 @@ fn benchmarks(
     (after - before).max(0.0)
 }
 
-/// Scrubbing: every day of the span in turn, one frame each: the median, p99 and
-/// slowest frames, and the ten slowest frames' dates.
 /// Issue 19's goal for the p99 frame while scrubbing at 100x (a 240 Hz display), ms.
 const P99_GOAL_MS: f64 = 4.2;
 
+/// Scrubbing: every day of the span in turn, one frame each: the median, p99 and
+/// slowest frames, and the ten slowest frames' dates.
 fn scrub(scale: usize, path: &std::path::Path, text: &str) -> (String, Vec<String>) {
     let (ctx, mut app) = app_on(path, CentralTab::Charts);
     let mut times = Vec::new();

@@ -827,8 +827,7 @@ impl eframe::App for App {
     }
 
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
-        // The panels' colour: the panels leave their backgrounds to it.
-        visuals.panel_fill.to_normalized_gamma_f32()
+        theme::background(visuals).to_normalized_gamma_f32()
     }
 
     fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {

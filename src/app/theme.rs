@@ -67,3 +67,10 @@ impl Theme {
         self.changed
     }
 }
+
+/// The window's background: the panels' colour. The renderer clears to it (see
+/// [`eframe::App::clear_color`] on `App`), or the app paints it where the renderer
+/// clears to transparent; the panels themselves leave it unfilled.
+pub fn background(visuals: &egui::Visuals) -> Color32 {
+    visuals.panel_fill
+}

@@ -26,6 +26,7 @@ pub mod tree;
 use super::ViewCtx;
 use super::command::Command;
 use super::export::ExportKind;
+use super::theme;
 
 /// A file's name for messages (its whole path if it has no name).
 pub fn file_name(p: &std::path::Path) -> String {
@@ -93,12 +94,17 @@ pub struct Panels {
 }
 
 /// The frame of a panel at the window's edge: egui's, without its fill. The window's
-/// background is the panel colour already (the clear colour, or painted by
-/// [`App::show`](crate::app::App::show) where the renderer does not clear to it), and
-/// filling every panel as well would paint each pixel twice: a third of a frame's
-/// drawing on a software renderer (see "Performance" in README.md).
+/// background is the panel colour already ([`theme::background`]: the clear colour,
+/// or painted by [`Panels::ui`] where the renderer does not clear to it), and filling
+/// every panel as well would paint each pixel twice: a third of a frame's drawing on a
+/// software renderer (see "Performance" in README.md).
 pub(crate) fn side_frame(ui: &egui::Ui) -> egui::Frame {
     egui::Frame::side_top_panel(ui.style()).fill(egui::Color32::TRANSPARENT)
+}
+
+/// The central panel's frame: egui's, without its fill, as [`side_frame`].
+fn central_frame(ui: &egui::Ui) -> egui::Frame {
+    egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT)
 }
 
 /// Where the panels' state is kept in the context's memory.
@@ -130,7 +136,7 @@ impl Panels {
         // so the panels keep their ids and the sizes remembered under them; its unique
         // id is then the window's root Ui's too, which is safe only because the root
         // Ui draws nothing of its own: everything goes inside this one.
-        let background = ui.visuals().panel_fill;
+        let background = theme::background(ui.visuals());
         if !cx.app.background_by_clear {
             ui.painter().rect_filled(ui.max_rect(), 0.0, background);
         }
@@ -194,7 +200,7 @@ impl Panels {
                 });
         }
         egui::CentralPanel::default()
-            .frame(egui::Frame::central_panel(ui.style()).fill(egui::Color32::TRANSPARENT))
+            .frame(central_frame(ui))
             .show(ui, |ui| self.central.ui(ui, cx, &mut self.flow, out));
         self.search.results(ui, cx, out);
         keys::window(ui, cx, out);
