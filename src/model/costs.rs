@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::format::EventKind;
+use super::format::{EventKind, RawFigure};
 use super::snapshot::LinkKind;
-use super::{Date, FinancialYear, OrgId, OrgKind, Provenance, Snapshot, Timeline};
+use super::{Based, Date, FinancialYear, OrgId, OrgKind, Provenance, Snapshot, Timeline};
 
 /// The model's parameters, read from `money.parameters` (defaults where absent).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -95,7 +95,7 @@ pub struct Footprint {
 }
 
 /// One financial year of a footprint.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct YearCost {
     /// The financial year, `2019/20`.
     pub year: String,
@@ -130,32 +130,28 @@ pub struct YearCost {
     /// Basis of the gap to the target.
     pub gap_basis: Provenance,
     /// For England: the national total the snapshot gives for the year, if any.
-    pub national_total_gbp: Option<f64>,
-    /// Its basis (published, derived, estimated).
-    pub national_total_basis: Option<Provenance>,
-    /// Its source key.
-    pub national_total_source: Option<String>,
+    pub national_total: Option<NationalTotal>,
 }
 
-/// A reported claim about a footprint's running costs, from `money.figures`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ReportedFigure {
-    /// The CCG codes it covers.
-    pub orgs: Vec<String>,
-    /// The period as given (`2018/19-2019/20`).
-    pub period: String,
-    /// What was claimed (`claimed_running_cost_reduction`).
-    pub metric: String,
-    /// Pounds.
-    pub gbp: Option<f64>,
-    /// Always reported.
-    pub basis: Provenance,
-    /// Source key.
+/// England's running costs in a year as the snapshot gives them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NationalTotal {
+    /// Pounds, with its basis (published, derived, estimated).
+    pub gbp: Based,
+    /// Its source key.
     pub source: String,
+}
+
+/// A reported claim about a footprint's running costs, from `money.figures`: the
+/// CCG codes it covers, the period as given (`2018/19-2019/20`), what was claimed
+/// (`claimed_running_cost_reduction`), pounds, its basis (always reported), source key
+/// and caveats.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedFigure {
+    /// The figure as the record gives it.
+    pub raw: RawFigure,
     /// The source's title, where the snapshot lists it.
     pub source_title: String,
-    /// Caveats.
-    pub note: String,
 }
 
 /// Per merger component, per year.
@@ -194,7 +190,7 @@ pub struct CostModel {
     /// Per CCG, per year index: its allowance and whether published.
     allowance: HashMap<(OrgId, usize), (f64, bool)>,
     /// National totals from the snapshot, by year: (GBP, basis, source).
-    national: BTreeMap<FinancialYear, (f64, Provenance, String)>,
+    national: BTreeMap<FinancialYear, NationalTotal>,
     /// Reported figures (`money.figures` with basis `Reported`) and the CCGs they cover.
     reported: Vec<(Vec<OrgId>, ReportedFigure)>,
 }
@@ -415,7 +411,19 @@ impl CostModel {
             .money
             .national_totals
             .iter()
-            .map(|t| (t.year, (t.gbp, t.basis, t.source.clone())))
+            .map(|t| {
+                let gbp = Based {
+                    value: t.gbp,
+                    basis: t.basis,
+                };
+                (
+                    t.year,
+                    NationalTotal {
+                        gbp,
+                        source: t.source.clone(),
+                    },
+                )
+            })
             .collect();
         let reported = s
             .money
@@ -437,14 +445,8 @@ impl CostModel {
                 (
                     ids,
                     ReportedFigure {
-                        orgs: f.orgs.clone(),
-                        period: f.period.clone(),
-                        metric: f.metric.clone(),
-                        gbp: f.gbp,
-                        basis: f.basis,
-                        source: f.source.clone(),
+                        raw: f.clone(),
                         source_title,
-                        note: f.note.clone(),
                     },
                 )
             })
@@ -661,9 +663,7 @@ impl CostModel {
                         allowance_basis
                     },
                     gap_basis: Provenance::Modelled,
-                    national_total_gbp: national.map(|n| n.0),
-                    national_total_basis: national.map(|n| n.1),
-                    national_total_source: national.map(|n| n.2.clone()),
+                    national_total: national.cloned(),
                     baseline_gbp: baseline,
                     target_gbp: target,
                     structural_saving_gbp: structural,

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::format::{EventKind, RawFigure, RawGap, RawIcbTarget};
 use super::snapshot::LinkKind;
-use super::{Date, FinancialYear, OrgId, OrgKind, Provenance, Timeline};
+use super::{Based, Date, FinancialYear, OrgId, OrgKind, Provenance, Timeline};
 
 /// 1 October of the year: the day a year's bodies and population are taken on.
 fn mid_year(y: FinancialYear) -> Date {
@@ -82,8 +82,8 @@ pub struct AllowancePart {
     pub note: String,
 }
 
-/// One financial year of an ICB footprint.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One financial year of an ICB footprint. Every figure carries its basis.
+#[derive(Clone, Debug, PartialEq)]
 pub struct IcbYear {
     /// `2024/25`.
     pub year: String,
@@ -91,11 +91,10 @@ pub struct IcbYear {
     pub start_year: i32,
     /// ICBs of the footprint alive at mid-year (1 October).
     pub icbs: usize,
-    /// The footprint's running cost allowance, only when every body alive has one.
-    pub allowance_gbp: Option<f64>,
-    /// Its basis: published for one whole body's published figure; derived for a sum
-    /// or a share; reported when any part is.
-    pub allowance_basis: Option<Provenance>,
+    /// The footprint's running cost allowance, only when every body alive has one:
+    /// published for one whole body's published figure; derived for a sum or a share;
+    /// reported when any part is.
+    pub allowance: Option<Based>,
     /// Each body's figure that year.
     pub allowance_parts: Vec<AllowancePart>,
     /// Bodies alive that year with no figure.
@@ -103,18 +102,12 @@ pub struct IcbYear {
     /// Why there is no figure, from the record's gaps (`published, not read`).
     pub gap: String,
     /// Registered population of the footprint, moved to mid-year.
-    pub population: Option<f64>,
-    /// Its basis.
-    pub population_basis: Option<Provenance>,
+    pub population: Option<Based>,
     /// The envelope (£ a head × population) from its target year: modelled, and not
     /// comparable with the allowance.
-    pub envelope_gbp: Option<f64>,
-    /// Modelled.
-    pub envelope_basis: Option<Provenance>,
+    pub envelope: Option<Based>,
     /// Half the footprint's 2024/25 allowance from the 50% target's year: modelled.
-    pub half_gbp: Option<f64>,
-    /// Modelled.
-    pub half_basis: Option<Provenance>,
+    pub half: Option<Based>,
 }
 
 /// A rule, as it applies to a footprint.
@@ -344,8 +337,7 @@ impl IcbCostModel {
                     }
                 }
                 let complete = !alive.is_empty() && missing.is_empty();
-                let allowance = complete.then(|| parts.iter().map(|p| p.gbp * p.weight).sum());
-                let allowance_basis = complete.then(|| {
+                let allowance = complete.then(|| {
                     let mut b = parts.iter().map(|p| p.basis).max().unwrap_or_default();
                     for p in &alive {
                         if p.weight < 1.0 {
@@ -355,7 +347,10 @@ impl IcbCostModel {
                     if parts.len() > 1 {
                         b = b.max(Provenance::Derived);
                     }
-                    b
+                    Based {
+                        value: parts.iter().map(|p| p.gbp * p.weight).sum(),
+                        basis: b,
+                    }
                 });
                 let gap = if complete || alive.is_empty() {
                     String::new()
@@ -363,39 +358,34 @@ impl IcbCostModel {
                     self.gap_text(&alive, *y)
                 };
                 let pop = population(tl, &alive, day, self.growth);
-                let envelope_gbp = envelope
+                let envelope = envelope
                     .filter(|t| *y >= t.target_year)
-                    .and_then(|t| Some(t.gbp_per_head? * pop?.0));
+                    .and_then(|t| Some(Based::modelled(t.gbp_per_head? * pop?.value)));
                 IcbYear {
                     year: y.to_string(),
                     start_year: y.0,
                     icbs: alive.len(),
-                    allowance_gbp: allowance,
-                    allowance_basis,
+                    allowance,
                     allowance_parts: parts,
                     missing,
                     gap,
-                    population: pop.map(|p| p.0),
-                    population_basis: pop.map(|p| p.1),
-                    envelope_gbp,
-                    envelope_basis: envelope_gbp.map(|_| Provenance::Modelled),
-                    half_gbp: None,
-                    half_basis: None,
+                    population: pop,
+                    envelope,
+                    half: None,
                 }
             })
             .collect();
         // Half the baseline year's allowance, from the 50% target's year on.
         let base = base_year.and_then(|b| rows.iter().find(|r| r.start_year == b.0));
-        let base_gbp = base.and_then(|r| r.allowance_gbp);
+        let base_gbp = base.and_then(|r| r.allowance).map(|a| a.value);
         rows.iter()
             .map(|r| {
                 let due = half.is_some_and(|t| r.start_year >= t.target_year.0);
-                let half_gbp = base_gbp
-                    .filter(|_| due)
-                    .map(|b| b * (1.0 - half.and_then(|t| t.cut).unwrap_or(0.5)));
+                let cut = half.and_then(|t| t.cut).unwrap_or(0.5);
                 IcbYear {
-                    half_gbp,
-                    half_basis: half_gbp.map(|_| Provenance::Modelled),
+                    half: base_gbp
+                        .filter(|_| due)
+                        .map(|b| Based::modelled(b * (1.0 - cut))),
                     ..r.clone()
                 }
             })
@@ -432,7 +422,7 @@ impl IcbCostModel {
                 let (levels, no_level): (Vec<(i32, f64)>, String) = if t.gbp_per_head.is_some() {
                     let l: Vec<(i32, f64)> = rows
                         .iter()
-                        .filter_map(|r| Some((r.start_year, r.envelope_gbp?)))
+                        .filter_map(|r| Some((r.start_year, r.envelope?.value)))
                         .collect();
                     let why = if l.is_empty() {
                         "no registered population for the footprint".to_string()
@@ -443,7 +433,7 @@ impl IcbCostModel {
                 } else if t.cut.is_some_and(|c| (c - 0.5).abs() < 1e-9) {
                     let l: Vec<(i32, f64)> = rows
                         .iter()
-                        .filter_map(|r| Some((r.start_year, r.half_gbp?)))
+                        .filter_map(|r| Some((r.start_year, r.half?.value)))
                         .collect();
                     let why = if l.is_empty() {
                         let base = t.baseline_year.map(|b| b.to_string()).unwrap_or_default();
@@ -632,12 +622,7 @@ fn icb_footprint(tl: &Timeline, org: OrgId) -> IcbFootprint {
 /// to that day at `growth` a year, with its basis. A sub-ICB location's population is
 /// its CCG's (January 2021), with the shares of others split into it and less what it
 /// split out.
-fn population(
-    tl: &Timeline,
-    parts: &[&IcbPart],
-    day: Date,
-    growth: f64,
-) -> Option<(f64, Provenance)> {
+fn population(tl: &Timeline, parts: &[&IcbPart], day: Date, growth: f64) -> Option<Based> {
     let s = tl.snapshot();
     let mut total = 0.0;
     let mut basis = Provenance::Derived;
@@ -657,7 +642,10 @@ fn population(
             }
         }
     }
-    found.then_some((total, basis))
+    found.then_some(Based {
+        value: total,
+        basis,
+    })
 }
 
 /// A sub-ICB location's population on `day`: its CCG's figure, plus the shares split

@@ -102,6 +102,26 @@ impl fmt::Display for OrgKind {
     }
 }
 
+/// A figure with its basis. The two travel together, so a figure cannot reach the
+/// screen or a report without saying how it is known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Based {
+    /// The figure (pounds, people).
+    pub value: f64,
+    /// How it is known.
+    pub basis: Provenance,
+}
+
+impl Based {
+    /// The output of a model: the envelope, the 50% level.
+    pub fn modelled(value: f64) -> Self {
+        Based {
+            value,
+            basis: Provenance::Modelled,
+        }
+    }
+}
+
 /// Where a figure comes from. Everything that is not published is labelled as such,
 /// in the file and on screen.
 #[derive(

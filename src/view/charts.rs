@@ -285,12 +285,8 @@ pub fn cost_chart(
     let national = rows
         .iter()
         .filter_map(|r| {
-            Some((
-                r.start_year,
-                r.national_total_gbp?,
-                r.national_total_basis?,
-                r.national_total_source.clone().unwrap_or_default(),
-            ))
+            let n = r.national_total.as_ref()?;
+            Some((r.start_year, n.gbp.value, n.gbp.basis, n.source.clone()))
         })
         .collect();
     let reported = model
@@ -299,6 +295,7 @@ pub fn cost_chart(
         .map(|figure| {
             // Drawn at the last financial year its period names (`2018/19-2019/20`).
             let year = figure
+                .raw
                 .period
                 .split(|c: char| !(c.is_ascii_digit() || c == '/'))
                 .filter_map(|w| w.parse::<crate::model::FinancialYear>().ok())

@@ -32,8 +32,13 @@ pub fn icb_cost_lines(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Op
     let row = rows.iter().find(|r| r.start_year == year.0)?;
     let m = |x: f64| format!("£{:.1}m", x / 1e6);
     let mut lines = vec![format!("ICB era footprint: {}", fp.name)];
-    lines.push(match (row.allowance_gbp, row.allowance_basis) {
-        (Some(g), Some(b)) => format!("Allowance {}: {} ({})", row.year, m(g), b.label()),
+    lines.push(match row.allowance {
+        Some(a) => format!(
+            "Allowance {}: {} ({})",
+            row.year,
+            m(a.value),
+            a.basis.label()
+        ),
         _ if !row.allowance_parts.is_empty() => format!(
             "Allowance {}: published (draft) for {} of {} ICBs only; no figure for {}",
             row.year,
@@ -43,15 +48,18 @@ pub fn icb_cost_lines(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Op
         ),
         _ => format!("Allowance {}: no figure in the record", row.year),
     });
-    if let Some(e) = row.envelope_gbp {
+    if let Some(e) = row.envelope {
         lines.push(format!(
             "Envelope {}: {} (modelled; covers programme pay too: not comparable with the allowance)",
             row.year,
-            m(e)
+            m(e.value)
         ));
     }
-    if let Some(h) = row.half_gbp {
-        lines.push(format!("Half the 2024/25 allowance: {} (modelled)", m(h)));
+    if let Some(h) = row.half {
+        lines.push(format!(
+            "Half the 2024/25 allowance: {} (modelled)",
+            m(h.value)
+        ));
     }
     lines.push("The CCG era's running costs: choose it above the cost chart.".to_string());
     Some(lines)
@@ -189,22 +197,22 @@ pub fn icb_cost_chart(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Ic
     let x = |y: i32| y as f64;
     let envelope = rows
         .iter()
-        .filter_map(|r| r.envelope_gbp.map(|g| [x(r.start_year), g / 1e6]))
+        .filter_map(|r| r.envelope.map(|g| [x(r.start_year), g.value / 1e6]))
         .collect();
     let half = rows
         .iter()
-        .filter_map(|r| r.half_gbp.map(|g| [x(r.start_year), g / 1e6]))
+        .filter_map(|r| r.half.map(|g| [x(r.start_year), g.value / 1e6]))
         .collect();
     let mut points = Vec::new();
     let mut gaps = Vec::new();
     for r in &rows {
-        match (r.allowance_gbp, r.allowance_basis) {
-            (Some(g), Some(b)) => points.push(IcbPoint {
+        match r.allowance {
+            Some(a) => points.push(IcbPoint {
                 year: r.start_year,
-                gbp_m: g / 1e6,
-                basis: b,
+                gbp_m: a.value / 1e6,
+                basis: a.basis,
                 complete: true,
-                label: format!("Allowance {} ({})", r.year, b.label()),
+                label: format!("Allowance {} ({})", r.year, a.basis.label()),
             }),
             _ if !r.allowance_parts.is_empty() => {
                 let sum: f64 = r.allowance_parts.iter().map(|p| p.gbp * p.weight).sum();

@@ -6,7 +6,9 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::{Format, write_csv, write_json, write_title};
-use crate::model::{APPROX, OrgId, Provenance, Timeline, thousands};
+use crate::model::costs::ReportedFigure;
+use crate::model::format::RawFigure;
+use crate::model::{APPROX, Based, OrgId, Provenance, Timeline, thousands};
 
 /// Pounds in millions with one decimal: `25.7`.
 fn gbp_m(x: f64) -> String {
@@ -71,15 +73,52 @@ fn year_json(r: &crate::model::costs::YearCost) -> Value {
         "year": r.year,
         "start_year": r.start_year,
         "ccgs": r.ccgs,
-        "national_total": r.national_total_gbp.map(|g| json!({
-            "gbp": g,
-            "basis": r.national_total_basis.map(Provenance::label),
-            "source": r.national_total_source,
+        "national_total": r.national_total.as_ref().map(|n| json!({
+            "gbp": n.gbp.value,
+            "basis": n.gbp.basis.label(),
+            "source": n.source,
         })),
     });
     for (column, value, _, basis_column, basis) in year_figures(r) {
         v[column] = json!(value);
         v[basis_column] = json!(basis.label());
+    }
+    v
+}
+
+/// A money figure from the record, with its basis and source: what the CCG era's
+/// reported claims and the ICB era's other figures write alike.
+fn figure_json(f: &RawFigure) -> Value {
+    json!({
+        "orgs": f.orgs,
+        "period": f.period,
+        "metric": f.metric,
+        "gbp": f.gbp,
+        "basis": f.basis.label(),
+        "source": f.source,
+        "note": f.note,
+    })
+}
+
+/// One year of an ICB footprint: each figure beside its basis (`allowance_gbp`,
+/// `allowance_basis`), an absent figure as null beside a null basis.
+fn icb_year_json(r: &crate::model::icb_costs::IcbYear) -> Value {
+    let mut v = json!({
+        "year": r.year,
+        "start_year": r.start_year,
+        "icbs": r.icbs,
+        "allowance_parts": r.allowance_parts,
+        "missing": r.missing,
+        "gap": r.gap,
+    });
+    for (column, basis_column, figure) in [
+        ("allowance_gbp", "allowance_basis", r.allowance),
+        ("population", "population_basis", r.population),
+        ("envelope_gbp", "envelope_basis", r.envelope),
+        ("half_gbp", "half_basis", r.half),
+    ] {
+        v[column] = json!(figure.map(|f| f.value));
+        v[basis_column] = json!(figure.map(|f| f.basis));
     }
     v
 }
@@ -128,16 +167,11 @@ pub fn write_costs(
                 "parameters": model.params,
                 "note": "every column has its basis: published (stated by the source), derived, estimated, modelled (the cost model in assets/FORMAT.md) or reported; national_total is England's total as the snapshot gives it",
                 "years": rows.iter().map(year_json).collect::<Vec<_>>(),
-                "reported": reported.iter().map(|f| json!({
-                    "orgs": f.orgs,
-                    "period": f.period,
-                    "metric": f.metric,
-                    "gbp": f.gbp,
-                    "basis": f.basis.label(),
-                    "source": f.source,
-                    "source_title": f.source_title,
-                    "note": f.note,
-                })).collect::<Vec<_>>(),
+                "reported": reported.iter().map(|f| {
+                    let mut v = figure_json(&f.raw);
+                    v["source_title"] = json!(f.source_title);
+                    v
+                }).collect::<Vec<_>>(),
             });
             write_json(out, &v)?;
         }
@@ -148,15 +182,14 @@ pub fn write_costs(
                     row.push(format!("{value:.decimals$}"));
                     row.push(basis.label().to_string());
                 }
-                row.extend([
-                    r.national_total_gbp
-                        .map(|g| format!("{g:.0}"))
-                        .unwrap_or_default(),
-                    r.national_total_basis
-                        .map(|b| b.label().to_string())
-                        .unwrap_or_default(),
-                    r.national_total_source.clone().unwrap_or_default(),
-                ]);
+                row.extend(match &r.national_total {
+                    Some(n) => [
+                        format!("{:.0}", n.gbp.value),
+                        n.gbp.basis.label().to_string(),
+                        n.source.clone(),
+                    ],
+                    None => Default::default(),
+                });
                 w.write_record(&row)?;
             }
             Ok(())
@@ -210,9 +243,9 @@ pub fn write_costs(
                     "*"
                 };
                 let before = r.start_year < model.baseline_year.0;
-                let national = match (r.national_total_gbp, r.national_total_basis) {
-                    (Some(g), Some(b)) => format!("{} ({})", gbp_m(g), b.label()),
-                    _ => String::new(),
+                let national = match &r.national_total {
+                    Some(n) => format!("{} ({})", gbp_m(n.gbp.value), n.gbp.basis.label()),
+                    None => String::new(),
                 };
                 writeln!(
                     out,
@@ -235,7 +268,11 @@ pub fn write_costs(
                     national
                 )?;
             }
-            for f in &reported {
+            for ReportedFigure {
+                raw: f,
+                source_title,
+            } in &reported
+            {
                 let amount = f
                     .gbp
                     .map(|g| format!("£{}m ", gbp_m(g)))
@@ -248,7 +285,7 @@ pub fn write_costs(
                     f.orgs.join(", "),
                     f.note,
                     f.source,
-                    f.source_title
+                    source_title
                 )?;
             }
             if !reported.is_empty() {
@@ -263,8 +300,8 @@ pub fn write_costs(
 }
 
 /// `£15.5m`, or `-` for no figure.
-fn gbp_or_dash(x: Option<f64>) -> String {
-    x.map(|g| format!("£{}m", gbp_m(g)))
+fn gbp_or_dash(x: Option<Based>) -> String {
+    x.map(|g| format!("£{}m", gbp_m(g.value)))
         .unwrap_or_else(|| "-".to_string())
 }
 
@@ -300,7 +337,6 @@ pub fn write_icb_costs(
     let rules = model.rules(&rows);
     let others = model.other_figures(fp);
     let gaps = model.gaps(fp);
-    let basis = |b: Option<Provenance>| b.map(Provenance::label).unwrap_or("");
     match format {
         Format::Json => {
             let v = json!({
@@ -311,7 +347,7 @@ pub fn write_icb_costs(
                 "parts": fp.parts,
                 "note": "ICB running costs (from July 2022), never mixed with the CCG era's: published (draft) allowances are added up only when every body of the footprint has one; envelope_gbp and half_gbp are modelled; the envelope covers running costs and programme pay, so it is not comparable with the allowance",
                 "population_growth_per_year": model.growth,
-                "years": rows,
+                "years": rows.iter().map(icb_year_json).collect::<Vec<_>>(),
                 "targets": rules.iter().map(|r| json!({
                     "id": r.target.id,
                     "name": r.target.name,
@@ -334,16 +370,11 @@ pub fn write_icb_costs(
                     })).collect::<Vec<_>>(),
                     "no_level": r.no_level,
                 })).collect::<Vec<_>>(),
-                "figures": others.iter().map(|f| json!({
-                    "orgs": f.orgs,
-                    "period": f.period,
-                    "metric": f.metric,
-                    "gbp": f.gbp,
-                    "gbp_per_head": f.gbp_per_head,
-                    "basis": f.basis.label(),
-                    "source": f.source,
-                    "note": f.note,
-                })).collect::<Vec<_>>(),
+                "figures": others.iter().map(|f| {
+                    let mut v = figure_json(f);
+                    v["gbp_per_head"] = json!(f.gbp_per_head);
+                    v
+                }).collect::<Vec<_>>(),
                 "not_found": gaps.iter().map(|g| json!({
                     "orgs": g.orgs,
                     "period": g.period,
@@ -362,26 +393,27 @@ pub fn write_icb_costs(
                 .find(|t| t.gbp_per_head.is_some())
                 .map(|t| t.comparable_with_allowance.to_string())
                 .unwrap_or_default();
-            let num = |x: Option<f64>| x.map(|g| format!("{g:.0}")).unwrap_or_default();
+            let value = |x: Option<Based>| x.map(|g| format!("{:.0}", g.value));
+            let basis = |x: Option<Based>| x.map(|g| g.basis.label().to_string());
             for r in &rows {
                 w.write_record([
                     fp.name.clone(),
                     r.year.clone(),
                     r.icbs.to_string(),
-                    num(r.allowance_gbp),
-                    basis(r.allowance_basis).to_string(),
+                    value(r.allowance).unwrap_or_default(),
+                    basis(r.allowance).unwrap_or_default(),
                     r.missing.join(";"),
-                    num(r.population),
-                    basis(r.population_basis).to_string(),
-                    num(r.envelope_gbp),
-                    basis(r.envelope_basis).to_string(),
-                    if r.envelope_gbp.is_some() {
+                    value(r.population).unwrap_or_default(),
+                    basis(r.population).unwrap_or_default(),
+                    value(r.envelope).unwrap_or_default(),
+                    basis(r.envelope).unwrap_or_default(),
+                    if r.envelope.is_some() {
                         comparable.clone()
                     } else {
                         String::new()
                     },
-                    num(r.half_gbp),
-                    basis(r.half_basis).to_string(),
+                    value(r.half).unwrap_or_default(),
+                    basis(r.half).unwrap_or_default(),
                     r.gap.clone(),
                     // Each body's own figure: code, GBP, the share in the footprint, basis.
                     r.allowance_parts
@@ -436,9 +468,9 @@ pub fn write_icb_costs(
                 "year", "ICBs", "allowance", "population", "envelope*", "50% level*"
             )?;
             for r in &rows {
-                let allowance = match (r.allowance_gbp, r.allowance_basis) {
-                    (Some(g), Some(b)) => format!("{} ({})", gbp_m(g), b.label()),
-                    _ => "-".to_string(),
+                let allowance = match r.allowance {
+                    Some(a) => format!("{} ({})", gbp_m(a.value), a.basis.label()),
+                    None => "-".to_string(),
                 };
                 writeln!(
                     out,
@@ -447,10 +479,10 @@ pub fn write_icb_costs(
                     r.icbs,
                     allowance,
                     r.population
-                        .map(|p| thousands(p.round() as u64))
+                        .map(|p| thousands(p.value.round() as u64))
                         .unwrap_or_else(|| "-".to_string()),
-                    gbp_or_dash(r.envelope_gbp),
-                    gbp_or_dash(r.half_gbp),
+                    gbp_or_dash(r.envelope),
+                    gbp_or_dash(r.half),
                 )?;
                 for p in &r.allowance_parts {
                     writeln!(

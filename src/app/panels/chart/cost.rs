@@ -41,7 +41,7 @@ pub fn cost_chart_ui(
     let reported_sources: Vec<&str> = chart
         .reported
         .iter()
-        .map(|r| r.figure.source.as_str())
+        .map(|r| r.figure.raw.source.as_str())
         .collect();
     for (source, text) in &chart.annotations {
         if !reported_sources.contains(&source.as_str()) {
@@ -90,7 +90,7 @@ pub fn cost_chart_ui(
         .collect();
     let own_label = "Allowance of this CCG alone (published)".to_string();
     for r in &chart.reported {
-        let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) else {
+        let (Some(y), Some(gbp)) = (r.year, r.figure.raw.gbp) else {
             continue;
         };
         let model = r
@@ -108,18 +108,18 @@ pub fn cost_chart_ui(
             .source_title
             .split(':')
             .next()
-            .unwrap_or(&r.figure.source);
+            .unwrap_or(&r.figure.raw.source);
         let words: Vec<&str> = chart
             .annotations
             .iter()
-            .filter(|(s, _)| *s == r.figure.source)
+            .filter(|(s, _)| *s == r.figure.raw.source)
             .map(|(_, t)| t.as_str())
             .collect();
         note(ui, RichText::new(format!(
             "Reported: £{:.1}m {}, {} (the diamond){model}. Why they differ: FORMAT.md, \"Reported figures and the model\".",
             gbp / 1e6,
-            r.figure.metric.replace('_', " "),
-            r.figure.period,
+            r.figure.raw.metric.replace('_', " "),
+            r.figure.raw.period,
         )))
         .on_hover_text(format!("{}\n\nSource: {source}", words.join("\n")));
     }
@@ -205,7 +205,7 @@ pub fn cost_chart_ui(
     if chart
         .reported
         .iter()
-        .any(|r| r.year.is_some() && r.figure.gbp.is_some())
+        .any(|r| r.year.is_some() && r.figure.raw.gbp.is_some())
     {
         legend.push((Mark::Diamond, warm, "Reported claim".to_string()));
     }
@@ -325,7 +325,7 @@ pub fn cost_chart_ui(
                 }
                 // Reported claims: the baseline less what was reported, beside the model.
                 for r in &chart.reported {
-                    if let (Some(y), Some(gbp)) = (r.year, r.figure.gbp) {
+                    if let (Some(y), Some(gbp)) = (r.year, r.figure.raw.gbp) {
                         plot.points(
                             Points::new(
                                 format!("Reported: baseline less £{:.1}m", gbp / 1e6),
