@@ -39,15 +39,11 @@ fn torbay_in_2018_is_served_by_south_devon_and_torbay() {
     let geo = Geography::england().unwrap();
     let f = map_frame(&tl, &geo, d("2018-06-01")).unwrap();
     let s = tl.snapshot();
-    let p = geo
-        .places
-        .areas
-        .iter()
-        .position(|a| a.name == "Torbay")
-        .unwrap();
+    let p = geo.places.area_coded("E06000027").unwrap();
+    assert_eq!(geo.places.areas[p].name, "Torbay");
+    assert_eq!(f.places[p], s.find(OrgKind::Place, "E06000027"));
     let served = &f.served[p].by;
     assert_eq!(s.org(served[0].0).code, "99Q");
-    assert_eq!(f.places[p], s.find(OrgKind::Place, "E06000027"));
     // A year later, the merged Devon CCG.
     let f = map_frame(&tl, &geo, d("2019-06-01")).unwrap();
     assert_eq!(s.org(f.served[p].by[0].0).code, "15N");
@@ -116,7 +112,7 @@ fn after_april_2026_the_map_has_36_icbs_and_frimley_s_split_is_marked_approximat
     // D4U1Y's area is shared by its three successors, drawn approximately.
     let f = map_frame(&tl, &geo, d("2026-04-01")).unwrap();
     let era = &geo.eras[f.era];
-    let i = era.areas.iter().position(|a| a.code == "D4U1Y").unwrap();
+    let i = era.area_coded("D4U1Y").unwrap();
     let h = f.holder(i).unwrap();
     let mut all: Vec<&str> = std::iter::once(h.org)
         .chain(h.split_with.iter().copied())

@@ -25,11 +25,13 @@ fn window() -> (tempfile::TempDir, Harness<'static, App>) {
     window_with(AppOptions::default())
 }
 
-/// Opens "Compare dates" and types dates A and B.
-fn compare(h: &mut Harness<'static, App>, a: &str, b: &str) {
-    click(h, "Compare dates");
-    retype(h, "Date A", a);
-    retype(h, "Date B", b);
+/// A [`window`] on "Compare dates", with dates A and B typed in.
+fn comparing(a: &str, b: &str) -> (tempfile::TempDir, Harness<'static, App>) {
+    let (dir, mut h) = window();
+    click(&mut h, "Compare dates");
+    retype(&mut h, "Date A", a);
+    retype(&mut h, "Date B", b);
+    (dir, h)
 }
 
 fn selected_code(h: &Harness<'static, App>) -> Option<String> {
@@ -116,8 +118,7 @@ fn the_flow_follows_the_scenario() {
 
 #[test]
 fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
-    let (_dir, mut h) = window();
-    compare(&mut h, "2019-04-01", "2020-04-01");
+    let (_dir, mut h) = comparing("2019-04-01", "2020-04-01");
     h.get_by_label("18 mergers: 18 new CCGs formed from 74");
     h.get_by_label("Merged (18)");
     h.get_by_label("Moved system (1)");
@@ -149,8 +150,7 @@ fn comparing_2019_with_2020_lists_18_new_ccgs_from_74_and_marks_the_tree() {
 
 #[test]
 fn comparing_across_july_2022_lists_ccgs_becoming_sub_icb_locations() {
-    let (_dir, mut h) = window();
-    compare(&mut h, "2022-06-30", "2022-07-01");
+    let (_dir, mut h) = comparing("2022-06-30", "2022-07-01");
     h.get_by_label("Became sub-ICB locations (106)");
     h.get_by_label("No mergers between these dates");
     // "= timeline" fills the timeline's date in; "show" moves the timeline there.

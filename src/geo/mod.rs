@@ -202,6 +202,12 @@ impl Layer {
         self.areas.iter().position(|a| a.contains(p))
     }
 
+    /// The area with this code (a CCG's or sub-ICB location's ODS code, a place's ONS
+    /// code), if any.
+    pub fn area_coded(&self, code: &str) -> Option<usize> {
+        self.areas.iter().position(|a| a.code == code)
+    }
+
     /// Whether `date` falls in this layer's era.
     pub fn covers(&self, date: Date) -> bool {
         self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)

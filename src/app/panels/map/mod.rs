@@ -380,7 +380,7 @@ impl MapView {
                 draw_place_hexes(&canvas, frame, hit.filter(|_| hover.is_some()));
                 if let Some(i) = hit {
                     let code = &geo.place_hexes[i].code;
-                    let place = geo.places.areas.iter().position(|a| &a.code == code);
+                    let place = geo.places.area_coded(code);
                     if hover.is_some() {
                         response.clone().on_hover_ui_at_pointer(|ui| {
                             place_tooltip(ui, &tl, frame, place, &geo.place_hexes[i].name)

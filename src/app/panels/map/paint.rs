@@ -295,12 +295,7 @@ pub(super) fn outline_selection(
     let stroke = Stroke::new(3.0, cx.theme.accent);
     match (settings.layout, s.org(sel).kind) {
         (MapLayout::Areas, OrgKind::Place) => {
-            if let Some(p) = geo
-                .places
-                .areas
-                .iter()
-                .position(|a| a.code == s.org(sel).code)
-            {
+            if let Some(p) = geo.places.area_coded(&s.org(sel).code) {
                 for ring in &geo.places.areas[p].rings {
                     let mut pts: Vec<Pos2> = ring.iter().map(|q| t.to_screen(*q)).collect();
                     if let Some(first) = pts.first().copied() {
