@@ -7,7 +7,7 @@ mod common;
 
 use std::hint::black_box;
 
-use common::random_days;
+use common::{random_days, round_robin};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use ccg_explorer::model::{Date, Timeline, load_str};
@@ -29,25 +29,13 @@ fn queries(c: &mut Criterion) {
     let tl = Timeline::new(load_str(ccg_explorer::ENGLAND_RON).expect("valid").snapshot);
     let days = random_days(256);
     c.bench_function("england/state_at (random dates)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % days.len();
-            black_box(tl.state_at(days[i]).counts())
-        })
+        round_robin(b, &days, |d| tl.state_at(*d).counts())
     });
     c.bench_function("england/state_at + tree (random dates)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % days.len();
-            black_box(tl.state_at(days[i]).tree())
-        })
+        round_robin(b, &days, |d| tl.state_at(*d).tree())
     });
     c.bench_function("england/counts_at (random dates)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % days.len();
-            black_box(tl.counts_at(days[i]))
-        })
+        round_robin(b, &days, |d| tl.counts_at(*d))
     });
     let s = tl.snapshot();
     let ids: Vec<_> = s.find_any("99Q");
@@ -83,13 +71,7 @@ fn map(c: &mut Criterion) {
     let days = random_days(256);
     c.bench_function(
         "england/map frame: holders of every area (random dates)",
-        |b| {
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % days.len();
-                black_box(map_frame(&tl, &geo, days[i]).map(|f| f.orgs.len()))
-            })
-        },
+        |b| round_robin(b, &days, |d| map_frame(&tl, &geo, *d).map(|f| f.orgs.len())),
     );
 }
 

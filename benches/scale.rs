@@ -14,7 +14,8 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use common::{first_day, random, random_days};
+use common::window::{bench_frames, frame};
+use common::{first_day, random, random_days, round_robin};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use ccg_explorer::app::{App, AppOptions, CentralTab, UiState, command as cmd};
@@ -41,22 +42,6 @@ fn resident_mb() -> f64 {
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<f64>().ok())
         .map(|pages| pages * 4096.0 / 1_048_576.0)
         .unwrap_or(0.0)
-}
-
-fn raw_input(time: f64) -> egui::RawInput {
-    egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(
-            egui::Pos2::ZERO,
-            egui::vec2(1920.0, 1080.0),
-        )),
-        time: Some(time),
-        ..Default::default()
-    }
-}
-
-fn frame(ctx: &egui::Context, app: &mut App, time: f64) -> usize {
-    let out = ctx.run_ui(raw_input(time), |ui| app.show(ui));
-    ctx.tessellate(out.shapes, out.pixels_per_point).len()
 }
 
 /// The app with the snapshot at `path` open on `view`, the tree fully expanded.
@@ -156,11 +141,7 @@ fn benchmarks(
     let after = resident_mb();
     let days = random_days(256);
     group.bench_function("state_at (random dates)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % days.len();
-            black_box(tl.state_at(days[i]).counts())
-        })
+        round_robin(b, &days, |d| tl.state_at(*d).counts())
     });
     let n = tl.snapshot().orgs.len() as u64;
     let orgs: Vec<OrgId> = random(256, n)
@@ -168,24 +149,13 @@ fn benchmarks(
         .map(|x| OrgId(x as u32))
         .collect();
     group.bench_function("lineage (random organisations)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % orgs.len();
-            black_box(tl.lineage(orgs[i]))
-        })
+        round_robin(b, &orgs, |o| tl.lineage(*o))
     });
     let mut open = ccg_explorer::view::Expansion::default();
     open.set_all(true);
     group.bench_function("tree view model, all open (random dates)", |b| {
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % days.len();
-            black_box(ccg_explorer::view::tree_rows(
-                &tl,
-                days[i],
-                ccg_explorer::view::Grouping::SystemPlace,
-                &open,
-            ))
+        round_robin(b, &days, |d| {
+            ccg_explorer::view::tree_rows(&tl, *d, ccg_explorer::view::Grouping::SystemPlace, &open)
         })
     });
     group.bench_function("cost model build + England series", |b| {
@@ -205,12 +175,7 @@ fn benchmarks(
     ] {
         let (ctx, mut app) = app_on(path, view);
         let mut t = 10.0;
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                t += 1.0 / 60.0;
-                black_box(frame(&ctx, &mut app, t))
-            })
-        });
+        group.bench_function(name, |b| bench_frames(b, &ctx, &mut app, &mut t));
     }
     (after - before).max(0.0)
 }

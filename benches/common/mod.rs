@@ -1,7 +1,13 @@
-//! What the benchmarks share: deterministic random numbers and dates.
+//! What the benchmarks share: deterministic random numbers and dates, a loop over
+//! inputs, and the window's headless frames.
 #![allow(dead_code)]
 
+pub mod window;
+
+use std::hint::black_box;
+
 use ccg_explorer::model::Date;
+use criterion::Bencher;
 
 /// `n` numbers below `modulo` from a small deterministic generator (xorshift), so runs
 /// are comparable.
@@ -28,4 +34,14 @@ pub fn random_days(n: usize) -> Vec<Date> {
         .into_iter()
         .map(|d| first_day() + chrono::Duration::days(d as i64))
         .collect()
+}
+
+/// Times `f` on each of `items` in turn, round and round, so that a run covers them
+/// all.
+pub fn round_robin<T, R>(b: &mut Bencher<'_>, items: &[T], mut f: impl FnMut(&T) -> R) {
+    let mut i = 0;
+    b.iter(|| {
+        i = (i + 1) % items.len();
+        black_box(f(&items[i]))
+    });
 }
