@@ -189,7 +189,7 @@ pub struct CostModel {
     table: Vec<Vec<CompYear>>,
     /// Per CCG, per year index: its allowance and whether published.
     allowance: HashMap<(OrgId, usize), (f64, bool)>,
-    /// National totals from the snapshot, by year: (GBP, basis, source).
+    /// National totals from the snapshot, by year.
     national: BTreeMap<FinancialYear, NationalTotal>,
     /// Reported figures (`money.figures` with basis `Reported`) and the CCGs they cover.
     reported: Vec<(Vec<OrgId>, ReportedFigure)>,
@@ -412,17 +412,9 @@ impl CostModel {
             .national_totals
             .iter()
             .map(|t| {
-                let gbp = Based {
-                    value: t.gbp,
-                    basis: t.basis,
-                };
-                (
-                    t.year,
-                    NationalTotal {
-                        gbp,
-                        source: t.source.clone(),
-                    },
-                )
+                let gbp = Based::new(t.gbp, t.basis);
+                let source = t.source.clone();
+                (t.year, NationalTotal { gbp, source })
             })
             .collect();
         let reported = s

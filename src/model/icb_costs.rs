@@ -347,10 +347,7 @@ impl IcbCostModel {
                     if parts.len() > 1 {
                         b = b.max(Provenance::Derived);
                     }
-                    Based {
-                        value: parts.iter().map(|p| p.gbp * p.weight).sum(),
-                        basis: b,
-                    }
+                    Based::new(parts.iter().map(|p| p.gbp * p.weight).sum(), b)
                 });
                 let gap = if complete || alive.is_empty() {
                     String::new()
@@ -642,10 +639,7 @@ fn population(tl: &Timeline, parts: &[&IcbPart], day: Date, growth: f64) -> Opti
             }
         }
     }
-    found.then_some(Based {
-        value: total,
-        basis,
-    })
+    found.then_some(Based::new(total, basis))
 }
 
 /// A sub-ICB location's population on `day`: its CCG's figure, plus the shares split

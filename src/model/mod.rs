@@ -102,8 +102,10 @@ impl fmt::Display for OrgKind {
     }
 }
 
-/// A figure with its basis. The two travel together, so a figure cannot reach the
-/// screen or a report without saying how it is known.
+/// A figure with its basis, which travel together: a `Based` cannot be made, nor an
+/// `Option<Based>` be half there, without saying how the figure is known. (The ICB
+/// era's yearly figures and England's national totals use it; the CCG era's yearly
+/// figures still carry a basis field beside each figure.)
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Based {
     /// The figure (pounds, people).
@@ -113,12 +115,14 @@ pub struct Based {
 }
 
 impl Based {
+    /// `value`, known by `basis`.
+    pub fn new(value: f64, basis: Provenance) -> Self {
+        Based { value, basis }
+    }
+
     /// The output of a model: the envelope, the 50% level.
     pub fn modelled(value: f64) -> Self {
-        Based {
-            value,
-            basis: Provenance::Modelled,
-        }
+        Based::new(value, Provenance::Modelled)
     }
 }
 

@@ -6,7 +6,6 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::{Format, write_csv, write_json, write_title};
-use crate::model::costs::ReportedFigure;
 use crate::model::format::RawFigure;
 use crate::model::{APPROX, Based, OrgId, Provenance, Timeline, thousands};
 
@@ -87,7 +86,8 @@ fn year_json(r: &crate::model::costs::YearCost) -> Value {
 }
 
 /// A money figure from the record, with its basis and source: what the CCG era's
-/// reported claims and the ICB era's other figures write alike.
+/// reported claims and the ICB era's other figures write alike. (serde_json sorts an
+/// object's keys, so the order written here is not the order output.)
 fn figure_json(f: &RawFigure) -> Value {
     json!({
         "orgs": f.orgs,
@@ -268,11 +268,8 @@ pub fn write_costs(
                     national
                 )?;
             }
-            for ReportedFigure {
-                raw: f,
-                source_title,
-            } in &reported
-            {
+            for r in &reported {
+                let f = &r.raw;
                 let amount = f
                     .gbp
                     .map(|g| format!("£{}m ", gbp_m(g)))
@@ -285,7 +282,7 @@ pub fn write_costs(
                     f.orgs.join(", "),
                     f.note,
                     f.source,
-                    source_title
+                    r.source_title
                 )?;
             }
             if !reported.is_empty() {
