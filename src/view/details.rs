@@ -77,8 +77,8 @@ pub struct Details {
     pub org: OrgId,
     /// Its name.
     pub name: String,
-    /// Its kind.
-    pub kind: String,
+    /// Its kind (shown by its label).
+    pub kind: OrgKind,
     /// ODS (or ONS) code.
     pub code: String,
     /// ONS code, if any and different.
@@ -337,7 +337,7 @@ pub fn details(tl: &Timeline, org: OrgId, date: Date) -> Details {
     Details {
         org,
         name: o.name_on(date).to_string(),
-        kind: o.kind.label().to_string(),
+        kind: o.kind,
         code: o.code.clone(),
         ons: o.ons.clone().filter(|x| *x != o.code),
         life: life_text(o),

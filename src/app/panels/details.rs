@@ -6,7 +6,7 @@ use egui::{RichText, Sense, Stroke, Vec2};
 
 use crate::app::ViewCtx;
 use crate::app::command::{Command, Scenario, Selection};
-use crate::model::{Date, human_date};
+use crate::model::{Date, OrgKind, human_date};
 use crate::view::{self, plural};
 
 /// Lists longer than this (a CCG's neighbourhoods) fold away.
@@ -69,7 +69,7 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
         .auto_shrink(false)
         .show(ui, |ui| {
             ui.label(RichText::new(&d.name).size(18.0).strong());
-            ui.label(format!("{} · {}", d.kind, d.code));
+            ui.label(format!("{} · {}", d.kind.label(), d.code));
             if let Some(ons) = &d.ons {
                 ui.weak(format!("ONS code {ons}"));
             }
@@ -78,7 +78,7 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
             if !d.alive {
                 ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
             }
-            if d.kind == crate::model::OrgKind::Ccg.label() && actual_ccg {
+            if d.kind == OrgKind::Ccg && actual_ccg {
                 let picked = pick.contains(&d.code);
                 let label = if picked {
                     "Remove from merger"
@@ -222,11 +222,9 @@ fn shared_ui(ui: &mut egui::Ui, d: &view::Details, date: Date, out: &mut Vec<Com
         return;
     }
     ui.add_space(6.0);
-    let heading = if d.kind == crate::model::OrgKind::Ccg.label()
-        || d.kind == crate::model::OrgKind::SubIcb.label()
-    {
+    let heading = if matches!(d.kind, OrgKind::Ccg | OrgKind::SubIcb) {
         format!("Shared management ({})", d.shared.len())
-    } else if d.kind == crate::model::OrgKind::Icb.label() {
+    } else if d.kind == OrgKind::Icb {
         format!("Shared leadership ({})", d.shared.len())
     } else {
         format!(
