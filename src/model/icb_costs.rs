@@ -355,7 +355,7 @@ impl IcbCostModel {
                     self.gap_text(&alive, *y)
                 };
                 let pop = population(tl, &alive, day, self.growth);
-                let envelope = envelope
+                let envelope_level = envelope
                     .filter(|t| *y >= t.target_year)
                     .and_then(|t| Some(Based::modelled(t.gbp_per_head? * pop?.value)));
                 IcbYear {
@@ -367,7 +367,7 @@ impl IcbCostModel {
                     missing,
                     gap,
                     population: pop,
-                    envelope,
+                    envelope: envelope_level,
                     half: None,
                 }
             })

@@ -101,21 +101,34 @@ fn figure_json(f: &RawFigure) -> Value {
 }
 
 /// One year of an ICB footprint: each figure beside its basis (`allowance_gbp`,
-/// `allowance_basis`), an absent figure as null beside a null basis.
+/// `allowance_basis`), an absent figure as null beside a null basis. (Every field is
+/// named, so a new one does not compile until it is written here too.)
 fn icb_year_json(r: &crate::model::icb_costs::IcbYear) -> Value {
+    let crate::model::icb_costs::IcbYear {
+        year,
+        start_year,
+        icbs,
+        allowance,
+        allowance_parts,
+        missing,
+        gap,
+        population,
+        envelope,
+        half,
+    } = r;
     let mut v = json!({
-        "year": r.year,
-        "start_year": r.start_year,
-        "icbs": r.icbs,
-        "allowance_parts": r.allowance_parts,
-        "missing": r.missing,
-        "gap": r.gap,
+        "year": year,
+        "start_year": start_year,
+        "icbs": icbs,
+        "allowance_parts": allowance_parts,
+        "missing": missing,
+        "gap": gap,
     });
     for (column, basis_column, figure) in [
-        ("allowance_gbp", "allowance_basis", r.allowance),
-        ("population", "population_basis", r.population),
-        ("envelope_gbp", "envelope_basis", r.envelope),
-        ("half_gbp", "half_basis", r.half),
+        ("allowance_gbp", "allowance_basis", allowance),
+        ("population", "population_basis", population),
+        ("envelope_gbp", "envelope_basis", envelope),
+        ("half_gbp", "half_basis", half),
     ] {
         v[column] = json!(figure.map(|f| f.value));
         v[basis_column] = json!(figure.map(|f| f.basis));
