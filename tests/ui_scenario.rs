@@ -699,3 +699,29 @@ fn a_scenario_is_laid_over_a_large_record_on_a_worker_and_the_frames_go_on() {
     assert!(h.state().showing_scenario());
     h.get_by_label("188 CCGs");
 }
+
+#[test]
+fn only_ccgs_of_the_record_are_offered_for_a_merger() {
+    let (_dir, mut h) = window();
+    build_kent(&mut h);
+    use ccg_explorer::model::OrgKind;
+    // Selects it and checks the details show it: `CCG · 99Q`.
+    let select = |h: &mut Harness<'static, App>, kind: OrgKind, code: &str| {
+        let id = h.state().timeline().snapshot().find(kind, code).unwrap();
+        h.state_mut().push(cmd::Selection::Select(id));
+        h.run();
+        h.get_by_label(&format!("{} · {code}", kind.label()));
+    };
+    // A CCG of the record, with the scenario shown: offered.
+    select(&mut h, OrgKind::Ccg, "99Q");
+    h.get_by_label("Add to merger");
+    // The CCG the scenario made: not in the record, so not offered.
+    let made = h.state().scenario().unwrap().changes.len();
+    assert_eq!(made, 1);
+    select(&mut h, OrgKind::Ccg, "SC01");
+    assert_not_shown(&h, "Add to merger");
+    // A sub-ICB location (it keeps its CCG's code): not a CCG, so not offered.
+    go_to(&mut h, "2023-06-01");
+    select(&mut h, OrgKind::SubIcb, "15N");
+    assert_not_shown(&h, "Add to merger");
+}

@@ -50,6 +50,12 @@ impl<'a> ViewCtx<'a> {
         self.app.taking_screenshot()
     }
 
+    /// Whether `id` can be picked for a merger in a scenario: a CCG of the actual record
+    /// (not one the scenario shown made, and not a sub-ICB location with a CCG's code).
+    pub fn pickable(&self, id: OrgId) -> bool {
+        self.tl().snapshot().org(id).kind == crate::model::OrgKind::Ccg && !self.hypothetical(id)
+    }
+
     /// Whether an organisation exists only in the scenario shown (not in the record).
     pub fn hypothetical(&self, id: OrgId) -> bool {
         if !self.app.showing_scenario() {

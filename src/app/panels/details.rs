@@ -22,13 +22,6 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
     let err = cx.theme.error;
     let cost_lines = app.cost_lines();
     let pick = &app.merge_pick;
-    let actual_ccg = cx.selection().is_some_and(|id| {
-        let o = cx.tl().snapshot().org(id);
-        cx.actual()
-            .snapshot()
-            .find(crate::model::OrgKind::Ccg, &o.code)
-            .is_some()
-    });
     let Some(d) = app.details() else {
         // Nothing selected: an overview of England on the date.
         let s = cx.tl().snapshot();
@@ -78,7 +71,7 @@ pub fn ui(ui: &mut egui::Ui, cx: &ViewCtx, out: &mut Vec<Command>) {
             if !d.alive {
                 ui.colored_label(err, format!("Does not exist on {}", human_date(date)));
             }
-            if d.kind == OrgKind::Ccg && actual_ccg {
+            if cx.pickable(d.org) {
                 let picked = pick.contains(&d.code);
                 let label = if picked {
                     "Remove from merger"
