@@ -543,3 +543,28 @@ fn a_renamed_sub_icb_location_is_named_as_it_was_on_each_day() {
     let v = cli_json(&["at", "2025-04-01", "--format", "json"]);
     assert!(!v.to_string().contains("NHS Central East ICB - M1J4Y"));
 }
+
+#[test]
+fn a_part_of_a_footprint_s_allowances_is_derived_when_it_sums_or_shares_them() {
+    use ccg_explorer::model::Provenance;
+    let tl = england();
+    let s = tl.snapshot();
+    // Central East in 2024/25: QHG's published allowance and 79.87% of QM7's, with no
+    // figure for QUE. A sum, and a share: derived, like a whole footprint's sum.
+    let central_east = s.find(OrgKind::Icb, "S1Y5D").unwrap();
+    let chart = ccg_explorer::view::icb_cost_chart(&tl, Some(central_east), d("2026-06-01"));
+    let part = chart.points.iter().find(|p| p.year == 2024).unwrap();
+    assert!(!part.complete, "{}", part.label);
+    assert_eq!(part.basis, Provenance::Derived, "{}", part.label);
+    assert!(
+        part.label.contains("(derived; no figure for QUE)"),
+        "{}",
+        part.label
+    );
+    // A body's own published figure, whole, stays published.
+    let qe1 = s.find(OrgKind::Icb, "QE1").unwrap();
+    let chart = ccg_explorer::view::icb_cost_chart(&tl, Some(qe1), d("2025-06-01"));
+    let whole = chart.points.iter().find(|p| p.year == 2024).unwrap();
+    assert!(whole.complete, "{}", whole.label);
+    assert_eq!(whole.basis, Provenance::Published, "{}", whole.label);
+}

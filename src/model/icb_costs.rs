@@ -91,10 +91,11 @@ pub struct IcbYear {
     pub start_year: i32,
     /// ICBs of the footprint alive at mid-year (1 October).
     pub icbs: usize,
-    /// The footprint's running cost allowance, only when every body alive has one:
+    /// The footprint's share of the allowances there are (each body's by its weight):
     /// published for one whole body's published figure; derived for a sum or a share;
-    /// reported when any part is.
-    pub allowance: Option<Based>,
+    /// reported when any part is. The footprint's allowance when no body is missing
+    /// ([`IcbYear::allowance`]); none when no body has a figure.
+    pub known: Option<Based>,
     /// Each body's figure that year.
     pub allowance_parts: Vec<AllowancePart>,
     /// Bodies alive that year with no figure.
@@ -108,6 +109,14 @@ pub struct IcbYear {
     pub envelope: Option<Based>,
     /// Half the footprint's 2024/25 allowance from the 50% target's year: modelled.
     pub half: Option<Based>,
+}
+
+impl IcbYear {
+    /// The footprint's running cost allowance, only when every body alive has one.
+    pub fn allowance(&self) -> Option<Based> {
+        self.known
+            .filter(|_| self.icbs > 0 && self.missing.is_empty())
+    }
 }
 
 /// A rule, as it applies to a footprint.
@@ -323,26 +332,31 @@ impl IcbCostModel {
                     .collect();
                 let mut parts = Vec::new();
                 let mut missing = Vec::new();
+                // The basis of the shares taken of bodies with a figure, if any is taken.
+                let mut shared: Option<Provenance> = None;
                 for p in &alive {
                     match self.figure(p.icb, *y) {
-                        Some(f) => parts.push(AllowancePart {
-                            code: p.code.clone(),
-                            gbp: f.gbp.unwrap_or(0.0),
-                            weight: p.weight,
-                            basis: f.basis,
-                            source: f.source.clone(),
-                            note: f.note.clone(),
-                        }),
+                        Some(f) => {
+                            if p.weight < 1.0 {
+                                shared = shared.max(Some(p.basis));
+                            }
+                            parts.push(AllowancePart {
+                                code: p.code.clone(),
+                                gbp: f.gbp.unwrap_or(0.0),
+                                weight: p.weight,
+                                basis: f.basis,
+                                source: f.source.clone(),
+                                note: f.note.clone(),
+                            });
+                        }
                         None => missing.push(p.code.clone()),
                     }
                 }
                 let complete = !alive.is_empty() && missing.is_empty();
-                let allowance = complete.then(|| {
+                let known = (!parts.is_empty()).then(|| {
                     let mut b = parts.iter().map(|p| p.basis).max().unwrap_or_default();
-                    for p in &alive {
-                        if p.weight < 1.0 {
-                            b = b.max(p.basis).max(Provenance::Derived);
-                        }
+                    if let Some(s) = shared {
+                        b = b.max(s).max(Provenance::Derived);
                     }
                     if parts.len() > 1 {
                         b = b.max(Provenance::Derived);
@@ -362,7 +376,7 @@ impl IcbCostModel {
                     year: y.to_string(),
                     start_year: y.0,
                     icbs: alive.len(),
-                    allowance,
+                    known,
                     allowance_parts: parts,
                     missing,
                     gap,
@@ -374,7 +388,7 @@ impl IcbCostModel {
             .collect();
         // Half the baseline year's allowance, from the 50% target's year on.
         let base = base_year.and_then(|b| rows.iter().find(|r| r.start_year == b.0));
-        let base_gbp = base.and_then(|r| r.allowance).map(|a| a.value);
+        let base_gbp = base.and_then(IcbYear::allowance).map(|a| a.value);
         rows.iter()
             .map(|r| {
                 let due = half.is_some_and(|t| r.start_year >= t.target_year.0);

@@ -32,7 +32,7 @@ pub fn icb_cost_lines(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Op
     let row = rows.iter().find(|r| r.start_year == year.0)?;
     let m = |x: f64| format!("£{:.1}m", x / 1e6);
     let mut lines = vec![format!("ICB era footprint: {}", fp.name)];
-    lines.push(match row.allowance {
+    lines.push(match row.allowance() {
         Some(a) => format!(
             "Allowance {}: {} ({})",
             row.year,
@@ -206,26 +206,20 @@ pub fn icb_cost_chart(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Ic
     let mut points = Vec::new();
     let mut gaps = Vec::new();
     for r in &rows {
-        match r.allowance {
-            Some(a) => points.push(IcbPoint {
+        match (r.allowance(), r.known) {
+            (Some(a), _) => points.push(IcbPoint {
                 year: r.start_year,
                 gbp_m: a.value / 1e6,
                 basis: a.basis,
                 complete: true,
                 label: format!("Allowance {} ({})", r.year, a.basis.label()),
             }),
-            _ if !r.allowance_parts.is_empty() => {
-                let sum: f64 = r.allowance_parts.iter().map(|p| p.gbp * p.weight).sum();
-                let basis = r
-                    .allowance_parts
-                    .iter()
-                    .map(|p| p.basis)
-                    .max()
-                    .unwrap_or(Provenance::Published);
+            (None, Some(sum)) => {
+                let basis = sum.basis;
                 let known = r.icbs.saturating_sub(r.missing.len());
                 points.push(IcbPoint {
                     year: r.start_year,
-                    gbp_m: sum / 1e6,
+                    gbp_m: sum.value / 1e6,
                     basis,
                     complete: false,
                     label: format!(
@@ -246,7 +240,7 @@ pub fn icb_cost_chart(tl: &Timeline, selection: Option<OrgId>, date: Date) -> Ic
                     ),
                 ));
             }
-            _ => gaps.push((
+            (None, None) => gaps.push((
                 r.start_year,
                 format!(
                     "{}: no allowance figure{}",

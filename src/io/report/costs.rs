@@ -108,7 +108,7 @@ fn icb_year_json(r: &crate::model::icb_costs::IcbYear) -> Value {
         year,
         start_year,
         icbs,
-        allowance,
+        known: _, // written as the allowance when whole, below
         allowance_parts,
         missing,
         gap,
@@ -125,7 +125,7 @@ fn icb_year_json(r: &crate::model::icb_costs::IcbYear) -> Value {
         "gap": gap,
     });
     for (column, basis_column, figure) in [
-        ("allowance_gbp", "allowance_basis", allowance),
+        ("allowance_gbp", "allowance_basis", &r.allowance()),
         ("population", "population_basis", population),
         ("envelope_gbp", "envelope_basis", envelope),
         ("half_gbp", "half_basis", half),
@@ -410,8 +410,8 @@ pub fn write_icb_costs(
                     fp.name.clone(),
                     r.year.clone(),
                     r.icbs.to_string(),
-                    value(r.allowance).unwrap_or_default(),
-                    basis(r.allowance).unwrap_or_default(),
+                    value(r.allowance()).unwrap_or_default(),
+                    basis(r.allowance()).unwrap_or_default(),
                     r.missing.join(";"),
                     value(r.population).unwrap_or_default(),
                     basis(r.population).unwrap_or_default(),
@@ -478,7 +478,7 @@ pub fn write_icb_costs(
                 "year", "ICBs", "allowance", "population", "envelope*", "50% level*"
             )?;
             for r in &rows {
-                let allowance = match r.allowance {
+                let allowance = match r.allowance() {
                     Some(a) => format!("{} ({})", gbp_m(a.value), a.basis.label()),
                     None => "-".to_string(),
                 };
