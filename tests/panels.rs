@@ -533,8 +533,9 @@ fn the_icb_running_cost_view_follows_lineage_and_keeps_the_eras_apart() {
     );
     h.get_by_label("Envelope: £ a head × population (modelled; covers programme pay too)");
     // Hertfordshire and West Essex's 2024/25 allowance is published but Cambridgeshire
-    // and Peterborough's is not: the sum is drawn as a part, and the gap said.
-    h.get_by_label("Published allowances of part of the footprint");
+    // and Peterborough's is not: the sum (of a share, so derived) is drawn as a part,
+    // and the gap said.
+    h.get_by_label("Allowances of part of the footprint (derived)");
     h.get_by_label_contains("no figure for QUE");
     // No CCG-era figure is mixed in.
     assert_not_shown(&h, "Target: baseline less 20% by 2020/21");

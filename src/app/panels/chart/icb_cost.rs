@@ -95,11 +95,20 @@ pub fn icb_cost_chart_ui(ui: &mut egui::Ui, chart: &IcbCostChart, accent: Color3
     {
         legend.push((Mark::Dot, accent, "Allowance (published)".to_string()));
     }
-    if chart.points.iter().any(|p| !p.complete) {
+    let mut part_bases: Vec<&str> = Vec::new();
+    for p in chart.points.iter().filter(|p| !p.complete) {
+        if !part_bases.contains(&p.basis.label()) {
+            part_bases.push(p.basis.label());
+        }
+    }
+    if !part_bases.is_empty() {
         legend.push((
             Mark::Hollow,
             accent,
-            "Published allowances of part of the footprint".to_string(),
+            format!(
+                "Allowances of part of the footprint ({})",
+                part_bases.join(" or ")
+            ),
         ));
     }
     if chart
